@@ -1,0 +1,37 @@
+import { startReferenceServer } from '../server/reference-server.js';
+import { loadOrCreateDefaultUser } from './default-remote-user.js';
+import { parseRemoteOptions } from './remote-options.js';
+
+export interface CommandIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal: Promise<string>;
+}
+
+/** `hoist remote`: runs the reference server until a signal, then shuts it down cleanly. */
+export async function runRemoteCommand(argv: string[], io: CommandIo): Promise<number> {
+  const options = await parseRemoteOptions(argv, io.env);
+  if (options.needsDefaultUser) {
+    const { user } = await loadOrCreateDefaultUser(options.server.dataDir);
+    options.server.users = [user];
+    io.out(`No --user given: user "${user.name}" has token ${user.token}`);
+  }
+  const server = await startReferenceServer({
+    ...options.server,
+    log: options.quiet ? () => undefined : io.out,
+  });
+  io.out(
+    `Hoist reference remote listening on ${server.url} (backend ${server.backend}, data ${options.server.dataDir})`,
+  );
+  io.out(`  Alloy:      ${server.url}/connectors/files/...  (Authorization: Bearer, x-api-version: 2025-09)`);
+  io.out(`  Composio:   ${server.url}/api/v3/files/...      (x-api-key)`);
+  io.out(`  Open WebUI: ${server.url}/api/v1/files/...      (Authorization: Bearer)`);
+  io.out(`  users: ${server.users.map((user) => `${user.name}${user.admin ? ' (admin)' : ''}`).join(', ')}`);
+  const signal = await io.stopSignal;
+  io.out(`${signal}: shutting down`);
+  await server.close();
+  io.out('stopped');
+  return 0;
+}

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { faultPlanSchema, type FaultPlan } from '../server/faults.js';
+import type { BackendOptions, ReferenceServerOptions } from '../server/reference-server.js';
+import { parseUserSpec, type UserSpec } from '../server/users.js';
+import { defaultDataRoot } from './data-paths.js';
+import { UsageError } from './usage-error.js';
+
+export const REMOTE_USAGE = `Usage: hoist remote [options]
+
+Runs the reference remote: one server speaking the Alloy, Composio and Open WebUI file APIs.
+
+Options:
+  --port N               port to listen on (default 8765; 0 picks a free one)
+  --host ADDR            address to listen on (default 127.0.0.1)
+  --data DIR             where objects and metadata live (default <data root>/remote)
+  --user NAME:TOKEN      a user; repeat for more; append :admin for Open WebUI's admin view
+  --users-file FILE      JSON: [{"name": "...", "token": "...", "admin": false}]
+  --backend fs|s3        where bytes are stored (default fs)
+  --s3-bucket NAME       S3 bucket (backend s3; credentials from the AWS environment)
+  --s3-endpoint URL      S3 endpoint, for MinIO or an emulator
+  --s3-region REGION     S3 region (default us-east-1)
+  --s3-path-style        path-style bucket addressing (emulators need it)
+  --url-ttl SECONDS      presigned URL lifetime (default 3600)
+  --max-size BYTES       largest accepted object (default 5 GiB)
+  --public-url URL       base URL to put in presigned URLs (default the listen address)
+  --faults JSON|@FILE    fault injection plan for tests (see README)
+  --no-fsync             do not fsync uploads before committing them (faster, less durable)
+  --quiet                do not log requests
+`;
+
+export interface RemoteCommandOptions {
+  server: ReferenceServerOptions;
+  /** True when no user was configured and a default one must be created. */
+  needsDefaultUser: boolean;
+  quiet: boolean;
+}
+
+const usersFileSchema = z.array(
+  z.object({ name: z.string(), token: z.string(), admin: z.boolean().optional() }).strict(),
+);
+
+export async function parseRemoteOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<RemoteCommandOptions> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        user: { type: 'string', multiple: true },
+        'users-file': { type: 'string' },
+        backend: { type: 'string' },
+        's3-bucket': { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        's3-region': { type: 'string' },
+        's3-path-style': { type: 'boolean' },
+        'url-ttl': { type: 'string' },
+        'max-size': { type: 'string' },
+        'public-url': { type: 'string' },
+        faults: { type: 'string' },
+        'no-fsync': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  const users: UserSpec[] = (values.user ?? []).map(parseUserSpec);
+  if (values['users-file'] !== undefined) users.push(...(await readUsersFile(values['users-file'])));
+  const dataDir = resolve(values.data ?? join(defaultDataRoot(env), 'remote'));
+  return {
+    needsDefaultUser: users.length === 0,
+    quiet: values.quiet === true,
+    server: {
+      dataDir,
+      users,
+      host: values.host ?? '127.0.0.1',
+      port: integer(values.port, 'port', 8765, 0, 65535),
+      backend: backendOptions(values),
+      urlTtlSeconds: integer(values['url-ttl'], 'url-ttl', 3600, 1, 7 * 24 * 3600),
+      maxObjectBytes: integer(values['max-size'], 'max-size', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
+      fsync: values['no-fsync'] !== true,
+      faults: values.faults !== undefined ? await readFaults(values.faults) : null,
+      ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
+    },
+  };
+}
+
+function backendOptions(values: Record<string, string | boolean | string[] | undefined>): BackendOptions {
+  const kind = values.backend ?? 'fs';
+  if (kind === 'fs') return { kind: 'fs' };
+  if (kind !== 's3') throw new UsageError(`--backend must be fs or s3, not ${String(kind)}`);
+  const bucket = values['s3-bucket'];
+  if (typeof bucket !== 'string' || bucket === '') throw new UsageError('--backend s3 needs --s3-bucket');
+  const endpoint = values['s3-endpoint'];
+  return {
+    kind: 's3',
+    bucket,
+    region: typeof values['s3-region'] === 'string' ? values['s3-region'] : 'us-east-1',
+    forcePathStyle: values['s3-path-style'] === true,
+    ...(typeof endpoint === 'string' ? { endpoint } : {}),
+  };
+}
+
+function integer(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not "${text}"`);
+  }
+  return value;
+}
+
+async function readUsersFile(file: string): Promise<UserSpec[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the users file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return usersFileSchema.parse(JSON.parse(text));
+  } catch {
+    throw new UsageError(`The users file ${file} must be a JSON array of {"name", "token", "admin"?}`);
+  }
+}
+
+async function readFaults(spec: string): Promise<FaultPlan> {
+  let text = spec;
+  if (spec.startsWith('@')) {
+    try {
+      text = await readFile(spec.slice(1), 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read the faults file ${spec.slice(1)}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return faultPlanSchema.parse(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`--faults is not a valid fault plan: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,135 @@
+import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
+import { badRequest, forbidden, notFound, unauthorized, type HttpError } from '../http/http-error.js';
+import { readJsonObject } from '../http/request-body.js';
+import { sendJson } from '../http/respond.js';
+import type { RequestContext, Route } from '../http/route.js';
+import { bearerToken, isMimeType, parseMd5, requireStrings } from '../request-fields.js';
+import type { StorageCore } from '../storage/storage-core.js';
+import type { User, UserDirectory } from '../users.js';
+
+/** The only version the reference speaks; the guide sends it as a header and as a path prefix. */
+export const ALLOY_API_VERSION = '2025-09';
+
+interface AlloyDeps {
+  core: StorageCore;
+  users: UserDirectory;
+}
+
+const PREFIX = String.raw`^/(?:(?<version>\d{4}-\d{2})/)?connectors/files`;
+
+/** Alloy's file API (API.md §1): upload request, list, delete. */
+export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
+  const authenticate = (context: RequestContext): User => {
+    const token = bearerToken(context.req.headers.authorization);
+    if (token === undefined) throw unauthorized('Missing API token: send Authorization: Bearer <token>');
+    const user = users.authenticate(token);
+    if (!user) throw unauthorized('The API token is not valid');
+    context.user = user;
+    checkVersion(context);
+    return user;
+  };
+
+  const renderError = (context: RequestContext, error: HttpError): void =>
+    sendJson(
+      context.res,
+      error.status,
+      { error: { message: error.message, code: error.code } },
+      error.headers,
+    );
+
+  return [
+    {
+      name: 'alloy.upload-request',
+      method: 'POST',
+      pattern: new RegExp(`${PREFIX}/upload/request$`),
+      renderError,
+      async handle(context) {
+        const user = authenticate(context);
+        const body = await readJsonObject(context.req);
+        const fields = requireStrings(body, ['filename', 'mimeType', 'md5'] as const);
+        const md5Hex = parseMd5(fields.md5, 'hex-or-base64');
+        if (md5Hex === null) {
+          throw badRequest(
+            'INVALID_MD5',
+            'md5 must be an MD5 digest: 32 hex characters or 24 base64 characters',
+          );
+        }
+        if (!isMimeType(fields.mimeType)) {
+          throw badRequest('INVALID_MIME_TYPE', 'mimeType must look like type/subtype, e.g. application/pdf');
+        }
+        const filename = sanitizeRemoteFilename(fields.filename);
+        if (filename === '') throw badRequest('INVALID_FILENAME', 'filename has no usable characters');
+        const key = `${user.id}_${filename}`;
+        const { current, putUrl } = await core.prepareUpload({
+          ns: 'alloy',
+          key,
+          owner: user.name,
+          filename,
+          md5Hex,
+          contentType: fields.mimeType,
+          meta: {},
+        });
+        sendJson(context.res, 200, {
+          presignedUrl: {
+            md5: Buffer.from(md5Hex, 'hex').toString('base64'),
+            presignedUrl: putUrl,
+            type: current?.md5 === md5Hex ? 'existing' : 'new',
+            s3Key: key,
+          },
+        });
+      },
+    },
+    {
+      name: 'alloy.list',
+      method: 'GET',
+      pattern: new RegExp(`${PREFIX}/list$`),
+      renderError,
+      async handle(context) {
+        const user = authenticate(context);
+        const { items } = await core.list({ ns: 'alloy', owner: user.name, keyPrefix: `${user.id}_` });
+        sendJson(context.res, 200, {
+          files: items.map((item) => ({
+            s3Key: item.key,
+            filename: item.filename,
+            size: item.size,
+            lastModified: new Date(item.updatedAt).toISOString(),
+          })),
+        });
+      },
+    },
+    {
+      name: 'alloy.delete',
+      method: 'DELETE',
+      pattern: new RegExp(`${PREFIX}/(?<key>[^/]+)$`),
+      renderError,
+      async handle(context) {
+        const user = authenticate(context);
+        const key = context.params.key ?? '';
+        // Ownership is in the key itself; refuse before touching storage so nothing leaks.
+        if (!key.startsWith(`${user.id}_`)) throw forbidden('This file belongs to another user');
+        const removed = await core.remove('alloy', key);
+        if (!removed) throw notFound(`No file with key ${key}`);
+        sendJson(context.res, 200, { success: true, message: `File ${key} deleted successfully` });
+      },
+    },
+  ];
+}
+
+function checkVersion(context: RequestContext): void {
+  const header = context.req.headers['x-api-version'];
+  const fromPath = context.params.version;
+  if (header === undefined && fromPath === undefined) {
+    throw badRequest(
+      'MISSING_API_VERSION',
+      `Missing x-api-version header; send x-api-version: ${ALLOY_API_VERSION}`,
+    );
+  }
+  for (const version of [header, fromPath]) {
+    if (version !== undefined && version !== ALLOY_API_VERSION) {
+      throw badRequest(
+        'UNSUPPORTED_API_VERSION',
+        `API version ${String(version)} is not supported; use ${ALLOY_API_VERSION}`,
+      );
+    }
+  }
+}

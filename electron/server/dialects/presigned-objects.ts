@@ -1,0 +1,158 @@
+import { pipeline } from 'node:stream/promises';
+import { HttpError } from '../http/http-error.js';
+import { sendS3Error, writeHeaders } from '../http/respond.js';
+import type { RequestContext, Route } from '../http/route.js';
+import type { Namespace } from '../storage/catalog.js';
+import { BodyTooLargeError, DigestMismatchError } from '../storage/received-file.js';
+import { UploadNotRequestedError, type StorageCore } from '../storage/storage-core.js';
+import { EXPIRES_PARAM, SIGNATURE_PARAM, type UrlSigner } from '../url-signer.js';
+
+interface PresignedDeps {
+  core: StorageCore;
+  signer: UrlSigner;
+  now: () => number;
+}
+
+const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
+const PRESIGNABLE: readonly Namespace[] = ['alloy', 'composio'];
+
+/**
+ * The fs backend's stand-in for S3: PUT and GET on presigned URLs, answering with S3's XML errors
+ * (API.md §4). The body's MD5 is checked while it streams to a temp file; only a verified body
+ * replaces the stored object.
+ */
+export function presignedObjectRoutes({ core, signer, now }: PresignedDeps): Route[] {
+  const renderError = (context: RequestContext, error: HttpError): void => {
+    const code = S3_CODES[error.code] ?? error.code;
+    sendS3Error(
+      context.res,
+      error.status,
+      code,
+      error.message,
+      { requestId: context.requestId },
+      error.headers,
+    );
+  };
+
+  return [
+    {
+      name: 'object.put',
+      method: 'PUT',
+      pattern: /^\/objects\/(?<objectKey>.+)$/,
+      renderError,
+      async handle(context) {
+        const { objectKey, ns, key } = splitObjectKey(context.params.objectKey ?? '');
+        const md5Base64 = headerValue(context, 'content-md5');
+        if (md5Base64 === undefined) {
+          throw new HttpError(
+            400,
+            'InvalidDigest',
+            'The Content-MD5 header is required; send the base64 MD5 from the upload request',
+          );
+        }
+        if (!BASE64_MD5.test(md5Base64))
+          throw new HttpError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
+        const contentType = headerValue(context, 'content-type') ?? '';
+        authorize(context, signer, now, { method: 'PUT', objectKey, md5Base64, contentType });
+        const declared = Number(context.req.headers['content-length'] ?? 0);
+        if (declared > core.maxObjectBytes) throw entityTooLarge(core.maxObjectBytes);
+        const md5Hex = Buffer.from(md5Base64, 'base64').toString('hex');
+        try {
+          const pending = core.pendingUpload(ns, key, md5Hex);
+          const stored = await core.receiveRequestedUpload(pending, context.req);
+          writeHeaders(context.res, 200, { etag: `"${stored.md5}"`, 'content-length': '0' });
+          context.res.end();
+        } catch (error) {
+          if (error instanceof DigestMismatchError) {
+            throw new HttpError(
+              400,
+              'BadDigest',
+              'The Content-MD5 you specified did not match what we received.',
+            );
+          }
+          if (error instanceof BodyTooLargeError) throw entityTooLarge(error.maxBytes);
+          if (error instanceof UploadNotRequestedError)
+            throw new HttpError(403, 'AccessDenied', error.message);
+          throw error;
+        }
+      },
+    },
+    {
+      name: 'object.get',
+      method: 'GET',
+      pattern: /^\/objects\/(?<objectKey>.+)$/,
+      renderError,
+      async handle(context) {
+        const { objectKey, ns, key } = splitObjectKey(context.params.objectKey ?? '');
+        authorize(context, signer, now, { method: 'GET', objectKey, md5Base64: '', contentType: '' });
+        const object = await core.find(ns, key);
+        if (!object) throw new HttpError(404, 'NoSuchKey', 'The specified key does not exist.');
+        const body = await core.open(object);
+        writeHeaders(context.res, 200, {
+          'content-type': object.contentType,
+          'content-length': String(object.size),
+          etag: `"${object.md5}"`,
+          'last-modified': new Date(object.updatedAt).toUTCString(),
+        });
+        await pipeline(body, context.res);
+      },
+    },
+  ];
+}
+
+// Shared helpers throw generic codes; S3 clients expect S3's.
+const S3_CODES: Record<string, string> = {
+  INJECTED_FAULT: 'InternalError',
+  RATE_LIMITED: 'SlowDown',
+  INTERNAL: 'InternalError',
+};
+
+function entityTooLarge(maxBytes: number): HttpError {
+  return new HttpError(
+    400,
+    'EntityTooLarge',
+    `Your proposed upload exceeds the maximum allowed size of ${maxBytes} bytes.`,
+  );
+}
+
+function splitObjectKey(objectKey: string): { objectKey: string; ns: Namespace; key: string } {
+  const slash = objectKey.indexOf('/');
+  const ns = objectKey.slice(0, slash) as Namespace;
+  if (slash <= 0 || !PRESIGNABLE.includes(ns)) {
+    throw new HttpError(404, 'NoSuchKey', 'The specified key does not exist.');
+  }
+  return { objectKey, ns, key: objectKey.slice(slash + 1) };
+}
+
+function headerValue(context: RequestContext, name: string): string | undefined {
+  const value = context.req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function authorize(
+  context: RequestContext,
+  signer: UrlSigner,
+  now: () => number,
+  request: { method: 'PUT' | 'GET'; objectKey: string; md5Base64: string; contentType: string },
+): void {
+  const expiresText = context.url.searchParams.get(EXPIRES_PARAM);
+  const signature = context.url.searchParams.get(SIGNATURE_PARAM);
+  if (expiresText === null || signature === null) {
+    throw new HttpError(
+      403,
+      'AccessDenied',
+      'Query-string authentication requires the Signature and Expires parameters',
+    );
+  }
+  const expires = Number(expiresText);
+  if (!Number.isInteger(expires))
+    throw new HttpError(403, 'AccessDenied', 'Invalid date (should be seconds since epoch)');
+  if (Math.floor(now() / 1000) > expires) throw new HttpError(403, 'AccessDenied', 'Request has expired');
+  if (!signer.verify({ ...request, expires }, signature)) {
+    throw new HttpError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check the URL, Content-MD5 and Content-Type.',
+    );
+  }
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/** Faults for one route (or a `prefix.*` / `*` pattern). Rates are probabilities per request. */
+const routeFaultsSchema = z
+  .object({
+    latencyMs: z.union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])]).optional(),
+    errorRate: z.number().min(0).max(1).optional(),
+    errorStatus: z.number().int().min(500).max(599).optional(),
+    throttleRate: z.number().min(0).max(1).optional(),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+    resetRate: z.number().min(0).max(1).optional(),
+    /** Presigned URLs only: answer "Request has expired" although the URL is still valid. */
+    expireRate: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const faultPlanSchema = z
+  .object({
+    seed: z.number().int(),
+    routes: z.record(z.string(), routeFaultsSchema),
+  })
+  .strict();
+
+export type RouteFaults = z.infer<typeof routeFaultsSchema>;
+export type FaultPlan = z.infer<typeof faultPlanSchema>;
+
+export type FaultAction =
+  | { kind: 'none' }
+  | { kind: 'error'; status: number }
+  | { kind: 'throttle'; retryAfterSeconds: number }
+  | { kind: 'reset' }
+  | { kind: 'expire' };
+
+export interface FaultDecision {
+  latencyMs: number;
+  action: FaultAction;
+}
+
+const NO_FAULT: FaultDecision = { latencyMs: 0, action: { kind: 'none' } };
+
+/**
+ * Seeded fault injection for tests, off unless a plan is set. Each route draws from its own PRNG
+ * (seeded from the plan seed and the route name), so the faults one route sees repeat run after run
+ * however requests to other routes interleave.
+ */
+export class FaultInjector {
+  private plan: FaultPlan | null = null;
+  private readonly streams = new Map<string, () => number>();
+
+  constructor(plan: FaultPlan | null = null) {
+    this.set(plan);
+  }
+
+  set(plan: FaultPlan | null): void {
+    this.plan = plan === null ? null : faultPlanSchema.parse(plan);
+    this.streams.clear();
+  }
+
+  get active(): boolean {
+    return this.plan !== null;
+  }
+
+  decide(routeName: string): FaultDecision {
+    if (this.plan === null) return NO_FAULT;
+    const faults = this.rulesFor(routeName);
+    if (faults === null) return NO_FAULT;
+    const random = this.stream(routeName);
+    // Always draw twice so one request consumes the same amount of randomness whatever it decides.
+    const latencyDraw = random();
+    const actionDraw = random();
+    const latencyMs = latencyFor(faults.latencyMs, latencyDraw);
+    let threshold = 0;
+    const candidates: Array<[number | undefined, () => FaultAction]> = [
+      [faults.errorRate, () => ({ kind: 'error', status: faults.errorStatus ?? 500 })],
+      [faults.throttleRate, () => ({ kind: 'throttle', retryAfterSeconds: faults.retryAfterSeconds ?? 1 })],
+      [faults.resetRate, () => ({ kind: 'reset' })],
+      [faults.expireRate, () => ({ kind: 'expire' })],
+    ];
+    for (const [rate, action] of candidates) {
+      threshold += rate ?? 0;
+      if (actionDraw < threshold) return { latencyMs, action: action() };
+    }
+    return { latencyMs, action: { kind: 'none' } };
+  }
+
+  /** `*`, then `prefix.*` patterns, then the exact name; later ones override field by field. */
+  private rulesFor(routeName: string): RouteFaults | null {
+    const routes = this.plan?.routes ?? {};
+    const matching = Object.entries(routes)
+      .filter(
+        ([pattern]) =>
+          pattern === '*' ||
+          pattern === routeName ||
+          (pattern.endsWith('.*') && routeName.startsWith(pattern.slice(0, -1))),
+      )
+      .sort(([a], [b]) => specificity(a) - specificity(b));
+    if (matching.length === 0) return null;
+    return Object.assign({}, ...matching.map(([, faults]) => faults)) as RouteFaults;
+  }
+
+  private stream(routeName: string): () => number {
+    let stream = this.streams.get(routeName);
+    if (!stream) {
+      stream = mulberry32(hashSeed(this.plan?.seed ?? 0, routeName));
+      this.streams.set(routeName, stream);
+    }
+    return stream;
+  }
+}
+
+function specificity(pattern: string): number {
+  if (pattern === '*') return 0;
+  return pattern.endsWith('.*') ? 1 : 2;
+}
+
+function latencyFor(latency: RouteFaults['latencyMs'], draw: number): number {
+  if (latency === undefined) return 0;
+  if (typeof latency === 'number') return latency;
+  const [min, max] = latency;
+  return Math.round(min + (max - min) * draw);
+}
+
+/** mulberry32: tiny, fast and good enough to make test faults repeatable. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hashSeed(seed: number, text: string): number {
+  let hash = (seed ^ 0x811c9dc5) >>> 0;
+  for (let index = 0; index < text.length; index++) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
+  }
+  return hash;
+}

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { alloyRoutes } from './dialects/alloy.js';
+import { composioRoutes } from './dialects/composio.js';
+import { openWebUiRoutes } from './dialects/openwebui.js';
+import { presignedObjectRoutes } from './dialects/presigned-objects.js';
+import { FaultInjector, type FaultPlan } from './faults.js';
+import { faultError, resetConnection } from './http/fault-responses.js';
+import { HttpError } from './http/http-error.js';
+import { sendJson } from './http/respond.js';
+import { formatRequestLine } from './http/request-log.js';
+import { matchRoute, type RequestContext, type Route } from './http/route.js';
+import type { BlobStore } from './storage/blob-store.js';
+import { FsBlobStore } from './storage/fs-blob-store.js';
+import { BodyTooLargeError } from './storage/received-file.js';
+import { S3BlobStore, type S3Options } from './storage/s3-blob-store.js';
+import { StorageCore } from './storage/storage-core.js';
+import { UrlSigner } from './url-signer.js';
+import { UserDirectory, type User, type UserSpec } from './users.js';
+
+export type BackendOptions = { kind: 'fs' } | ({ kind: 's3' } & S3Options);
+
+export interface ReferenceServerOptions {
+  dataDir: string;
+  users: UserSpec[];
+  /** 127.0.0.1 unless told otherwise: the reference server is not meant to face a network. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  backend?: BackendOptions;
+  /** Lifetime of presigned URLs; 1 hour like Alloy's. */
+  urlTtlSeconds?: number;
+  /** Largest object accepted; S3's single-PUT limit of 5 GiB by default. */
+  maxObjectBytes?: number;
+  /** fsync uploads before committing them (on by default; tests may turn it off for speed). */
+  fsync?: boolean;
+  faults?: FaultPlan | null;
+  /** Base URL put in presigned URLs when clients reach the server by another name. */
+  publicUrl?: string;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface ReferenceServer {
+  readonly url: string;
+  readonly port: number;
+  readonly users: User[];
+  readonly backend: BlobStore['kind'];
+  readonly faults: FaultInjector;
+  /** Requests answered per route name, e.g. `object.put`; tests count uploads with it. */
+  readonly requestCounts: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_URL_TTL_SECONDS = 3600;
+export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+// In-flight requests get this long to finish on shutdown before their connections are cut.
+const SHUTDOWN_GRACE_MS = 5000;
+
+export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
+  const now = options.now ?? Date.now;
+  await mkdir(options.dataDir, { recursive: true });
+  const users = new UserDirectory(options.users);
+  const signer = await UrlSigner.load(join(options.dataDir, 'signing.key'));
+  const backend = options.backend ?? { kind: 'fs' };
+  const blobs: BlobStore =
+    backend.kind === 's3'
+      ? new S3BlobStore(backend)
+      : new FsBlobStore(join(options.dataDir, 'blobs'), options.fsync ?? true);
+  let baseUrl = options.publicUrl ?? '';
+  const core = await StorageCore.open({
+    dataDir: options.dataDir,
+    blobs,
+    signer,
+    publicUrl: () => baseUrl,
+    maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+    urlTtlSeconds: options.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS,
+    fsync: options.fsync ?? true,
+    now,
+  });
+  const routes: Route[] = [
+    ...alloyRoutes({ core, users }),
+    ...composioRoutes({ core, users }),
+    ...openWebUiRoutes({ core, users }),
+    ...presignedObjectRoutes({ core, signer, now }),
+  ];
+  const faults = new FaultInjector(options.faults ?? null);
+  const requestCounts = new Map<string, number>();
+  const log = options.log ?? (() => undefined);
+
+  const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+    void handleRequest(req, res, { routes, faults, requestCounts, log, now, baseUrl: () => baseUrl });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  if (baseUrl === '') baseUrl = url;
+
+  return {
+    url,
+    port: address.port,
+    users: users.users,
+    backend: blobs.kind,
+    faults,
+    requestCounts,
+    close: async () => {
+      await closeGracefully(server);
+      await core.close();
+    },
+  };
+}
+
+interface Dispatch {
+  routes: readonly Route[];
+  faults: FaultInjector;
+  requestCounts: Map<string, number>;
+  log: (line: string) => void;
+  now: () => number;
+  baseUrl: () => string;
+}
+
+async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch: Dispatch): Promise<void> {
+  const startedAt = dispatch.now();
+  const context: RequestContext = {
+    req,
+    res,
+    url: new URL(req.url ?? '/', 'http://reference.invalid'),
+    params: {},
+    requestId: randomBytes(8).toString('hex'),
+    user: null,
+  };
+  const { match, methodMismatch } = matchRoute(dispatch.routes, req.method ?? 'GET', context.url.pathname);
+  const routeName = match?.route.name ?? 'unmatched';
+  res.once('close', () => {
+    dispatch.requestCounts.set(routeName, (dispatch.requestCounts.get(routeName) ?? 0) + 1);
+    dispatch.log(formatRequestLine(context, routeName, startedAt, dispatch.now()));
+  });
+  // Clients that vanish mid-body surface as stream errors in the handler; never let one escape.
+  req.on('error', () => undefined);
+  res.on('error', () => undefined);
+
+  if (!match) {
+    const error = methodMismatch
+      ? new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${context.url.pathname}`)
+      : new HttpError(404, 'NOT_FOUND', `No route for ${req.method} ${context.url.pathname}`);
+    if (methodMismatch) methodMismatch.renderError(context, error);
+    else sendJson(res, error.status, { error: { message: error.message, code: error.code } });
+    return;
+  }
+  const { route } = match;
+  try {
+    context.params = decodeParams(match.params);
+    const decision = dispatch.faults.decide(route.name);
+    if (decision.latencyMs > 0) await delay(decision.latencyMs);
+    if (decision.action.kind === 'reset') return resetConnection(context);
+    const injected = faultError(decision.action, route.name);
+    if (injected) throw injected;
+    await route.handle(context);
+  } catch (error) {
+    answerError(context, route, error);
+  }
+}
+
+function answerError(context: RequestContext, route: Route, error: unknown): void {
+  const { req, res } = context;
+  if (res.headersSent || res.destroyed) {
+    // Mid-response failure: the only honest signal left is to cut the connection.
+    res.destroy();
+    return;
+  }
+  const httpError = toHttpError(error);
+  if (httpError.status >= 500 && !(error instanceof HttpError)) {
+    console.error(`reference server: ${route.name} failed:`, error);
+  }
+  // A body we stopped reading must not be drained byte by byte (it may be gigabytes): close instead.
+  if (!req.complete) res.setHeader('connection', 'close');
+  route.renderError(context, httpError);
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof BodyTooLargeError) {
+    return new HttpError(413, 'FILE_TOO_LARGE', `File too large: the limit is ${error.maxBytes} bytes`);
+  }
+  return new HttpError(500, 'INTERNAL', 'Internal server error');
+}
+
+function decodeParams(raw: Record<string, string>): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      decoded[name] = decodeURIComponent(value);
+    } catch {
+      throw new HttpError(400, 'INVALID_PATH', `The ${name} in the path is not valid percent-encoding`);
+    }
+  }
+  return decoded;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function closeGracefully(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(timer);
+}

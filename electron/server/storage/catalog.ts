@@ -1,0 +1,260 @@
+import Database from 'better-sqlite3';
+
+/** Which dialect an object belongs to; each keeps its own key space. */
+export type Namespace = 'alloy' | 'composio' | 'owui';
+
+export interface StoredObject {
+  ns: Namespace;
+  key: string;
+  owner: string;
+  filename: string;
+  size: number;
+  md5: string;
+  sha256: string | null;
+  contentType: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Where the bytes are in the blob store (the fs store names versions; S3 uses the object key). */
+  blob: string;
+  meta: Record<string, unknown>;
+}
+
+/** An upload the server handed a direct-to-S3 URL for and has not yet seen land. */
+export interface PendingUpload {
+  ns: Namespace;
+  key: string;
+  md5: string;
+  owner: string;
+  filename: string;
+  contentType: string;
+  meta: Record<string, unknown>;
+  requestedAt: number;
+}
+
+export interface ListQuery {
+  ns: Namespace;
+  /** Omit to list every owner's objects (the Open WebUI admin view). */
+  owner?: string;
+  keyPrefix?: string;
+  metaEquals?: Record<string, string>;
+  offset?: number;
+  limit?: number;
+}
+
+interface ObjectRow {
+  ns: Namespace;
+  key: string;
+  owner: string;
+  filename: string;
+  size: number;
+  md5: string;
+  sha256: string | null;
+  content_type: string;
+  created_at: number;
+  updated_at: number;
+  blob: string;
+  meta: string;
+}
+
+interface PendingRow {
+  ns: Namespace;
+  key: string;
+  md5: string;
+  owner: string;
+  filename: string;
+  content_type: string;
+  meta: string;
+  requested_at: number;
+}
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE objects (
+     ns TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, filename TEXT NOT NULL,
+     size INTEGER NOT NULL, md5 TEXT NOT NULL, sha256 TEXT, content_type TEXT NOT NULL,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, blob TEXT NOT NULL,
+     meta TEXT NOT NULL DEFAULT '{}',
+     PRIMARY KEY (ns, key)
+   ) WITHOUT ROWID;
+   CREATE INDEX objects_by_owner ON objects (ns, owner, key);
+   CREATE TABLE pending_uploads (
+     ns TEXT NOT NULL, key TEXT NOT NULL, md5 TEXT NOT NULL, owner TEXT NOT NULL,
+     filename TEXT NOT NULL, content_type TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}',
+     requested_at INTEGER NOT NULL,
+     PRIMARY KEY (ns, key, md5)
+   ) WITHOUT ROWID;`,
+];
+
+/**
+ * The server's metadata: one row per stored object. The fs store treats it as the truth; with S3 the
+ * bytes land behind the server's back, so requested uploads wait in `pending_uploads` until a HEAD or
+ * LIST shows them (see storage-core.ts).
+ */
+export class Catalog {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // The blob is renamed into place before the row commits; NORMAL is durable across process
+    // crashes, and a power cut can only lose the newest rows, never leave a row without its blob.
+    this.db.pragma('synchronous = NORMAL');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let next = version; next < MIGRATIONS.length; next++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[next] as string);
+        this.db.pragma(`user_version = ${next + 1}`);
+      })();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  get(ns: Namespace, key: string): StoredObject | null {
+    const row = this.db.prepare('SELECT * FROM objects WHERE ns = ? AND key = ?').get(ns, key) as
+      ObjectRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Inserts or replaces an object; returns the blob of the version it replaced, if any. */
+  upsert(object: StoredObject): string | null {
+    return this.db.transaction(() => {
+      const previous = this.get(object.ns, object.key);
+      this.db
+        .prepare(
+          `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
+           VALUES (@ns, @key, @owner, @filename, @size, @md5, @sha256, @contentType, @createdAt, @updatedAt, @blob, @meta)
+           ON CONFLICT (ns, key) DO UPDATE SET owner = excluded.owner, filename = excluded.filename,
+             size = excluded.size, md5 = excluded.md5, sha256 = excluded.sha256,
+             content_type = excluded.content_type, updated_at = excluded.updated_at,
+             blob = excluded.blob, meta = excluded.meta`,
+        )
+        .run({
+          ...object,
+          createdAt: previous?.createdAt ?? object.createdAt,
+          meta: JSON.stringify(object.meta),
+        });
+      return previous && previous.blob !== object.blob ? previous.blob : null;
+    })();
+  }
+
+  /** Removes an object; returns it (with its blob, so the caller can free the bytes) or null. */
+  remove(ns: Namespace, key: string): StoredObject | null {
+    return this.db.transaction(() => {
+      const previous = this.get(ns, key);
+      if (previous) this.db.prepare('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
+      return previous;
+    })();
+  }
+
+  list(query: ListQuery): { items: StoredObject[]; total: number } {
+    const where: string[] = ['ns = @ns'];
+    const params: Record<string, unknown> = { ns: query.ns };
+    if (query.owner !== undefined) {
+      where.push('owner = @owner');
+      params.owner = query.owner;
+    }
+    if (query.keyPrefix !== undefined && query.keyPrefix !== '') {
+      // A range scan on the primary key; TEXT compares as UTF-8 bytes, so prefix + U+10FFFF bounds it.
+      where.push('key >= @prefixLow AND key < @prefixHigh');
+      params.prefixLow = query.keyPrefix;
+      params.prefixHigh = `${query.keyPrefix}\u{10FFFF}`;
+    }
+    for (const [index, [field, value]] of Object.entries(query.metaEquals ?? {}).entries()) {
+      where.push(`json_extract(meta, @metaPath${index}) = @metaValue${index}`);
+      params[`metaPath${index}`] = `$.${field}`;
+      params[`metaValue${index}`] = value;
+    }
+    const clause = where.join(' AND ');
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM objects WHERE ${clause}`).get(params) as { n: number }
+    ).n;
+    const page = query.limit !== undefined ? ' LIMIT @limit OFFSET @offset' : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM objects WHERE ${clause} ORDER BY key${page}`)
+      .all({ ...params, limit: query.limit ?? -1, offset: query.offset ?? 0 }) as ObjectRow[];
+    return { items: rows.map(fromRow), total };
+  }
+
+  /** Every blob the catalog references, for sweeping orphans left by a crash. */
+  referencedBlobs(): Set<string> {
+    const rows = this.db.prepare('SELECT blob FROM objects').pluck().all() as string[];
+    return new Set(rows);
+  }
+
+  addPending(upload: PendingUpload): void {
+    this.db
+      .prepare(
+        `INSERT INTO pending_uploads (ns, key, md5, owner, filename, content_type, meta, requested_at)
+         VALUES (@ns, @key, @md5, @owner, @filename, @contentType, @meta, @requestedAt)
+         ON CONFLICT (ns, key, md5) DO UPDATE SET content_type = excluded.content_type,
+           meta = excluded.meta, requested_at = excluded.requested_at`,
+      )
+      .run({ ...upload, meta: JSON.stringify(upload.meta) });
+  }
+
+  pendingFor(ns: Namespace, key: string): PendingUpload[] {
+    const rows = this.db
+      .prepare('SELECT * FROM pending_uploads WHERE ns = ? AND key = ?')
+      .all(ns, key) as PendingRow[];
+    return rows.map(fromPendingRow);
+  }
+
+  pendingForOwner(ns: Namespace, owner: string): PendingUpload[] {
+    const rows = this.db
+      .prepare('SELECT * FROM pending_uploads WHERE ns = ? AND owner = ?')
+      .all(ns, owner) as PendingRow[];
+    return rows.map(fromPendingRow);
+  }
+
+  removePending(ns: Namespace, key: string, md5?: string): void {
+    if (md5 === undefined)
+      this.db.prepare('DELETE FROM pending_uploads WHERE ns = ? AND key = ?').run(ns, key);
+    else
+      this.db.prepare('DELETE FROM pending_uploads WHERE ns = ? AND key = ? AND md5 = ?').run(ns, key, md5);
+  }
+
+  removePendingOlderThan(cutoff: number): void {
+    this.db.prepare('DELETE FROM pending_uploads WHERE requested_at < ?').run(cutoff);
+  }
+
+  /** Runs `work` in one transaction (used when a listing commits many landed uploads at once). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+}
+
+function fromRow(row: ObjectRow): StoredObject {
+  return {
+    ns: row.ns,
+    key: row.key,
+    owner: row.owner,
+    filename: row.filename,
+    size: row.size,
+    md5: row.md5,
+    sha256: row.sha256,
+    contentType: row.content_type,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    blob: row.blob,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+  };
+}
+
+function fromPendingRow(row: PendingRow): PendingUpload {
+  return {
+    ns: row.ns,
+    key: row.key,
+    md5: row.md5,
+    owner: row.owner,
+    filename: row.filename,
+    contentType: row.content_type,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+    requestedAt: row.requested_at,
+  };
+}

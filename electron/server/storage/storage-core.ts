@@ -1,0 +1,282 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { EXPIRES_PARAM, SIGNATURE_PARAM, objectPath, type UrlSigner } from '../url-signer.js';
+import type { BlobStore, LandedObject } from './blob-store.js';
+import { Catalog, type ListQuery, type Namespace, type PendingUpload, type StoredObject } from './catalog.js';
+import { receiveToTempFile, type ReceivedFile } from './received-file.js';
+
+export interface StorageCoreOptions {
+  dataDir: string;
+  blobs: BlobStore;
+  signer: UrlSigner;
+  /** Base of the fs backend's presigned URLs, known only once the server listens. */
+  publicUrl: () => string;
+  maxObjectBytes: number;
+  urlTtlSeconds: number;
+  fsync: boolean;
+  now?: () => number;
+}
+
+/** What a client announced it will upload. */
+export interface UploadIntent {
+  ns: Namespace;
+  key: string;
+  owner: string;
+  filename: string;
+  md5Hex: string;
+  contentType: string;
+  meta: Record<string, unknown>;
+}
+
+/** Where a received file goes and the metadata it is stored with. */
+export type CommitTarget = Omit<UploadIntent, 'md5Hex'>;
+
+export interface PreparedUpload {
+  /** The object currently stored under the key, if any (the dialect decides new/existing/update). */
+  current: StoredObject | null;
+  putUrl: string;
+}
+
+export class UploadNotRequestedError extends Error {
+  constructor() {
+    super('No upload was requested for this key and MD5, or the request is too old');
+    this.name = 'UploadNotRequestedError';
+  }
+}
+
+// Pending uploads outlive their URLs by this much, so a PUT that starts just before expiry still commits.
+const PENDING_GRACE_SECONDS = 3600;
+const PRUNE_INTERVAL_MS = 60_000;
+
+/**
+ * The one storage core under the three dialects: metadata in the catalog, bytes in a blob store.
+ * Every write is verified into a temp file first and committed only when complete, so a rejected or
+ * broken upload never replaces what was there.
+ */
+export class StorageCore {
+  private lastPrune = 0;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly options: StorageCoreOptions,
+    private readonly catalog: Catalog,
+    private readonly tmpDir: string,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  static async open(options: StorageCoreOptions): Promise<StorageCore> {
+    const tmpDir = join(options.dataDir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    // Temp files are uploads that never finished: a previous run died mid-body.
+    for (const name of await readdir(tmpDir)) await rm(join(tmpDir, name), { force: true });
+    const catalog = new Catalog(join(options.dataDir, 'catalog.db'));
+    const core = new StorageCore(options, catalog, tmpDir);
+    await options.blobs.sweep(catalog.referencedBlobs());
+    return core;
+  }
+
+  get maxObjectBytes(): number {
+    return this.options.maxObjectBytes;
+  }
+
+  get backend(): BlobStore['kind'] {
+    return this.options.blobs.kind;
+  }
+
+  async close(): Promise<void> {
+    this.catalog.close();
+    await this.options.blobs.close();
+  }
+
+  async find(ns: Namespace, key: string): Promise<StoredObject | null> {
+    await this.reconcileKey(ns, key);
+    return this.catalog.get(ns, key);
+  }
+
+  async list(query: ListQuery): Promise<{ items: StoredObject[]; total: number }> {
+    if (query.owner !== undefined) await this.reconcileOwner(query.ns, query.owner, query.keyPrefix ?? '');
+    return this.catalog.list(query);
+  }
+
+  /** Records the intent and returns the URL to PUT the bytes to, plus what the key holds now. */
+  async prepareUpload(intent: UploadIntent): Promise<PreparedUpload> {
+    this.prunePending();
+    const current = await this.find(intent.ns, intent.key);
+    this.catalog.addPending({ ...intent, md5: intent.md5Hex, requestedAt: this.now() });
+    const md5Base64 = Buffer.from(intent.md5Hex, 'hex').toString('base64');
+    const objectKey = objectKeyOf(intent.ns, intent.key);
+    const ttl = this.options.urlTtlSeconds;
+    const direct = this.options.blobs.direct;
+    const putUrl = direct
+      ? await direct.presignPut(objectKey, md5Base64, intent.contentType, ttl)
+      : this.signedUrl('PUT', objectKey, md5Base64, intent.contentType);
+    return { current, putUrl };
+  }
+
+  /** A URL to download an object's bytes until the URL TTL passes. */
+  async downloadUrl(object: StoredObject): Promise<string> {
+    const direct = this.options.blobs.direct;
+    if (direct) return direct.presignGet(object.blob, this.options.urlTtlSeconds);
+    return this.signedUrl('GET', objectKeyOf(object.ns, object.key), '', '');
+  }
+
+  /** The pending upload a presigned PUT is for; throws when there is none. */
+  pendingUpload(ns: Namespace, key: string, md5Hex: string): PendingUpload {
+    const pending = this.catalog.pendingFor(ns, key).find((upload) => upload.md5 === md5Hex);
+    if (!pending) throw new UploadNotRequestedError();
+    return pending;
+  }
+
+  /**
+   * Receives the body of a presigned PUT (fs backend): verified against the requested MD5 while it
+   * streams, then committed with the metadata recorded when the upload was requested.
+   */
+  async receiveRequestedUpload(pending: PendingUpload, body: AsyncIterable<Buffer>): Promise<StoredObject> {
+    const file = await this.receiveFile(body, { expectedMd5Hex: pending.md5, sha256: false });
+    // The pending row stays until its URL expires: a client may retry a PUT whose answer it lost.
+    return this.commitFile({ ...pending }, file);
+  }
+
+  /** Streams a body into a verified temp file; commit it with `commitFile` or drop it with `discardFile`. */
+  receiveFile(
+    body: AsyncIterable<Buffer>,
+    verify: { expectedMd5Hex?: string; sha256: boolean },
+  ): Promise<ReceivedFile> {
+    return receiveToTempFile(body, {
+      tmpDir: this.tmpDir,
+      maxBytes: this.options.maxObjectBytes,
+      fsync: this.options.fsync,
+      sha256: verify.sha256,
+      ...(verify.expectedMd5Hex !== undefined ? { expectedMd5Hex: verify.expectedMd5Hex } : {}),
+    });
+  }
+
+  discardFile(file: ReceivedFile): Promise<void> {
+    return rm(file.path, { force: true });
+  }
+
+  /** Makes a received file the current version of its key: bytes first, then the catalog row. */
+  async commitFile(target: CommitTarget, file: ReceivedFile): Promise<StoredObject> {
+    let blob: string;
+    try {
+      blob = await this.options.blobs.commit(objectKeyOf(target.ns, target.key), file, target.contentType);
+    } catch (error) {
+      await this.discardFile(file);
+      throw error;
+    }
+    const now = this.now();
+    const object: StoredObject = {
+      ns: target.ns,
+      key: target.key,
+      owner: target.owner,
+      filename: target.filename,
+      size: file.size,
+      md5: file.md5Hex,
+      sha256: file.sha256Hex,
+      contentType: target.contentType,
+      createdAt: now,
+      updatedAt: now,
+      blob,
+      meta: target.meta,
+    };
+    const replaced = this.catalog.upsert(object);
+    if (replaced !== null) await this.options.blobs.remove(replaced);
+    return this.catalog.get(target.ns, target.key) ?? object;
+  }
+
+  async open(object: StoredObject): Promise<Readable> {
+    return this.options.blobs.read(object.blob);
+  }
+
+  async remove(ns: Namespace, key: string): Promise<StoredObject | null> {
+    this.catalog.removePending(ns, key);
+    const removed = this.catalog.remove(ns, key);
+    if (removed) await this.options.blobs.remove(removed.blob);
+    return removed;
+  }
+
+  private signedUrl(
+    method: 'PUT' | 'GET',
+    objectKey: string,
+    md5Base64: string,
+    contentType: string,
+  ): string {
+    const expires = Math.floor(this.now() / 1000) + this.options.urlTtlSeconds;
+    const signature = this.options.signer.sign({ method, objectKey, md5Base64, contentType, expires });
+    const url = new URL(objectPath(objectKey), this.options.publicUrl());
+    url.searchParams.set(EXPIRES_PARAM, String(expires));
+    url.searchParams.set(SIGNATURE_PARAM, signature);
+    return url.toString();
+  }
+
+  private prunePending(): void {
+    const now = this.now();
+    if (now - this.lastPrune < PRUNE_INTERVAL_MS) return;
+    this.lastPrune = now;
+    this.catalog.removePendingOlderThan(now - (this.options.urlTtlSeconds + PENDING_GRACE_SECONDS) * 1000);
+  }
+
+  /** Direct (S3) uploads land behind our back: commit the one for `key` if S3 now has it. */
+  private async reconcileKey(ns: Namespace, key: string): Promise<void> {
+    const direct = this.options.blobs.direct;
+    if (!direct) return;
+    const pending = this.catalog.pendingFor(ns, key);
+    if (pending.length === 0) return;
+    const landed = await direct.head(objectKeyOf(ns, key));
+    if (landed) this.catalog.transaction(() => this.commitLanded(pending, landed));
+  }
+
+  /** Same as reconcileKey for every pending upload of an owner, with one listing instead of N HEADs. */
+  private async reconcileOwner(ns: Namespace, owner: string, keyPrefix: string): Promise<void> {
+    const direct = this.options.blobs.direct;
+    if (!direct) return;
+    const pending = this.catalog.pendingForOwner(ns, owner);
+    if (pending.length === 0) return;
+    const byKey = new Map<string, PendingUpload[]>();
+    for (const upload of pending) {
+      const list = byKey.get(upload.key) ?? [];
+      list.push(upload);
+      byKey.set(upload.key, list);
+    }
+    const landed: LandedObject[] = [];
+    for await (const object of direct.list(objectKeyOf(ns, keyPrefix))) {
+      if (byKey.has(keyOfObject(ns, object.blob))) landed.push(object);
+    }
+    this.catalog.transaction(() => {
+      for (const object of landed) this.commitLanded(byKey.get(keyOfObject(ns, object.blob)) ?? [], object);
+    });
+  }
+
+  private commitLanded(pending: readonly PendingUpload[], landed: LandedObject): void {
+    const match = pending.find((upload) => upload.md5 === landed.md5Hex);
+    if (!match) return;
+    const current = this.catalog.get(match.ns, match.key);
+    if (!current || current.md5 !== landed.md5Hex || current.updatedAt < landed.lastModified) {
+      this.catalog.upsert({
+        ns: match.ns,
+        key: match.key,
+        owner: match.owner,
+        filename: match.filename,
+        size: landed.size,
+        md5: landed.md5Hex,
+        sha256: null,
+        contentType: match.contentType,
+        createdAt: landed.lastModified,
+        updatedAt: landed.lastModified,
+        blob: landed.blob,
+        meta: match.meta,
+      });
+    }
+    this.catalog.removePending(match.ns, match.key, match.md5);
+  }
+}
+
+export function objectKeyOf(ns: Namespace, key: string): string {
+  return `${ns}/${key}`;
+}
+
+function keyOfObject(ns: Namespace, objectKey: string): string {
+  return objectKey.slice(ns.length + 1);
+}

@@ -1,0 +1,58 @@
+// Lint rules, including the layer rule of DESIGN.md made mechanical: each folder may import only
+// the layers below it, so a wrong arrow fails CI instead of waiting for a review.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+  },
+});
+
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'stream', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/', 'test-results/', 'bench-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  layer(
+    ['shared/**/*.ts'],
+    ['**/electron/**', '**/renderer/**', 'electron', ...NODE_BUILTINS],
+    'shared/ runs anywhere: it imports no Node, DOM host or app layer.',
+  ),
+  layer(
+    ['electron/engine/**/*.ts'],
+    ['electron', '**/main/**', '**/cli/**', '**/server/**', '**/renderer/**'],
+    'The engine never imports electron, the hosts (main, cli) or the reference server.',
+  ),
+  layer(
+    ['electron/server/**/*.ts'],
+    ['electron', '**/main/**', '**/cli/**', '**/engine/**', '**/renderer/**'],
+    'The reference server stands alone: it imports only shared/.',
+  ),
+  layer(
+    ['electron/cli/**/*.ts'],
+    ['electron', '**/main/**', '**/renderer/**'],
+    'The CLI is a host: it may use engine, server and shared, never Electron main.',
+  ),
+  layer(
+    ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    ['**/cli/**', '**/renderer/**'],
+    'Electron main and preload never import the CLI or the renderer.',
+  ),
+  layer(
+    ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ['**/electron/**', 'electron', ...NODE_BUILTINS],
+    'The renderer sees only shared/.',
+  ),
+);

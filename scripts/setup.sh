@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Hoist needs to build, run and test: Debian packages (when run as root or with sudo),
+# npm packages (native modules compile from source), then builds. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# build tools for better-sqlite3/keytar; libsecret for keytar; a Secret Service (gnome-keyring + dbus)
+# for keychain tests; Chromium for the UI tests; rclone for the sync benchmark.
+APT_PACKAGES=(build-essential python3 libsecret-1-dev gnome-keyring dbus dbus-x11 chromium rclone)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" = "none" ]; then
+    echo "setup: please install these Debian packages first: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Electron binary and Playwright's browsers cannot be downloaded here: the desktop build does
+# not need the binary, and the UI tests drive Debian's Chromium.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build
