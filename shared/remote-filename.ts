@@ -49,16 +49,20 @@ export function capUtf8Bytes(name: string, maxBytes: number): string {
   const keepExtension = extension !== '' && utf8ByteLength(extension) <= MAX_KEPT_EXTENSION_BYTES;
   const stem = keepExtension ? name.slice(0, dot) : name;
   const suffix = keepExtension ? extension : '';
-  const budget = maxBytes - utf8ByteLength(suffix);
+  return truncateToUtf8Bytes(stem, maxBytes - utf8ByteLength(suffix)) + suffix;
+}
+
+/** The longest prefix of `text` that fits in `maxBytes` of UTF-8 without splitting a grapheme. */
+export function truncateToUtf8Bytes(text: string, maxBytes: number): string {
   let kept = '';
   let used = 0;
-  for (const { segment } of graphemes(stem)) {
+  for (const { segment } of graphemes(text)) {
     const size = utf8ByteLength(segment);
-    if (used + size > budget) break;
+    if (used + size > maxBytes) break;
     kept += segment;
     used += size;
   }
-  return kept + suffix;
+  return kept;
 }
 
 function graphemes(text: string): Iterable<{ segment: string }> {

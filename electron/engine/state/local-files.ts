@@ -1,0 +1,215 @@
+import type { ErrorCategory, FileCounts, FileSyncState } from '../../../shared/sync-types.js';
+import type { Db } from './state-db.js';
+
+/** The stat fields that decide whether a file changed: the stat cache. */
+export interface StatKey {
+  size: number;
+  mtimeMs: number;
+  inode: number;
+}
+
+export interface LocalFile extends StatKey {
+  path: string;
+  remoteName: string;
+  md5: string | null;
+  sha256: string | null;
+  state: FileSyncState;
+  remoteKey: string | null;
+  syncedMd5: string | null;
+  lastError: string | null;
+  errorCategory: ErrorCategory | null;
+  attempts: number;
+  retryAt: number | null;
+  updatedAt: number;
+}
+
+interface Row {
+  path: string;
+  remote_name: string;
+  size: number;
+  mtime_ms: number;
+  inode: number;
+  md5: string | null;
+  sha256: string | null;
+  state: FileSyncState;
+  remote_key: string | null;
+  synced_md5: string | null;
+  last_error: string | null;
+  error_category: ErrorCategory | null;
+  attempts: number;
+  retry_at: number | null;
+  updated_at: number;
+}
+
+export function sameStat(a: StatKey, b: StatKey): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.inode === b.inode;
+}
+
+/** Local files of the pair: the stat cache, hashes, sync state and the remote key of each. */
+export class LocalFiles {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      get: db.prepare('SELECT * FROM local_files WHERE path = ?'),
+      all: db.prepare('SELECT * FROM local_files'),
+      insertSeen: db.prepare(
+        `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, state, updated_at)
+         VALUES (@path, @remoteName, @size, @mtimeMs, @inode, 'pending', @now)
+         ON CONFLICT (path) DO UPDATE SET remote_name = excluded.remote_name, size = excluded.size,
+           mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = NULL, sha256 = NULL,
+           state = 'pending', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
+           updated_at = excluded.updated_at`,
+      ),
+      recordHash: db.prepare(
+        `UPDATE local_files SET md5 = @md5, sha256 = @sha256, state = 'hashed', updated_at = @now
+         WHERE path = @path AND size = @size AND mtime_ms = @mtimeMs AND inode = @inode AND state = 'pending'`,
+      ),
+      setState: db.prepare(
+        `UPDATE local_files SET state = @state, last_error = @lastError, error_category = @errorCategory,
+           retry_at = @retryAt, attempts = @attempts, updated_at = @now WHERE path = @path`,
+      ),
+      markSynced: db.prepare(
+        `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, synced_md5 = @md5, last_error = NULL,
+           error_category = NULL, attempts = 0, retry_at = NULL, updated_at = @now
+         WHERE path = @path AND md5 = @md5`,
+      ),
+      markDeleted: db.prepare(
+        `UPDATE local_files SET state = 'deleted', updated_at = @now WHERE path = @path AND state <> 'deleted'`,
+      ),
+      remove: db.prepare('DELETE FROM local_files WHERE path = ?'),
+      byState: db.prepare('SELECT * FROM local_files WHERE state = ? ORDER BY path LIMIT ?'),
+      dueRetries: db.prepare(
+        "SELECT * FROM local_files WHERE state = 'retrying' AND retry_at <= ? ORDER BY retry_at LIMIT ?",
+      ),
+      nextRetryAt: db.prepare("SELECT min(retry_at) AS at FROM local_files WHERE state = 'retrying'"),
+      sameRemoteName: db.prepare(
+        "SELECT * FROM local_files WHERE remote_name = ? AND path <> ? AND state <> 'deleted'",
+      ),
+      byRemoteKey: db.prepare('SELECT * FROM local_files WHERE remote_key = ?'),
+      counts: db.prepare('SELECT state, count(*) AS n FROM local_files GROUP BY state'),
+      resetInterrupted: db.prepare(
+        "UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END WHERE state = 'uploading'",
+      ),
+      trackedCount: db.prepare("SELECT count(*) AS n FROM local_files WHERE state <> 'deleted'"),
+    };
+  }
+
+  get(path: string): LocalFile | null {
+    const row = this.statements.get.get(path) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Every row, for the scan's comparison with the folder (one query instead of 100,000). */
+  all(): LocalFile[] {
+    return (this.statements.all.all() as Row[]).map(fromRow);
+  }
+
+  /** A new or changed file: forget its old hash and queue it for hashing. */
+  markSeen(path: string, remoteName: string, stat: StatKey, now: number): void {
+    this.statements.insertSeen.run({ path, remoteName, ...stat, now });
+  }
+
+  /** Records a hash, but only if the file is still the version that was hashed. */
+  recordHash(path: string, stat: StatKey, md5: string, sha256: string | null, now: number): boolean {
+    return this.statements.recordHash.run({ path, ...stat, md5, sha256, now }).changes === 1;
+  }
+
+  setState(
+    path: string,
+    state: FileSyncState,
+    now: number,
+    problem: { message: string; category: ErrorCategory; retryAt?: number; attempts?: number } | null = null,
+  ): void {
+    this.statements.setState.run({
+      path,
+      state,
+      now,
+      lastError: problem?.message ?? null,
+      errorCategory: problem?.category ?? null,
+      retryAt: problem?.retryAt ?? null,
+      attempts: problem?.attempts ?? 0,
+    });
+  }
+
+  /** The remote has `md5` under `remoteKey`; only applies if the file still has that content. */
+  markSynced(path: string, remoteKey: string, md5: string, now: number): boolean {
+    return this.statements.markSynced.run({ path, remoteKey, md5, now }).changes === 1;
+  }
+
+  markDeleted(path: string, now: number): boolean {
+    return this.statements.markDeleted.run({ path, now }).changes === 1;
+  }
+
+  remove(path: string): void {
+    this.statements.remove.run(path);
+  }
+
+  inState(state: FileSyncState, limit: number): LocalFile[] {
+    return (this.statements.byState.all(state, limit) as Row[]).map(fromRow);
+  }
+
+  dueRetries(now: number, limit: number): LocalFile[] {
+    return (this.statements.dueRetries.all(now, limit) as Row[]).map(fromRow);
+  }
+
+  nextRetryAt(): number | null {
+    return (this.statements.nextRetryAt.get() as { at: number | null }).at;
+  }
+
+  /** Other live files that would be stored under the same remote name. */
+  sharingRemoteName(remoteName: string, path: string): LocalFile[] {
+    return (this.statements.sameRemoteName.all(remoteName, path) as Row[]).map(fromRow);
+  }
+
+  withRemoteKey(key: string): LocalFile[] {
+    return (this.statements.byRemoteKey.all(key) as Row[]).map(fromRow);
+  }
+
+  counts(): FileCounts {
+    const counts: FileCounts = { total: 0, synced: 0, pending: 0, uploading: 0, failed: 0, conflict: 0, deleted: 0 };
+    for (const { state, n } of this.statements.counts.all() as Array<{ state: FileSyncState; n: number }>) {
+      if (state !== 'deleted') counts.total += n;
+      if (state === 'synced') counts.synced += n;
+      else if (state === 'pending' || state === 'hashed' || state === 'retrying') counts.pending += n;
+      else if (state === 'uploading') counts.uploading += n;
+      else if (state === 'failed') counts.failed += n;
+      else if (state === 'conflict') counts.conflict += n;
+      else if (state === 'deleted') counts.deleted += n;
+    }
+    return counts;
+  }
+
+  trackedCount(): number {
+    return (this.statements.trackedCount.get() as { n: number }).n;
+  }
+
+  /** After a crash, uploads in flight start over: nothing is assumed to have landed. */
+  resetInterrupted(): void {
+    this.statements.resetInterrupted.run();
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+}
+
+function fromRow(row: Row): LocalFile {
+  return {
+    path: row.path,
+    remoteName: row.remote_name,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    inode: row.inode,
+    md5: row.md5,
+    sha256: row.sha256,
+    state: row.state,
+    remoteKey: row.remote_key,
+    syncedMd5: row.synced_md5,
+    lastError: row.last_error,
+    errorCategory: row.error_category,
+    attempts: row.attempts,
+    retryAt: row.retry_at,
+    updatedAt: row.updated_at,
+  };
+}

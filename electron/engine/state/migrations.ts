@@ -1,0 +1,53 @@
+/**
+ * The state DB's schema, one entry per version; never edit a shipped entry, append a new one.
+ * Indexes exist for what runs per file at 100,000+ files: the state queues, the remote-name conflict
+ * check, the key join between the mirror and local files, and the browse window's sorts.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE local_files (
+     path TEXT PRIMARY KEY,
+     remote_name TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     mtime_ms REAL NOT NULL,
+     inode INTEGER NOT NULL,
+     md5 TEXT,
+     sha256 TEXT,
+     state TEXT NOT NULL,
+     remote_key TEXT,
+     synced_md5 TEXT,
+     last_error TEXT,
+     error_category TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     retry_at INTEGER,
+     updated_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX local_files_by_state ON local_files (state);
+   CREATE INDEX local_files_by_remote_name ON local_files (remote_name);
+   CREATE INDEX local_files_by_remote_key ON local_files (remote_key);
+
+   CREATE TABLE remote_files (
+     key TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     display_path TEXT NOT NULL,
+     size INTEGER,
+     last_modified INTEGER,
+     md5 TEXT,
+     sha256 TEXT,
+     seen_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX remote_files_by_path ON remote_files (display_path COLLATE NOCASE);
+   CREATE INDEX remote_files_by_size ON remote_files (size);
+   CREATE INDEX remote_files_by_modified ON remote_files (last_modified);
+
+   CREATE TABLE activity (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     path TEXT,
+     message TEXT NOT NULL,
+     detail TEXT
+   );
+
+   CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE pair (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+];

@@ -1,0 +1,36 @@
+import { DEFAULT_PAIR_SETTINGS, type PairSettings } from '../../../shared/sync-types.js';
+import type { Db } from './state-db.js';
+
+/** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
+export class PairSettingsStore {
+  constructor(private readonly db: Db) {}
+
+  read(): PairSettings {
+    const rows = this.db.prepare('SELECT name, value FROM settings').all() as Array<{ name: string; value: string }>;
+    const stored = Object.fromEntries(rows.map((row) => [row.name, JSON.parse(row.value) as unknown]));
+    return { ...DEFAULT_PAIR_SETTINGS, ...(stored as Partial<PairSettings>) };
+  }
+
+  write(patch: Partial<PairSettings>): PairSettings {
+    const upsert = this.db.prepare(
+      'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    );
+    this.db.transaction(() => {
+      for (const [name, value] of Object.entries(patch)) {
+        if (value !== undefined) upsert.run(name, JSON.stringify(value));
+      }
+    })();
+    return this.read();
+  }
+
+  fact(name: string): string | null {
+    const row = this.db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setFact(name: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO pair (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
+      .run(name, value);
+  }
+}

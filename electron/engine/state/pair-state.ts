@@ -1,0 +1,27 @@
+import { ActivityLog } from './activity-log.js';
+import { LocalFiles } from './local-files.js';
+import { PairSettingsStore } from './pair-settings.js';
+import { RemoteMirror } from './remote-mirror.js';
+import { openStateDb, type Db } from './state-db.js';
+
+/** Everything one sync pair keeps in its SQLite file. */
+export interface PairState {
+  db: Db;
+  files: LocalFiles;
+  mirror: RemoteMirror;
+  activity: ActivityLog;
+  settings: PairSettingsStore;
+  close(): void;
+}
+
+export function openPairState(file: string): PairState {
+  const db = openStateDb(file);
+  return {
+    db,
+    files: new LocalFiles(db),
+    mirror: new RemoteMirror(db),
+    activity: new ActivityLog(db),
+    settings: new PairSettingsStore(db),
+    close: () => db.close(),
+  };
+}

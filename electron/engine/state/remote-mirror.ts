@@ -1,0 +1,110 @@
+import type { RemoteFileView, RemoteListPage, RemoteListQuery } from '../../../shared/sync-types.js';
+import type { RemoteEntry } from '../remote/remote-provider.js';
+import type { Db } from './state-db.js';
+
+interface ViewRow {
+  key: string;
+  name: string;
+  display_path: string;
+  size: number | null;
+  last_modified: number | null;
+  local_path: string | null;
+  local_state: string | null;
+}
+
+const SORT_COLUMNS = {
+  name: 'r.display_path COLLATE NOCASE',
+  size: 'r.size',
+  lastModified: 'r.last_modified',
+} as const;
+
+/**
+ * The remote file list as last seen, which is all the UI ever reads. A refresh replaces it in one
+ * transaction, so a reader sees the old list or the new one, never half of each.
+ */
+export class RemoteMirror {
+  constructor(private readonly db: Db) {}
+
+  /** Replaces the mirror with `entries`; returns how many keys appeared and disappeared. */
+  replaceAll(entries: readonly RemoteEntry[], displayPath: (name: string) => string, now: number): { added: number; removed: number } {
+    return this.db.transaction(() => {
+      const before = this.count();
+      const upsert = this.db.prepare(
+        `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
+         VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
+           size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
+           sha256 = excluded.sha256, seen_at = excluded.seen_at`,
+      );
+      for (const entry of entries) upsert.run({ ...entry, displayPath: displayPath(entry.name), now });
+      const removed = this.db.prepare('DELETE FROM remote_files WHERE seen_at <> ?').run(now).changes;
+      return { added: this.count() - before + removed, removed };
+    })();
+  }
+
+  /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
+  upsertOne(entry: RemoteEntry, displayPath: string, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
+         VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
+         ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
+           size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
+           sha256 = excluded.sha256, seen_at = excluded.seen_at`,
+      )
+      .run({ ...entry, displayPath, now });
+  }
+
+  remove(key: string): void {
+    this.db.prepare('DELETE FROM remote_files WHERE key = ?').run(key);
+  }
+
+  has(key: string): boolean {
+    return this.db.prepare('SELECT 1 FROM remote_files WHERE key = ?').get(key) !== undefined;
+  }
+
+  /** Keys of remote files with this SHA-256 (Open WebUI dedupes by content hash). */
+  keysWithSha256(sha256: string): string[] {
+    return this.db.prepare('SELECT key FROM remote_files WHERE sha256 = ?').pluck().all(sha256) as string[];
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM remote_files').get() as { n: number }).n;
+  }
+
+  page(query: RemoteListQuery): RemoteListPage {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.search !== undefined && query.search.trim() !== '') {
+      where.push("r.display_path LIKE @search ESCAPE '\\' COLLATE NOCASE");
+      params.search = `%${query.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${query.descending ? 'DESC' : 'ASC'}, r.key`;
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM remote_files r ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(
+        // Per-row subqueries on the remote_key index: several local files may share one remote copy
+        // (content dedupe), and a page never needs more than its own rows joined.
+        `SELECT r.key, r.name, r.display_path, r.size, r.last_modified,
+                (SELECT path FROM local_files WHERE remote_key = r.key ORDER BY state = 'deleted', path LIMIT 1) AS local_path,
+                (SELECT state FROM local_files WHERE remote_key = r.key ORDER BY state = 'deleted', path LIMIT 1) AS local_state
+         FROM remote_files r
+         ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: Math.min(query.limit ?? 100, 1000), offset: query.offset ?? 0 }) as ViewRow[];
+    return { items: rows.map(toView), total };
+  }
+}
+
+function toView(row: ViewRow): RemoteFileView {
+  return {
+    key: row.key,
+    name: row.name,
+    displayPath: row.local_path ?? row.display_path,
+    size: row.size,
+    lastModified: row.last_modified,
+    origin: row.local_path !== null ? 'this-folder' : 'elsewhere',
+    deletedLocally: row.local_state === 'deleted',
+  };
+}
