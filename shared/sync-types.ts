@@ -17,9 +17,11 @@ export type FileSyncState =
   | 'deleted'; // gone locally; the remote copy stays unless deletions are mirrored
 
 /** The whole pair's state. */
-export type EngineState = 'starting' | 'scanning' | 'syncing' | 'idle' | 'paused' | 'offline' | 'auth-failed' | 'stopped';
+export type EngineState =
+  'starting' | 'scanning' | 'syncing' | 'idle' | 'paused' | 'offline' | 'auth-failed' | 'stopped';
 
-export type ErrorCategory = 'auth' | 'network' | 'remote-rejected' | 'local-file' | 'conflict' | 'config' | 'unsupported';
+export type ErrorCategory =
+  'auth' | 'network' | 'remote-rejected' | 'local-file' | 'conflict' | 'config' | 'unsupported';
 
 /** A failure a user can act on: the headline says what happened and what to do. */
 export interface SyncErrorInfo {

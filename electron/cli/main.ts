@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-import { runRemoteCommand, type CommandIo } from './remote-command.js';
+import { LS_USAGE, runLsCommand } from './ls-command.js';
+import type { CommandIo } from './remote-command.js';
 import { REMOTE_USAGE } from './remote-options.js';
+import { RM_USAGE, runRmCommand } from './rm-command.js';
+import { STATUS_USAGE, runStatusCommand } from './status-command.js';
+import { SYNC_USAGE, runSyncCommand } from './sync-command.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
 
 const USAGE = `Usage: hoist <command> [options]
 
 Commands:
+  sync      mirror a folder into the remote (watches; --once to sync and exit)
+  ls        list the files on the remote
+  rm        delete files from the remote
+  status    what Hoist knows about each synced folder
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
 
 Run "hoist <command> --help" for a command's options.
@@ -14,14 +22,27 @@ Run "hoist <command> --help" for a command's options.
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  remote: { run: runRemoteCommand, usage: REMOTE_USAGE },
+  sync: { run: runSyncCommand, usage: SYNC_USAGE },
+  ls: { run: runLsCommand, usage: LS_USAGE },
+  rm: { run: runRmCommand, usage: RM_USAGE },
+  status: { run: runStatusCommand, usage: STATUS_USAGE },
+  // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
+  remote: {
+    run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),
+    usage: REMOTE_USAGE,
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is a usage error: the usage goes to stderr, like every other one.
+    process.stderr.write(USAGE);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
-    return name === undefined ? EXIT_USAGE : 0;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -36,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
+    terminal: process.stdout.isTTY === true,
     stopSignal: new Promise((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -58,12 +80,19 @@ process.on('unhandledRejection', (reason) => {
   process.exitCode = EXIT_FAILED;
 });
 
+// Once a command has returned, its work is done (a server has closed and said "stopped"). Anything still
+// pending, such as the injected-latency timer of a request whose connection the shutdown already cut,
+// must not keep the process alive: exit on our own if the event loop has not drained shortly after.
+const EXIT_GRACE_MS = 500;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
   (error: unknown) => {
     process.stderr.write(`hoist: ${String(error)}\n`);
     process.exitCode = EXIT_FAILED;
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
 );

@@ -1,4 +1,3 @@
-import { startReferenceServer } from '../server/reference-server.js';
 import { loadOrCreateDefaultUser } from './default-remote-user.js';
 import { parseRemoteOptions } from './remote-options.js';
 
@@ -6,6 +5,8 @@ export interface CommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stdout is a terminal: progress is drawn as a bar instead of printed as lines. */
+  terminal: boolean;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal: Promise<string>;
 }
@@ -13,6 +14,8 @@ export interface CommandIo {
 /** `hoist remote`: runs the reference server until a signal, then shuts it down cleanly. */
 export async function runRemoteCommand(argv: string[], io: CommandIo): Promise<number> {
   const options = await parseRemoteOptions(argv, io.env);
+  // Only now: the server (and the AWS SDK under it) takes a while to load, and a usage error needs neither.
+  const { startReferenceServer } = await import('../server/reference-server.js');
   if (options.needsDefaultUser) {
     const { user } = await loadOrCreateDefaultUser(options.server.dataDir);
     options.server.users = [user];

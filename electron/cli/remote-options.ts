@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { faultPlanSchema, type FaultPlan } from '../server/faults.js';
 import type { BackendOptions, ReferenceServerOptions } from '../server/reference-server.js';
-import { parseUserSpec, type UserSpec } from '../server/users.js';
+import { UserDirectory, parseUserSpec, type UserSpec } from '../server/users.js';
 import { defaultDataRoot } from './data-paths.js';
 import { UsageError } from './usage-error.js';
 
@@ -75,8 +75,9 @@ export async function parseRemoteOptions(
     throw new UsageError((error as Error).message);
   }
   const values = parsed.values;
-  const users: UserSpec[] = (values.user ?? []).map(parseUserSpec);
+  const users: UserSpec[] = (values.user ?? []).map(userSpec);
   if (values['users-file'] !== undefined) users.push(...(await readUsersFile(values['users-file'])));
+  checkUsers(users);
   const dataDir = resolve(values.data ?? join(defaultDataRoot(env), 'remote'));
   return {
     needsDefaultUser: users.length === 0,
@@ -91,15 +92,22 @@ export async function parseRemoteOptions(
       maxObjectBytes: integer(values['max-size'], 'max-size', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
       fsync: values['no-fsync'] !== true,
       faults: values.faults !== undefined ? await readFaults(values.faults) : null,
-      ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
+      ...(values['public-url'] !== undefined
+        ? { publicUrl: httpUrl(values['public-url'], 'public-url') }
+        : {}),
     },
   };
 }
 
 function backendOptions(values: Record<string, string | boolean | string[] | undefined>): BackendOptions {
   const kind = values.backend ?? 'fs';
-  if (kind === 'fs') return { kind: 'fs' };
-  if (kind !== 's3') throw new UsageError(`--backend must be fs or s3, not ${String(kind)}`);
+  if (kind !== 'fs' && kind !== 's3') throw new UsageError(`--backend must be fs or s3, not ${String(kind)}`);
+  if (kind === 'fs') {
+    // S3 settings without the S3 backend are a mistake, not something to ignore silently.
+    const stray = S3_OPTIONS.find((name) => values[name] !== undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray} needs --backend s3`);
+    return { kind: 'fs' };
+  }
   const bucket = values['s3-bucket'];
   if (typeof bucket !== 'string' || bucket === '') throw new UsageError('--backend s3 needs --s3-bucket');
   const endpoint = values['s3-endpoint'];
@@ -108,14 +116,49 @@ function backendOptions(values: Record<string, string | boolean | string[] | und
     bucket,
     region: typeof values['s3-region'] === 'string' ? values['s3-region'] : 'us-east-1',
     forcePathStyle: values['s3-path-style'] === true,
-    ...(typeof endpoint === 'string' ? { endpoint } : {}),
+    ...(typeof endpoint === 'string' ? { endpoint: httpUrl(endpoint, 's3-endpoint') } : {}),
   };
+}
+
+const S3_OPTIONS = ['s3-bucket', 's3-endpoint', 's3-region', 's3-path-style'] as const;
+
+/** An absolute http(s) URL, or a usage error naming the option. */
+function httpUrl(text: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--${name} must be an http:// or https:// URL, not "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--${name} must be an http:// or https:// URL, not "${text}"`);
+  }
+  return text;
+}
+
+function userSpec(text: string): UserSpec {
+  try {
+    return parseUserSpec(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Bad names, short tokens and duplicates are the caller's mistake: say so before anything starts. */
+function checkUsers(users: readonly UserSpec[]): void {
+  if (users.length === 0) return;
+  try {
+    new UserDirectory(users);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function integer(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  // Digits only: Number() would take "" and " " as 0, and "0x1F" or "1e3" as numbers.
+  const value = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not "${text}"`);
   }
   return value;

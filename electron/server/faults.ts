@@ -95,7 +95,12 @@ export class FaultInjector {
       )
       .sort(([a], [b]) => specificity(a) - specificity(b));
     if (matching.length === 0) return null;
-    return Object.assign({}, ...matching.map(([, faults]) => faults)) as RouteFaults;
+    // A field present but undefined (possible in a plan built in code) must not erase a broader rule's value.
+    const merged: Record<string, unknown> = {};
+    for (const [, faults] of matching) {
+      for (const [field, value] of Object.entries(faults)) if (value !== undefined) merged[field] = value;
+    }
+    return merged as RouteFaults;
   }
 
   private stream(routeName: string): () => number {

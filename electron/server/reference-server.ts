@@ -158,7 +158,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
   try {
     context.params = decodeParams(match.params);
     const decision = dispatch.faults.decide(route.name);
-    if (decision.latencyMs > 0) await delay(decision.latencyMs);
+    if (decision.latencyMs > 0 && !(await delayUnlessClosed(decision.latencyMs, res))) return;
     if (decision.action.kind === 'reset') return resetConnection(context);
     const injected = faultError(decision.action, route.name);
     if (injected) throw injected;
@@ -204,8 +204,19 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
   return decoded;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; false when the client went away (or the server shut down) meanwhile. */
+function delayUnlessClosed(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(true);
+    }, ms);
+    res.once('close', onClose);
+  });
 }
 
 async function closeGracefully(server: Server): Promise<void> {

@@ -2,9 +2,11 @@ import { badRequest } from './http/http-error.js';
 
 const HEX_MD5 = /^[0-9a-fA-F]{32}$/;
 const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
-// type/subtype with optional parameters; no CR/LF so it can never split a header.
+// type/subtype with optional parameters. Only tab and printable ASCII may follow the subtype (not `\s`, which
+// matches CR/LF, nor any other control or non-ASCII character): the value is sent back as a header
+// (Content-Type of the PUT and of downloads), so it must never split one or be refused by the HTTP stack.
 const MIME_TYPE =
-  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;[^\r\n]{0,200})?$/;
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:[ \t]*;[\t\x20-\x7e]{0,200})?$/;
 
 /** Hex or base64 MD5 → lowercase hex; null when it is neither. */
 export function parseMd5(text: string, accept: 'hex' | 'hex-or-base64'): string | null {

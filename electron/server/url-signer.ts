@@ -57,7 +57,11 @@ export class UrlSigner {
   }
 }
 
-/** `/objects/<ns>/<key…>` with every segment percent-encoded. */
+/**
+ * `/objects/<ns>/<key>` with the key percent-encoded as ONE segment: a key's own "/" (Composio keys
+ * have them) and a final "." or ".." segment would otherwise be rewritten by URL normalization.
+ */
 export function objectPath(objectKey: string): string {
-  return `/objects/${objectKey.split('/').map(encodeURIComponent).join('/')}`;
+  const slash = objectKey.indexOf('/');
+  return `/objects/${encodeURIComponent(objectKey.slice(0, slash))}/${encodeURIComponent(objectKey.slice(slash + 1))}`;
 }

@@ -27,10 +27,7 @@ const ESCAPED_CHARACTERS = new Set(['%', FOLDER_SEPARATOR, '\\', ':', '*', '?', 
 const HASH_SUFFIX_LENGTH = 9; // "~" + 8 hex digits
 
 export function encodeRemoteName(relativePath: string): string {
-  const encoded = relativePath
-    .split('/')
-    .map(encodeSegment)
-    .join(FOLDER_SEPARATOR);
+  const encoded = relativePath.split('/').map(encodeSegment).join(FOLDER_SEPARATOR);
   if (utf8ByteLength(encoded) <= MAX_REMOTE_FILENAME_BYTES) return encoded;
   return shortenWithHash(encoded);
 }
@@ -58,7 +55,9 @@ export function effectiveRemoteName(relativePath: string): string {
 }
 
 function encodeSegment(segment: string): string {
-  return Array.from(segment.normalize('NFC'), (character) => (needsEscape(character) ? percentEncode(character) : character)).join('');
+  return Array.from(segment.normalize('NFC'), (character) =>
+    needsEscape(character) ? percentEncode(character) : character,
+  ).join('');
 }
 
 function needsEscape(character: string): boolean {
@@ -67,7 +66,10 @@ function needsEscape(character: string): boolean {
 }
 
 function percentEncode(character: string): string {
-  return Array.from(new TextEncoder().encode(character), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return Array.from(
+    new TextEncoder().encode(character),
+    (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join('');
 }
 
 function shortenWithHash(encoded: string): string {
@@ -77,5 +79,7 @@ function shortenWithHash(encoded: string): string {
   const extension = dot > separator + 1 && encoded.length - dot <= 16 ? encoded.slice(dot) : '';
   const stem = extension === '' ? encoded : encoded.slice(0, dot);
   const budget = MAX_REMOTE_FILENAME_BYTES - utf8ByteLength(extension) - HASH_SUFFIX_LENGTH;
-  return `${truncateToUtf8Bytes(stem, budget)}~${hash}${extension}`;
+  // Never leave half a percent escape at the cut: the name would no longer decode.
+  const kept = truncateToUtf8Bytes(stem, budget).replace(/%[0-9A-F]?$/, '');
+  return `${kept}~${hash}${extension}`;
 }

@@ -57,7 +57,12 @@ export interface RemoteProvider {
   readonly info: ProviderInfo;
   prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket>;
   /** Sends the bytes for a `send` ticket and returns the key they are stored under. */
-  send(ticket: Extract<UploadTicket, { kind: 'send' }>, file: UploadCandidate, body: BodySource, signal?: AbortSignal): Promise<string>;
+  send(
+    ticket: Extract<UploadTicket, { kind: 'send' }>,
+    file: UploadCandidate,
+    body: BodySource,
+    signal?: AbortSignal,
+  ): Promise<string>;
   /** Lists everything, following pagination to the end. */
   list(signal?: AbortSignal): Promise<RemoteEntry[]>;
   /** Throws SyncError('unsupported') when the dialect has no delete. */

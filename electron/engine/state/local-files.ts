@@ -15,6 +15,12 @@ export interface LocalFile extends StatKey {
   sha256: string | null;
   state: FileSyncState;
   remoteKey: string | null;
+  /**
+   * This folder put the remote copy there (sent the bytes, or it sits under this file's own name).
+   * Only such copies are ever deleted or replaced by the engine; a copy found by content dedupe may
+   * be someone else's file.
+   */
+  remoteOwned: boolean;
   syncedMd5: string | null;
   lastError: string | null;
   errorCategory: ErrorCategory | null;
@@ -33,6 +39,7 @@ interface Row {
   sha256: string | null;
   state: FileSyncState;
   remote_key: string | null;
+  remote_owned: number;
   synced_md5: string | null;
   last_error: string | null;
   error_category: ErrorCategory | null;
@@ -61,6 +68,18 @@ export class LocalFiles {
            state = 'pending', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
            updated_at = excluded.updated_at`,
       ),
+      insertRenamed: db.prepare(
+        `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, md5, sha256, state, updated_at)
+         VALUES (@path, @remoteName, @size, @mtimeMs, @inode, @md5, @sha256, 'hashed', @now)
+         ON CONFLICT (path) DO UPDATE SET remote_name = excluded.remote_name, size = excluded.size,
+           mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = excluded.md5, sha256 = excluded.sha256,
+           state = 'hashed', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
+           updated_at = excluded.updated_at`,
+      ),
+      pendingSettled: db.prepare(
+        "SELECT * FROM local_files WHERE state = 'pending' AND (updated_at <= @cutoff OR mtime_ms <= @cutoff) ORDER BY path LIMIT @limit",
+      ),
+      oldestPending: db.prepare("SELECT min(updated_at) AS at FROM local_files WHERE state = 'pending'"),
       recordHash: db.prepare(
         `UPDATE local_files SET md5 = @md5, sha256 = @sha256, state = 'hashed', updated_at = @now
          WHERE path = @path AND size = @size AND mtime_ms = @mtimeMs AND inode = @inode AND state = 'pending'`,
@@ -70,9 +89,17 @@ export class LocalFiles {
            retry_at = @retryAt, attempts = @attempts, updated_at = @now WHERE path = @path`,
       ),
       markSynced: db.prepare(
-        `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, synced_md5 = @md5, last_error = NULL,
+        `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, remote_owned = @owned, synced_md5 = @md5, last_error = NULL,
            error_category = NULL, attempts = 0, retry_at = NULL, updated_at = @now
          WHERE path = @path AND md5 = @md5`,
+      ),
+      requeueForHash: db.prepare(
+        `UPDATE local_files SET state = 'pending', md5 = NULL, sha256 = NULL, attempts = @attempts, updated_at = @now
+         WHERE path = @path`,
+      ),
+      restore: db.prepare(
+        `UPDATE local_files SET state = CASE WHEN remote_key IS NOT NULL AND synced_md5 = md5 THEN 'synced' ELSE 'hashed' END,
+           updated_at = @now WHERE path = @path AND state = 'deleted' AND md5 IS NOT NULL`,
       ),
       markDeleted: db.prepare(
         `UPDATE local_files SET state = 'deleted', updated_at = @now WHERE path = @path AND state <> 'deleted'`,
@@ -81,6 +108,22 @@ export class LocalFiles {
       byState: db.prepare('SELECT * FROM local_files WHERE state = ? ORDER BY path LIMIT ?'),
       dueRetries: db.prepare(
         "SELECT * FROM local_files WHERE state = 'retrying' AND retry_at <= ? ORDER BY retry_at LIMIT ?",
+      ),
+      promoteDueRetries: db.prepare(
+        `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END, updated_at = @now
+         WHERE state = 'retrying' AND retry_at <= @now`,
+      ),
+      remoteLost: db.prepare(
+        `SELECT path FROM local_files WHERE state = 'synced' AND remote_key IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM remote_files WHERE key = local_files.remote_key)`,
+      ),
+      requeueLost: db.prepare(
+        `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END, synced_md5 = NULL,
+           remote_key = NULL, remote_owned = 0, updated_at = @now WHERE path = @path`,
+      ),
+      forgetDeletedWithoutCopy: db.prepare(
+        `DELETE FROM local_files WHERE state = 'deleted'
+           AND (remote_key IS NULL OR NOT EXISTS (SELECT 1 FROM remote_files WHERE key = local_files.remote_key))`,
       ),
       nextRetryAt: db.prepare("SELECT min(retry_at) AS at FROM local_files WHERE state = 'retrying'"),
       sameRemoteName: db.prepare(
@@ -110,6 +153,33 @@ export class LocalFiles {
     this.statements.insertSeen.run({ path, remoteName, ...stat, now });
   }
 
+  /**
+   * A file that appeared under a new path with the stat of one that vanished (a rename or move):
+   * its content is known, so it skips hashing.
+   */
+  markRenamed(
+    path: string,
+    remoteName: string,
+    stat: StatKey,
+    md5: string,
+    sha256: string | null,
+    now: number,
+  ): void {
+    this.statements.insertRenamed.run({ path, remoteName, ...stat, md5, sha256, now });
+  }
+
+  /**
+   * Pending files that are not being written: last seen changing, or last modified, before
+   * `settledBefore`. A file still being written waits instead of being hashed over and over.
+   */
+  pendingSettled(settledBefore: number, limit: number): LocalFile[] {
+    return (this.statements.pendingSettled.all({ cutoff: settledBefore, limit }) as Row[]).map(fromRow);
+  }
+
+  oldestPendingAt(): number | null {
+    return (this.statements.oldestPending.get() as { at: number | null }).at;
+  }
+
   /** Records a hash, but only if the file is still the version that was hashed. */
   recordHash(path: string, stat: StatKey, md5: string, sha256: string | null, now: number): boolean {
     return this.statements.recordHash.run({ path, ...stat, md5, sha256, now }).changes === 1;
@@ -133,8 +203,18 @@ export class LocalFiles {
   }
 
   /** The remote has `md5` under `remoteKey`; only applies if the file still has that content. */
-  markSynced(path: string, remoteKey: string, md5: string, now: number): boolean {
-    return this.statements.markSynced.run({ path, remoteKey, md5, now }).changes === 1;
+  markSynced(path: string, remoteKey: string, md5: string, owned: boolean, now: number): boolean {
+    return this.statements.markSynced.run({ path, remoteKey, md5, owned: owned ? 1 : 0, now }).changes === 1;
+  }
+
+  /** Forgets the hash so the file is read again, keeping count of how often that happened. */
+  requeueForHash(path: string, attempts: number, now: number): void {
+    this.statements.requeueForHash.run({ path, attempts, now });
+  }
+
+  /** A file that was marked deleted is back, unchanged (a folder remounted, a file moved back). */
+  restore(path: string, now: number): boolean {
+    return this.statements.restore.run({ path, now }).changes === 1;
   }
 
   markDeleted(path: string, now: number): boolean {
@@ -153,6 +233,28 @@ export class LocalFiles {
     return (this.statements.dueRetries.all(now, limit) as Row[]).map(fromRow);
   }
 
+  /** Files whose retry time has come go back to their queue (hashing or upload), keeping their attempt count. */
+  promoteDueRetries(now: number): number {
+    return this.statements.promoteDueRetries.run({ now }).changes;
+  }
+
+  /**
+   * Synced files whose key is missing from the freshly refreshed mirror: the remote lost them (or
+   * someone deleted them there). They go back to the upload queue; returns their paths.
+   */
+  markRemoteLost(now: number): string[] {
+    const paths = this.statements.remoteLost.pluck().all() as string[];
+    for (const path of paths) this.statements.requeueLost.run({ path, now });
+    // Deleted locally and no copy left on the remote: nothing more to track.
+    this.statements.forgetDeletedWithoutCopy.run();
+    return paths;
+  }
+
+  /** The remote copy of a live file is gone: upload it again. */
+  forgetRemoteCopy(path: string, now: number): void {
+    this.statements.requeueLost.run({ path, now });
+  }
+
   nextRetryAt(): number | null {
     return (this.statements.nextRetryAt.get() as { at: number | null }).at;
   }
@@ -167,7 +269,15 @@ export class LocalFiles {
   }
 
   counts(): FileCounts {
-    const counts: FileCounts = { total: 0, synced: 0, pending: 0, uploading: 0, failed: 0, conflict: 0, deleted: 0 };
+    const counts: FileCounts = {
+      total: 0,
+      synced: 0,
+      pending: 0,
+      uploading: 0,
+      failed: 0,
+      conflict: 0,
+      deleted: 0,
+    };
     for (const { state, n } of this.statements.counts.all() as Array<{ state: FileSyncState; n: number }>) {
       if (state !== 'deleted') counts.total += n;
       if (state === 'synced') counts.synced += n;
@@ -205,6 +315,7 @@ function fromRow(row: Row): LocalFile {
     sha256: row.sha256,
     state: row.state,
     remoteKey: row.remote_key,
+    remoteOwned: row.remote_owned === 1,
     syncedMd5: row.synced_md5,
     lastError: row.last_error,
     errorCategory: row.error_category,

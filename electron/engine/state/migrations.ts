@@ -14,6 +14,7 @@ export const MIGRATIONS: readonly string[] = [
      sha256 TEXT,
      state TEXT NOT NULL,
      remote_key TEXT,
+     remote_owned INTEGER NOT NULL DEFAULT 0,
      synced_md5 TEXT,
      last_error TEXT,
      error_category TEXT,

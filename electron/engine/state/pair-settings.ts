@@ -6,7 +6,10 @@ export class PairSettingsStore {
   constructor(private readonly db: Db) {}
 
   read(): PairSettings {
-    const rows = this.db.prepare('SELECT name, value FROM settings').all() as Array<{ name: string; value: string }>;
+    const rows = this.db.prepare('SELECT name, value FROM settings').all() as Array<{
+      name: string;
+      value: string;
+    }>;
     const stored = Object.fromEntries(rows.map((row) => [row.name, JSON.parse(row.value) as unknown]));
     return { ...DEFAULT_PAIR_SETTINGS, ...(stored as Partial<PairSettings>) };
   }
@@ -24,13 +27,16 @@ export class PairSettingsStore {
   }
 
   fact(name: string): string | null {
-    const row = this.db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as
+      { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setFact(name: string, value: string): void {
     this.db
-      .prepare('INSERT INTO pair (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
+      .prepare(
+        'INSERT INTO pair (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+      )
       .run(name, value);
   }
 }

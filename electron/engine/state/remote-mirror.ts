@@ -26,7 +26,11 @@ export class RemoteMirror {
   constructor(private readonly db: Db) {}
 
   /** Replaces the mirror with `entries`; returns how many keys appeared and disappeared. */
-  replaceAll(entries: readonly RemoteEntry[], displayPath: (name: string) => string, now: number): { added: number; removed: number } {
+  replaceAll(
+    entries: readonly RemoteEntry[],
+    displayPath: (name: string) => string,
+    now: number,
+  ): { added: number; removed: number } {
     return this.db.transaction(() => {
       const before = this.count();
       const upsert = this.db.prepare(
@@ -59,6 +63,12 @@ export class RemoteMirror {
     this.db.prepare('DELETE FROM remote_files WHERE key = ?').run(key);
   }
 
+  nameOf(key: string): string | null {
+    const row = this.db.prepare('SELECT name FROM remote_files WHERE key = ?').get(key) as
+      { name: string } | undefined;
+    return row?.name ?? null;
+  }
+
   has(key: string): boolean {
     return this.db.prepare('SELECT 1 FROM remote_files WHERE key = ?').get(key) !== undefined;
   }
@@ -81,7 +91,9 @@ export class RemoteMirror {
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${query.descending ? 'DESC' : 'ASC'}, r.key`;
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM remote_files r ${clause}`).get(params) as { n: number }).n;
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM remote_files r ${clause}`).get(params) as { n: number }
+    ).n;
     const rows = this.db
       .prepare(
         // Per-row subqueries on the remote_key index: several local files may share one remote copy

@@ -21,7 +21,9 @@ export function openStateDb(file: string): Db {
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`The state DB is from a newer Hoist (schema ${current}, this one knows ${MIGRATIONS.length})`);
+    throw new Error(
+      `The state DB is from a newer Hoist (schema ${current}, this one knows ${MIGRATIONS.length})`,
+    );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

@@ -74,6 +74,10 @@ export function composioRoutes({ core, users }: ComposioDeps): Route[] {
           limit,
         });
         const totalPages = Math.ceil(total / limit);
+        // Ours: files are never removed here, so a page past the end was not handed out by this API.
+        if (page > 1 && page > totalPages) {
+          throw invalidCursor(`cursor points at page ${page}, but there are only ${totalPages} pages`);
+        }
         sendJson(context.res, 200, {
           items: items.map(toListItem),
           next_cursor: page < totalPages ? encodeCursor(page + 1, limit) : null,
@@ -130,8 +134,29 @@ export function composioRoutes({ core, users }: ComposioDeps): Route[] {
         }
       },
     },
+    // Every other path under /api/v3/ is not a route (there is no delete, API.md §2), but a Composio
+    // client still gets Composio's error body rather than another dialect's. The known paths are
+    // excluded so a wrong method on them stays a 405.
+    ...ROUTE_METHODS.map((method): Route => ({
+      name: 'composio.no-route',
+      method,
+      pattern: /^\/api\/v3\/(?!files\/list$|files\/upload\/request$)/,
+      renderError,
+      async handle(context) {
+        const unsupportedDelete = method === 'DELETE' && context.url.pathname.startsWith('/api/v3/files/');
+        throw new ComposioError(
+          404,
+          'Route_NotFound',
+          `No route for ${method} ${context.url.pathname}`,
+          [],
+          unsupportedDelete ? 'The Composio file API has no delete endpoint' : undefined,
+        );
+      },
+    })),
   ];
 }
+
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 
 class ComposioError extends HttpError {
   constructor(
@@ -171,6 +196,16 @@ function requiredSlug(value: string, name: string): string {
   return value;
 }
 
+function invalidCursor(detail?: string): ComposioError {
+  return new ComposioError(
+    400,
+    'Request_InvalidCursor',
+    'cursor is not a cursor this API returned',
+    detail !== undefined ? [detail] : [],
+    'Pass next_cursor from the previous page unchanged',
+  );
+}
+
 /** Cursor: base64 of `{"page":N,"limit":L}` ("ours"; the docs only say "page and limit"). */
 export function encodeCursor(page: number, limit: number): string {
   return Buffer.from(JSON.stringify({ page, limit })).toString('base64');
@@ -179,7 +214,8 @@ export function encodeCursor(page: number, limit: number): string {
 function pageRequest(cursor: string | null, limitText: string | null): { page: number; limit: number } {
   let limit = DEFAULT_PAGE_SIZE;
   if (limitText !== null && limitText !== '') {
-    limit = Number(limitText);
+    // Decimal digits only: Number() would also take " 3", "1e2" and "0x10".
+    limit = /^[0-9]{1,5}$/.test(limitText) ? Number(limitText) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > COMPOSIO_MAX_PAGE_SIZE) {
       throw new ComposioError(
         400,
@@ -190,13 +226,7 @@ function pageRequest(cursor: string | null, limitText: string | null): { page: n
     }
   }
   if (cursor === null || cursor === '') return { page: 1, limit };
-  const invalid = new ComposioError(
-    400,
-    'Request_InvalidCursor',
-    'cursor is not a cursor this API returned',
-    [],
-    'Pass next_cursor from the previous page unchanged',
-  );
+  const invalid = invalidCursor();
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));

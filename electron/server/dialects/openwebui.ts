@@ -21,7 +21,7 @@ interface OpenWebUiDeps {
 
 // Text this small is "extracted" into data.content, as Open WebUI does after processing a file.
 const MAX_EXTRACTED_BYTES = 256 * 1024;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const PREFIX = String.raw`^/api(?:/v1)?/files`;
 
 /** What the catalog keeps per Open WebUI file beyond the common columns. */
@@ -72,11 +72,11 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
             throw badRequest('INVALID_METADATA', 'metadata.file_hash must be a string');
           }
           // Ours: a file_hash that claims other bytes would make later dedupe skip a file that is not
-          // stored, so a SHA-256-shaped file_hash must match what arrived.
+          // stored, so a SHA-256-shaped file_hash (hex in either case) must match what arrived.
           if (
             typeof fileHash === 'string' &&
             SHA256_HEX.test(fileHash) &&
-            fileHash !== upload.file.sha256Hex
+            fileHash.toLowerCase() !== upload.file.sha256Hex
           ) {
             throw badRequest(
               'HASH_MISMATCH',
@@ -190,16 +190,30 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
         sendJson(context.res, 200, { message: 'File deleted successfully' });
       },
     },
+    // Deeper paths under the prefix are no route; answer them as FastAPI does ({"detail": "Not Found"})
+    // rather than in another dialect's shape. `{id}` and `{id}/content` are left out so a wrong method
+    // on them stays a 405.
+    ...ROUTE_METHODS.map((method): Route => ({
+      name: 'owui.no-route',
+      method,
+      pattern: new RegExp(`${PREFIX}/(?![^/]*$|[^/]+/content$)`),
+      renderError,
+      async handle() {
+        throw notFound('Not Found');
+      },
+    })),
   ];
 }
 
-/** FastAPI's 422 shape, which Open WebUI answers for query parameters out of range. */
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
+/** FastAPI's 422 shape, which Open WebUI answers for query parameters out of range or a missing part. */
 class ValidationError extends HttpError {
   readonly detail: Array<{ type: string; loc: string[]; msg: string; input: unknown }>;
 
-  constructor(param: string, message: string, input: unknown) {
+  constructor(param: string, message: string, input: unknown, location: 'query' | 'body' = 'query') {
     super(422, 'VALIDATION_ERROR', message);
-    this.detail = [{ type: 'value_error', loc: ['query', param], msg: message, input }];
+    this.detail = [{ type: 'value_error', loc: [location, param], msg: message, input }];
   }
 }
 
@@ -285,7 +299,12 @@ interface MultipartUpload {
 async function receiveMultipart(req: RequestContext['req'], core: StorageCore): Promise<MultipartUpload> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(type)) {
-    throw new ValidationError('file', 'Field required: send multipart/form-data with a file part', null);
+    throw new ValidationError(
+      'file',
+      'Field required: send multipart/form-data with a file part',
+      null,
+      'body',
+    );
   }
   let parser: busboy.Busboy;
   try {
@@ -299,13 +318,17 @@ async function receiveMultipart(req: RequestContext['req'], core: StorageCore): 
   }
   const fields = new Map<string, string>();
   let received: Promise<{ file: ReceivedFile; filename: string; contentType: string }> | null = null;
+  let fileStream: Readable | null = null;
+  let fail: (error: Error) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => {
+    fail = reject;
     parser.on('field', (name, value) => fields.set(name, value));
     parser.on('file', (name, stream, info) => {
       if (name !== 'file' || received !== null) {
         stream.resume();
         return;
       }
+      fileStream = stream;
       const filename = sanitizeRemoteFilename(info.filename ?? '');
       const declared =
         info.mimeType && info.mimeType !== 'application/octet-stream' ? info.mimeType : undefined;
@@ -319,6 +342,21 @@ async function receiveMultipart(req: RequestContext['req'], core: StorageCore): 
       reject(badRequest('INVALID_MULTIPART', `The multipart body is malformed: ${error.message}`)),
     );
   });
+  // A client that disconnects mid-body: `pipe` does not pass the request's error on, so the parser
+  // and the file stream would wait forever for bytes that never come, keeping the temp file.
+  const onClientGone = (): void => {
+    if (req.complete) return;
+    const gone = new HttpError(
+      400,
+      'CLIENT_DISCONNECTED',
+      'The client disconnected before the upload finished',
+    );
+    fileStream?.destroy(gone);
+    fail(gone);
+  };
+  req.once('close', onClientGone);
+  // It may already be gone (e.g. while an injected latency fault delayed the handler).
+  if (req.destroyed) onClientGone();
   req.pipe(parser);
   const cleanupOnFailure = async (): Promise<void> => {
     const pending = received as Promise<{ file: ReceivedFile }> | null;
@@ -331,8 +369,10 @@ async function receiveMultipart(req: RequestContext['req'], core: StorageCore): 
     req.unpipe(parser);
     await cleanupOnFailure();
     throw error;
+  } finally {
+    req.off('close', onClientGone);
   }
-  if (received === null) throw new ValidationError('file', 'Field required', null);
+  if (received === null) throw new ValidationError('file', 'Field required', null, 'body');
   const upload = await (received as Promise<{ file: ReceivedFile; filename: string; contentType: string }>);
   if (upload.filename === '') {
     await core.discardFile(upload.file);

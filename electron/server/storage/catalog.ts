@@ -160,10 +160,11 @@ export class Catalog {
       params.owner = query.owner;
     }
     if (query.keyPrefix !== undefined && query.keyPrefix !== '') {
-      // A range scan on the primary key; TEXT compares as UTF-8 bytes, so prefix + U+10FFFF bounds it.
+      // A range scan on the primary key: [prefix, prefix with its last character incremented).
+      // Prefixes end in ASCII ("_" or "/"), so the increment stays one character.
       where.push('key >= @prefixLow AND key < @prefixHigh');
       params.prefixLow = query.keyPrefix;
-      params.prefixHigh = `${query.keyPrefix}\u{10FFFF}`;
+      params.prefixHigh = nextPrefix(query.keyPrefix);
     }
     for (const [index, [field, value]] of Object.entries(query.metaEquals ?? {}).entries()) {
       where.push(`json_extract(meta, @metaPath${index}) = @metaValue${index}`);
@@ -227,6 +228,11 @@ export class Catalog {
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }
+}
+
+function nextPrefix(prefix: string): string {
+  const last = prefix.codePointAt(prefix.length - 1) ?? 0;
+  return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
 }
 
 function fromRow(row: ObjectRow): StoredObject {

@@ -191,6 +191,8 @@ export class StorageCore {
   }
 
   async remove(ns: Namespace, key: string): Promise<StoredObject | null> {
+    // An S3 upload that landed but was never listed is still an object to delete.
+    await this.reconcileKey(ns, key);
     this.catalog.removePending(ns, key);
     const removed = this.catalog.remove(ns, key);
     if (removed) await this.options.blobs.remove(removed.blob);

@@ -1,0 +1,98 @@
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ProviderKind } from '../../shared/sync-types.js';
+import { defaultDataRoot } from './data-paths.js';
+import { parseRate } from './format.js';
+import type { RemoteChoice } from './remote-connection.js';
+import { UsageError } from './usage-error.js';
+
+const PROVIDERS: readonly ProviderKind[] = ['local', 'alloy', 'composio', 'openwebui'];
+
+export const REMOTE_OPTIONS_HELP = `Remote options (sync, ls, rm, status):
+  --provider local|alloy|composio|openwebui   which API the remote speaks (default local)
+  --remote URL         the remote's base URL (local without --remote: the embedded remote)
+  --state DIR          where Hoist keeps state (default the data root)
+  The API token comes from the HOIST_TOKEN environment variable.
+`;
+
+const REMOTE_ARGS = {
+  provider: { type: 'string' },
+  remote: { type: 'string' },
+  state: { type: 'string' },
+} as const;
+
+export interface ParsedClientArgs {
+  remote: RemoteChoice;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** Parses a client command's arguments: the shared remote options plus the command's own. */
+export function parseClientArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  own: Record<string, { type: 'string' | 'boolean' }>,
+): ParsedClientArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { ...REMOTE_ARGS, ...own },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const provider = (values.provider ?? 'local') as ProviderKind;
+  if (!PROVIDERS.includes(provider))
+    throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  const remote = typeof values.remote === 'string' ? values.remote : undefined;
+  return {
+    remote: {
+      provider,
+      remote,
+      stateRoot: resolve(typeof values.state === 'string' ? values.state : defaultDataRoot(env)),
+      token: env.HOIST_TOKEN,
+    },
+    values,
+    positionals: parsed.positionals,
+  };
+}
+
+export function positiveInteger(
+  value: string | boolean | undefined,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(number) || number < 1 || number > max) {
+    throw new UsageError(`--${name} must be an integer from 1 to ${max}`);
+  }
+  return number;
+}
+
+export function rate(value: string | boolean | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' ? parseRate(value) : null;
+  if (parsed === null) throw new UsageError(`--${name} must be a rate like 500K or 2M (bytes per second)`);
+  return parsed;
+}
+
+/** The folder to sync, resolved through symlinks so one folder always maps to one pair. */
+export async function resolveFolder(folder: string | undefined): Promise<string> {
+  if (folder === undefined) throw new UsageError('Which folder? Usage: hoist sync <folder>');
+  const absolute = resolve(folder);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch {
+    throw new UsageError(`The folder ${absolute} does not exist`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`${absolute} is not a folder`);
+  return realpath(absolute);
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderKind } from '../../shared/sync-types.js';
+import { createProvider } from '../engine/remote/create-provider.js';
+import type { RemoteProvider } from '../engine/remote/remote-provider.js';
+import { embeddedRemoteDir } from './pair-location.js';
+import { UsageError } from './usage-error.js';
+
+export interface RemoteChoice {
+  provider: ProviderKind;
+  /** Base URL; for `local` without it, the embedded remote runs in this process. */
+  remote: string | undefined;
+  stateRoot: string;
+  token: string | undefined;
+}
+
+export interface RemoteConnection {
+  provider: RemoteProvider;
+  /** The remote's URL as shown to people and used in the pair id. */
+  remoteUrl: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
+  alloy: 'https://production.runalloy.com',
+  composio: 'https://backend.composio.dev',
+};
+
+/** A stable stand-in for the embedded remote in pair ids: its port changes every run. */
+export const EMBEDDED_REMOTE_ID = 'embedded';
+
+/**
+ * Connects to the chosen remote. `local` with no URL starts the reference server in this process on
+ * 127.0.0.1 with its data under the state root, and a token that exists only in memory for this run.
+ */
+export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnection> {
+  if (choice.provider === 'local' && choice.remote === undefined) {
+    const token = randomBytes(24).toString('base64url');
+    // Loaded only here: the server pulls in the AWS SDK, which talking to a real remote never needs.
+    const { startReferenceServer } = await import('../server/reference-server.js');
+    const server = await startReferenceServer({
+      dataDir: embeddedRemoteDir(choice.stateRoot),
+      users: [{ name: 'local', token }],
+      port: 0,
+    });
+    const provider = createProvider({ kind: 'local', baseUrl: server.url, token });
+    return {
+      provider,
+      remoteUrl: EMBEDDED_REMOTE_ID,
+      close: async () => {
+        await provider.close();
+        await server.close();
+      },
+    };
+  }
+  const baseUrl = choice.remote ?? DEFAULT_URLS[choice.provider];
+  if (baseUrl === undefined) throw new UsageError(`--provider ${choice.provider} needs --remote <url>`);
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--remote must be a URL like https://example.com, not "${baseUrl}"`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new UsageError('--remote must be an http(s) URL');
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new UsageError('--remote must not contain credentials; put the token in HOIST_TOKEN');
+  }
+  if (choice.token === undefined || choice.token === '') {
+    throw new UsageError('Set the API token in the HOIST_TOKEN environment variable');
+  }
+  const provider = createProvider({
+    kind: choice.provider,
+    baseUrl: parsed.toString().replace(/\/$/, ''),
+    token: choice.token,
+  });
+  return { provider, remoteUrl: parsed.toString().replace(/\/$/, ''), close: () => provider.close() };
+}

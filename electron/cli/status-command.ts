@@ -1,0 +1,112 @@
+import { access, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileCounts } from '../../shared/sync-types.js';
+import { openPairState } from '../engine/state/pair-state.js';
+import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
+import { pairStateFile } from './pair-location.js';
+import { EMBEDDED_REMOTE_ID } from './remote-connection.js';
+import type { CommandIo } from './remote-command.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
+
+export const STATUS_USAGE = `Usage: hoist status [<folder>] [--json] [options]
+
+Shows what Hoist knows about each synced folder (or just <folder>) from its state, without contacting
+the remote: file counts, last sync, files that are not synced and why.
+${REMOTE_OPTIONS_HELP}`;
+
+export interface PairStatusReport {
+  folder: string;
+  provider: string;
+  remote: string;
+  counts: FileCounts;
+  remoteFiles: number;
+  lastSyncAt: string | null;
+  lastRemoteRefreshAt: string | null;
+  notSynced: Array<{ path: string; state: string; message: string }>;
+}
+
+export async function runStatusCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { remote, values, positionals } = parseClientArgs(argv, io.env, { json: { type: 'boolean' } });
+  if (positionals.length > 1) throw new UsageError('hoist status takes at most one folder');
+  let files: string[];
+  if (positionals[0] !== undefined) {
+    const folder = await resolveFolder(positionals[0]);
+    const remoteId =
+      remote.provider === 'local' && remote.remote === undefined ? EMBEDDED_REMOTE_ID : (remote.remote ?? '');
+    const file = await pairStateFile(remote.stateRoot, folder, remote.provider, remoteId.replace(/\/$/, ''));
+    if (!(await exists(file))) {
+      io.err(`Hoist has not synced ${folder} with this remote yet; run hoist sync ${positionals[0]}`);
+      return EXIT_FAILED;
+    }
+    files = [file];
+  } else {
+    files = await allPairFiles(remote.stateRoot);
+  }
+  const reports = files.map(readReport);
+  if (values.json === true) {
+    io.out(JSON.stringify(reports, null, 2));
+    return EXIT_OK;
+  }
+  if (reports.length === 0) io.out('No folders are synced yet. Start with: hoist sync <folder>');
+  for (const report of reports) {
+    const { counts } = report;
+    io.out(
+      `${report.folder} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
+    );
+    io.out(
+      `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
+    );
+    io.out(
+      `  last sync: ${report.lastSyncAt ?? 'never'}; remote list refreshed: ${report.lastRemoteRefreshAt ?? 'never'}`,
+    );
+    for (const file of report.notSynced.slice(0, 20))
+      io.out(`  ${file.state}: ${file.path}: ${file.message}`);
+    if (report.notSynced.length > 20) io.out(`  … and ${report.notSynced.length - 20} more`);
+  }
+  return EXIT_OK;
+}
+
+function readReport(file: string): PairStatusReport {
+  const state = openPairState(file);
+  try {
+    const time = (name: string): string | null => {
+      const value = state.settings.fact(name);
+      return value === null ? null : new Date(Number(value)).toISOString();
+    };
+    const notSynced = (['failed', 'retrying', 'conflict'] as const).flatMap((fileState) =>
+      state.files
+        .inState(fileState, 1000)
+        .map((row) => ({ path: row.path, state: fileState, message: row.lastError ?? '' })),
+    );
+    return {
+      folder: state.settings.fact('folder') ?? '?',
+      provider: state.settings.fact('provider') ?? '?',
+      remote: state.settings.fact('remote') ?? '?',
+      counts: state.files.counts(),
+      remoteFiles: state.mirror.count(),
+      lastSyncAt: time('lastSyncAt'),
+      lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
+      notSynced,
+    };
+  } finally {
+    state.close();
+  }
+}
+
+async function allPairFiles(stateRoot: string): Promise<string[]> {
+  const directory = join(stateRoot, 'pairs');
+  const entries = await readdir(directory).catch(() => [] as string[]);
+  const files: string[] = [];
+  for (const entry of entries.sort()) {
+    const file = join(directory, entry, 'state.db');
+    if (await exists(file)) files.push(file);
+  }
+  return files;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,82 @@
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ActivityKind } from '../../shared/sync-types.js';
+import type { Clock } from './clock.js';
+import type { HasherPool } from './hash/hasher-pool.js';
+import type { LocalFile, LocalFiles } from './state/local-files.js';
+
+export interface HashContext {
+  root: string;
+  files: LocalFiles;
+  hasher: HasherPool;
+  needsSha256: boolean;
+  clock: Clock;
+  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
+}
+
+export type HashOutcome = 'hashed' | 'unchanged-content' | 'requeued' | 'deleted' | 'unreadable';
+
+// An unreadable file (locked, permissions) is tried again after this long, then less often.
+const UNREADABLE_RETRY_MS = 60_000;
+
+/**
+ * Hashes one pending file in the worker pool and records the result, but only for the version that
+ * was hashed: a file that changed while being read is queued again, never recorded with a stale hash.
+ */
+export async function hashFile(
+  context: HashContext,
+  file: LocalFile,
+  signal?: AbortSignal,
+): Promise<HashOutcome> {
+  const { files, clock } = context;
+  const absolutePath = join(context.root, ...file.path.split('/'));
+  const result = await context.hasher.hash(
+    {
+      absolutePath,
+      sha256: context.needsSha256,
+      expected: { size: file.size, mtimeMs: file.mtimeMs, inode: file.inode },
+    },
+    signal,
+  );
+  const now = clock.now();
+  switch (result.status) {
+    case 'hashed': {
+      if (!files.recordHash(file.path, result.stat, result.md5, result.sha256, now)) return 'requeued';
+      if (file.remoteKey !== null && file.syncedMd5 === result.md5) {
+        // Touched but not changed (same bytes): the remote already has it.
+        files.markSynced(file.path, file.remoteKey, result.md5, file.remoteOwned, now);
+        return 'unchanged-content';
+      }
+      return 'hashed';
+    }
+    case 'changed': {
+      const stat = await lstat(absolutePath).catch(() => null);
+      if (stat === null || !stat.isFile()) {
+        files.markDeleted(file.path, now);
+        return 'deleted';
+      }
+      files.markSeen(
+        file.path,
+        file.remoteName,
+        { size: stat.size, mtimeMs: stat.mtimeMs, inode: stat.ino },
+        now,
+      );
+      return 'requeued';
+    }
+    case 'missing':
+      files.markDeleted(file.path, now);
+      return 'deleted';
+    case 'unreadable': {
+      const message = `Cannot read the file: ${result.message}`;
+      const attempts = file.attempts + 1;
+      files.setState(file.path, 'retrying', now, {
+        message,
+        category: 'local-file',
+        attempts,
+        retryAt: now + UNREADABLE_RETRY_MS * Math.min(32, 2 ** (attempts - 1)),
+      });
+      context.report('failed', file.path, `${message}; Hoist will try again`, result.code);
+      return 'unreadable';
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { sameStat, type StatKey } from '../state/local-files.js';
+import type { HashRequest, HashResult } from './hash-protocol.js';
+
+/**
+ * Bytes per read. Node's MD5 keeps up with `md5sum` only with large reads (per-call overhead
+ * dominates below ~256 KiB); past a few MiB the buffer no longer fits in L2 and throughput drops
+ * again. 1 MiB measured best on the build machine (see test/bench/hash.bench.ts).
+ */
+export const READ_SIZE = 1024 * 1024;
+
+/**
+ * O_NONBLOCK so that opening a FIFO returns at once instead of blocking the worker until a writer
+ * appears; it is then refused as "not a regular file". It changes nothing for regular files.
+ * (Windows has no O_NONBLOCK and no FIFOs on the file system.)
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Hashes one file synchronously, streaming it through `buffer`. Runs only inside hash-worker.ts —
+ * never on the engine's thread. Every file-system error becomes a result; anything else (a bug)
+ * is thrown so that the worker dies loudly and the pool reports it.
+ *
+ * Change detection: the file is stat'ed through its descriptor before and after the read, and its
+ * path is stat'ed after the read; size, mtime and inode must all agree (and the bytes read must
+ * equal the size), otherwise the hash describes no version of the file and is dropped. The path
+ * stat catches a file replaced by a rename while we read the old inode. A same-size rewrite within
+ * the file system's timestamp granularity cannot be seen by any stat-based check.
+ */
+export function hashFile(request: HashRequest, buffer: Buffer): { result: HashResult; bytesRead: number } {
+  const { absolutePath } = request;
+  let fd: number;
+  try {
+    fd = openSync(absolutePath, OPEN_FLAGS);
+  } catch (error) {
+    return { result: failure(error, absolutePath), bytesRead: 0 };
+  }
+  let bytesRead = 0;
+  try {
+    const before = fstatSync(fd);
+    if (!before.isFile()) return { result: notAFile(before, absolutePath), bytesRead };
+    const stat = statKey(before);
+    if (request.expected !== undefined && !sameStat(stat, request.expected)) {
+      return { result: { status: 'changed' }, bytesRead };
+    }
+
+    const md5 = createHash('md5');
+    const sha256 = request.sha256 ? createHash('sha256') : null;
+    // Reads exactly the size seen before; growth shows in the stat after, shrinking as a short read.
+    // (No read to EOF: that would cost every file one more system call.)
+    while (bytesRead < stat.size) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, stat.size - bytesRead), bytesRead);
+      if (n === 0) break;
+      const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+      md5.update(chunk);
+      sha256?.update(chunk);
+      bytesRead += n;
+    }
+
+    const after = fstatSync(fd);
+    const atPath = statSync(absolutePath);
+    if (bytesRead !== stat.size || !sameFile(before, after) || !sameFile(before, atPath)) {
+      return { result: { status: 'changed' }, bytesRead };
+    }
+    return {
+      result: {
+        status: 'hashed',
+        md5: md5.digest('hex'),
+        sha256: sha256 === null ? null : sha256.digest('hex'),
+        stat,
+        bytes: bytesRead,
+      },
+      bytesRead,
+    };
+  } catch (error) {
+    return { result: failure(error, absolutePath), bytesRead };
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing was written through this descriptor, so a failing close loses nothing.
+    }
+  }
+}
+
+function statKey(stats: Stats): StatKey {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, inode: stats.ino };
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function notAFile(stats: Stats, path: string): HashResult {
+  const code = stats.isDirectory() ? 'EISDIR' : 'ENOTREG';
+  return { status: 'unreadable', code, message: unreadableMessage(path, code) };
+}
+
+function failure(error: unknown, path: string): HashResult {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') throw error;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing' };
+  return { status: 'unreadable', code, message: unreadableMessage(path, code, error) };
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTREG: 'it is not a regular file (a pipe, socket or device)',
+  ENXIO: 'it is not a regular file (a socket or a device that is not there)',
+  EBUSY: 'the file is locked by another program',
+  EIO: 'the disk reported an input/output error',
+  ELOOP: 'it is a loop of symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+};
+
+function unreadableMessage(path: string, code: string, error?: unknown): string {
+  const reason = REASONS[code] ?? (error instanceof Error ? error.message : 'unknown error');
+  return `Cannot read "${path}": ${reason} (${code}).`;
+}

@@ -1,0 +1,264 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { SyncError } from '../sync-error.js';
+import type { HashJobMessage, HashReplyMessage, HashRequest, HashResult } from './hash-protocol.js';
+
+export type { HashRequest, HashResult } from './hash-protocol.js';
+
+/** What `hash()` rejects with once the pool is closing: shutdown, not a problem with the file. */
+export class HasherPoolClosedError extends Error {
+  constructor(absolutePath?: string) {
+    super(
+      absolutePath === undefined
+        ? 'The hasher pool is closed.'
+        : `The hasher pool was closed before "${absolutePath}" was hashed.`,
+    );
+    this.name = 'HasherPoolClosedError';
+  }
+}
+
+/**
+ * How to start the worker, in one place because it depends on how this module itself was loaded.
+ * Built (dist/…/hasher-pool.js), hash-worker.js sits next to this file and plain Node runs it.
+ * Under vitest (or tsx) this module is its .ts source, and Node 20 cannot run TypeScript, so the
+ * worker is started from hash-worker.ts with tsx's loader (a devDependency) registered first.
+ * Not `--import tsx`: on Node 20 tsx's entry registers its hooks only on the main thread, so in a
+ * worker it silently does nothing ("Unknown file extension .ts"); calling tsx's register() API
+ * from a preload does work in a worker.
+ */
+export function workerEntry(moduleUrl: string = import.meta.url): { url: URL; execArgv?: string[] } {
+  if (moduleUrl.endsWith('.ts')) {
+    const tsxApi = import.meta.resolve('tsx/esm/api');
+    const preload = `import { register } from ${JSON.stringify(tsxApi)}; register();`;
+    return {
+      url: new URL('./hash-worker.ts', moduleUrl),
+      execArgv: ['--import', `data:text/javascript,${encodeURIComponent(preload)}`],
+    };
+  }
+  return { url: new URL('./hash-worker.js', moduleUrl) };
+}
+
+interface Job {
+  id: number;
+  request: HashRequest;
+  resolve: (result: HashResult) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  settled: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  /** The job the worker is running, or null when idle. Stays set after an abort until the worker answers. */
+  job: Job | null;
+  /** The error the worker died of, reported with its exit. */
+  error: Error | undefined;
+}
+
+/**
+ * Hashes files in worker threads (MD5, plus SHA-256 in the same pass when asked), so the engine's
+ * event loop never hashes. Up to `size` workers, started on demand; requests beyond that queue in
+ * order. An idle worker does not keep the process alive; a busy one does, until it answers.
+ *
+ * - An aborted signal removes a queued request; a running one finishes in its worker, but the
+ *   promise rejects with the signal's reason at once and the result is dropped.
+ * - A worker that dies (a crash, or failing to start) rejects its request with a retryable
+ *   SyncError and is replaced by the next request that needs a worker — never a hang, and a worker
+ *   that cannot start at all fails each request once instead of respawning in a loop.
+ * - `close()` terminates the workers and rejects everything pending with HasherPoolClosedError.
+ */
+export class HasherPool {
+  /** The most workers this pool runs at once. */
+  readonly size: number;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private counters = { filesHashed: 0, bytesHashed: 0 };
+  /**
+   * One 'abort' listener per signal, however many requests share it (the engine passes one signal
+   * to every request): a listener per request would trip Node's MaxListenersExceededWarning.
+   */
+  private readonly watched = new Map<AbortSignal, { jobs: Set<Job>; listener: () => void }>();
+
+  constructor(options: { size?: number } = {}) {
+    const size = options.size ?? availableParallelism();
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`HasherPool size must be ≥ 1, not ${size}`);
+    this.size = size;
+  }
+
+  /**
+   * Counted from the workers' answers: `filesHashed` counts `hashed` results, `bytesHashed` every
+   * byte a worker read and hashed — also for results dropped because the file changed or the caller
+   * aborted — so an unchanged `bytesHashed` proves nothing was read.
+   */
+  get stats(): { readonly filesHashed: number; readonly bytesHashed: number } {
+    return { ...this.counters };
+  }
+
+  hash(request: HashRequest, signal?: AbortSignal): Promise<HashResult> {
+    if (this.closed) return Promise.reject(new HasherPoolClosedError(request.absolutePath));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<HashResult>((resolve, reject) => {
+      const job: Job = {
+        id: this.nextId++,
+        // A copy: the request is sent when a worker is free, and must be what was asked for now.
+        request: {
+          absolutePath: request.absolutePath,
+          sha256: request.sha256,
+          ...(request.expected !== undefined
+            ? {
+                expected: {
+                  size: request.expected.size,
+                  mtimeMs: request.expected.mtimeMs,
+                  inode: request.expected.inode,
+                },
+              }
+            : {}),
+        },
+        resolve,
+        reject,
+        signal,
+        settled: false,
+      };
+      if (signal !== undefined) this.watch(signal, job);
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /** Terminates the workers; pending and running requests reject with HasherPoolClosedError. */
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.closed = true;
+    for (const job of this.queue.splice(0)) {
+      this.settle(job, { error: new HasherPoolClosedError(job.request.absolutePath) });
+    }
+    const terminations: Promise<unknown>[] = [];
+    for (const slot of this.slots) {
+      if (slot.job !== null)
+        this.settle(slot.job, { error: new HasherPoolClosedError(slot.job.request.absolutePath) });
+      slot.job = null;
+      // terminate() resolves with the exit code; it cannot usefully fail, and must never go unhandled.
+      terminations.push(slot.worker.terminate().catch(() => undefined));
+    }
+    this.slots.clear();
+    this.closing = Promise.all(terminations).then(() => undefined);
+    return this.closing;
+  }
+
+  private dispatch(): void {
+    while (!this.closed) {
+      // Requests aborted while queued are dropped here, unsent (lazily, so aborting many is O(n)).
+      while (this.queue[0]?.settled === true) this.queue.shift();
+      const job = this.queue[0];
+      if (job === undefined) return;
+      let slot = this.idleSlot();
+      if (slot === undefined) {
+        if (this.slots.size >= this.size) return;
+        slot = this.spawn();
+      }
+      this.queue.shift();
+      slot.job = job;
+      slot.worker.ref();
+      const message: HashJobMessage = { id: job.id, request: job.request };
+      slot.worker.postMessage(message);
+    }
+  }
+
+  private idleSlot(): Slot | undefined {
+    for (const slot of this.slots) if (slot.job === null) return slot;
+    return undefined;
+  }
+
+  private spawn(): Slot {
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, execArgv === undefined ? {} : { execArgv });
+    const slot: Slot = { worker, job: null, error: undefined };
+    worker.on('message', (reply: HashReplyMessage) => this.onReply(slot, reply));
+    // Without an 'error' listener a crash in the worker would be thrown on this thread.
+    worker.on('error', (error) => {
+      slot.error = error;
+    });
+    worker.on('messageerror', (error) => {
+      slot.error = error;
+      void worker.terminate().catch(() => undefined);
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
+    this.slots.add(slot);
+    return slot;
+  }
+
+  private onReply(slot: Slot, reply: HashReplyMessage): void {
+    const job = slot.job;
+    if (job === null || job.id !== reply.id) return; // answered after close(); nobody is waiting
+    this.counters.bytesHashed += reply.bytesRead;
+    if (reply.result.status === 'hashed') this.counters.filesHashed += 1;
+    slot.job = null;
+    slot.worker.unref();
+    this.settle(job, { result: reply.result });
+    this.dispatch();
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    if (!this.slots.delete(slot)) return; // terminated by close()
+    const job = slot.job;
+    slot.job = null;
+    if (job !== null) {
+      const why = slot.error !== undefined ? slot.error.message : `exit code ${code}`;
+      const error = new SyncError(
+        'local-file',
+        `Could not hash "${job.request.absolutePath}": the hashing worker stopped unexpectedly (${why}). ` +
+          'It will be retried.',
+        { retryable: true, detail: slot.error?.stack ?? why, cause: slot.error },
+      );
+      this.settle(job, { error });
+    }
+    this.dispatch();
+  }
+
+  private watch(signal: AbortSignal, job: Job): void {
+    let entry = this.watched.get(signal);
+    if (entry === undefined) {
+      const jobs = new Set<Job>();
+      const listener = (): void => {
+        this.watched.delete(signal);
+        for (const aborted of [...jobs]) this.abort(aborted);
+      };
+      signal.addEventListener('abort', listener, { once: true });
+      entry = { jobs, listener };
+      this.watched.set(signal, entry);
+    }
+    entry.jobs.add(job);
+  }
+
+  private unwatch(job: Job): void {
+    if (job.signal === undefined) return;
+    const entry = this.watched.get(job.signal);
+    if (entry === undefined) return;
+    entry.jobs.delete(job);
+    if (entry.jobs.size === 0) {
+      job.signal.removeEventListener('abort', entry.listener);
+      this.watched.delete(job.signal);
+    }
+  }
+
+  private abort(job: Job): void {
+    // A queued job is skipped by dispatch(); a running one stays on its slot, the worker busy until
+    // it answers, and onReply drops the answer.
+    this.settle(job, { error: abortReason(job.signal as AbortSignal) });
+  }
+
+  private settle(job: Job, outcome: { result: HashResult } | { error: unknown }): void {
+    if (job.settled) return;
+    job.settled = true;
+    this.unwatch(job);
+    if ('result' in outcome) job.resolve(outcome.result);
+    else job.reject(outcome.error);
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The hash request was aborted.', 'AbortError');
+}

@@ -1,0 +1,90 @@
+import type { ActivityKind, SyncErrorInfo } from '../../shared/sync-types.js';
+import type { RemoteProvider } from './remote/remote-provider.js';
+import { withRetry, type RetryOptions } from './remote/retry.js';
+import type { PairState } from './state/pair-state.js';
+import { SyncError, toSyncError } from './sync-error.js';
+
+export type DeletionOutcome =
+  | { kind: 'none' }
+  | { kind: 'applied'; deleted: number; failed: number }
+  | { kind: 'refused-mass-deletion'; problem: SyncErrorInfo }
+  | { kind: 'unsupported'; problem: SyncErrorInfo };
+
+/**
+ * Applies local deletions to the remote when the user turned mirrored deletions on. A mass deletion —
+ * more than half of the tracked files at once, which is what a vanished or unmounted folder looks
+ * like — is refused unless confirmed. A remote copy another live file still uses (content dedupe) is
+ * kept. Composio cannot delete: that is reported, never faked.
+ */
+export async function applyMirroredDeletions(options: {
+  state: PairState;
+  provider: RemoteProvider;
+  retry: RetryOptions;
+  now: () => number;
+  confirmMassDeletion: boolean;
+  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
+}): Promise<DeletionOutcome> {
+  const { state, provider } = options;
+  const deleted = state.files.inState('deleted', Number.MAX_SAFE_INTEGER);
+  if (deleted.length === 0) return { kind: 'none' };
+  const neverUploaded = deleted.filter((file) => file.remoteKey === null);
+  for (const file of neverUploaded) state.files.remove(file.path);
+  const withRemote = deleted.filter((file) => file.remoteKey !== null);
+  if (withRemote.length === 0) return { kind: 'none' };
+
+  if (!provider.info.canDelete) {
+    const problem = new SyncError(
+      'unsupported',
+      `${provider.info.label} has no way to delete files, so the remote copies of ${withRemote.length} deleted file(s) stay there.`,
+    ).toInfo();
+    return { kind: 'unsupported', problem };
+  }
+  const trackedBefore = state.files.trackedCount() + deleted.length;
+  if (!options.confirmMassDeletion && deleted.length * 2 > trackedBefore) {
+    const problem = new SyncError(
+      'local-file',
+      `${deleted.length} of ${trackedBefore} files disappeared from the folder at once. Hoist did not delete their remote copies, in case the folder was moved or a disk unmounted. If you meant it, delete them from the remote list.`,
+    ).toInfo();
+    return { kind: 'refused-mass-deletion', problem };
+  }
+
+  let applied = 0;
+  let failed = 0;
+  for (const file of withRemote) {
+    const key = file.remoteKey as string;
+    // Never delete a copy this folder did not put there, or one another live file still uses.
+    const stillUsed =
+      !file.remoteOwned ||
+      state.files.withRemoteKey(key).some((other) => other.path !== file.path && other.state !== 'deleted');
+    try {
+      if (!stillUsed) await withRetry(() => provider.delete(key, options.retry.signal), options.retry);
+    } catch (error) {
+      const syncError = toSyncError(error, 'network');
+      // Already gone is what we wanted.
+      if (syncError.status !== 404) {
+        failed++;
+        options.report(
+          'failed',
+          file.path,
+          `Could not delete the remote copy: ${syncError.message}`,
+          syncError.detail,
+        );
+        if (syncError.category === 'auth') throw syncError;
+        continue;
+      }
+    }
+    state.db.transaction(() => {
+      state.files.remove(file.path);
+      if (!stillUsed) state.mirror.remove(key);
+    })();
+    applied++;
+    options.report(
+      'deleted-remote',
+      file.path,
+      stillUsed
+        ? 'Deleted locally; its remote copy is kept (another file uses it, or this folder did not upload it)'
+        : 'Deleted locally, so its remote copy was deleted',
+    );
+  }
+  return { kind: 'applied', deleted: applied, failed };
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { SyncError } from '../sync-error.js';
+import { HttpClient, type HttpTimeouts } from './http-client.js';
+import { hexToBase64, putPresigned } from './presigned-upload.js';
+import type {
+  BodySource,
+  ProviderInfo,
+  RemoteEntry,
+  RemoteProvider,
+  UploadCandidate,
+  UploadTicket,
+} from './remote-provider.js';
+import { mimeTypeOf, parseTime, pickTimeouts } from './provider-helpers.js';
+import { expectShape } from './response-shape.js';
+
+/**
+ * Alloy's file API (API.md §1). Every call carries `Authorization: Bearer` and `x-api-version`; an
+ * upload is a ticket from `upload/request` (the remote answers `existing` when it already has these
+ * bytes under this name) and then a PUT to the presigned URL it returned. The same dialect, pointed
+ * at the reference server the host runs on this machine, is the `local` provider ("This computer").
+ */
+export const ALLOY_API_VERSION = '2025-09';
+
+export interface AlloyProviderOptions extends HttpTimeouts {
+  /** e.g. https://production.runalloy.com; a trailing slash is fine. */
+  baseUrl: string;
+  token: string;
+  /** `local` for the embedded reference server. Default `alloy`. */
+  kind?: 'alloy' | 'local';
+  /** Default "Alloy", or "This computer" for `local`. */
+  label?: string;
+  maxConnections?: number;
+}
+
+const ticketSchema = z.object({
+  presignedUrl: z.object({
+    md5: z.string().optional(),
+    presignedUrl: z.string().optional(),
+    type: z.enum(['new', 'existing']),
+    s3Key: z.string().min(1),
+  }),
+});
+
+const listSchema = z.object({
+  files: z.array(
+    z.object({
+      s3Key: z.string().min(1),
+      filename: z.string(),
+      size: z.unknown().optional(),
+      lastModified: z.unknown().optional(),
+    }),
+  ),
+});
+
+export class AlloyProvider implements RemoteProvider {
+  readonly info: ProviderInfo;
+  private readonly http: HttpClient;
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(options: AlloyProviderOptions) {
+    const kind = options.kind ?? 'alloy';
+    const label = options.label ?? (kind === 'local' ? 'This computer' : 'Alloy');
+    this.info = { kind, label, needsSha256: false, canDelete: true };
+    this.base = options.baseUrl.replace(/\/+$/, '');
+    this.headers = { authorization: `Bearer ${options.token}`, 'x-api-version': ALLOY_API_VERSION };
+    this.http = new HttpClient({
+      label,
+      credentialName: 'API token',
+      errorMessage: alloyErrorMessage,
+      secrets: [options.token],
+      ...pickTimeouts(options),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    });
+  }
+
+  async prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket> {
+    const action = `prepare the upload of ${file.path}`;
+    const mimeType = mimeTypeOf(file);
+    const answer = await this.http.requestJson({
+      method: 'POST',
+      url: `${this.base}/connectors/files/upload/request`,
+      headers: { ...this.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: file.remoteName, mimeType, md5: file.md5Hex.toLowerCase() }),
+      action,
+      ...(signal ? { signal } : {}),
+    });
+    const { presignedUrl: ticket } = expectShape(this.http, ticketSchema, answer, action);
+    if (ticket.type === 'existing') return { kind: 'existing', key: ticket.s3Key };
+    if (!ticket.presignedUrl)
+      throw this.http.unexpectedShape({ action }, 'presignedUrl.presignedUrl is missing');
+    return {
+      kind: 'send',
+      key: ticket.s3Key,
+      target: { url: ticket.presignedUrl, md5Base64: ticket.md5 || hexToBase64(file.md5Hex), mimeType },
+    };
+  }
+
+  async send(
+    ticket: Extract<UploadTicket, { kind: 'send' }>,
+    file: UploadCandidate,
+    body: BodySource,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    if (ticket.key === null)
+      throw new SyncError('config', `This upload ticket was not made by ${this.info.label}.`);
+    await putPresigned(this.http, ticket, file, body, signal);
+    return ticket.key;
+  }
+
+  async list(signal?: AbortSignal): Promise<RemoteEntry[]> {
+    const action = 'list files';
+    const answer = await this.http.requestJson({
+      method: 'GET',
+      url: `${this.base}/connectors/files/list`,
+      headers: this.headers,
+      action,
+      ...(signal ? { signal } : {}),
+    });
+    const { files } = expectShape(this.http, listSchema, answer, action);
+    return files.map((file) => ({
+      key: file.s3Key,
+      name: file.filename,
+      size: typeof file.size === 'number' && Number.isFinite(file.size) ? file.size : null,
+      lastModified: parseTime(file.lastModified),
+      md5: null,
+      sha256: null,
+    }));
+  }
+
+  /** Deleting a key that is already gone succeeds: the remote is as asked. */
+  async delete(key: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      url: `${this.base}/connectors/files/${encodeURIComponent(key)}`,
+      headers: this.headers,
+      action: `delete ${key}`,
+      ...(signal ? { signal } : {}),
+      okStatuses: [404],
+      classify: (response) => {
+        // Alloy answers 403 for a key of another user: a problem with that file, not with the token.
+        if (response.status === 403) {
+          return new SyncError(
+            'remote-rejected',
+            `${this.info.label} does not let this account delete ${key}: ${this.http.serverMessage(response) || 'it belongs to someone else'}.`,
+            { status: 403, reason: 'not-owner' },
+          );
+        }
+        return undefined;
+      },
+    });
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+/** Alloy's error body (ours, API.md §1): `{"error": {"message", "code"}}`. */
+function alloyErrorMessage(body: unknown): string | undefined {
+  const error = (body as { error?: unknown } | null | undefined)?.error;
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
+}

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
+import { SyncError } from '../sync-error.js';
+import { HttpClient, type HttpTimeouts } from './http-client.js';
+import { hexToBase64, putPresigned } from './presigned-upload.js';
+import { mimeTypeOf, pickTimeouts, trimBase } from './provider-helpers.js';
+import type {
+  BodySource,
+  ProviderInfo,
+  RemoteEntry,
+  RemoteProvider,
+  UploadCandidate,
+  UploadTicket,
+} from './remote-provider.js';
+import { expectShape } from './response-shape.js';
+
+/**
+ * Composio's v3 file API (API.md §2): `x-api-key`, files scoped to a toolkit and a tool, upload by
+ * ticket (`new`, `update` or `existing`) and presigned PUT, a cursor-paged list, and no delete.
+ *
+ * Keys. The upload request returns a `key` (the reference server's is
+ * `{userId}/{toolkit}/{tool}/{filename}`), but the list returns no key at all, only `toolkit_slug`,
+ * `tool_slug` and `filename`. So the key Hoist uses for Composio is one both can produce:
+ *
+ *   `${toolkit_slug}/${tool_slug}/${filename}`
+ *
+ * with `filename` as the remote stored it: the last `/`-segment of the upload request's `key` (the
+ * sanitized name; no segment of it can contain `/`), or, if the answer has no usable key, our own
+ * prediction of the sanitizing (shared/remote-filename.ts). The list builds the same string from its
+ * fields, so a file uploaded and then listed has one key.
+ */
+export interface ComposioProviderOptions extends HttpTimeouts {
+  /** e.g. https://backend.composio.dev */
+  baseUrl: string;
+  token: string;
+  /** Where the files live in Composio. Defaults 'hoist' and 'sync'. */
+  toolkitSlug?: string;
+  toolSlug?: string;
+  maxConnections?: number;
+}
+
+export const COMPOSIO_PAGE_SIZE = 1000;
+// A listing that claims more pages than this is going round in circles (10 million files).
+const MAX_PAGES = 10_000;
+
+const ticketSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('new'), key: z.string().optional(), new_presigned_url: z.string().min(1) }),
+  z.object({
+    type: z.literal('update'),
+    key: z.string().optional(),
+    update_presigned_url: z.string().min(1),
+  }),
+  z.object({ type: z.literal('existing'), key: z.string().optional() }),
+]);
+
+const pageSchema = z.object({
+  items: z.array(
+    z.object({
+      toolkit_slug: z.string(),
+      tool_slug: z.string(),
+      filename: z.string(),
+      md5: z.string().nullish(),
+    }),
+  ),
+  next_cursor: z.string().nullish(),
+});
+
+export class ComposioProvider implements RemoteProvider {
+  readonly info: ProviderInfo = { kind: 'composio', label: 'Composio', needsSha256: false, canDelete: false };
+  readonly toolkitSlug: string;
+  readonly toolSlug: string;
+  private readonly http: HttpClient;
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(options: ComposioProviderOptions) {
+    this.base = trimBase(options.baseUrl);
+    this.toolkitSlug = options.toolkitSlug ?? 'hoist';
+    this.toolSlug = options.toolSlug ?? 'sync';
+    this.headers = { 'x-api-key': options.token };
+    this.http = new HttpClient({
+      label: this.info.label,
+      credentialName: 'API key',
+      errorMessage: composioErrorMessage,
+      secrets: [options.token],
+      ...pickTimeouts(options),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    });
+  }
+
+  /** The key of a file in this provider's toolkit and tool, named as the remote stores it. */
+  keyFor(storedFilename: string, toolkitSlug = this.toolkitSlug, toolSlug = this.toolSlug): string {
+    return `${toolkitSlug}/${toolSlug}/${storedFilename}`;
+  }
+
+  async prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket> {
+    const action = `prepare the upload of ${file.path}`;
+    const mimeType = mimeTypeOf(file);
+    const answer = await this.http.requestJson({
+      method: 'POST',
+      url: `${this.base}/api/v3/files/upload/request`,
+      headers: { ...this.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        toolkit_slug: this.toolkitSlug,
+        tool_slug: this.toolSlug,
+        filename: file.remoteName,
+        mimetype: mimeType,
+        md5: file.md5Hex.toLowerCase(),
+      }),
+      action,
+      ...(signal ? { signal } : {}),
+    });
+    const ticket = expectShape(this.http, ticketSchema, answer, action);
+    const key = this.keyFor(storedFilename(ticket.key, file.remoteName));
+    if (ticket.type === 'existing') return { kind: 'existing', key };
+    const url = ticket.type === 'new' ? ticket.new_presigned_url : ticket.update_presigned_url;
+    return { kind: 'send', key, target: { url, md5Base64: hexToBase64(file.md5Hex), mimeType } };
+  }
+
+  async send(
+    ticket: Extract<UploadTicket, { kind: 'send' }>,
+    file: UploadCandidate,
+    body: BodySource,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    if (ticket.key === null)
+      throw new SyncError('config', `This upload ticket was not made by ${this.info.label}.`);
+    await putPresigned(this.http, ticket, file, body, signal);
+    return ticket.key;
+  }
+
+  /** This toolkit and tool's files, every page (1000 a page), following `next_cursor` to the end. */
+  async list(signal?: AbortSignal): Promise<RemoteEntry[]> {
+    const entries: RemoteEntry[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | null = null;
+    for (let page = 1; ; page++) {
+      const action = `list files (page ${page})`;
+      const query = new URLSearchParams({
+        toolkit_slug: this.toolkitSlug,
+        tool_slug: this.toolSlug,
+        limit: String(COMPOSIO_PAGE_SIZE),
+      });
+      if (cursor !== null) query.set('cursor', cursor);
+      const answer = await this.http.requestJson({
+        method: 'GET',
+        url: `${this.base}/api/v3/files/list?${query.toString()}`,
+        headers: this.headers,
+        action,
+        ...(signal ? { signal } : {}),
+      });
+      const { items, next_cursor: next } = expectShape(this.http, pageSchema, answer, action);
+      for (const item of items) {
+        entries.push({
+          key: this.keyFor(item.filename, item.toolkit_slug, item.tool_slug),
+          name: item.filename,
+          size: null,
+          lastModified: null,
+          md5:
+            typeof item.md5 === 'string' && /^[0-9a-f]{32}$/i.test(item.md5) ? item.md5.toLowerCase() : null,
+          sha256: null,
+        });
+      }
+      if (next === null || next === undefined || next === '') return entries;
+      if (seenCursors.has(next) || page >= MAX_PAGES) {
+        throw this.http.unexpectedShape(
+          { action },
+          `next_cursor ${JSON.stringify(next)} repeats: the listing would never end`,
+        );
+      }
+      seenCursors.add(next);
+      cursor = next;
+    }
+  }
+
+  async delete(_key: string, _signal?: AbortSignal): Promise<void> {
+    throw new SyncError(
+      'unsupported',
+      "Composio has no API to delete files; remove it in Composio's dashboard.",
+      {
+        reason: 'no-delete',
+      },
+    );
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+/** The filename the remote stored: the last segment of the key it returned, else our prediction. */
+function storedFilename(key: string | undefined, remoteName: string): string {
+  const last = key?.split('/').pop();
+  return last !== undefined && last !== '' ? last : sanitizeRemoteFilename(remoteName);
+}
+
+/** Composio's error body: `{"error": {"message", "slug", "suggested_fix"?, "errors"?}}`. */
+function composioErrorMessage(body: unknown): string | undefined {
+  const error = (body as { error?: unknown } | null | undefined)?.error;
+  if (typeof error === 'string') return error;
+  if (error === null || typeof error !== 'object') return undefined;
+  const { message, suggested_fix: fix, errors } = error as Record<string, unknown>;
+  if (typeof message !== 'string') return undefined;
+  const details = Array.isArray(errors)
+    ? errors.filter((item): item is string => typeof item === 'string')
+    : [];
+  return [message, ...details, ...(typeof fix === 'string' ? [fix] : [])].join(' — ');
+}

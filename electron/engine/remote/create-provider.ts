@@ -1,0 +1,85 @@
+import type { ProviderKind } from '../../../shared/sync-types.js';
+import { SyncError } from '../sync-error.js';
+import { AlloyProvider } from './alloy-provider.js';
+import { ComposioProvider } from './composio-provider.js';
+import { OpenWebUiProvider } from './openwebui-provider.js';
+import type { RemoteProvider } from './remote-provider.js';
+
+export interface ProviderConfig {
+  kind: ProviderKind;
+  /** The API's address; for `local`, the URL of the reference server the host started. */
+  baseUrl: string;
+  token: string;
+  /** Composio only: where the files go. Defaults 'hoist' / 'sync'. */
+  composio?: { toolkitSlug: string; toolSlug: string };
+  /** Connections per origin. Default 8. */
+  maxConnections?: number;
+}
+
+const LABELS: Record<ProviderKind, string> = {
+  local: 'This computer',
+  alloy: 'Alloy',
+  composio: 'Composio',
+  openwebui: 'Open WebUI',
+};
+
+/**
+ * The provider for a configuration. Throws SyncError('config') for a missing token or an address that
+ * is not an http(s) URL, so the mistake is reported before any request.
+ */
+export function createProvider(config: ProviderConfig): RemoteProvider {
+  const label = LABELS[config.kind];
+  if (label === undefined)
+    throw new SyncError('config', `Hoist does not know the remote kind "${String(config.kind)}".`);
+  checkBaseUrl(config.baseUrl, label);
+  if (config.token.trim() === '') {
+    throw new SyncError('config', `No API token for ${label}. Add it in Settings or set HOIST_TOKEN.`, {
+      reason: 'missing-token',
+    });
+  }
+  const common = {
+    baseUrl: config.baseUrl,
+    token: config.token,
+    ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+  };
+  switch (config.kind) {
+    case 'local':
+    case 'alloy':
+      return new AlloyProvider({ ...common, kind: config.kind, label });
+    case 'composio':
+      return new ComposioProvider({
+        ...common,
+        ...(config.composio
+          ? { toolkitSlug: config.composio.toolkitSlug, toolSlug: config.composio.toolSlug }
+          : {}),
+      });
+    case 'openwebui':
+      return new OpenWebUiProvider(common);
+  }
+}
+
+function checkBaseUrl(baseUrl: string, label: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new SyncError('config', `The address for ${label} is not a valid URL. Check it in Settings.`, {
+      reason: 'bad-url',
+      detail: `baseUrl ${JSON.stringify(baseUrl)}`,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SyncError('config', `The address for ${label} must start with http:// or https://.`, {
+      reason: 'bad-url',
+    });
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new SyncError(
+      'config',
+      `The address for ${label} must be a plain http(s) address, without a query or credentials.`,
+      {
+        reason: 'bad-url',
+      },
+    );
+  }
+}

@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import { SyncError } from '../sync-error.js';
+import { HttpClient, type HttpTimeouts } from './http-client.js';
+import { multipartBody } from './multipart-body.js';
+import { mimeTypeOf, openBody, pickTimeouts, trimBase } from './provider-helpers.js';
+import type {
+  BodySource,
+  ProviderInfo,
+  RemoteEntry,
+  RemoteProvider,
+  UploadCandidate,
+  UploadTicket,
+} from './remote-provider.js';
+import { expectShape } from './response-shape.js';
+
+/**
+ * Open WebUI's file API (API.md §3), mounted at `{base}/api/v1/files/`. Uploads are direct multipart
+ * POSTs that always create a new file with a new id; nothing is ever overwritten, and the remote does
+ * not dedupe. So Hoist dedupes itself, by SHA-256: every upload carries `metadata.file_hash`, the
+ * listing reads it back from `meta.file_hash`, and `prepareUpload` answers `existing` with the id of a
+ * file that already has those bytes. When a changed file got a new id, `replaced` deletes the old one.
+ *
+ * The hash index is the last listing plus what this provider uploaded or deleted since; a file
+ * removed on the remote by someone else stays in it until the next `list`.
+ */
+export interface OpenWebUiProviderOptions extends HttpTimeouts {
+  /** The Open WebUI address, e.g. https://chat.example.com (without /api/v1). */
+  baseUrl: string;
+  token: string;
+  maxConnections?: number;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+const fileSchema = z.object({
+  id: z.string().min(1),
+  filename: z.string().nullish(),
+  meta: z
+    .object({
+      name: z.string().nullish(),
+      size: z.number().nullish(),
+      file_hash: z.string().nullish(),
+    })
+    .loose()
+    .nullish(),
+  updated_at: z.number().nullish(),
+  created_at: z.number().nullish(),
+});
+type FileObject = z.infer<typeof fileSchema>;
+
+export class OpenWebUiProvider implements RemoteProvider {
+  readonly info: ProviderInfo = {
+    kind: 'openwebui',
+    label: 'Open WebUI',
+    needsSha256: true,
+    canDelete: true,
+  };
+  private readonly http: HttpClient;
+  private readonly filesUrl: string;
+  private readonly headers: Record<string, string>;
+  /** SHA-256 (lower-case hex) of each known file id, and the ids per SHA-256. */
+  private hashById: Map<string, string> | null = null;
+  private readonly idsByHash = new Map<string, Set<string>>();
+  private listing: Promise<RemoteEntry[]> | null = null;
+
+  constructor(options: OpenWebUiProviderOptions) {
+    const base = trimBase(options.baseUrl).replace(/\/api(\/v1)?$/, '');
+    this.filesUrl = `${base}/api/v1/files/`;
+    this.headers = { authorization: `Bearer ${options.token}` };
+    this.http = new HttpClient({
+      label: this.info.label,
+      credentialName: 'API key',
+      errorMessage: openWebUiErrorMessage,
+      secrets: [options.token],
+      ...pickTimeouts(options),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    });
+  }
+
+  async prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket> {
+    const sha256 = file.sha256Hex?.toLowerCase();
+    if (sha256 === undefined || !SHA256_HEX.test(sha256)) {
+      throw new SyncError(
+        'config',
+        `Open WebUI needs the SHA-256 of ${file.path}, and it was not computed.`,
+        {
+          path: file.path,
+          reason: 'missing-sha256',
+        },
+      );
+    }
+    if (this.hashById === null) await this.list(signal);
+    const existing = this.idsByHash.get(sha256)?.values().next().value;
+    if (existing !== undefined) return { kind: 'existing', key: existing };
+    return { kind: 'send', key: null, target: { sha256 } };
+  }
+
+  async send(
+    ticket: Extract<UploadTicket, { kind: 'send' }>,
+    file: UploadCandidate,
+    body: BodySource,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const sha256 = (ticket.target as { sha256?: unknown } | null)?.sha256;
+    if (typeof sha256 !== 'string') {
+      throw new SyncError('config', `This upload ticket was not made by ${this.info.label}.`, {
+        reason: 'foreign-ticket',
+      });
+    }
+    const { source, release } = openBody(body);
+    const multipart = multipartBody([{ name: 'metadata', value: JSON.stringify({ file_hash: sha256 }) }], {
+      name: 'file',
+      filename: file.remoteName,
+      contentType: mimeTypeOf(file),
+      size: file.size,
+      body: source,
+    });
+    const action = `upload ${file.path}`;
+    let answer: unknown;
+    try {
+      answer = await this.http.requestJson({
+        method: 'POST',
+        url: this.filesUrl,
+        headers: {
+          ...this.headers,
+          'content-type': multipart.contentType,
+          'content-length': String(multipart.contentLength),
+        },
+        body: multipart.body,
+        action,
+        ...(signal ? { signal } : {}),
+        classify: (response) => {
+          // Ours: the server checks metadata.file_hash against the bytes that arrived.
+          if (
+            response.status === 400 &&
+            /file_hash does not match/i.test(this.http.serverMessage(response))
+          ) {
+            return new SyncError(
+              'remote-rejected',
+              'The file changed while it was being uploaded; it will be hashed again.',
+              {
+                status: 400,
+                reason: 'digest-mismatch',
+              },
+            );
+          }
+          return undefined;
+        },
+      });
+    } finally {
+      release();
+    }
+    const stored = expectShape(this.http, fileSchema, answer, action);
+    this.remember(stored.id, stored.meta?.file_hash ?? sha256);
+    return stored.id;
+  }
+
+  /** Every file the token can see (`content=false`: no extracted text), refreshing the hash index. */
+  list(signal?: AbortSignal): Promise<RemoteEntry[]> {
+    // Concurrent callers (several prepareUploads before the first listing) share one request, which
+    // therefore follows no caller's signal; each caller stops waiting when its own signal aborts.
+    if (this.listing === null) {
+      const listing = this.fetchList();
+      this.listing = listing;
+      listing
+        .finally(() => {
+          if (this.listing === listing) this.listing = null;
+        })
+        .catch(() => undefined);
+    }
+    return untilAborted(this.listing, signal);
+  }
+
+  /** Deleting an id that is already gone succeeds: the remote is as asked. */
+  async delete(key: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      url: `${this.filesUrl}${encodeURIComponent(key)}`,
+      headers: this.headers,
+      action: `delete ${key}`,
+      okStatuses: [404],
+      ...(signal ? { signal } : {}),
+    });
+    this.forget(key);
+  }
+
+  /**
+   * A changed file was uploaded under `newKey`: remove the version under `oldKey`. The caller must
+   * only call this when no other local file still uses `oldKey` (two files with the same bytes share
+   * one id here).
+   */
+  async replaced(oldKey: string, newKey: string, signal?: AbortSignal): Promise<void> {
+    if (oldKey === newKey) return;
+    await this.delete(oldKey, signal);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private async fetchList(): Promise<RemoteEntry[]> {
+    const action = 'list files';
+    const answer = await this.http.requestJson({
+      method: 'GET',
+      url: `${this.filesUrl}?content=false`,
+      headers: this.headers,
+      action,
+    });
+    const files = expectShape(this.http, z.array(fileSchema), answer, action);
+    this.hashById = new Map();
+    this.idsByHash.clear();
+    return files.map((file) => {
+      const entry = toEntry(file);
+      if (entry.sha256 !== null) this.remember(entry.key, entry.sha256);
+      return entry;
+    });
+  }
+
+  private remember(id: string, sha256: string): void {
+    const hash = sha256.toLowerCase();
+    if (!SHA256_HEX.test(hash)) return;
+    this.hashById ??= new Map();
+    this.hashById.set(id, hash);
+    let ids = this.idsByHash.get(hash);
+    if (!ids) this.idsByHash.set(hash, (ids = new Set()));
+    ids.add(id);
+  }
+
+  private forget(id: string): void {
+    const hash = this.hashById?.get(id);
+    if (hash === undefined) return;
+    this.hashById?.delete(id);
+    const ids = this.idsByHash.get(hash);
+    ids?.delete(id);
+    if (ids?.size === 0) this.idsByHash.delete(hash);
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * `meta.file_hash` is the SHA-256 Hoist (or another client) sent. The top-level `hash` is not used:
+ * in Open WebUI it is the hash of the extracted text, not of the bytes.
+ */
+function toEntry(file: FileObject): RemoteEntry {
+  const fileHash = file.meta?.file_hash;
+  const seconds = file.updated_at ?? file.created_at;
+  return {
+    key: file.id,
+    name: file.filename ?? file.meta?.name ?? file.id,
+    size: typeof file.meta?.size === 'number' ? file.meta.size : null,
+    lastModified: typeof seconds === 'number' ? seconds * 1000 : null,
+    md5: null,
+    sha256: typeof fileHash === 'string' && SHA256_HEX.test(fileHash) ? fileHash.toLowerCase() : null,
+  };
+}
+
+/** Open WebUI (FastAPI) errors: `{"detail": "..."}` or a 422's `{"detail": [{"msg", "loc"}]}`. */
+function openWebUiErrorMessage(body: unknown): string | undefined {
+  const detail = (body as { detail?: unknown } | null | undefined)?.detail;
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail)) return undefined;
+  const messages = detail
+    .map((item: unknown) => {
+      const { msg, loc } = (item ?? {}) as { msg?: unknown; loc?: unknown };
+      if (typeof msg !== 'string') return undefined;
+      return Array.isArray(loc) ? `${loc.join('.')}: ${msg}` : msg;
+    })
+    .filter((message): message is string => message !== undefined);
+  return messages.length > 0 ? messages.join('; ') : undefined;
+}

@@ -1,0 +1,286 @@
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import mime from 'mime-types';
+import type { ActivityKind } from '../../../shared/sync-types.js';
+import type { Clock } from '../clock.js';
+import type { RemoteProvider, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
+import { withRetry, type RetryOptions } from '../remote/retry.js';
+import { sameStat, type LocalFile, type LocalFiles, type StatKey } from '../state/local-files.js';
+import type { RemoteMirror } from '../state/remote-mirror.js';
+import { SyncError, toSyncError } from '../sync-error.js';
+import type { BandwidthLimiter } from './bandwidth-limiter.js';
+import { conflictFor } from './conflicts.js';
+import { fileBody } from './file-body.js';
+import type { ProgressTracker } from './progress-tracker.js';
+
+export interface UploadContext {
+  root: string;
+  provider: RemoteProvider;
+  files: LocalFiles;
+  mirror: RemoteMirror;
+  clock: Clock;
+  limiter: BandwidthLimiter;
+  progress: ProgressTracker;
+  retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
+  /** Called as bytes go out, so progress moves during one large upload too. */
+  onProgress: () => void;
+  /** Aborted on pause and stop: the file goes back to the queue untouched. */
+  signal: AbortSignal;
+}
+
+export type UploadOutcome =
+  | { kind: 'uploaded'; bytes: number }
+  | { kind: 'existing' }
+  | { kind: 'requeued' }
+  | { kind: 'deleted' }
+  | { kind: 'conflict' }
+  | { kind: 'retrying'; error: SyncError }
+  | { kind: 'failed'; error: SyncError }
+  | { kind: 'auth-failed'; error: SyncError }
+  | { kind: 'aborted' };
+
+// After retries within one attempt are exhausted, the file waits this long, doubling, up to the cap.
+const REQUEUE_BASE_MS = 30_000;
+const REQUEUE_MAX_MS = 30 * 60_000;
+const MAX_DIGEST_RETRIES = 3;
+
+/**
+ * Takes one hashed file to the remote: re-checks it has not changed, refuses name conflicts, asks the
+ * remote whether it has the content (no PUT when it does), streams the bytes with retries, gets a new
+ * URL when one expires, and re-queues the file if it changed underneath. Every outcome is recorded
+ * in the DB before this returns.
+ */
+export async function uploadFile(context: UploadContext, file: LocalFile): Promise<UploadOutcome> {
+  const { files, clock } = context;
+  const absolutePath = join(context.root, ...file.path.split('/'));
+  const current = await statFile(absolutePath);
+  if (current === null) {
+    files.markDeleted(file.path, clock.now());
+    return { kind: 'deleted' };
+  }
+  if (!sameStat(file, current)) {
+    files.markSeen(file.path, file.remoteName, current, clock.now());
+    return { kind: 'requeued' };
+  }
+  const conflict = conflictFor(files, file);
+  if (conflict !== null) {
+    if (file.state !== 'conflict') context.report('conflict', file.path, conflict);
+    files.setState(file.path, 'conflict', clock.now(), { message: conflict, category: 'conflict' });
+    return { kind: 'conflict' };
+  }
+  const md5 = file.md5;
+  if (md5 === null) {
+    files.markSeen(file.path, file.remoteName, current, clock.now());
+    return { kind: 'requeued' };
+  }
+  if (file.remoteKey !== null && file.syncedMd5 === md5) {
+    // The remote already has exactly this content under this file's key: nothing to ask.
+    files.markSynced(file.path, file.remoteKey, md5, file.remoteOwned, clock.now());
+    return { kind: 'existing' };
+  }
+
+  files.setState(file.path, 'uploading', clock.now());
+  const candidate: UploadCandidate = {
+    path: file.path,
+    absolutePath,
+    // Stored already sanitized; the remote's sanitizer leaves it as it is.
+    remoteName: file.remoteName,
+    size: file.size,
+    mimeType: mime.lookup(file.path) || 'application/octet-stream',
+    md5Hex: md5,
+    sha256Hex: file.sha256,
+  };
+  try {
+    const result = await sendWithRetries(context, candidate);
+    return finish(context, file, candidate, current, result);
+  } catch (error) {
+    return failed(context, file, current, toSyncError(error, 'network'));
+  }
+}
+
+async function sendWithRetries(
+  context: UploadContext,
+  candidate: UploadCandidate,
+): Promise<{ key: string; sentBytes: number | null }> {
+  const { provider, signal } = context;
+  const retryOptions = { ...context.retry, signal };
+  let ticket: UploadTicket = await withRetry(() => provider.prepareUpload(candidate, signal), retryOptions);
+  if (ticket.kind === 'existing') return { key: ticket.key, sentBytes: null };
+  let needsNewTicket = false;
+  return withRetry(async () => {
+    if (needsNewTicket) {
+      ticket = await provider.prepareUpload(candidate, signal);
+      needsNewTicket = false;
+      if (ticket.kind === 'existing') return { key: ticket.key, sentBytes: null };
+    }
+    let sentThisAttempt = 0;
+    const body = fileBody(candidate.absolutePath, candidate.size, {
+      limiter: context.limiter,
+      signal,
+      onBytes: (bytes) => {
+        sentThisAttempt += bytes;
+        context.progress.sent(bytes);
+        context.onProgress();
+      },
+    });
+    try {
+      const key = await provider.send(
+        ticket as Extract<UploadTicket, { kind: 'send' }>,
+        candidate,
+        body,
+        signal,
+      );
+      return { key, sentBytes: sentThisAttempt };
+    } catch (error) {
+      context.progress.unsent(sentThisAttempt);
+      // An expired URL is retryable only with a fresh one.
+      if (error instanceof SyncError && error.reason === 'expired-url') needsNewTicket = true;
+      throw error;
+    }
+  }, retryOptions);
+}
+
+async function finish(
+  context: UploadContext,
+  file: LocalFile,
+  candidate: UploadCandidate,
+  hashedStat: StatKey,
+  result: { key: string; sentBytes: number | null },
+): Promise<UploadOutcome> {
+  const { files, clock, provider } = context;
+  const md5 = candidate.md5Hex;
+  // A copy found by content may be another file of someone else's: only ours is ever replaced or deleted.
+  const owned = result.sentBytes !== null || context.mirror.nameOf(result.key) === candidate.remoteName;
+  files.markSynced(file.path, result.key, md5, owned, clock.now());
+  context.mirror.upsertOne(
+    {
+      key: result.key,
+      name: candidate.remoteName,
+      size: candidate.size,
+      lastModified: clock.now(),
+      md5,
+      sha256: candidate.sha256Hex,
+    },
+    file.path,
+    clock.now(),
+  );
+  const previousKey = file.remoteKey;
+  const previousStillUsed =
+    previousKey !== null &&
+    files.withRemoteKey(previousKey).some((other) => other.path !== file.path && other.state !== 'deleted');
+  if (
+    previousKey !== null &&
+    previousKey !== result.key &&
+    file.remoteOwned &&
+    !previousStillUsed &&
+    provider.replaced
+  ) {
+    const removed = await provider.replaced(previousKey, result.key, context.signal).then(
+      () => true,
+      (error: unknown) => {
+        context.report(
+          'warning',
+          file.path,
+          'The previous version stays on the remote: removing it failed',
+          String(error),
+        );
+        return false;
+      },
+    );
+    if (removed) context.mirror.remove(previousKey);
+  }
+  if (result.sentBytes === null)
+    context.report('already-on-remote', file.path, 'Already on the remote; nothing uploaded');
+  else context.report('uploaded', file.path, `Uploaded (${formatBytes(candidate.size)})`);
+  // The remote now has the version we hashed; if the file changed meanwhile, the new version follows.
+  const after = await statFile(candidate.absolutePath);
+  if (after === null) {
+    files.markDeleted(file.path, clock.now());
+    return { kind: 'deleted' };
+  }
+  if (!sameStat(hashedStat, after)) {
+    files.markSeen(file.path, file.remoteName, after, clock.now());
+    return { kind: 'requeued' };
+  }
+  return result.sentBytes === null ? { kind: 'existing' } : { kind: 'uploaded', bytes: result.sentBytes };
+}
+
+async function failed(
+  context: UploadContext,
+  file: LocalFile,
+  hashedStat: StatKey,
+  error: SyncError,
+): Promise<UploadOutcome> {
+  const { files, clock } = context;
+  const now = clock.now();
+  if (context.signal.aborted) {
+    files.setState(file.path, 'hashed', now);
+    return { kind: 'aborted' };
+  }
+  if (error.reason === 'file-changed' || error.reason === 'digest-mismatch') {
+    const current = await statFile(join(context.root, ...file.path.split('/')));
+    if (current === null) {
+      files.markDeleted(file.path, now);
+      return { kind: 'requeued' };
+    }
+    if (!sameStat(current, hashedStat)) {
+      files.markSeen(file.path, file.remoteName, current, now);
+      return { kind: 'requeued' };
+    }
+    // Same stat, other bytes: the file changed without its mtime moving, or something between us and
+    // the remote alters bodies. Hash again, but not forever.
+    if (file.attempts + 1 >= MAX_DIGEST_RETRIES) {
+      const message = 'The remote keeps rejecting this file’s checksum (MD5); it may be changing constantly.';
+      files.setState(file.path, 'failed', now, { message, category: 'remote-rejected' });
+      context.report('failed', file.path, message, error.detail);
+      return { kind: 'failed', error: new SyncError('remote-rejected', message, { path: file.path }) };
+    }
+    files.requeueForHash(file.path, file.attempts + 1, now);
+    return { kind: 'requeued' };
+  }
+  if (error.category === 'auth') {
+    files.setState(file.path, 'hashed', now);
+    return { kind: 'auth-failed', error };
+  }
+  const withPath = error.withPath(file.path);
+  if (error.retryable) {
+    const attempts = file.attempts + 1;
+    const retryAt = now + Math.min(REQUEUE_MAX_MS, REQUEUE_BASE_MS * 2 ** (attempts - 1));
+    files.setState(file.path, 'retrying', now, {
+      message: error.message,
+      category: error.category,
+      retryAt,
+      attempts,
+    });
+    context.report('failed', file.path, `${error.message}; retrying later`, error.detail);
+    return { kind: 'retrying', error: withPath };
+  }
+  files.setState(file.path, 'failed', now, { message: error.message, category: error.category });
+  context.report('failed', file.path, error.message, error.detail);
+  return { kind: 'failed', error: withPath };
+}
+
+async function statFile(absolutePath: string): Promise<StatKey | null> {
+  try {
+    const stat = await lstat(absolutePath);
+    if (!stat.isFile()) return null;
+    return { size: stat.size, mtimeMs: stat.mtimeMs, inode: stat.ino };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

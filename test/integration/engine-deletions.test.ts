@@ -1,0 +1,79 @@
+import { rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineHarness } from '../support/engine-harness.js';
+
+describe('local deletions', () => {
+  let harness: EngineHarness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('by default keep the remote copy and show the file as deleted locally', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('keep.txt', 'keep');
+    await harness.write('gone.txt', 'gone');
+    await harness.runOnce();
+    await rm(harness.path('gone.txt'));
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([]);
+    expect(summary.deletions.kind).toBe('none');
+    expect(harness.count('alloy.delete')).toBe(0);
+    expect(await harness.remotePaths()).toEqual(['gone.txt', 'keep.txt']);
+    expect(harness.engine.status().counts).toMatchObject({ total: 1, synced: 1, deleted: 1 });
+    const gone = harness.state.mirror.page({ search: 'gone' }).items;
+    expect(gone).toEqual([
+      expect.objectContaining({ displayPath: 'gone.txt', deletedLocally: true, origin: 'this-folder' }),
+    ]);
+  });
+
+  it('with mirrored deletions on, delete the remote copy', async () => {
+    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await harness.write(name, name);
+    await harness.runOnce();
+    await rm(harness.path('b.txt'));
+    const summary = await harness.runOnce();
+    expect(summary.deletions).toEqual({ kind: 'applied', deleted: 1, failed: 0 });
+    expect(await harness.remotePaths()).toEqual(['a.txt', 'c.txt', 'd.txt']);
+    expect(harness.engine.status().counts).toMatchObject({ total: 3, deleted: 0 });
+  });
+
+  it('refuse a mass deletion (more than half the files) until it is confirmed', async () => {
+    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+    for (let index = 0; index < 10; index++) await harness.write(`f${index}.txt`, `file ${index}`);
+    await harness.runOnce();
+    for (let index = 0; index < 6; index++) await rm(harness.path(`f${index}.txt`));
+    const summary = await harness.runOnce();
+    expect(summary.deletions.kind).toBe('refused-mass-deletion');
+    expect(summary.problems.map((problem) => problem.message).join('\n')).toMatch(
+      /6 of 10 files disappeared/,
+    );
+    expect(harness.count('alloy.delete')).toBe(0);
+    expect(await harness.remotePaths()).toHaveLength(10);
+
+    const confirmed = await harness.engine.confirmDeletions();
+    expect(confirmed).toEqual({ kind: 'applied', deleted: 6, failed: 0 });
+    expect((await harness.remotePaths()).sort()).toEqual(['f6.txt', 'f7.txt', 'f8.txt', 'f9.txt']);
+  });
+
+  it('a vanished folder changes nothing, locally or remotely', async () => {
+    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+    for (let index = 0; index < 3; index++) await harness.write(`f${index}.txt`, `file ${index}`);
+    await harness.runOnce();
+    await rm(harness.root, { recursive: true });
+    const summary = await harness.runOnce();
+    expect(summary.problems.map((problem) => problem.message).join('\n')).toMatch(/is missing/);
+    expect(harness.engine.status().counts).toMatchObject({ total: 3, synced: 3, deleted: 0 });
+    expect(harness.count('alloy.delete')).toBe(0);
+    expect(await harness.remotePaths()).toHaveLength(3);
+  });
+
+  it('an emptied folder (an unmounted disk looks like this) is a mass deletion, refused', async () => {
+    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+    for (let index = 0; index < 4; index++) await harness.write(`dir/f${index}.txt`, `file ${index}`);
+    await harness.runOnce();
+    await rm(harness.path('dir'), { recursive: true });
+    const summary = await harness.runOnce();
+    expect(summary.deletions.kind).toBe('refused-mass-deletion');
+    expect(await harness.remotePaths()).toHaveLength(4);
+  });
+});

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { rename, utimes } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineHarness } from '../support/engine-harness.js';
+
+const md5 = (content: string | Buffer): string => createHash('md5').update(content).digest('hex');
+
+describe('sync engine against the reference server', () => {
+  let harness: EngineHarness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('uploads a nested tree, then a restart with no change hashes nothing and asks nothing', async () => {
+    harness = await EngineHarness.create();
+    const files: Record<string, string> = {
+      'top.txt': 'top',
+      'docs/report.pdf': 'pdf bytes',
+      'docs/2024/q1/summary.md': '# q1',
+      'docs/2024/q2/summary.md': '# q2',
+      'photos/raw/img.raw': 'x'.repeat(300_000),
+      'empty.bin': '',
+    };
+    for (const [path, content] of Object.entries(files)) await harness.write(path, content);
+
+    const first = await harness.runOnce();
+    expect(first.unsynced).toEqual([]);
+    expect(first.uploaded).toBe(6);
+    expect(await harness.remotePaths()).toEqual(Object.keys(files).sort());
+    expect(harness.count('object.put')).toBe(6);
+    const remote = await harness.remote();
+    const report = remote.find((entry) => entry.name === 'docs∕report.pdf');
+    expect(report).toBeDefined();
+    expect(await harness.storedBytes(report?.key ?? '')).toEqual(Buffer.from('pdf bytes'));
+    const empty = remote.find((entry) => entry.name === 'empty.bin');
+    expect(empty?.size).toBe(0);
+
+    const requestsBefore = harness.count('alloy.upload-request');
+    await harness.restart();
+    const second = await harness.runOnce();
+    expect(harness.hasher.stats.bytesHashed).toBe(0);
+    expect(harness.hasher.stats.filesHashed).toBe(0);
+    expect(harness.count('alloy.upload-request')).toBe(requestsBefore);
+    expect(harness.count('object.put')).toBe(6);
+    expect(second.uploaded + second.alreadyOnRemote).toBe(0);
+    expect(harness.engine.status().counts.synced).toBe(6);
+  });
+
+  it('changing one file costs exactly one PUT, and touching one without changing it costs none', async () => {
+    harness = await EngineHarness.create();
+    for (let index = 0; index < 5; index++) await harness.write(`f${index}.txt`, `content ${index}`);
+    await harness.runOnce();
+    expect(harness.count('object.put')).toBe(5);
+
+    await harness.write('f2.txt', 'content 2, edited');
+    const future = new Date(Date.now() + 5000);
+    await utimes(harness.path('f3.txt'), future, future);
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([]);
+    expect(harness.count('object.put')).toBe(6);
+    // f3 was re-hashed (its mtime moved) but its content matched what the remote has: no request.
+    expect(harness.count('alloy.upload-request')).toBe(6);
+    const f2 = (await harness.remote()).find((entry) => entry.name === 'f2.txt');
+    expect(await harness.storedBytes(f2?.key ?? '')).toEqual(Buffer.from('content 2, edited'));
+  });
+
+  it('does not PUT content the remote already has under that name', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('a.txt', 'shared content');
+    await harness.runOnce();
+    // As if the state were lost (a reinstall): the remote already has the content under that name.
+    await harness.restart();
+    harness.state.db.exec('DELETE FROM local_files');
+    const summary = await harness.runOnce();
+    expect(summary.alreadyOnRemote).toBe(1);
+    expect(summary.uploaded).toBe(0);
+    expect(harness.count('object.put')).toBe(1);
+  });
+
+  it('a renamed file is not read again and lands under its new name', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('old/name.txt', 'renamed content');
+    await harness.runOnce();
+    await harness.restart();
+    await rename(harness.path('old'), harness.path('new'));
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([]);
+    expect(harness.hasher.stats.bytesHashed).toBe(0);
+    // Without mirrored deletions the old copy stays on the remote, marked deleted locally.
+    expect(await harness.remotePaths()).toEqual(['new/name.txt', 'old/name.txt']);
+    const page = harness.state.mirror.page({ sort: 'name' });
+    expect(page.items.map((item) => [item.displayPath, item.deletedLocally])).toEqual([
+      ['new/name.txt', false],
+      ['old/name.txt', true],
+    ]);
+  });
+
+  it('follows .hoistignore and never syncs temp or system files', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('.hoistignore', 'build/\n*.log\n!keep.log\n');
+    await harness.write('build/out.js', 'ignored');
+    await harness.write('app.log', 'ignored');
+    await harness.write('keep.log', 'kept');
+    await harness.write('src/main.ts', 'kept');
+    for (const junk of [
+      '.DS_Store',
+      'Thumbs.db',
+      'desktop.ini',
+      'doc.txt.swp',
+      '~$report.docx',
+      'movie.mp4.crdownload',
+      'notes.txt~',
+    ]) {
+      await harness.write(junk, 'junk');
+    }
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([]);
+    expect(await harness.remotePaths()).toEqual(['.hoistignore', 'keep.log', 'src/main.ts']);
+  });
+
+  it('keeps Unicode names, and long names stay distinct within the 255-byte limit', async () => {
+    harness = await EngineHarness.create();
+    const names = [
+      'Café/naïve résumé.txt',
+      '日本語/ファイル.md',
+      'emoji/🎉 party 👩‍👩‍👧.txt',
+      'odd/a:b*c?d.txt',
+      'odd/100% done.txt',
+      `long/${'x'.repeat(240)}-one.txt`,
+      `long/${'x'.repeat(240)}-two.txt`,
+    ];
+    for (const name of names) await harness.write(name, `content of ${name}`);
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([]);
+    const remote = await harness.remote();
+    expect(remote).toHaveLength(names.length);
+    for (const entry of remote) expect(Buffer.byteLength(entry.name)).toBeLessThanOrEqual(255);
+    const decoded = remote.map((entry) => entry.name).map((name) => name);
+    expect(new Set(decoded).size).toBe(names.length);
+    const shortNames = names.filter((name) => !name.startsWith('long/'));
+    expect((await harness.remotePaths()).filter((path) => !path.startsWith('long/'))).toEqual(
+      shortNames.sort(),
+    );
+    // What the browse window shows is the local path, whatever the remote name had to become.
+    const shown = harness.state.mirror
+      .page({ limit: 100 })
+      .items.map((item) => item.displayPath)
+      .sort();
+    expect(shown).toEqual([...names].sort());
+  });
+
+  it('reports NFC/NFD twins as a conflict and uploads neither, then recovers when one is renamed', async () => {
+    harness = await EngineHarness.create();
+    const nfc = 'M\u00fcnchen.txt';
+    const nfd = 'Mu\u0308nchen.txt';
+    await harness.write(nfc, 'composed');
+    await harness.write(nfd, 'decomposed');
+    await harness.write('other.txt', 'unrelated');
+    const summary = await harness.runOnce();
+    expect(summary.unsynced.map((file) => file.state).sort()).toEqual(['conflict', 'conflict']);
+    expect(summary.unsynced[0]?.message).toMatch(/same name .* on the remote/);
+    expect(await harness.remotePaths()).toEqual(['other.txt']);
+
+    await rename(harness.path(nfd), harness.path('Muenchen.txt'));
+    const after = await harness.runOnce();
+    expect(after.unsynced).toEqual([]);
+    expect(await harness.remotePaths()).toEqual(['Muenchen.txt', nfc, 'other.txt'].sort());
+  });
+
+  it('a file that owns its remote name keeps it when a twin appears', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('M\u00fcnchen.txt', 'first');
+    await harness.runOnce();
+    await harness.write('Mu\u0308nchen.txt', 'second');
+    await harness.write('M\u00fcnchen.txt', 'first, edited');
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([
+      { path: 'Mu\u0308nchen.txt', state: 'conflict', message: expect.stringMatching(/would overwrite/) },
+    ]);
+    const entry = (await harness.remote()).find((candidate) => candidate.name === 'M\u00fcnchen.txt');
+    expect(md5(await harness.storedBytes(entry?.key ?? ''))).toBe(md5('first, edited'));
+  });
+});

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ComposioProvider } from '../../electron/engine/remote/composio-provider.js';
+import { createProvider } from '../../electron/engine/remote/create-provider.js';
+import { encodeRemoteName } from '../../electron/engine/remote/remote-names.js';
+import type { BodySource, UploadCandidate } from '../../electron/engine/remote/remote-provider.js';
+import { SyncError } from '../../electron/engine/sync-error.js';
+import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
+
+/** An in-memory file: the candidate the engine would build, and a body that yields its bytes in chunks. */
+function memoryFile(path: string, content: string): { candidate: UploadCandidate; body: BodySource } {
+  const bytes = Buffer.from(content);
+  return {
+    candidate: {
+      path,
+      absolutePath: `/nowhere/${path}`,
+      remoteName: encodeRemoteName(path),
+      size: bytes.length,
+      mimeType: 'text/plain',
+      md5Hex: createHash('md5').update(bytes).digest('hex'),
+      sha256Hex: null,
+    },
+    body: async function* () {
+      for (let offset = 0; offset < bytes.length; offset += 4) yield bytes.subarray(offset, offset + 4);
+    },
+  };
+}
+
+async function syncError(promise: Promise<unknown>): Promise<SyncError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!('error' in outcome)) throw new Error(`expected a SyncError, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(SyncError);
+  return outcome.error as SyncError;
+}
+
+describe('Composio provider against the reference server', () => {
+  let remote: TestServer;
+  let provider: ComposioProvider;
+
+  beforeEach(async () => {
+    remote = await startTestServer();
+    provider = new ComposioProvider({ baseUrl: remote.url, token: TEST_USERS.alice.token });
+  });
+  afterEach(async () => {
+    await provider?.close();
+    await remote?.close();
+  });
+
+  it('describes itself', () => {
+    expect(provider.info).toEqual({
+      kind: 'composio',
+      label: 'Composio',
+      needsSha256: false,
+      canDelete: false,
+    });
+  });
+
+  it('prepares, sends, lists with the same key, dedupes, and refuses to delete', async () => {
+    const file = memoryFile('reports/q1:final.txt', 'first quarter');
+    const ticket = await provider.prepareUpload(file.candidate);
+    // The name as the remote stores it: our encoding (":" escaped), prefixed by toolkit and tool.
+    expect(ticket).toMatchObject({ kind: 'send', key: 'hoist/sync/reports∕q1%3Afinal.txt' });
+    if (ticket.kind !== 'send') return;
+    const key = await provider.send(ticket, file.candidate, file.body);
+    expect(key).toBe(ticket.key);
+
+    expect(await provider.list()).toEqual([
+      {
+        key,
+        name: 'reports∕q1%3Afinal.txt',
+        size: null,
+        lastModified: null,
+        md5: file.candidate.md5Hex,
+        sha256: null,
+      },
+    ]);
+    expect(await provider.prepareUpload(file.candidate)).toEqual({ kind: 'existing', key });
+
+    const error = await syncError(provider.delete(key));
+    expect(error).toMatchObject({ category: 'unsupported', retryable: false });
+    expect(error.message).toBe("Composio has no API to delete files; remove it in Composio's dashboard.");
+  });
+
+  it('makes the upload key and the listed key agree when the remote rewrites the name', async () => {
+    // Not made by encodeRemoteName: the remote replaces the reserved characters itself.
+    const file = memoryFile('odd.txt', 'odd name');
+    const candidate = { ...file.candidate, remoteName: 'a<b>c?.txt' };
+    const ticket = await provider.prepareUpload(candidate);
+    if (ticket.kind !== 'send') throw new Error('expected send');
+    expect(ticket.key).toBe('hoist/sync/a_b_c_.txt');
+    await provider.send(ticket, candidate, file.body);
+    expect((await provider.list()).map((entry) => entry.key)).toEqual([ticket.key]);
+  });
+
+  it('updates a changed file under the same key', async () => {
+    const first = memoryFile('notes.txt', 'one');
+    const firstTicket = await provider.prepareUpload(first.candidate);
+    if (firstTicket.kind !== 'send') throw new Error('expected send');
+    const key = await provider.send(firstTicket, first.candidate, first.body);
+    const second = memoryFile('notes.txt', 'two, and longer');
+    const ticket = await provider.prepareUpload(second.candidate);
+    expect(ticket).toMatchObject({ kind: 'send', key });
+    if (ticket.kind !== 'send') return;
+    await provider.send(ticket, second.candidate, second.body);
+    expect((await provider.list()).map((entry) => [entry.key, entry.md5])).toEqual([
+      [key, second.candidate.md5Hex],
+    ]);
+  });
+
+  it('keeps its files in its own toolkit and tool', async () => {
+    const other = createProvider({
+      kind: 'composio',
+      baseUrl: remote.url,
+      token: TEST_USERS.alice.token,
+      composio: { toolkitSlug: 'gmail', toolSlug: 'send_email' },
+    });
+    try {
+      const file = memoryFile('shared.txt', 'same bytes');
+      const mine = await provider.prepareUpload(file.candidate);
+      const theirs = await other.prepareUpload(file.candidate);
+      expect([mine.key, theirs.key]).toEqual(['hoist/sync/shared.txt', 'gmail/send_email/shared.txt']);
+      if (theirs.kind !== 'send') throw new Error('expected send');
+      await other.send(theirs, file.candidate, file.body);
+      expect(await provider.list()).toEqual([]);
+      expect((await other.list()).map((entry) => entry.key)).toEqual(['gmail/send_email/shared.txt']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('follows next_cursor through more than 1000 files', { timeout: 60_000 }, async () => {
+    const count = 1001;
+    const uploader = new ComposioProvider({
+      baseUrl: remote.url,
+      token: TEST_USERS.alice.token,
+      maxConnections: 32,
+    });
+    try {
+      for (let start = 0; start < count; start += 250) {
+        await Promise.all(
+          Array.from({ length: Math.min(250, count - start) }, async (_, offset) => {
+            const file = memoryFile(`bulk/${start + offset}.txt`, `file ${start + offset}`);
+            const ticket = await uploader.prepareUpload(file.candidate);
+            if (ticket.kind !== 'send') throw new Error('expected send');
+            await uploader.send(ticket, file.candidate, file.body);
+          }),
+        );
+      }
+    } finally {
+      await uploader.close();
+    }
+    const requestsBefore = remote.server.requestCounts.get('composio.list') ?? 0;
+    const listed = await provider.list();
+    expect(listed.length).toBe(count);
+    expect(new Set(listed.map((entry) => entry.key)).size).toBe(count);
+    expect(listed.map((entry) => entry.name)).toContain('bulk∕1000.txt');
+    // 1000 a page: the second page holds the last file.
+    expect((remote.server.requestCounts.get('composio.list') ?? 0) - requestsBefore).toBe(2);
+  });
+
+  it('names Composio and the API key when the key is wrong, without showing it', async () => {
+    const wrong = new ComposioProvider({ baseUrl: remote.url, token: 'wrong-composio-key' });
+    try {
+      const error = await syncError(wrong.list());
+      expect(error).toMatchObject({ category: 'auth', retryable: false, status: 401 });
+      expect(error.message).toBe(
+        'Composio rejected the API key (401). Update it in Settings or set HOIST_TOKEN.',
+      );
+      expect(`${error.message} ${error.detail}`).not.toContain('wrong-composio-key');
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('quotes the server’s message for a request it rejects', async () => {
+    const bad = new ComposioProvider({
+      baseUrl: remote.url,
+      token: TEST_USERS.alice.token,
+      toolkitSlug: 'no spaces',
+    });
+    try {
+      const error = await syncError(bad.prepareUpload(memoryFile('x.txt', 'x').candidate));
+      expect(error).toMatchObject({ category: 'remote-rejected', retryable: false, status: 400 });
+      expect(error.message).toContain('toolkit_slug must be');
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('classifies faults: server errors, throttling, cut connections and expired URLs', async () => {
+    const file = memoryFile('faulty.txt', 'faults');
+    const ticket = await provider.prepareUpload(file.candidate);
+    if (ticket.kind !== 'send') throw new Error('expected send');
+
+    remote.server.faults.set({ seed: 3, routes: { 'composio.list': { errorRate: 1 } } });
+    expect(await syncError(provider.list())).toMatchObject({
+      category: 'network',
+      retryable: true,
+      status: 500,
+    });
+
+    remote.server.faults.set({ seed: 3, routes: { 'object.put': { resetRate: 1 } } });
+    expect(await syncError(provider.send(ticket, file.candidate, file.body))).toMatchObject({
+      category: 'network',
+      retryable: true,
+    });
+
+    remote.server.faults.set({ seed: 3, routes: { 'object.put': { expireRate: 1 } } });
+    expect(await syncError(provider.send(ticket, file.candidate, file.body))).toMatchObject({
+      reason: 'expired-url',
+      retryable: true,
+    });
+
+    remote.server.faults.set({
+      seed: 3,
+      routes: { 'composio.upload-request': { throttleRate: 1, retryAfterSeconds: 0 } },
+    });
+    expect(await syncError(provider.prepareUpload(file.candidate))).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 0,
+    });
+    remote.server.faults.set(null);
+    expect(await provider.send(ticket, file.candidate, file.body)).toBe(ticket.key);
+  });
+
+  it('reports bytes that differ from the requested MD5 as digest-mismatch', async () => {
+    const file = memoryFile('mismatch.txt', 'expected bytes');
+    const ticket = await provider.prepareUpload(file.candidate);
+    if (ticket.kind !== 'send') throw new Error('expected send');
+    const other = memoryFile('mismatch.txt', 'EXPECTED BYTES');
+    const error = await syncError(provider.send(ticket, file.candidate, other.body));
+    expect(error).toMatchObject({ category: 'remote-rejected', reason: 'digest-mismatch', status: 400 });
+  });
+});
