@@ -4,9 +4,10 @@ import { sameStat, type StatKey } from '../state/local-files.js';
 import type { HashRequest, HashResult } from './hash-protocol.js';
 
 /**
- * Bytes per read. Node's MD5 keeps up with `md5sum` only with large reads (per-call overhead
- * dominates below ~256 KiB); past a few MiB the buffer no longer fits in L2 and throughput drops
- * again. 1 MiB measured best on the build machine (see test/bench/hash.bench.ts).
+ * Bytes per read, into one buffer per worker. Measured in a worker on a warm 256 MiB file (best of
+ * 15, 2-core AMD EPYC, Node 20): 256 KiB to 2 MiB all hash at ~105% of `md5sum`, equal within
+ * noise, 4 MiB a little slower; 1 MiB is the middle of that flat range. test/bench/hash.bench.ts
+ * checks the result against `md5sum` on 1 GiB.
  */
 export const READ_SIZE = 1024 * 1024;
 
@@ -28,7 +29,10 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * stat catches a file replaced by a rename while we read the old inode. A same-size rewrite within
  * the file system's timestamp granularity cannot be seen by any stat-based check.
  */
-export function hashFile(request: HashRequest, buffer: Buffer): { result: HashResult; bytesRead: number } {
+export function hashFileSync(
+  request: HashRequest,
+  buffer: Buffer,
+): { result: HashResult; bytesRead: number } {
   const { absolutePath } = request;
   let fd: number;
   try {

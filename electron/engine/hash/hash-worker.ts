@@ -5,7 +5,7 @@
  * the pool reports and replaces.
  */
 import { parentPort } from 'node:worker_threads';
-import { hashFile, READ_SIZE } from './hash-file.js';
+import { hashFileSync, READ_SIZE } from './hash-file.js';
 import type { HashJobMessage, HashReplyMessage } from './hash-protocol.js';
 
 const port = parentPort;
@@ -14,7 +14,7 @@ if (port === null) throw new Error('hash-worker must be started by HasherPool as
 const buffer = Buffer.allocUnsafe(READ_SIZE);
 
 port.on('message', (job: HashJobMessage) => {
-  const { result, bytesRead } = hashFile(job.request, buffer);
+  const { result, bytesRead } = hashFileSync(job.request, buffer);
   const reply: HashReplyMessage = { id: job.id, result, bytesRead };
   port.postMessage(reply);
 });

@@ -23,7 +23,7 @@ const UNREADABLE_RETRY_MS = 60_000;
  * Hashes one pending file in the worker pool and records the result, but only for the version that
  * was hashed: a file that changed while being read is queued again, never recorded with a stale hash.
  */
-export async function hashFile(
+export async function hashPendingFile(
   context: HashContext,
   file: LocalFile,
   signal?: AbortSignal,

@@ -1,0 +1,199 @@
+import type { ActivityKind, PairSettings } from '../../shared/sync-types.js';
+import type { Clock } from './clock.js';
+import type { HasherPool } from './hash/hasher-pool.js';
+import { hashPendingFile, type HashOutcome } from './hash-pending-file.js';
+import type { RemoteProvider } from './remote/remote-provider.js';
+import type { RetryOptions } from './remote/retry.js';
+import type { LocalFile } from './state/local-files.js';
+import type { PairState } from './state/pair-state.js';
+import { toSyncError } from './sync-error.js';
+import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
+import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
+import type { ProgressTracker } from './upload/progress-tracker.js';
+import { WorkSignal } from './work-signal.js';
+
+export interface PipelineDeps {
+  root: string;
+  state: PairState;
+  provider: RemoteProvider;
+  hasher: HasherPool;
+  clock: Clock;
+  limiter: BandwidthLimiter;
+  progress: ProgressTracker;
+  settleMs: number;
+  retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  settings: () => PairSettings;
+  /** The current run's signal: aborted on pause, stop and auth failure. */
+  signal: () => AbortSignal;
+  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
+  onUploadOutcome: (file: LocalFile, outcome: UploadOutcome) => void;
+  onProgress: () => void;
+}
+
+// An unexpected hashing failure (not an unreadable file, which hash-file handles) waits this long.
+const HASH_FAILURE_RETRY_MS = 60_000;
+
+/**
+ * Hashing and uploading, overlapped: the hash loop feeds the worker pool with settled pending files
+ * while upload workers take hashed files as they appear. `run` returns when both queues hold nothing
+ * that can be done now. Which files wait is read from the DB each time, never kept in a second list.
+ */
+export class SyncPipeline {
+  private readonly wake = new WorkSignal();
+  private readonly hashing = new Set<string>();
+  private readonly uploading = new Set<string>();
+  private readonly uploadingContent = new Set<string>();
+  private readonly counted = new Set<string>();
+  private hashActive = false;
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** Wakes idle upload workers: new work may exist, or the run is being stopped. */
+  notify(): void {
+    this.wake.notify();
+  }
+
+  async run(): Promise<void> {
+    this.deps.state.files.promoteDueRetries(this.deps.clock.now());
+    for (const state of ['pending', 'hashed'] as const) {
+      for (const file of this.deps.state.files.inState(state, Number.MAX_SAFE_INTEGER)) this.count(file);
+    }
+    await Promise.all([this.hashLoop(), this.uploadLoop()]);
+  }
+
+  /** The batch is over: totals start from zero next time. */
+  endBatch(): void {
+    this.counted.clear();
+  }
+
+  private get stopped(): boolean {
+    return this.deps.signal().aborted;
+  }
+
+  private async hashLoop(): Promise<void> {
+    this.hashActive = true;
+    const running = new Set<Promise<void>>();
+    // Enough requests queued to keep every worker busy while results are recorded.
+    const limit = Math.max(2, this.deps.hasher.size * 2);
+    try {
+      while (!this.stopped) {
+        const cutoff = this.deps.clock.now() - this.deps.settleMs;
+        const batch = this.deps.state.files
+          .pendingSettled(cutoff, limit * 2)
+          .filter((file) => !this.hashing.has(file.path));
+        if (batch.length === 0) {
+          if (running.size === 0) break;
+          await Promise.race(running);
+          continue;
+        }
+        for (const file of batch) {
+          while (running.size >= limit) await Promise.race(running);
+          if (this.stopped) break;
+          this.hashing.add(file.path);
+          this.count(file);
+          const task: Promise<void> = this.hashOne(file).finally(() => {
+            this.hashing.delete(file.path);
+            running.delete(task);
+            this.wake.notify();
+          });
+          running.add(task);
+        }
+      }
+      await Promise.allSettled(running);
+    } finally {
+      this.hashActive = false;
+      this.wake.notify();
+    }
+  }
+
+  private async hashOne(file: LocalFile): Promise<void> {
+    const { deps } = this;
+    let outcome: HashOutcome;
+    try {
+      outcome = await hashPendingFile(
+        {
+          root: deps.root,
+          files: deps.state.files,
+          hasher: deps.hasher,
+          needsSha256: deps.provider.info.needsSha256,
+          clock: deps.clock,
+          report: deps.report,
+        },
+        file,
+        deps.signal(),
+      );
+    } catch (error) {
+      if (this.stopped) return;
+      const syncError = toSyncError(error);
+      deps.report('failed', file.path, `Hashing failed: ${syncError.message}`, syncError.detail);
+      deps.state.files.setState(file.path, 'retrying', deps.clock.now(), {
+        message: syncError.message,
+        category: 'local-file',
+        retryAt: deps.clock.now() + HASH_FAILURE_RETRY_MS,
+        attempts: file.attempts + 1,
+      });
+      outcome = 'unreadable';
+    }
+    if (outcome === 'unchanged-content' || outcome === 'deleted' || outcome === 'unreadable') {
+      deps.progress.finished(file.size);
+    }
+    deps.onProgress();
+  }
+
+  private async uploadLoop(): Promise<void> {
+    const workers = Math.max(1, this.deps.settings().concurrency);
+    await Promise.all(Array.from({ length: workers }, () => this.uploadWorker()));
+  }
+
+  private async uploadWorker(): Promise<void> {
+    while (!this.stopped) {
+      const file = this.nextUpload();
+      if (!file) {
+        // Work can still appear: from hashing, or from a twin upload finishing (see nextUpload).
+        if (!this.hashActive && this.uploading.size === 0) return;
+        await this.wake.wait();
+        continue;
+      }
+      this.uploading.add(file.path);
+      if (file.md5 !== null) this.uploadingContent.add(file.md5);
+      this.count(file);
+      try {
+        const outcome = await uploadFile(
+          {
+            root: this.deps.root,
+            provider: this.deps.provider,
+            files: this.deps.state.files,
+            mirror: this.deps.state.mirror,
+            clock: this.deps.clock,
+            limiter: this.deps.limiter,
+            progress: this.deps.progress,
+            retry: this.deps.retry,
+            report: this.deps.report,
+            onProgress: this.deps.onProgress,
+            signal: this.deps.signal(),
+          },
+          file,
+        );
+        this.deps.onUploadOutcome(file, outcome);
+      } finally {
+        this.uploading.delete(file.path);
+        if (file.md5 !== null) this.uploadingContent.delete(file.md5);
+        this.wake.notify();
+      }
+    }
+  }
+
+  /** The next hashed file, skipping identical content already in flight: the remote may then dedupe it. */
+  private nextUpload(): LocalFile | undefined {
+    return this.deps.state.files
+      .inState('hashed', 64)
+      .find((file) => !this.uploading.has(file.path) && !this.uploadingContent.has(file.md5 ?? ''));
+  }
+
+  /** Counts a file into the batch's totals once, however often it passes through. */
+  private count(file: LocalFile): void {
+    if (this.counted.has(file.path)) return;
+    this.counted.add(file.path);
+    this.deps.progress.queued(file.size);
+  }
+}
