@@ -67,7 +67,7 @@ export async function hashPendingFile(
       files.markDeleted(file.path, now);
       return 'deleted';
     case 'unreadable': {
-      const message = `Cannot read the file: ${result.message}`;
+      const message = result.message;
       const attempts = file.attempts + 1;
       files.setState(file.path, 'retrying', now, {
         message,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcesses } from '../support/cli-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { unprivilegedPrefix } from '../support/unprivileged.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 
 let home: { path: string; remove: () => Promise<void> };
@@ -150,7 +151,7 @@ describe('hoist sync --once, ls, rm, status', () => {
     });
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/2 uploaded/);
-    expect(result.stderr).toMatch(/locked\.txt: Cannot read the file: .*(EACCES|permission denied)/i);
+    expect(result.stderr).toMatch(/locked\.txt: Cannot read ".*locked\.txt": permission denied \(EACCES\)/);
     const ls = await processes.run(['ls', '--json', ...remoteArgs()], { env: aliceEnv });
     expect((JSON.parse(ls.stdout) as Array<{ name: string }>).map((file) => file.name)).toEqual([
       'also-fine.txt',

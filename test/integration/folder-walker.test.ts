@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { walkFolder, type WalkedFile } from '../../electron/engine/scan/folder-walker.js';
 import { IgnoreRules } from '../../electron/engine/scan/ignore-rules.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
+import { unprivilegedPrefix } from '../support/unprivileged.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const POSIX = process.platform !== 'win32';
@@ -206,7 +207,7 @@ describe('walkFolder', () => {
 
 /**
  * Permissions do not stop root, and tests often run as root (CI containers): then the walk runs in
- * a child process as `nobody`, which the locked directory does stop.
+ * a child process without root's read-anything capabilities, which the locked directory does stop.
  */
 async function walkUnprivileged(
   folder: string,
@@ -230,10 +231,11 @@ async function walkUnprivileged(
     );
     return { files: paths(files), errors };
   }
+  const [command, ...prefixArgs] = [...unprivilegedPrefix(), process.execPath];
   const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '--eval', script],
-    { uid: 65534, gid: 65534, cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    command as string,
+    [...prefixArgs, '--import', 'tsx', '--input-type=module', '--eval', script],
+    { cwd: fileURLToPath(new URL('../..', import.meta.url)) },
   );
   return JSON.parse(stdout) as { files: string[]; errors: Array<{ path: string; code: string | undefined }> };
 }

@@ -392,7 +392,25 @@ describe('presigned PUT (fs backend): what S3 refuses, and nothing half-stored',
     // Composio keys are `{userId}/{toolkit}/{tool}/{filename}`, so the sanitized filename is a path segment
     // of the presigned URL of its own. "." and ".." survive the sanitizer (API.md §1's rule keeps them), and
     // a URL parser removes such dot segments (WHATWG URL, also for %2E), so the URL must not contain one.
-    for (const filename of ['.', '..', 'plain.txt']) {
+    it('a Composio filename of "." or ".." is refused: no URL could address its key', async () => {
+      for (const filename of ['.', '..']) {
+        const response = await http(`${remote.url}/api/v3/files/upload/request`, {
+          method: 'POST',
+          headers: { 'x-api-key': TEST_USERS.alice.token, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            toolkit_slug: 'kit',
+            tool_slug: 'tool',
+            filename,
+            mimetype: 'text/plain',
+            md5: md5Hex('x'),
+          }),
+        });
+        expect(response.status, filename).toBe(400);
+        expect(response.json<{ error: { slug: string } }>().error.slug).toBe('File_InvalidFilename');
+      }
+    });
+
+    for (const filename of ['...', 'plain.txt']) {
       it(`a Composio upload named ${JSON.stringify(filename)} can be PUT to its presigned URL`, async () => {
         const body = `bytes of ${filename}`;
         const response = await http(`${remote.url}/api/v3/files/upload/request`, {

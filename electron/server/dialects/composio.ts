@@ -110,8 +110,13 @@ export function composioRoutes({ core, users }: ComposioDeps): Route[] {
           throw new ComposioError(400, 'File_InvalidMimetype', 'mimetype must look like type/subtype');
         }
         const filename = sanitizeRemoteFilename(fields.filename);
-        if (filename === '')
+        if (filename === '') {
           throw new ComposioError(400, 'File_InvalidFilename', 'filename has no usable characters');
+        }
+        // A key ending in "/." or "/.." is rewritten by every URL parser, so no client could PUT to it.
+        if (filename === '.' || filename === '..') {
+          throw new ComposioError(400, 'File_InvalidFilename', `filename cannot be "${filename}"`);
+        }
         const key = `${user.id}/${toolkit}/${tool}/${filename}`;
         const id = idForKey(key);
         const { current, putUrl } = await core.prepareUpload({
