@@ -1,5 +1,6 @@
 import type { SyncProgress } from '../../shared/sync-types.js';
-import { formatBytes, formatDuration } from './format.js';
+import { formatBytes } from '../../shared/format-bytes.js';
+import { formatDuration } from './format.js';
 
 /**
  * One line redrawn in place on a terminal: files, bytes, rate and time left. Anything else printed

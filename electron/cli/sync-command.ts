@@ -9,7 +9,7 @@ import {
   REMOTE_OPTIONS_HELP,
   resolveFolder,
 } from './client-options.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../../shared/format-bytes.js';
 import { pairStateFile } from './pair-location.js';
 import { ProgressLine } from './progress-line.js';
 import { connectRemote } from './remote-connection.js';

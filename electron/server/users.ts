@@ -80,10 +80,6 @@ export class UserDirectory {
     }
     return found;
   }
-
-  byId(id: string): User | undefined {
-    return this.entries.find((entry) => entry.user.id === id)?.user;
-  }
 }
 
 function digest(token: string): Buffer {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpTimeouts } from './http-client.js';
-import { hexToBase64, putPresigned } from './presigned-upload.js';
+import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
 import type {
   BodySource,
   ProviderInfo,
@@ -102,10 +102,7 @@ export class AlloyProvider implements RemoteProvider {
     body: BodySource,
     signal?: AbortSignal,
   ): Promise<string> {
-    if (ticket.key === null)
-      throw new SyncError('config', `This upload ticket was not made by ${this.info.label}.`);
-    await putPresigned(this.http, ticket, file, body, signal);
-    return ticket.key;
+    return sendToPresignedUrl(this.http, this.info.label, ticket, file, body, signal);
   }
 
   async list(signal?: AbortSignal): Promise<RemoteEntry[]> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpTimeouts } from './http-client.js';
-import { hexToBase64, putPresigned } from './presigned-upload.js';
+import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
 import { mimeTypeOf, pickTimeouts, trimBase } from './provider-helpers.js';
 import type {
   BodySource,
@@ -123,10 +123,7 @@ export class ComposioProvider implements RemoteProvider {
     body: BodySource,
     signal?: AbortSignal,
   ): Promise<string> {
-    if (ticket.key === null)
-      throw new SyncError('config', `This upload ticket was not made by ${this.info.label}.`);
-    await putPresigned(this.http, ticket, file, body, signal);
-    return ticket.key;
+    return sendToPresignedUrl(this.http, this.info.label, ticket, file, body, signal);
   }
 
   /** This toolkit and tool's files, every page (1000 a page), following `next_cursor` to the end. */

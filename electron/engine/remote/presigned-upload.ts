@@ -65,3 +65,17 @@ export async function putPresigned(
     release();
   }
 }
+
+/** `send` for the dialects that upload through a presigned URL (Alloy, Composio): PUT, then the key. */
+export async function sendToPresignedUrl(
+  http: HttpClient,
+  label: string,
+  ticket: Extract<UploadTicket, { kind: 'send' }>,
+  file: UploadCandidate,
+  body: BodySource,
+  signal?: AbortSignal,
+): Promise<string> {
+  if (ticket.key === null) throw new SyncError('config', `This upload ticket was not made by ${label}.`);
+  await putPresigned(http, ticket, file, body, signal);
+  return ticket.key;
+}

@@ -106,9 +106,6 @@ export class LocalFiles {
       ),
       remove: db.prepare('DELETE FROM local_files WHERE path = ?'),
       byState: db.prepare('SELECT * FROM local_files WHERE state = ? ORDER BY path LIMIT ?'),
-      dueRetries: db.prepare(
-        "SELECT * FROM local_files WHERE state = 'retrying' AND retry_at <= ? ORDER BY retry_at LIMIT ?",
-      ),
       promoteDueRetries: db.prepare(
         `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END, updated_at = @now
          WHERE state = 'retrying' AND retry_at <= @now`,
@@ -227,10 +224,6 @@ export class LocalFiles {
 
   inState(state: FileSyncState, limit: number): LocalFile[] {
     return (this.statements.byState.all(state, limit) as Row[]).map(fromRow);
-  }
-
-  dueRetries(now: number, limit: number): LocalFile[] {
-    return (this.statements.dueRetries.all(now, limit) as Row[]).map(fromRow);
   }
 
   /** Files whose retry time has come go back to their queue (hashing or upload), keeping their attempt count. */

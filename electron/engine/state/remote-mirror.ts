@@ -69,15 +69,6 @@ export class RemoteMirror {
     return row?.name ?? null;
   }
 
-  has(key: string): boolean {
-    return this.db.prepare('SELECT 1 FROM remote_files WHERE key = ?').get(key) !== undefined;
-  }
-
-  /** Keys of remote files with this SHA-256 (Open WebUI dedupes by content hash). */
-  keysWithSha256(sha256: string): string[] {
-    return this.db.prepare('SELECT key FROM remote_files WHERE sha256 = ?').pluck().all(sha256) as string[];
-  }
-
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM remote_files').get() as { n: number }).n;
   }

@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mime from 'mime-types';
+import { formatBytes } from '../../../shared/format-bytes.js';
 import type { ActivityKind } from '../../../shared/sync-types.js';
 import type { Clock } from '../clock.js';
 import type { RemoteProvider, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
@@ -271,16 +272,4 @@ async function statFile(absolutePath: string): Promise<StatKey | null> {
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw error;
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

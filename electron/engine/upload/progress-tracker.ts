@@ -47,10 +47,6 @@ export class ProgressTracker {
     this.samples = [];
   }
 
-  get idle(): boolean {
-    return this.filesDone >= this.filesTotal;
-  }
-
   snapshot(): SyncProgress {
     const now = this.now();
     const recent = this.samples.filter((sample) => sample.at >= now - RATE_WINDOW_MS);
