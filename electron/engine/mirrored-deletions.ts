@@ -73,10 +73,10 @@ export async function applyMirroredDeletions(options: {
         continue;
       }
     }
-    state.db.transaction(() => {
+    state.files.transaction(() => {
       state.files.remove(file.path);
       if (!stillUsed) state.mirror.remove(key);
-    })();
+    });
     applied++;
     options.report(
       'deleted-remote',

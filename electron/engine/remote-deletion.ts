@@ -32,7 +32,7 @@ export async function deleteRemoteFiles(
       }
     }
     let message = 'Deleted from the remote';
-    state.db.transaction(() => {
+    state.files.transaction(() => {
       state.mirror.remove(key);
       for (const file of state.files.withRemoteKey(key)) {
         if (file.state === 'deleted') state.files.remove(file.path);
@@ -41,7 +41,7 @@ export async function deleteRemoteFiles(
           message = `Deleted from the remote; “${file.path}” is still in the folder, so Hoist will upload it again (add it to .hoistignore to stop syncing it)`;
         }
       }
-    })();
+    });
     state.activity.add('deleted-remote', null, `${key}: ${message}`, now());
     results.push({ key, deleted: true, message });
   }

@@ -55,9 +55,7 @@ export class SyncPipeline {
 
   async run(): Promise<void> {
     this.deps.state.files.promoteDueRetries(this.deps.clock.now());
-    for (const state of ['pending', 'hashed'] as const) {
-      for (const file of this.deps.state.files.inState(state, Number.MAX_SAFE_INTEGER)) this.count(file);
-    }
+    for (const file of this.deps.state.files.queuedSizes()) this.count(file);
     await Promise.all([this.hashLoop(), this.uploadLoop()]);
   }
 
@@ -185,13 +183,14 @@ export class SyncPipeline {
 
   /** The next hashed file, skipping identical content already in flight: the remote may then dedupe it. */
   private nextUpload(): LocalFile | undefined {
-    return this.deps.state.files
-      .inState('hashed', 64)
+    const next = this.deps.state.files
+      .hashedQueue(64)
       .find((file) => !this.uploading.has(file.path) && !this.uploadingContent.has(file.md5 ?? ''));
+    return next ? (this.deps.state.files.get(next.path) ?? undefined) : undefined;
   }
 
   /** Counts a file into the batch's totals once, however often it passes through. */
-  private count(file: LocalFile): void {
+  private count(file: { path: string; size: number }): void {
     if (this.counted.has(file.path)) return;
     this.counted.add(file.path);
     this.deps.progress.queued(file.size);

@@ -8,13 +8,15 @@ const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
 const MIME_TYPE =
   /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:[ \t]*;[\t\x20-\x7e]{0,200})?$/;
 
+/** A canonical base64 MD5 (24 characters that decode to 16 bytes and encode back the same). */
+export function isBase64Md5(text: string): boolean {
+  return BASE64_MD5.test(text) && Buffer.from(text, 'base64').toString('base64') === text;
+}
+
 /** Hex or base64 MD5 → lowercase hex; null when it is neither. */
 export function parseMd5(text: string, accept: 'hex' | 'hex-or-base64'): string | null {
   if (HEX_MD5.test(text)) return text.toLowerCase();
-  if (accept === 'hex-or-base64' && BASE64_MD5.test(text)) {
-    const bytes = Buffer.from(text, 'base64');
-    if (bytes.length === 16) return bytes.toString('hex');
-  }
+  if (accept === 'hex-or-base64' && isBase64Md5(text)) return Buffer.from(text, 'base64').toString('hex');
   return null;
 }
 

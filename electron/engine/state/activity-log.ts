@@ -1,5 +1,6 @@
 import type { ActivityEntry, ActivityKind } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
+import { StatementCache } from './statement-cache.js';
 
 // Enough history to explain the last few days; older entries go so the DB does not grow forever.
 const KEEP_ENTRIES = 10_000;
@@ -8,23 +9,27 @@ const KEEP_ENTRIES = 10_000;
 export class ActivityLog {
   private added = 0;
 
-  constructor(private readonly db: Db) {}
+  private readonly sql: StatementCache;
+
+  constructor(private readonly db: Db) {
+    this.sql = new StatementCache(db);
+  }
 
   add(kind: ActivityKind, path: string | null, message: string, at: number, detail?: string): ActivityEntry {
-    const result = this.db
-      .prepare('INSERT INTO activity (at, kind, path, message, detail) VALUES (?, ?, ?, ?, ?)')
+    const result = this.sql
+      .get('INSERT INTO activity (at, kind, path, message, detail) VALUES (?, ?, ?, ?, ?)')
       .run(at, kind, path, message, detail ?? null);
     if (++this.added % 1000 === 0) this.trim();
     return { id: Number(result.lastInsertRowid), at, kind, path, message };
   }
 
   recent(limit: number): ActivityEntry[] {
-    return this.db
-      .prepare('SELECT id, at, kind, path, message FROM activity ORDER BY id DESC LIMIT ?')
+    return this.sql
+      .get('SELECT id, at, kind, path, message FROM activity ORDER BY id DESC LIMIT ?')
       .all(limit) as ActivityEntry[];
   }
 
   private trim(): void {
-    this.db.prepare('DELETE FROM activity WHERE id <= (SELECT max(id) FROM activity) - ?').run(KEEP_ENTRIES);
+    this.sql.get('DELETE FROM activity WHERE id <= (SELECT max(id) FROM activity) - ?').run(KEEP_ENTRIES);
   }
 }

@@ -55,8 +55,11 @@ export function sameStat(a: StatKey, b: StatKey): boolean {
 /** Local files of the pair: the stat cache, hashes, sync state and the remote key of each. */
 export class LocalFiles {
   private readonly statements;
+  // One wrapper for every transaction: db.transaction() prepares BEGIN/COMMIT each time it is called.
+  private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(private readonly db: Db) {
+    this.runInTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       get: db.prepare('SELECT * FROM local_files WHERE path = ?'),
       all: db.prepare('SELECT * FROM local_files'),
@@ -105,6 +108,10 @@ export class LocalFiles {
         `UPDATE local_files SET state = 'deleted', updated_at = @now WHERE path = @path AND state <> 'deleted'`,
       ),
       remove: db.prepare('DELETE FROM local_files WHERE path = ?'),
+      hashedQueue: db.prepare(
+        "SELECT path, md5 FROM local_files WHERE state = 'hashed' ORDER BY path LIMIT ?",
+      ),
+      queuedSizes: db.prepare("SELECT path, size FROM local_files WHERE state IN ('pending', 'hashed')"),
       byState: db.prepare('SELECT * FROM local_files WHERE state = ? ORDER BY path LIMIT ?'),
       promoteDueRetries: db.prepare(
         `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END, updated_at = @now
@@ -222,6 +229,16 @@ export class LocalFiles {
     this.statements.remove.run(path);
   }
 
+  /** The head of the upload queue, light: path and content hash only. */
+  hashedQueue(limit: number): Array<{ path: string; md5: string | null }> {
+    return this.statements.hashedQueue.all(limit) as Array<{ path: string; md5: string | null }>;
+  }
+
+  /** Sizes of every file waiting to be hashed or uploaded (progress totals). */
+  queuedSizes(): Array<{ path: string; size: number }> {
+    return this.statements.queuedSizes.all() as Array<{ path: string; size: number }>;
+  }
+
   inState(state: FileSyncState, limit: number): LocalFile[] {
     return (this.statements.byState.all(state, limit) as Row[]).map(fromRow);
   }
@@ -293,7 +310,7 @@ export class LocalFiles {
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
 }
 

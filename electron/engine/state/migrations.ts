@@ -22,7 +22,7 @@ export const MIGRATIONS: readonly string[] = [
      retry_at INTEGER,
      updated_at INTEGER NOT NULL
    ) WITHOUT ROWID;
-   CREATE INDEX local_files_by_state ON local_files (state);
+   CREATE INDEX local_files_by_state ON local_files (state, path);
    CREATE INDEX local_files_by_remote_name ON local_files (remote_name);
    CREATE INDEX local_files_by_remote_key ON local_files (remote_key);
 

@@ -1,12 +1,17 @@
 import { DEFAULT_PAIR_SETTINGS, type PairSettings } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
+import { StatementCache } from './statement-cache.js';
 
 /** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
 export class PairSettingsStore {
-  constructor(private readonly db: Db) {}
+  private readonly sql: StatementCache;
+
+  constructor(private readonly db: Db) {
+    this.sql = new StatementCache(db);
+  }
 
   read(): PairSettings {
-    const rows = this.db.prepare('SELECT name, value FROM settings').all() as Array<{
+    const rows = this.sql.get('SELECT name, value FROM settings').all() as Array<{
       name: string;
       value: string;
     }>;
@@ -15,7 +20,7 @@ export class PairSettingsStore {
   }
 
   write(patch: Partial<PairSettings>): PairSettings {
-    const upsert = this.db.prepare(
+    const upsert = this.sql.get(
       'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     );
     this.db.transaction(() => {
@@ -27,14 +32,14 @@ export class PairSettingsStore {
   }
 
   fact(name: string): string | null {
-    const row = this.db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as
+    const row = this.sql.get('SELECT value FROM pair WHERE name = ?').get(name) as
       { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setFact(name: string, value: string): void {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         'INSERT INTO pair (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
       )
       .run(name, value);

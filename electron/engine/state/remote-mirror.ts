@@ -1,6 +1,7 @@
 import type { RemoteFileView, RemoteListPage, RemoteListQuery } from '../../../shared/sync-types.js';
 import type { RemoteEntry } from '../remote/remote-provider.js';
 import type { Db } from './state-db.js';
+import { StatementCache } from './statement-cache.js';
 
 interface ViewRow {
   key: string;
@@ -23,7 +24,11 @@ const SORT_COLUMNS = {
  * transaction, so a reader sees the old list or the new one, never half of each.
  */
 export class RemoteMirror {
-  constructor(private readonly db: Db) {}
+  private readonly sql: StatementCache;
+
+  constructor(private readonly db: Db) {
+    this.sql = new StatementCache(db);
+  }
 
   /** Replaces the mirror with `entries`; returns how many keys appeared and disappeared. */
   replaceAll(
@@ -33,7 +38,7 @@ export class RemoteMirror {
   ): { added: number; removed: number } {
     return this.db.transaction(() => {
       const before = this.count();
-      const upsert = this.db.prepare(
+      const upsert = this.sql.get(
         `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
          VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
@@ -41,15 +46,15 @@ export class RemoteMirror {
            sha256 = excluded.sha256, seen_at = excluded.seen_at`,
       );
       for (const entry of entries) upsert.run({ ...entry, displayPath: displayPath(entry.name), now });
-      const removed = this.db.prepare('DELETE FROM remote_files WHERE seen_at <> ?').run(now).changes;
+      const removed = this.sql.get('DELETE FROM remote_files WHERE seen_at <> ?').run(now).changes;
       return { added: this.count() - before + removed, removed };
     })();
   }
 
   /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
   upsertOne(entry: RemoteEntry, displayPath: string, now: number): void {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
          VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
@@ -60,17 +65,17 @@ export class RemoteMirror {
   }
 
   remove(key: string): void {
-    this.db.prepare('DELETE FROM remote_files WHERE key = ?').run(key);
+    this.sql.get('DELETE FROM remote_files WHERE key = ?').run(key);
   }
 
   nameOf(key: string): string | null {
-    const row = this.db.prepare('SELECT name FROM remote_files WHERE key = ?').get(key) as
+    const row = this.sql.get('SELECT name FROM remote_files WHERE key = ?').get(key) as
       { name: string } | undefined;
     return row?.name ?? null;
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM remote_files').get() as { n: number }).n;
+    return (this.sql.get('SELECT count(*) AS n FROM remote_files').get() as { n: number }).n;
   }
 
   page(query: RemoteListQuery): RemoteListPage {
@@ -83,10 +88,10 @@ export class RemoteMirror {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${query.descending ? 'DESC' : 'ASC'}, r.key`;
     const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM remote_files r ${clause}`).get(params) as { n: number }
+      this.sql.get(`SELECT count(*) AS n FROM remote_files r ${clause}`).get(params) as { n: number }
     ).n;
-    const rows = this.db
-      .prepare(
+    const rows = this.sql
+      .get(
         // Per-row subqueries on the remote_key index: several local files may share one remote copy
         // (content dedupe), and a page never needs more than its own rows joined.
         `SELECT r.key, r.name, r.display_path, r.size, r.last_modified,

@@ -228,8 +228,9 @@ function booleanParam(url: URL, name: string, fallback: boolean): boolean {
 function integerParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const text = url.searchParams.get(name);
   if (text === null) return fallback;
+  // Decimal digits only, as FastAPI parses them: no "1e2", "0x10" or empty string.
+  if (!/^-?\d+$/.test(text)) throw new ValidationError(name, 'Input should be a valid integer', text);
   const value = Number(text);
-  if (!Number.isInteger(value)) throw new ValidationError(name, 'Input should be a valid integer', text);
   if (value < min || value > max) {
     throw new ValidationError(name, `Input should be between ${min} and ${max}`, text);
   }

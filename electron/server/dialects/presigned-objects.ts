@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from '../http/http-error.js';
+import { isBase64Md5 } from '../request-fields.js';
 import { sendS3Error, writeHeaders } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
 import type { Namespace } from '../storage/catalog.js';
@@ -13,7 +14,6 @@ interface PresignedDeps {
   now: () => number;
 }
 
-const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
 const PRESIGNABLE: readonly Namespace[] = ['alloy', 'composio'];
 
 /**
@@ -50,7 +50,7 @@ export function presignedObjectRoutes({ core, signer, now }: PresignedDeps): Rou
             'The Content-MD5 header is required; send the base64 MD5 from the upload request',
           );
         }
-        if (!BASE64_MD5.test(md5Base64))
+        if (!isBase64Md5(md5Base64))
           throw new HttpError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
         const contentType = headerValue(context, 'content-type') ?? '';
         authorize(context, signer, now, { method: 'PUT', objectKey, md5Base64, contentType });
@@ -105,6 +105,8 @@ const S3_CODES: Record<string, string> = {
   INJECTED_FAULT: 'InternalError',
   RATE_LIMITED: 'SlowDown',
   INTERNAL: 'InternalError',
+  METHOD_NOT_ALLOWED: 'MethodNotAllowed',
+  INVALID_PATH: 'InvalidURI',
 };
 
 function entityTooLarge(maxBytes: number): HttpError {

@@ -91,14 +91,45 @@ const MIGRATIONS: readonly string[] = [
  */
 export class Catalog {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly durable: boolean;
+  // One wrapper for every transaction: db.transaction() prepares BEGIN/COMMIT each time it is called.
+  private readonly runInTransaction: (work: () => unknown) => unknown;
 
-  constructor(file: string) {
+  constructor(file: string, options: { durable: boolean }) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    // The blob is renamed into place before the row commits; NORMAL is durable across process
-    // crashes, and a power cut can only lose the newest rows, never leave a row without its blob.
+    // NORMAL: every commit survives a process crash; a power cut may lose the last few. That only
+    // loses data where a commit is followed by deleting something, so those commits (a replaced or
+    // removed object, with durability on) are made FULL one by one: see `durably`.
     this.db.pragma('synchronous = NORMAL');
+    this.durable = options.durable;
+    this.runInTransaction = this.db.transaction((work: () => unknown) => work());
     this.migrate();
+  }
+
+  /** Prepared once per SQL text: preparing costs more than running these small statements. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `work` in a transaction whose commit is on disk before it returns, when the caller is about
+   * to delete the blob the commit stops referencing: after a power cut, no row may point at it.
+   */
+  private durably<T>(needed: boolean, work: () => T): T {
+    if (!needed || !this.durable) return this.transaction(work);
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.transaction(work);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   private migrate(): void {
@@ -116,14 +147,15 @@ export class Catalog {
   }
 
   get(ns: Namespace, key: string): StoredObject | null {
-    const row = this.db.prepare('SELECT * FROM objects WHERE ns = ? AND key = ?').get(ns, key) as
+    const row = this.sql('SELECT * FROM objects WHERE ns = ? AND key = ?').get(ns, key) as
       ObjectRow | undefined;
     return row ? fromRow(row) : null;
   }
 
   /** Inserts or replaces an object; returns the blob of the version it replaced, if any. */
   upsert(object: StoredObject): string | null {
-    return this.db.transaction(() => {
+    const replacing = this.get(object.ns, object.key);
+    return this.durably(replacing !== null && replacing.blob !== object.blob, () => {
       const previous = this.get(object.ns, object.key);
       this.db
         .prepare(
@@ -140,16 +172,16 @@ export class Catalog {
           meta: JSON.stringify(object.meta),
         });
       return previous && previous.blob !== object.blob ? previous.blob : null;
-    })();
+    });
   }
 
   /** Removes an object; returns it (with its blob, so the caller can free the bytes) or null. */
   remove(ns: Namespace, key: string): StoredObject | null {
-    return this.db.transaction(() => {
+    return this.durably(true, () => {
       const previous = this.get(ns, key);
-      if (previous) this.db.prepare('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
+      if (previous) this.sql('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
       return previous;
-    })();
+    });
   }
 
   list(query: ListQuery): { items: StoredObject[]; total: number } {
@@ -172,9 +204,8 @@ export class Catalog {
       params[`metaValue${index}`] = value;
     }
     const clause = where.join(' AND ');
-    const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM objects WHERE ${clause}`).get(params) as { n: number }
-    ).n;
+    const total = (this.sql(`SELECT count(*) AS n FROM objects WHERE ${clause}`).get(params) as { n: number })
+      .n;
     const page = query.limit !== undefined ? ' LIMIT @limit OFFSET @offset' : '';
     const rows = this.db
       .prepare(`SELECT * FROM objects WHERE ${clause} ORDER BY key${page}`)
@@ -214,19 +245,17 @@ export class Catalog {
   }
 
   removePending(ns: Namespace, key: string, md5?: string): void {
-    if (md5 === undefined)
-      this.db.prepare('DELETE FROM pending_uploads WHERE ns = ? AND key = ?').run(ns, key);
-    else
-      this.db.prepare('DELETE FROM pending_uploads WHERE ns = ? AND key = ? AND md5 = ?').run(ns, key, md5);
+    if (md5 === undefined) this.sql('DELETE FROM pending_uploads WHERE ns = ? AND key = ?').run(ns, key);
+    else this.sql('DELETE FROM pending_uploads WHERE ns = ? AND key = ? AND md5 = ?').run(ns, key, md5);
   }
 
   removePendingOlderThan(cutoff: number): void {
-    this.db.prepare('DELETE FROM pending_uploads WHERE requested_at < ?').run(cutoff);
+    this.sql('DELETE FROM pending_uploads WHERE requested_at < ?').run(cutoff);
   }
 
   /** Runs `work` in one transaction (used when a listing commits many landed uploads at once). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from './blob-store.js';
@@ -13,6 +13,9 @@ import type { ReceivedFile } from './received-file.js';
  * orphan file that `sweep` removes. Names never derive from user input, so no filename can escape
  * the directory.
  */
+// A blob is renamed into place milliseconds before its catalog row commits; ten minutes is far beyond that.
+const SWEEP_MIN_AGE_MS = 10 * 60_000;
+
 export class FsBlobStore implements BlobStore {
   readonly kind = 'fs' as const;
 
@@ -45,16 +48,24 @@ export class FsBlobStore implements BlobStore {
     await rm(join(this.root, blob), { force: true });
   }
 
+  /**
+   * Removes blob files no catalog row references: versions a crash left between rename and commit.
+   * Only files older than a few minutes: another server sharing the data dir may be between its own
+   * rename and commit right now. Entries that are not ours (a stray file) are left alone.
+   */
   async sweep(referenced: ReadonlySet<string>): Promise<number> {
     let removed = 0;
     await mkdir(this.root, { recursive: true });
-    for (const directory of await readdir(this.root)) {
-      for (const name of await readdir(join(this.root, directory))) {
-        const blob = `${directory}/${name}`;
-        if (!referenced.has(blob)) {
-          await rm(join(this.root, blob), { force: true });
-          removed++;
-        }
+    const cutoff = Date.now() - SWEEP_MIN_AGE_MS;
+    for (const directory of await readdir(this.root, { withFileTypes: true })) {
+      if (!directory.isDirectory()) continue;
+      for (const entry of await readdir(join(this.root, directory.name), { withFileTypes: true })) {
+        const blob = `${directory.name}/${entry.name}`;
+        if (!entry.isFile() || referenced.has(blob)) continue;
+        const info = await stat(join(this.root, blob)).catch(() => null);
+        if (info === null || info.mtimeMs > cutoff) continue;
+        await rm(join(this.root, blob), { force: true });
+        removed++;
       }
     }
     return removed;

@@ -69,9 +69,10 @@ export class StorageCore {
   static async open(options: StorageCoreOptions): Promise<StorageCore> {
     const tmpDir = join(options.dataDir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
-    // Temp files are uploads that never finished: a previous run died mid-body.
-    for (const name of await readdir(tmpDir)) await rm(join(tmpDir, name), { force: true });
-    const catalog = new Catalog(join(options.dataDir, 'catalog.db'));
+    await removeAbandonedUploads(tmpDir);
+    // Durable commits matter where a commit is followed by deleting the blob it replaced (fs backend).
+    const durable = options.fsync && options.blobs.kind === 'fs';
+    const catalog = new Catalog(join(options.dataDir, 'catalog.db'), { durable });
     const core = new StorageCore(options, catalog, tmpDir);
     await options.blobs.sweep(catalog.referencedBlobs());
     return core;
@@ -272,6 +273,29 @@ export class StorageCore {
       });
     }
     this.catalog.removePending(match.ns, match.key, match.md5);
+  }
+}
+
+/**
+ * Temp files are uploads in progress. Those of a process that is gone died mid-body and are removed;
+ * those of a live one are not touched: two servers may share a data dir (`hoist remote` and a CLI
+ * that runs the embedded remote on the same data).
+ */
+async function removeAbandonedUploads(tmpDir: string): Promise<void> {
+  for (const name of await readdir(tmpDir)) {
+    const pid = Number(/^upload-(\d+)-/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && processIsAlive(pid)) continue;
+    await rm(join(tmpDir, name), { force: true, recursive: true });
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but is someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
