@@ -13,7 +13,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     values.mode === 'fsync' ? [true] : values.mode === 'no-fsync' ? [false] : [true, false];
 
   await mkdir(WORK_DIR, { recursive: true });
+  await removeStaleDataDirs();
   const source = await ensureSourceFile(size);
   log(`source: ${source} (${formatMiB(size)} MiB)`);
   const md5Hex = await md5OfFile(source, size);
@@ -127,13 +128,33 @@ async function main(): Promise<void> {
   log(`results written to ${RESULTS}`);
 }
 
-/** A file of random bytes, created once and reused while its size is right. */
+/** Server data dirs (`data-<bench pid>-…`) left by an interrupted bench; never those of a running one. */
+async function removeStaleDataDirs(): Promise<void> {
+  for (const name of await readdir(WORK_DIR)) {
+    const pid = /^data-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) {
+      await rm(join(WORK_DIR, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A file of random bytes, created once and reused while its size is right (hash.bench shares it). */
 async function ensureSourceFile(size: number): Promise<string> {
   const path = join(WORK_DIR, `random-${size}.bin`);
   const existing = await stat(path).catch(() => null);
   if (existing?.isFile() && existing.size === size) return path;
   log(`creating ${path} …`);
-  const partial = `${path}.partial`;
+  // Per process: another bench may be creating the same file right now.
+  const partial = `${path}.partial-${process.pid}`;
   const out = createWriteStream(partial);
   const block = Buffer.allocUnsafe(BLOCK);
   for (let written = 0; written < size; written += BLOCK) {
@@ -202,7 +223,7 @@ type ServerProcess = ChildProcessByStdio<null, Readable, Readable>;
 
 /** `dd` of the source into a new file, best of 3: into the page cache only, and with fsync. */
 async function measureCopy(source: string, size: number): Promise<{ pageCache: number; fsync: number }> {
-  const target = join(WORK_DIR, 'copy.tmp');
+  const target = join(WORK_DIR, `copy-${process.pid}.tmp`);
   const best = async (extra: string[]): Promise<number> => {
     let fastest = 0;
     for (let run = 0; run < 3; run++) {
@@ -226,7 +247,7 @@ async function uploadOnce(
   fsync: boolean,
   md5sumMibPerSecond: number,
 ): Promise<RunResult> {
-  const dataDir = await mkdtemp(join(WORK_DIR, 'data-'));
+  const dataDir = await mkdtemp(join(WORK_DIR, `data-${process.pid}-`));
   const { child, url } = await startServer(dataDir, fsync);
   try {
     const md5Base64 = Buffer.from(md5Hex, 'hex').toString('base64');
