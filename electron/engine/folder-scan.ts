@@ -1,7 +1,7 @@
 import { effectiveRemoteName } from './remote/remote-names.js';
 import type { IgnoreRules } from './scan/ignore-rules.js';
 import { walkFolder } from './scan/folder-walker.js';
-import { sameStat, type LocalFile, type LocalFiles, type StatKey } from './state/local-files.js';
+import type { LocalFiles, StatKey, TrackedStat } from './state/local-files.js';
 
 export interface ScanOutcome {
   filesSeen: number;
@@ -16,8 +16,11 @@ export interface ScanOutcome {
 
 /**
  * Compares the folder with the stat cache: only files whose size, mtime or inode changed are queued
- * for hashing, so an unchanged folder costs one walk and one query, and nothing is read.
+ * for hashing, so an unchanged folder costs one walk and one pass over the DB, and nothing is read.
  * A new path with the exact stat of a vanished one is a rename: its hash is reused.
+ *
+ * Memory stays proportional to the walk: the DB side is streamed row by row (path and stat only),
+ * and only the differences are collected before they are written in one transaction.
  */
 export async function scanFolder(options: {
   root: string;
@@ -31,61 +34,66 @@ export async function scanFolder(options: {
   const walked = await walkFolder(options.root, options.rules, {
     onError: (path, error) => unreadable.push({ path, message: error.message }),
   });
-  const known = new Map<string, LocalFile>();
-  for (const row of files.all()) known.set(row.path, row);
+  const onDisk = new Map<string, StatKey>();
+  for (const { path, stat } of walked) onDisk.set(path, stat);
+  const filesSeen = walked.length;
 
-  const present = new Set<string>();
-  const added: Array<{ path: string; stat: StatKey }> = [];
-  let changed = 0;
-  let renamed = 0;
-  const deleted: string[] = [];
-  files.transaction(() => {
-    for (const { path, stat } of walked) {
-      present.add(path);
-      const row = known.get(path);
-      if (row && row.state !== 'deleted' && sameStat(row, stat)) continue;
-      if (row && row.state === 'deleted' && sameStat(row, stat) && files.restore(path, now)) continue;
-      if (!row || row.state === 'deleted') added.push({ path, stat });
-      else {
-        files.markSeen(path, effectiveRemoteName(path), stat, now);
-        changed++;
-      }
-    }
-    const vanished = new Map<string, LocalFile>();
-    // A folder we could not read is not a folder whose files were deleted.
-    const unreadablePaths = unreadable.map((entry) => entry.path);
-    for (const row of known.values()) {
-      if (present.has(row.path) || row.state === 'deleted') continue;
-      if (
-        unreadablePaths.some(
-          (prefix) => prefix === '' || row.path === prefix || row.path.startsWith(`${prefix}/`),
-        )
-      ) {
-        continue;
-      }
+  // A folder we could not read is not a folder whose files were deleted.
+  const unreadablePaths = unreadable.map((entry) => entry.path);
+  const underUnreadable = (path: string): boolean =>
+    unreadablePaths.some((prefix) => prefix === '' || path === prefix || path.startsWith(`${prefix}/`));
+
+  const changedFiles: Array<{ path: string; stat: StatKey }> = [];
+  const restored: Array<{ path: string; stat: StatKey }> = [];
+  const vanished: TrackedStat[] = [];
+  const newlyIgnored: string[] = [];
+  for (const row of files.trackedStats()) {
+    const stat = onDisk.get(row.path);
+    if (stat === undefined) {
+      if (row.state === 'deleted' || underUnreadable(row.path)) continue;
       // Newly ignored: no longer synced, but not deleted either; its remote copy is left alone.
-      if (options.rules.ignores(row.path, false)) {
-        files.remove(row.path);
-        continue;
-      }
-      files.markDeleted(row.path, now);
-      deleted.push(row.path);
-      if (row.md5 !== null && (row.sha256 !== null || !options.needsSha256))
-        vanished.set(statIdentity(row), row);
+      if (options.rules.ignores(row.path, false)) newlyIgnored.push(row.path);
+      else vanished.push(row);
+      continue;
     }
-    for (const { path, stat } of added) {
-      const source = vanished.get(statIdentity(stat));
-      if (source && source.md5 !== null) {
-        files.markRenamed(path, effectiveRemoteName(path), stat, source.md5, source.sha256, now);
-        vanished.delete(statIdentity(stat));
-        renamed++;
-      } else {
-        files.markSeen(path, effectiveRemoteName(path), stat, now);
-        changed++;
+    onDisk.delete(row.path);
+    const same = row.size === stat.size && row.mtimeMs === stat.mtimeMs && row.inode === stat.inode;
+    if (same && row.state !== 'deleted') continue;
+    if (same && row.hashed) restored.push({ path: row.path, stat });
+    else changedFiles.push({ path: row.path, stat });
+  }
+  // What is left on disk was never tracked (or only as deleted with another stat): new files.
+
+  const reusable = new Map<string, TrackedStat>();
+  for (const row of vanished) {
+    if (row.hashed && (row.hasSha256 || !options.needsSha256)) reusable.set(statIdentity(row), row);
+  }
+  let renamed = 0;
+  let changed = 0;
+  files.transaction(() => {
+    for (const path of newlyIgnored) files.remove(path);
+    for (const row of vanished) files.markDeleted(row.path, now);
+    for (const file of restored) {
+      if (!files.restore(file.path, now)) changedFiles.push(file);
+    }
+    for (const { path, stat } of changedFiles) {
+      files.markSeen(path, effectiveRemoteName(path), stat, now);
+      changed++;
+    }
+    for (const [path, stat] of onDisk) {
+      const source = reusable.get(statIdentity(stat));
+      if (source) {
+        reusable.delete(statIdentity(stat));
+        if (files.copyHashFrom(source.path, path, effectiveRemoteName(path), stat, now)) {
+          renamed++;
+          continue;
+        }
       }
+      files.markSeen(path, effectiveRemoteName(path), stat, now);
+      changed++;
     }
   });
-  return { filesSeen: walked.length, changed, renamed, deleted, unreadable };
+  return { filesSeen, changed, renamed, deleted: vanished.map((row) => row.path), unreadable };
 }
 
 function statIdentity(stat: StatKey): string {

@@ -77,3 +77,52 @@ describe('starting on a data dir a crash (or another server) left behind', () =>
     ]);
   });
 });
+
+describe('listing many files', () => {
+  it('streams an Alloy listing of 4,500 files page by page, every file once, in key order', async () => {
+    const temp = await makeTempDir();
+    try {
+      // Rows written straight into the catalog: uploading 4,500 files would only make the test slow.
+      const { Catalog } = await import('../../electron/server/storage/catalog.js');
+      const { userIdFor } = await import('../../electron/server/users.js');
+      const catalog = new Catalog(join(temp.path, 'catalog.db'), { durable: false });
+      const uid = userIdFor(TEST_USERS.alice.name);
+      const now = Date.now();
+      catalog.transaction(() => {
+        for (let index = 0; index < 4500; index++) {
+          const filename = `file-${String(index).padStart(5, '0')}.txt`;
+          catalog.upsert({
+            ns: 'alloy',
+            key: `${uid}_${filename}`,
+            owner: TEST_USERS.alice.name,
+            filename,
+            size: index,
+            md5: md5(filename),
+            sha256: null,
+            contentType: 'text/plain',
+            createdAt: now,
+            updatedAt: now,
+            blob: `none/${index}`,
+            meta: {},
+          });
+        }
+      });
+      catalog.close();
+      const server = await startReferenceServer({
+        dataDir: temp.path,
+        users: [TEST_USERS.alice],
+        fsync: false,
+      });
+      try {
+        const list = await http(`${server.url}/connectors/files/list`, { headers: alloy });
+        const files = list.json<{ files: Array<{ filename: string; size: number }> }>().files;
+        expect(files).toHaveLength(4500);
+        expect(files.map((file) => file.size)).toEqual(Array.from({ length: 4500 }, (_, index) => index));
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await temp.remove();
+    }
+  });
+});

@@ -41,15 +41,14 @@ const ticketSchema = z.object({
   }),
 });
 
-const listSchema = z.object({
-  files: z.array(
-    z.object({
-      s3Key: z.string().min(1),
-      filename: z.string(),
-      size: z.unknown().optional(),
-      lastModified: z.unknown().optional(),
-    }),
-  ),
+// The list is checked in two steps, the envelope and then each file while it is converted: zod copies
+// what it parses, and a copy of 100,000 entries at once would double the peak memory of a refresh.
+const listSchema = z.object({ files: z.array(z.unknown()) });
+const listedFileSchema = z.object({
+  s3Key: z.string().min(1),
+  filename: z.string(),
+  size: z.unknown().optional(),
+  lastModified: z.unknown().optional(),
 });
 
 export class AlloyProvider implements RemoteProvider {
@@ -115,14 +114,17 @@ export class AlloyProvider implements RemoteProvider {
       ...(signal ? { signal } : {}),
     });
     const { files } = expectShape(this.http, listSchema, answer, action);
-    return files.map((file) => ({
-      key: file.s3Key,
-      name: file.filename,
-      size: typeof file.size === 'number' && Number.isFinite(file.size) ? file.size : null,
-      lastModified: parseTime(file.lastModified),
-      md5: null,
-      sha256: null,
-    }));
+    return files.map((listed, index) => {
+      const file = expectShape(this.http, listedFileSchema, listed, `${action} (file ${index})`);
+      return {
+        key: file.s3Key,
+        name: file.filename,
+        size: typeof file.size === 'number' && Number.isFinite(file.size) ? file.size : null,
+        lastModified: parseTime(file.lastModified),
+        md5: null,
+        sha256: null,
+      };
+    });
   }
 
   /** Deleting a key that is already gone succeeds: the remote is as asked. */

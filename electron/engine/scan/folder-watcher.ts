@@ -1,8 +1,7 @@
-import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { watch as chokidarWatch, type ChokidarOptions } from 'chokidar';
 import { SyncError } from '../sync-error.js';
+import { DirectoryWatcher, type DirectoryWatcherOptions } from './directory-watcher.js';
 import { walkFolder } from './folder-walker.js';
 import { HintBursts } from './hint-bursts.js';
 import { HOISTIGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
@@ -36,7 +35,10 @@ export const RESCAN_REASONS = {
   watcherError: 'watcher error',
 } as const;
 
-/** The part of chokidar's FSWatcher used here, so a test can inject a watcher that fails. */
+/**
+ * What watchFolder needs from a watcher: a DirectoryWatcher by default (chokidar's FSWatcher has the
+ * same shape), injectable so a test can make one fail.
+ */
 export interface WatcherLike {
   on(event: 'addDir' | 'unlinkDir', listener: (path: string) => void): unknown;
   /** From a directory's watch: `path` is the name inside it, `details.watchedPath` the directory. */
@@ -54,7 +56,7 @@ export interface WatchOptions {
   rescanIntervalMs?: number;
   /** How often a missing folder is looked for. Default 2 s (one stat). */
   missingCheckIntervalMs?: number;
-  createWatcher?: (root: string, options: ChokidarOptions) => WatcherLike;
+  createWatcher?: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
 }
 
 export interface FolderWatcher {
@@ -84,14 +86,15 @@ const REMOVED_DIRECTORY_SETTLE_MS = 200;
 const WINDOWS = process.platform === 'win32';
 
 /**
- * Watches a folder with chokidar and turns what happens into hints for the engine, which re-stats
- * every hinted path.
+ * Watches a folder (with a DirectoryWatcher: fs.watch on directories) and turns what happens into
+ * hints for the engine, which re-stats every hinted path.
  *
- * Only directories are watched. chokidar by default also watches every file, which for 100,000
- * files measured 101,111 inotify watches (the default limit on many systems is 8,192 or 65,536),
- * +258 MB of heap and 20 s of CPU to start; watching directories alone took 1,111 watches and
- * +3 MB. A directory's watch reports its files' changes by name (chokidar's 'raw' event), which
- * is all a hint needs. So: files are hinted from their directory's events; a new directory is
+ * Only directories are watched. Watching every file too (chokidar's default) measured, for 100,000
+ * files, 101,111 inotify watches (the default limit on many systems is 8,192 or 65,536), +258 MB of
+ * heap and 20 s of CPU to start; watching directories alone took 1,111 watches and +3 MB. Even
+ * with directories only, chokidar lstat'ed and remembered every file at start (see README.md), so
+ * DirectoryWatcher replaced it. A directory's watch reports its files' changes by name (the 'raw'
+ * event), which is all a hint needs. So: files are hinted from their directory's events; a new directory is
  * walked and each file in it hinted; a removed directory asks for a rescan (its files raise no
  * events of their own, and the rescan also sees a renamed directory's files as renames).
  *
@@ -143,7 +146,7 @@ class FolderWatch {
   private releaseReady: () => void = () => {};
   private watcherReady: (() => void) | null = null;
   private readonly rescanIntervalMs: number;
-  private readonly createWatcher: (root: string, options: ChokidarOptions) => WatcherLike;
+  private readonly createWatcher: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
 
   constructor(
     private readonly root: string,
@@ -153,7 +156,7 @@ class FolderWatch {
   ) {
     this.rescanIntervalMs = options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
     this.createWatcher =
-      options.createWatcher ?? ((path, chokidarOptions) => chokidarWatch(path, chokidarOptions));
+      options.createWatcher ?? ((path, watcherOptions) => new DirectoryWatcher(path, watcherOptions));
     this.bursts = new HintBursts(
       (path) => {
         if (this.state === 'watching') this.handlers.onHint(path);
@@ -200,16 +203,11 @@ class FolderWatch {
     this.rootPrefix = identity.path.endsWith('/') ? identity.path : `${identity.path}/`;
     let watcher: WatcherLike;
     try {
+      // The watcher reports only changes (the engine's walk covers what is already there), follows
+      // no symlink out of the folder (as in walkFolder) and reports every name at once, whatever it
+      // looks like: hints are cheap.
       watcher = this.createWatcher(identity.path, {
-        persistent: true,
-        // The engine's walk covers what is already there; the watcher reports only changes.
-        ignoreInitial: true,
-        // As in walkFolder: a symlink is not followed out of the folder.
-        followSymlinks: false,
-        // chokidar's atomic mode delays every unlink by 100 ms and silently drops names like `x~`
-        // and `.x.swp` whatever the rules say; hints are cheap, so report what happened, at once.
-        atomic: false,
-        ignored: (path: string, stats?: Stats) => this.isIgnored(path, stats),
+        ignored: (path, isDirectory) => this.isIgnored(path, isDirectory),
       });
     } catch (error) {
       this.fallBack(error);
@@ -240,15 +238,13 @@ class FolderWatch {
     this.watcherReady = null;
   }
 
-  private isIgnored(path: string, stats?: Stats): boolean {
+  /** Asked about directories only: files are heard through their directory's watch (see watchFolder). */
+  private isIgnored(path: string, isDirectory: boolean): boolean {
     const relative = this.relative(path);
-    // Outside the folder (chokidar may look at the parent of a vanished folder): not ours to watch.
+    // Outside the folder: not ours to watch.
     if (relative === null) return true;
     if (relative === '') return false;
-    // Files are heard through their directory's watch (see watchFolder).
-    if (stats !== undefined && !stats.isDirectory()) return true;
-    // Without stats chokidar is asking before it knows the type; it asks again with them.
-    return this.rules.ignores(relative, stats !== undefined);
+    return this.rules.ignores(relative, isDirectory);
   }
 
   /** An event from a directory's watch: `name` changed, appeared or went away inside it. */

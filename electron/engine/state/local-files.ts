@@ -48,6 +48,14 @@ interface Row {
   updated_at: number;
 }
 
+/** What a scan needs of each tracked file, and no more: 100,000 of these must stay light. */
+export interface TrackedStat extends StatKey {
+  path: string;
+  state: FileSyncState;
+  hashed: boolean;
+  hasSha256: boolean;
+}
+
 export function sameStat(a: StatKey, b: StatKey): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.inode === b.inode;
 }
@@ -62,7 +70,6 @@ export class LocalFiles {
     this.runInTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       get: db.prepare('SELECT * FROM local_files WHERE path = ?'),
-      all: db.prepare('SELECT * FROM local_files'),
       insertSeen: db.prepare(
         `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, state, updated_at)
          VALUES (@path, @remoteName, @size, @mtimeMs, @inode, 'pending', @now)
@@ -71,14 +78,20 @@ export class LocalFiles {
            state = 'pending', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
            updated_at = excluded.updated_at`,
       ),
-      insertRenamed: db.prepare(
+      copyHash: db.prepare(
         `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, md5, sha256, state, updated_at)
-         VALUES (@path, @remoteName, @size, @mtimeMs, @inode, @md5, @sha256, 'hashed', @now)
+         SELECT @path, @remoteName, @size, @mtimeMs, @inode, md5, sha256, 'hashed', @now
+           FROM local_files WHERE path = @source AND md5 IS NOT NULL
          ON CONFLICT (path) DO UPDATE SET remote_name = excluded.remote_name, size = excluded.size,
            mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = excluded.md5, sha256 = excluded.sha256,
            state = 'hashed', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
            updated_at = excluded.updated_at`,
       ),
+      trackedStats: db
+        .prepare(
+          'SELECT path, size, mtime_ms, inode, state, md5 IS NOT NULL, sha256 IS NOT NULL FROM local_files',
+        )
+        .raw(),
       pendingSettled: db.prepare(
         "SELECT * FROM local_files WHERE state = 'pending' AND (updated_at <= @cutoff OR mtime_ms <= @cutoff) ORDER BY path LIMIT @limit",
       ),
@@ -147,11 +160,6 @@ export class LocalFiles {
     return row ? fromRow(row) : null;
   }
 
-  /** Every row, for the scan's comparison with the folder (one query instead of 100,000). */
-  all(): LocalFile[] {
-    return (this.statements.all.all() as Row[]).map(fromRow);
-  }
-
   /** A new or changed file: forget its old hash and queue it for hashing. */
   markSeen(path: string, remoteName: string, stat: StatKey, now: number): void {
     this.statements.insertSeen.run({ path, remoteName, ...stat, now });
@@ -159,17 +167,20 @@ export class LocalFiles {
 
   /**
    * A file that appeared under a new path with the stat of one that vanished (a rename or move):
-   * its content is known, so it skips hashing.
+   * its content is known, so it takes the vanished file's hash and skips hashing.
    */
-  markRenamed(
-    path: string,
-    remoteName: string,
-    stat: StatKey,
-    md5: string,
-    sha256: string | null,
-    now: number,
-  ): void {
-    this.statements.insertRenamed.run({ path, remoteName, ...stat, md5, sha256, now });
+  copyHashFrom(source: string, path: string, remoteName: string, stat: StatKey, now: number): boolean {
+    return this.statements.copyHash.run({ source, path, remoteName, ...stat, now }).changes === 1;
+  }
+
+  /** Streams every tracked file's stat, lightly (rows as arrays: four numbers, a state, two flags). */
+  *trackedStats(): Generator<TrackedStat> {
+    const rows = this.statements.trackedStats.iterate() as IterableIterator<
+      [string, number, number, number, FileSyncState, number, number]
+    >;
+    for (const [path, size, mtimeMs, inode, state, hashed, hasSha256] of rows) {
+      yield { path, size, mtimeMs, inode, state, hashed: hashed === 1, hasSha256: hasSha256 === 1 };
+    }
   }
 
   /**

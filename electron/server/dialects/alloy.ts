@@ -1,7 +1,7 @@
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { badRequest, forbidden, notFound, unauthorized, type HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import { sendJson } from '../http/respond.js';
+import { sendJson, sendJsonArray } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
 import { bearerToken, isMimeType, parseMd5, requireStrings } from '../request-fields.js';
 import type { StorageCore } from '../storage/storage-core.js';
@@ -86,15 +86,13 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
       renderError,
       async handle(context) {
         const user = authenticate(context);
-        const { items } = await core.list({ ns: 'alloy', owner: user.name, keyPrefix: `${user.id}_` });
-        sendJson(context.res, 200, {
-          files: items.map((item) => ({
-            s3Key: item.key,
-            filename: item.filename,
-            size: item.size,
-            lastModified: new Date(item.updatedAt).toISOString(),
-          })),
-        });
+        // Streamed a page at a time: a user with 100,000 files must not cost the server 100 MB.
+        await sendJsonArray(context.res, 'files', core.walk('alloy', user.name, `${user.id}_`), (item) => ({
+          s3Key: item.key,
+          filename: item.filename,
+          size: item.size,
+          lastModified: new Date(item.updatedAt).toISOString(),
+        }));
       },
     },
     {

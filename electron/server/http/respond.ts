@@ -15,6 +15,43 @@ export function sendJson(
   res.end(text);
 }
 
+/**
+ * Answers `{"<field>": [...]}` with the array streamed page by page (chunked), waiting for the client
+ * to drain each page, so the server never holds more than a page of a listing.
+ */
+export async function sendJsonArray<T>(
+  res: ServerResponse,
+  field: string,
+  pages: AsyncIterable<T[]>,
+  toJson: (item: T) => unknown,
+): Promise<void> {
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.writeHead(200);
+  let first = true;
+  res.write(`{${JSON.stringify(field)}:[`);
+  for await (const page of pages) {
+    if (page.length === 0) continue;
+    const text = page.map((item) => JSON.stringify(toJson(item))).join(',');
+    const flowing = res.write(first ? text : `,${text}`);
+    first = false;
+    if (!flowing) await drainedOrClosed(res);
+    if (res.destroyed) return;
+  }
+  res.end(']}');
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
 const XML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

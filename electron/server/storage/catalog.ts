@@ -213,6 +213,25 @@ export class Catalog {
     return { items: rows.map(fromRow), total };
   }
 
+  /**
+   * One page of an owner's objects in key order, after `afterKey`: the way to walk a listing of any
+   * size in constant memory (keyset paging; no statement stays open between pages).
+   */
+  pageAfter(
+    ns: Namespace,
+    owner: string,
+    keyPrefix: string,
+    afterKey: string,
+    limit: number,
+  ): StoredObject[] {
+    const low = afterKey > keyPrefix ? afterKey : keyPrefix;
+    const rows = this.sql(
+      `SELECT * FROM objects WHERE ns = @ns AND owner = @owner AND key > @low AND key >= @prefixLow
+         AND key < @prefixHigh ORDER BY key LIMIT @limit`,
+    ).all({ ns, owner, low, prefixLow: keyPrefix, prefixHigh: nextPrefix(keyPrefix), limit }) as ObjectRow[];
+    return rows.map(fromRow);
+  }
+
   /** Every blob the catalog references, for sweeping orphans left by a crash. */
   referencedBlobs(): Set<string> {
     const rows = this.db.prepare('SELECT blob FROM objects').pluck().all() as string[];

@@ -101,6 +101,23 @@ export class StorageCore {
     return this.catalog.list(query);
   }
 
+  /** Walks an owner's objects in key order, a page at a time (see Catalog.pageAfter). */
+  async *walk(
+    ns: Namespace,
+    owner: string,
+    keyPrefix: string,
+    pageSize = 2000,
+  ): AsyncGenerator<StoredObject[]> {
+    await this.reconcileOwner(ns, owner, keyPrefix);
+    let after = '';
+    for (;;) {
+      const page = this.catalog.pageAfter(ns, owner, keyPrefix, after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      after = (page[page.length - 1] as StoredObject).key;
+    }
+  }
+
   /** Records the intent and returns the URL to PUT the bytes to, plus what the key holds now. */
   async prepareUpload(intent: UploadIntent): Promise<PreparedUpload> {
     this.prunePending();
