@@ -110,7 +110,7 @@ describe('watchFolder', () => {
 
     await appendFile(join(root, 'growing.bin'), 'first chunk');
     await hinted('growing.bin');
-    // chokidar swallows further changes of a file for 50 ms after reporting one.
+    // A burst's first hint is sent at once; this write, right after, must still be hinted later.
     await appendFile(join(root, 'growing.bin'), 'second chunk');
     const afterLastWrite = hints.length;
     await until(() => hints.slice(afterLastWrite).includes('growing.bin'), 'hint after the last write');
@@ -122,7 +122,7 @@ describe('watchFolder', () => {
     await mkdir(join(root, 'a/b/c'), { recursive: true });
     await writeFile(join(root, 'a/b/c/first.txt'), '1');
     await hinted('a');
-    // Written before chokidar watched the new directories: found by walking them, twice.
+    // Written before the new directories were watched: found by walking them, twice.
     await hinted('a/b/c/first.txt', 2);
     // By now the new directories are watched, so a later file is an event of its own.
     await writeFile(join(root, 'a/b/c/second.txt'), '2');
@@ -238,7 +238,8 @@ describe('watchFolder', () => {
 /**
  * THE ONE MOCK in these tests: a watcher that fails with ENOSPC. The real failure needs the
  * system's inotify watch limit (fs.inotify.max_user_watches) to be exhausted, which a test cannot
- * do to a shared machine; everything else here uses real files and the real chokidar.
+ * do to a shared machine; everything else here uses real files and the real watcher (DirectoryWatcher,
+ * whose own tests inject ENOSPC into fs.watch instead: test/integration/directory-watcher.test.ts).
  */
 describe('falling back to periodic rescans (injected watcher)', () => {
   class FailingWatcher extends EventEmitter {
@@ -307,7 +308,7 @@ describe('falling back to periodic rescans (injected watcher)', () => {
 
     fake.emit('error', watchError('EACCES', join(root, 'locked-subfolder')));
     fake.emit('error', watchError('EMFILE'));
-    await watcher.ready; // released by the fallback; chokidar never said 'ready'
+    await watcher.ready; // released by the fallback; the watcher never said 'ready'
 
     expect(fallbacks.map((error) => error.message)).toEqual([
       'Hoist cannot watch this folder for changes (too many files are open on this computer), so it rescans every 3600 seconds instead. Closing other apps and restarting Hoist lets it watch in real time again.',

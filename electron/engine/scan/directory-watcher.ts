@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { lstatSync, readdir, lstat, watch as fsWatch, type FSWatcher } from 'node:fs';
+import { lstatSync, readdir, lstat, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import type { WatcherLike } from './folder-watcher.js';
 
@@ -29,6 +29,8 @@ export interface DirectoryWatcherOptions {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+// Only on Windows is a backslash a separator; elsewhere it is a legal character in a name.
+const SEPARATORS = process.platform === 'win32' ? /[\\/]/ : '/';
 const RETRIES_WHEN_OUT_OF_FILES = 5;
 const RETRY_DELAY_MS = 50;
 
@@ -37,8 +39,12 @@ interface Directory {
   readonly path: string;
   readonly name: string;
   readonly parent: Directory | null;
-  /** Tells a directory from another one that took its name: a stale watch sees nothing of the new one. */
-  readonly ino: number;
+  /**
+   * Tells a directory from another one that took its name, whose events its watch never sees: the
+   * inode number and, as a removed directory's number is often given at once to the next one (ext4
+   * does), the birth time where the file system keeps one (0 elsewhere).
+   */
+  readonly identity: string;
   /** Null in recursive mode (but for the root), or when fs.watch failed (reported as 'error'). */
   handle: FSWatcher | null;
   readonly children: Map<string, Directory>;
@@ -81,6 +87,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
   /** Names being lstat'ed after an event; true when another event asked for a second look. */
   private readonly checking = new Map<string, boolean>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  private handles = 0;
   private readyEmitted = false;
   private closed = false;
 
@@ -97,7 +104,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     queueMicrotask(() => this.start());
   }
 
-  /** The absolute paths of the directories watched (or covered by the recursive watch). */
+  /** The absolute paths of the directories watched (or covered by the recursive watch); none once closed. */
   watchedDirectories(): string[] {
     const paths: string[] = [];
     const visit = (directory: Directory): void => {
@@ -108,15 +115,12 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     return paths;
   }
 
-  /** fs.watch handles open now: one per watched directory, or one in recursive mode. */
+  /**
+   * fs.watch handles open now: one per watched directory, or one in recursive mode. Counted as they
+   * are opened and closed, so a handle dropped without being closed shows here.
+   */
   openHandles(): number {
-    let count = 0;
-    const visit = (directory: Directory): void => {
-      if (directory.handle) count++;
-      for (const child of directory.children.values()) visit(child);
-    };
-    if (this.rootDirectory) visit(this.rootDirectory);
-    return count;
+    return this.handles;
   }
 
   async close(): Promise<void> {
@@ -127,6 +131,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
     if (this.rootDirectory) this.closeTree(this.rootDirectory);
+    this.rootDirectory = null;
   }
 
   private start(): void {
@@ -139,7 +144,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
           path: this.root,
           name: '',
           parent: null,
-          ino: stats.ino,
+          identity: identityOf(stats),
           handle: null,
           children: new Map(),
           removed: false,
@@ -180,9 +185,16 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
           ? (event, filename) => this.onRecursiveEvent(event, filename)
           : (event, filename) => this.onEvent(directory, event, filename),
       );
+      this.handles++;
       // Node closes the handle before it emits an error.
-      handle.on('error', (error) => {
-        if (directory.handle === handle) directory.handle = null;
+      handle.on('error', (error: NodeJS.ErrnoException) => {
+        if (directory.handle === handle) {
+          directory.handle = null;
+          this.handles--;
+        }
+        // Such an error names the event's file, if any: without one, name the directory, so that
+        // watchFolder can tell an error of the folder itself (Windows reports a deleted one as EPERM).
+        if (error.path === undefined) error.path = directory.path;
         if (!this.closed && !directory.removed) this.report(error);
       });
       return handle;
@@ -221,7 +233,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     let directory: Directory | null = root;
     if (folder !== '.') {
       let path = root.path;
-      for (const part of folder.split(/[\\/]/)) {
+      for (const part of folder.split(SEPARATORS)) {
         path = joinPath(path, part);
         directory = directory?.children.get(part) ?? null;
         // Not known yet (being added: its walk finds what is in it) or ignored.
@@ -249,9 +261,9 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
       this.checking.delete(path);
       if (this.closed || parent.removed) return;
       const known = parent.children.get(name);
-      const ino = !error && stats.isDirectory() ? stats.ino : null;
-      if (known && known.ino !== ino) this.removeTree(known);
-      if (ino !== null && known?.ino !== ino) this.addDirectory(parent, name, true);
+      const identity = !error && stats.isDirectory() ? identityOf(stats) : null;
+      if (known && known.identity !== identity) this.removeTree(known);
+      if (identity !== null && known?.identity !== identity) this.addDirectory(parent, name, true);
       if (again) this.check(parent, name);
     });
   }
@@ -263,23 +275,32 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
    */
   private addDirectory(parent: Directory, name: string, announce: boolean): void {
     const path = joinPath(parent.path, name);
-    if (this.ignored(path, true)) return;
-    let ino: number;
+    // The callback may have closed this watcher.
+    if (this.ignored(path, true) || this.closed) return;
+    let identity: string;
     try {
       const stats = lstatSync(path, { throwIfNoEntry: false });
       // Gone or replaced since it was listed: whatever took its name raises an event of its own.
       if (!stats?.isDirectory()) return;
-      ino = stats.ino;
+      identity = identityOf(stats);
     } catch (error) {
       this.report(error);
       return;
     }
     const existing = parent.children.get(name);
     if (existing) {
-      if (existing.ino === ino) return;
+      if (existing.identity === identity) return;
       this.removeTree(existing);
     }
-    const directory: Directory = { path, name, parent, ino, handle: null, children: new Map(), removed: false };
+    const directory: Directory = {
+      path,
+      name,
+      parent,
+      identity,
+      handle: null,
+      children: new Map(),
+      removed: false,
+    };
     parent.children.set(name, directory);
     directory.handle = this.openWatch(directory);
     if (announce) this.emit('addDir', path);
@@ -294,17 +315,22 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
   private removeTree(directory: Directory): void {
     for (const child of [...directory.children.values()]) this.removeTree(child);
     directory.removed = true;
-    directory.handle?.close();
-    directory.handle = null;
+    this.closeHandle(directory);
     directory.parent?.children.delete(directory.name);
     if (!this.closed) this.emit('unlinkDir', directory.path);
   }
 
   private closeTree(directory: Directory): void {
     directory.removed = true;
-    directory.handle?.close();
-    directory.handle = null;
+    this.closeHandle(directory);
     for (const child of directory.children.values()) this.closeTree(child);
+  }
+
+  private closeHandle(directory: Directory): void {
+    if (directory.handle === null) return;
+    directory.handle.close();
+    directory.handle = null;
+    this.handles--;
   }
 
   private pump(): void {
@@ -319,14 +345,21 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
   private read(directory: Directory, announce: boolean, attempt: number): void {
     this.reading++;
     readdir(directory.path, { withFileTypes: true }, (error, entries) => {
-      if (error && (error.code === 'EMFILE' || error.code === 'ENFILE') && attempt < RETRIES_WHEN_OUT_OF_FILES) {
+      if (
+        error &&
+        (error.code === 'EMFILE' || error.code === 'ENFILE') &&
+        attempt < RETRIES_WHEN_OUT_OF_FILES
+      ) {
         // Still counted as reading, so 'ready' cannot come while the retry waits.
-        const timer = setTimeout(() => {
-          this.retries.delete(timer);
-          this.reading--;
-          if (!directory.removed) this.read(directory, announce, attempt + 1);
-          else this.pump();
-        }, RETRY_DELAY_MS * (attempt + 1));
+        const timer = setTimeout(
+          () => {
+            this.retries.delete(timer);
+            this.reading--;
+            if (!directory.removed) this.read(directory, announce, attempt + 1);
+            else this.pump();
+          },
+          RETRY_DELAY_MS * (attempt + 1),
+        );
         this.retries.add(timer);
         return;
       }
@@ -358,6 +391,10 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     // An 'error' without a listener would throw from inside an fs callback and end the process.
     if (!this.closed && this.listenerCount('error') > 0) this.emit('error', error);
   }
+}
+
+function identityOf(stats: Stats): string {
+  return `${stats.ino}:${stats.birthtimeMs}`;
 }
 
 function joinPath(directory: string, name: string): string {
