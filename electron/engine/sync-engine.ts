@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type {
   ActivityKind,
@@ -86,7 +87,7 @@ export class SyncEngine {
   private rules: IgnoreRules | null = null;
   private watcher: FolderWatcher | null = null;
   private engineState: EngineState = 'starting';
-  private controller = new AbortController();
+  private controller = runController();
   private paused = false;
   private stopped = false;
   private authFailed = false;
@@ -200,7 +201,7 @@ export class SyncEngine {
       this.authFailed = false;
       this.problems.delete('auth');
     }
-    if (wasHalted) this.controller = new AbortController();
+    if (wasHalted) this.controller = runController();
     this.setState('idle');
     this.kick();
   }
@@ -630,4 +631,15 @@ export class SyncEngine {
     }
     return unsynced;
   }
+}
+
+/**
+ * The controller of one run, whose signal every request, hash and backoff of the run listens to
+ * (each removes its listener when it settles). Several per upload, times the upload concurrency,
+ * passes Node's default warning threshold of 10 without any leak, so the threshold is raised.
+ */
+function runController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(1000, controller.signal);
+  return controller;
 }
