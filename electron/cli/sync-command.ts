@@ -2,6 +2,7 @@ import type { ActivityEntry } from '../../shared/sync-types.js';
 import { HasherPool } from '../engine/hash/hasher-pool.js';
 import { openPairState } from '../engine/state/pair-state.js';
 import { SyncEngine, type OnceSummary } from '../engine/sync-engine.js';
+import { SyncService } from '../engine/sync-service.js';
 import {
   parseClientArgs,
   positiveInteger,
@@ -63,20 +64,21 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
         ...(bandwidthLimit !== undefined ? { bandwidthLimit } : {}),
       },
     });
-    const output = attachOutput(engine, io, values.quiet === true);
+    const service = new SyncService(engine, state);
+    const output = attachOutput(service, io, values.quiet === true);
     const label = `${connection.provider.info.label}${connection.remoteUrl.startsWith('http') ? ` (${connection.remoteUrl})` : ''}`;
     if (values.once === true) {
-      const summary = await engine.runOnce();
+      const summary = await service.runOnce();
       output.done();
       return printSummary(summary, label, io);
     }
-    await engine.start();
+    await service.start();
     output.line(`Watching ${folder} → ${label}. Press Ctrl-C to stop.`);
     const signal = await io.stopSignal;
     output.line(`${signal}: stopping…`);
-    await engine.stop();
+    await service.stop();
     output.done();
-    return engine.status().state === 'auth-failed' ? EXIT_FAILED : EXIT_OK;
+    return service.status().state === 'auth-failed' ? EXIT_FAILED : EXIT_OK;
   } finally {
     await hasher.close();
     state.close();
@@ -97,13 +99,13 @@ const ACTIVITY_LABELS: Record<ActivityEntry['kind'], string> = {
 };
 
 function attachOutput(
-  engine: SyncEngine,
+  service: SyncService,
   io: CommandIo,
   quiet: boolean,
 ): { line: (text: string) => void; done: () => void } {
   const bar = io.terminal ? new ProgressLine(process.stdout) : null;
   const line = (text: string): void => (bar ? bar.print(text) : io.out(text));
-  engine.events.on('activity', (entry) => {
+  service.on('activity', (entry) => {
     const important = entry.kind === 'failed' || entry.kind === 'conflict' || entry.kind === 'warning';
     if (quiet && !important) return;
     const subject = entry.path ?? '';
@@ -111,7 +113,7 @@ function attachOutput(
       `${ACTIVITY_LABELS[entry.kind].padEnd(10)} ${subject}${subject && entry.message ? ' — ' : ''}${entry.message}`,
     );
   });
-  if (bar) engine.events.on('progress', (progress) => bar.update(progress));
+  if (bar) service.on('progress', (progress) => bar.update(progress));
   return { line, done: () => bar?.clear() };
 }
 

@@ -15,6 +15,7 @@ import type { HasherPool } from './hash/hasher-pool.js';
 import { refreshMirror, type RefreshOutcome } from './mirror-refresh.js';
 import { applyMirroredDeletions, type DeletionOutcome } from './mirrored-deletions.js';
 import { applyPathHints } from './path-hints.js';
+import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
 import { watchFolder, type FolderWatcher, type WatchOptions } from './scan/folder-watcher.js';
@@ -206,12 +207,14 @@ export class SyncEngine {
     this.kick();
   }
 
-  /** Rescan now and upload what is pending (the "Sync now" button). */
+  /**
+   * Rescan now and upload what is pending (the "Sync now" button); resolves once nothing is left
+   * that can be done now, files still being written included.
+   */
   async syncNow(): Promise<void> {
     if (this.paused) this.resume();
     await this.scan();
-    this.kick();
-    while (this.pumpPromise) await this.pumpPromise;
+    await this.drain();
     if (!this.authFailed) await this.refreshQuietly();
   }
 
@@ -223,6 +226,17 @@ export class SyncEngine {
     } finally {
       this.confirmMassDeletion = false;
     }
+  }
+
+  /**
+   * Deletes remote files on the user's request. A file still in the folder is queued to upload again
+   * (the folder is the source of truth); in watch mode that starts at once.
+   */
+  async deleteRemote(keys: readonly string[]): Promise<RemoteDeleteResult[]> {
+    const results = await deleteRemoteFiles(keys, this.state, this.provider, () => this.clock.now());
+    this.events.emit('changed', { local: true, remote: true });
+    if (this.watcher !== null) this.kick();
+    return results;
   }
 
   updateSettings(patch: Partial<PairSettings>): PairSettings {
@@ -437,6 +451,8 @@ export class SyncEngine {
       if (this.watcher) await this.refreshQuietly();
     }
     if (!this.halted && this.watcher) await this.applyDeletions();
+    // The batch's last figures (all done), then the empty ones of no batch.
+    this.emitProgress(true);
     this.progress.reset();
     this.pipeline.endBatch();
     this.emitProgress(true);

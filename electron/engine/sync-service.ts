@@ -5,31 +5,50 @@ import type {
   RemoteListQuery,
   SyncStatus,
 } from '../../shared/sync-types.js';
+import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { EngineEventMap } from './engine-events.js';
 import type { DeletionOutcome } from './mirrored-deletions.js';
-import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
-import type { RemoteProvider } from './remote/remote-provider.js';
+import type { RemoteDeleteResult } from './remote-deletion.js';
 import type { PairState } from './state/pair-state.js';
-import type { SyncEngine } from './sync-engine.js';
+import { SyncError } from './sync-error.js';
+import type { OnceSummary, SyncEngine } from './sync-engine.js';
 
 /**
  * The one facade hosts use (CLI, desktop main, web host): typed commands over one pair's engine, and
- * its events. Reads come from the DB, never the network, so every host shows the same truth.
+ * its events. Reads come from the DB, never the network, so every host shows the same truth. What a
+ * host passes in (settings, keys, queries) may come from a renderer: it is checked here.
  */
 export class SyncService {
   constructor(
     private readonly engine: SyncEngine,
     private readonly state: PairState,
-    private readonly provider: RemoteProvider,
-    private readonly now: () => number = Date.now,
   ) {}
+
+  /** Watch mode until `stop`. */
+  start(): Promise<void> {
+    return this.engine.start();
+  }
+
+  /** One pass: scan, upload what is pending, refresh, and report what is not synced. */
+  runOnce(): Promise<OnceSummary> {
+    return this.engine.runOnce();
+  }
+
+  stop(): Promise<void> {
+    return this.engine.stop();
+  }
 
   status(): SyncStatus {
     return this.engine.status();
   }
 
+  /** A page of the mirrored remote list: `search` matches the path, case-insensitively. */
   listRemote(query: RemoteListQuery = {}): RemoteListPage {
-    return this.state.mirror.page(query);
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 100;
+    if (!Number.isInteger(offset) || offset < 0) throw configError('offset must be a whole number ≥ 0');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw configError('limit must be 1 to 1000');
+    return this.state.mirror.page({ ...query, offset, limit });
   }
 
   activity(limit = 100): ActivityEntry[] {
@@ -48,10 +67,11 @@ export class SyncService {
     return this.engine.syncNow();
   }
 
-  async deleteRemote(keys: readonly string[]): Promise<RemoteDeleteResult[]> {
-    const results = await deleteRemoteFiles(keys, this.state, this.provider, this.now);
-    this.engine.events.emit('changed', { local: true, remote: true });
-    return results;
+  deleteRemote(keys: readonly string[]): Promise<RemoteDeleteResult[]> {
+    if (keys.length === 0 || keys.some((key) => typeof key !== 'string' || key === '')) {
+      return Promise.reject(configError('Which files? Give one or more keys'));
+    }
+    return this.engine.deleteRemote(keys);
   }
 
   confirmDeletions(): Promise<DeletionOutcome> {
@@ -62,16 +82,28 @@ export class SyncService {
     return this.engine.currentSettings;
   }
 
-  updateSettings(patch: Partial<PairSettings>): PairSettings {
-    return this.engine.updateSettings(patch);
+  /** Stores and applies a change; refuses (SyncError 'config') anything out of range or unknown. */
+  updateSettings(patch: unknown): PairSettings {
+    const parsed = pairSettingsPatchSchema.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || 'settings';
+      throw configError(`Setting not changed: ${field} ${issue?.message ?? 'is not valid'}`);
+    }
+    return this.engine.updateSettings(parsed.data);
   }
 
+  /** Listens to one of the engine's events; returns the function that stops listening. */
   on<K extends keyof EngineEventMap>(event: K, listener: (...args: EngineEventMap[K]) => void): () => void {
-    const events = this.engine.events as unknown as {
-      on(event: K, listener: (...args: EngineEventMap[K]) => void): void;
-      off(event: K, listener: (...args: EngineEventMap[K]) => void): void;
-    };
-    events.on(event, listener);
-    return () => events.off(event, listener);
+    const events = this.engine.events;
+    // EventEmitter<EngineEventMap>'s listener type is a conditional type TypeScript cannot match to a
+    // generic K; the map above is what it resolves to.
+    const typed = listener as Parameters<typeof events.on<K>>[1];
+    events.on(event, typed);
+    return () => events.off(event, typed);
   }
+}
+
+function configError(message: string): SyncError {
+  return new SyncError('config', message);
 }
