@@ -171,7 +171,9 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
 function answerError(context: RequestContext, route: Route, error: unknown): void {
   const { req, res } = context;
   if (res.headersSent || res.destroyed) {
-    // Mid-response failure: the only honest signal left is to cut the connection.
+    // Mid-response failure: the only honest signal left is to cut the connection. A client that went
+    // away is not news; anything else is a server fault to see in the log.
+    if (!res.destroyed) console.error(`reference server: ${route.name} failed mid-response:`, error);
     res.destroy();
     return;
   }

@@ -64,6 +64,7 @@ export async function startS3Emulator(bucket = 'hoist-test'): Promise<S3Emulator
     throw error;
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
+  let stopped: Promise<void> | undefined;
   return {
     endpoint,
     bucket,
@@ -82,13 +83,15 @@ export async function startS3Emulator(bucket = 'hoist-test'): Promise<S3Emulator
         if (!server) return resolve(0);
         server.getConnections((error, count) => (error ? reject(error) : resolve(count)));
       }),
-    stop: async () => {
-      // s3rver's close() waits for keep-alive sockets (the SDK's and fetch's) to go idle and time out;
-      // cut them so stopping takes milliseconds, not the keep-alive timeout.
-      const closed = emulator.close();
-      emulator.httpServer?.closeAllConnections();
-      await closed;
-      await temp.remove();
-    },
+    // Once: a test may stop the emulator itself (a bucket that went away) before its cleanup does.
+    stop: () =>
+      (stopped ??= (async () => {
+        // s3rver's close() waits for keep-alive sockets (the SDK's and fetch's) to go idle and time
+        // out; cut them so stopping takes milliseconds, not the keep-alive timeout.
+        const closed = emulator.close();
+        emulator.httpServer?.closeAllConnections();
+        await closed;
+        await temp.remove();
+      })()),
   };
 }

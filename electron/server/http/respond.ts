@@ -25,17 +25,26 @@ export async function sendJsonArray<T>(
   pages: AsyncIterable<T[]>,
   toJson: (item: T) => unknown,
 ): Promise<void> {
+  // The first page is read before the status goes out: what fails early (a backend that cannot be
+  // listed) still gets a proper error response instead of a cut connection.
+  const iterator = pages[Symbol.asyncIterator]();
+  let next = await iterator.next();
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.writeHead(200);
   let first = true;
   res.write(`{${JSON.stringify(field)}:[`);
-  for await (const page of pages) {
-    if (page.length === 0) continue;
-    const text = page.map((item) => JSON.stringify(toJson(item))).join(',');
-    const flowing = res.write(first ? text : `,${text}`);
-    first = false;
-    if (!flowing) await drainedOrClosed(res);
-    if (res.destroyed) return;
+  try {
+    for (; next.done !== true; next = await iterator.next()) {
+      const page = next.value;
+      if (page.length === 0) continue;
+      const text = page.map((item) => JSON.stringify(toJson(item))).join(',');
+      const flowing = res.write(first ? text : `,${text}`);
+      first = false;
+      if (!flowing) await drainedOrClosed(res);
+      if (res.destroyed) return;
+    }
+  } finally {
+    if (next.done !== true) await iterator.return?.();
   }
   res.end(']}');
 }
