@@ -145,8 +145,8 @@ export class SyncEngine {
       { rescanIntervalMs: this.settings.refreshIntervalSeconds * 1000, ...this.options.watch },
     );
     await this.watcher.ready;
-    await this.refreshQuietly();
-    await this.scan();
+    // Independent: the remote's list and the folder's files are both needed before uploading.
+    await Promise.all([this.refreshQuietly(), this.scan()]);
     this.kick();
     this.scheduleRefresh();
     this.safetyTimer = setInterval(() => void this.rescan(), SAFETY_RESCAN_MS);
@@ -156,8 +156,8 @@ export class SyncEngine {
   /** `--once`: scan, upload everything pending, refresh the mirror, and say what is not synced. */
   async runOnce(): Promise<OnceSummary> {
     await this.prepare();
-    await this.refreshQuietly();
-    const scan = await this.scan();
+    // Independent, so overlapped: listing waits on the remote, scanning on the disk.
+    const [, scan] = await Promise.all([this.refreshQuietly(), this.scan()]);
     await this.drain();
     if (!this.authFailed && this.uploadedSinceRefresh > 0) {
       await this.refreshQuietly();

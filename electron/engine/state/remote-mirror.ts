@@ -30,14 +30,28 @@ export class RemoteMirror {
     this.sql = new StatementCache(db);
   }
 
-  /** Replaces the mirror with `entries`; returns how many keys appeared and disappeared. */
+  /**
+   * Replaces the mirror with `entries`; returns how many keys appeared and disappeared. Only what
+   * changed is written: the mirror is read once into a map of row fingerprints and compared in memory,
+   * because a statement per entry, even one that writes nothing, cost 1.4 s for 100,000 entries.
+   */
   replaceAll(
     entries: readonly RemoteEntry[],
     displayPath: (name: string) => string,
     now: number,
   ): { added: number; removed: number } {
     return this.db.transaction(() => {
-      const before = this.count();
+      const stored = new Map<string, string>();
+      // Iterated, not all(): 100,000 rows at once would add their arrays to the peak memory.
+      const rows = this.sql
+        .get('SELECT key, name, size, last_modified, md5, sha256 FROM remote_files')
+        .raw(true)
+        .iterate() as IterableIterator<
+        [string, string, number | null, number | null, string | null, string | null]
+      >;
+      for (const [key, name, size, lastModified, md5, sha256] of rows) {
+        stored.set(key, fingerprint(name, size, lastModified, md5, sha256));
+      }
       const upsert = this.sql.get(
         `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
          VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
@@ -45,9 +59,19 @@ export class RemoteMirror {
            size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
            sha256 = excluded.sha256, seen_at = excluded.seen_at`,
       );
-      for (const entry of entries) upsert.run({ ...entry, displayPath: displayPath(entry.name), now });
-      const removed = this.sql.get('DELETE FROM remote_files WHERE seen_at <> ?').run(now).changes;
-      return { added: this.count() - before + removed, removed };
+      let added = 0;
+      for (const entry of entries) {
+        const before = stored.get(entry.key);
+        if (before === undefined) added++;
+        else stored.delete(entry.key);
+        if (before !== fingerprint(entry.name, entry.size, entry.lastModified, entry.md5, entry.sha256)) {
+          upsert.run({ ...entry, displayPath: displayPath(entry.name), now });
+        }
+      }
+      // What is left was not listed: gone from the remote.
+      const remove = this.sql.get('DELETE FROM remote_files WHERE key = ?');
+      for (const key of stored.keys()) remove.run(key);
+      return { added, removed: stored.size };
     })();
   }
 
@@ -115,4 +139,14 @@ function toView(row: ViewRow): RemoteFileView {
     origin: row.local_path !== null ? 'this-folder' : 'elsewhere',
     deletedLocally: row.local_state === 'deleted',
   };
+}
+
+function fingerprint(
+  name: string,
+  size: number | null,
+  lastModified: number | null,
+  md5: string | null,
+  sha256: string | null,
+): string {
+  return `${name}\u0000${size}\u0000${lastModified}\u0000${md5}\u0000${sha256}`;
 }
