@@ -42,6 +42,8 @@ export interface ReferenceServerOptions {
   publicUrl?: string;
   log?: (line: string) => void;
   now?: () => number;
+  /** See StorageCoreOptions.sweepDelayMs; tests set 0. */
+  sweepDelayMs?: number;
 }
 
 export interface ReferenceServer {
@@ -52,6 +54,8 @@ export interface ReferenceServer {
   readonly faults: FaultInjector;
   /** Requests answered per route name, e.g. `object.put`; tests count uploads with it. */
   readonly requestCounts: Map<string, number>;
+  /** Resolves once the background sweep of orphan blobs has run (the number removed). */
+  swept(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const users = new UserDirectory(options.users);
   const signer = await UrlSigner.load(join(options.dataDir, 'signing.key'));
   const backend = options.backend ?? { kind: 'fs' };
+  // The data dir's whole layout exists from the start, though blobs/ is first written later.
+  if (backend.kind === 'fs') await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
   const blobs: BlobStore =
     backend.kind === 's3'
       ? new S3BlobStore(backend)
@@ -80,6 +86,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     urlTtlSeconds: options.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS,
     fsync: options.fsync ?? true,
     now,
+    ...(options.sweepDelayMs !== undefined ? { sweepDelayMs: options.sweepDelayMs } : {}),
   });
   const routes: Route[] = [
     ...alloyRoutes({ core, users }),
@@ -110,6 +117,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     backend: blobs.kind,
     faults,
     requestCounts,
+    swept: () => core.swept(),
     close: async () => {
       await closeGracefully(server);
       await core.close();

@@ -22,7 +22,12 @@ describe('starting on a data dir a crash (or another server) left behind', () =>
   });
 
   const start = async (dataDir: string): Promise<ReferenceServer> => {
-    const server = await startReferenceServer({ dataDir, users: [TEST_USERS.alice], fsync: false });
+    const server = await startReferenceServer({
+      dataDir,
+      users: [TEST_USERS.alice],
+      fsync: false,
+      sweepDelayMs: 0,
+    });
     cleanups.push(() => server.close());
     return server;
   };
@@ -69,6 +74,8 @@ describe('starting on a data dir a crash (or another server) left behind', () =>
 
     const server = await start(dataDir);
     expect((await readdir(tmp)).sort()).toEqual([`upload-${other.pid}-live.part`]);
+    // Orphan blobs go in the background, soon after the start.
+    expect(await server.swept()).toBe(1);
     expect((await readdir(join(blobs, 'zz'))).sort()).toEqual([`${'b'.repeat(64)}.${md5('fresh')}`]);
     expect(await readdir(blobs)).toContain('stray-file');
     const list = await http(`${server.url}/connectors/files/list`, { headers: alloy });
