@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { createProvider } from '../engine/remote/create-provider.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
+import { startEmbeddedRemote } from './embedded-remote.js';
 import { embeddedRemoteDir } from './pair-location.js';
 import { UsageError } from './usage-error.js';
 
@@ -29,19 +30,14 @@ const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
 export const EMBEDDED_REMOTE_ID = 'embedded';
 
 /**
- * Connects to the chosen remote. `local` with no URL starts the reference server in this process on
- * 127.0.0.1 with its data under the state root, and a token that exists only in memory for this run.
+ * Connects to the chosen remote. `local` with no URL starts the reference server on a thread of this
+ * process, on 127.0.0.1 with its data under the state root, and a token that exists only in memory
+ * for this run.
  */
 export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnection> {
   if (choice.provider === 'local' && choice.remote === undefined) {
     const token = randomBytes(24).toString('base64url');
-    // Loaded only here: the server pulls in the AWS SDK, which talking to a real remote never needs.
-    const { startReferenceServer } = await import('../server/reference-server.js');
-    const server = await startReferenceServer({
-      dataDir: embeddedRemoteDir(choice.stateRoot),
-      users: [{ name: 'local', token }],
-      port: 0,
-    });
+    const server = await startEmbeddedRemote({ dataDir: embeddedRemoteDir(choice.stateRoot), token });
     const provider = createProvider({ kind: 'local', baseUrl: server.url, token });
     return {
       provider,

@@ -18,7 +18,8 @@ export class HasherPoolClosedError extends Error {
 }
 
 /**
- * How to start the worker, in one place because it depends on how this module itself was loaded.
+ * How to start a worker (by default the hash worker; `workerName` is a module next to `moduleUrl`), in
+ * one place because it depends on how the calling module itself was loaded.
  * Built (dist/…/hasher-pool.js), hash-worker.js sits next to this file and plain Node runs it.
  * Under vitest (or tsx) this module is its .ts source, and Node 20 cannot run TypeScript, so the
  * worker is started from hash-worker.ts with tsx's loader (a devDependency) registered first.
@@ -26,16 +27,19 @@ export class HasherPoolClosedError extends Error {
  * worker it silently does nothing ("Unknown file extension .ts"); calling tsx's register() API
  * from a preload does work in a worker.
  */
-export function workerEntry(moduleUrl: string = import.meta.url): { url: URL; execArgv?: string[] } {
+export function workerEntry(
+  moduleUrl: string = import.meta.url,
+  workerName = 'hash-worker',
+): { url: URL; execArgv?: string[] } {
   if (moduleUrl.endsWith('.ts')) {
     const tsxApi = import.meta.resolve('tsx/esm/api');
     const preload = `import { register } from ${JSON.stringify(tsxApi)}; register();`;
     return {
-      url: new URL('./hash-worker.ts', moduleUrl),
+      url: new URL(`./${workerName}.ts`, moduleUrl),
       execArgv: ['--import', `data:text/javascript,${encodeURIComponent(preload)}`],
     };
   }
-  return { url: new URL('./hash-worker.js', moduleUrl) };
+  return { url: new URL(`./${workerName}.js`, moduleUrl) };
 }
 
 interface Job {
