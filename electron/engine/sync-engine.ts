@@ -43,6 +43,8 @@ export interface SyncEngineOptions {
   /** A changed file waits this long without changing again before it is hashed. */
   settleMs?: number;
   watch?: WatchOptions;
+  /** Watch mode: batches closer together than this share one full refresh. Default 30 s. */
+  batchRefreshGapMs?: number;
 }
 
 /** What `runOnce` did, for `hoist sync --once` and tests. */
@@ -65,6 +67,8 @@ const PROGRESS_INTERVAL_MS = 250;
 // inotify can overflow its queue in a huge burst without telling anyone: an occasional full rescan
 // (a walk and a stat per file, nothing read) catches whatever was missed.
 const SAFETY_RESCAN_MS = 60 * 60_000;
+// Batches closer together than this share one full refresh (see pump).
+const BATCH_REFRESH_GAP_MS = 30_000;
 // More deletions than this in one scan are logged as one line, not one per file.
 const DELETIONS_LISTED = 20;
 
@@ -90,6 +94,8 @@ export class SyncEngine {
   private engineState: EngineState = 'starting';
   private controller = runController();
   private paused = false;
+  private lastRefreshAt = 0;
+  private batchRefreshTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private authFailed = false;
   private pumpPromise: Promise<void> | null = null;
@@ -180,7 +186,9 @@ export class SyncEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     this.halt(new Error('stopped'));
-    for (const timer of [this.wakeTimer, this.refreshTimer, this.hintTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.wakeTimer, this.refreshTimer, this.hintTimer, this.batchRefreshTimer]) {
+      if (timer) clearTimeout(timer);
+    }
     if (this.safetyTimer) clearInterval(this.safetyTimer);
     await this.watcher?.close();
     while (this.pumpPromise) await this.pumpPromise;
@@ -267,6 +275,7 @@ export class SyncEngine {
 
   /** Refreshes the remote mirror (callers make sure no uploads run: a listing taken mid-batch is stale). */
   async refresh(): Promise<RefreshOutcome> {
+    this.lastRefreshAt = this.clock.now();
     const outcome = await refreshMirror(this.state, this.provider, this.clock, this.retryOptions());
     this.uploadedSinceRefresh = 0;
     this.problems.delete('refresh');
@@ -447,8 +456,15 @@ export class SyncEngine {
     } while (this.pumpAgain && !this.halted);
     if (!this.halted && this.uploadedSinceRefresh > 0) {
       this.state.settings.setFact('lastSyncAt', String(this.clock.now()));
-      // In watch mode each batch ends with a refresh; runOnce refreshes once at its end.
-      if (this.watcher) await this.refreshQuietly();
+      // In watch mode each batch ends with a refresh (runOnce refreshes once at its end), but not
+      // more often than every BATCH_REFRESH_GAP_MS: a full listing costs a 100,000-file pair ~3 s of
+      // CPU and ~180 MB of peak memory, and the mirror already holds every upload (upsertOne), so
+      // a file saved every few seconds must not relist the whole remote each time.
+      if (this.watcher) {
+        const due = this.lastRefreshAt + (this.options.batchRefreshGapMs ?? BATCH_REFRESH_GAP_MS);
+        if (this.clock.now() >= due) await this.refreshQuietly();
+        else this.scheduleBatchRefresh(due);
+      }
     }
     if (!this.halted && this.watcher) await this.applyDeletions();
     // The batch's last figures (all done), then the empty ones of no batch.
@@ -554,6 +570,20 @@ export class SyncEngine {
       },
       Math.max(5, Math.min(...candidates) - this.clock.now()),
     );
+  }
+
+  /** The deferred end-of-batch refresh; a batch still running when it is due refreshes at its end. */
+  private scheduleBatchRefresh(at: number): void {
+    if (this.batchRefreshTimer) return;
+    this.batchRefreshTimer = setTimeout(
+      () => {
+        this.batchRefreshTimer = null;
+        if (this.halted || this.pumpPromise) return;
+        void this.refreshQuietly();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
+    this.batchRefreshTimer.unref();
   }
 
   private scheduleRefresh(): void {

@@ -125,6 +125,26 @@ describe('SyncService, the facade every host uses', () => {
     expect(service.listRemote().items.map((item) => item.displayPath)).toEqual(['now.txt']);
   });
 
+  it('watch mode: uploads show in the mirror at once; batches close together share one full listing', async () => {
+    harness = await EngineHarness.create({ engine: { batchRefreshGapMs: 5_000 } });
+    const service = serviceOf(harness);
+    await service.start();
+    const listsAtStart = harness.count('alloy.list');
+    for (const name of ['one.txt', 'two.txt', 'three.txt']) {
+      await harness.write(name, name);
+      await until(`${name} is in the mirror`, () =>
+        service.listRemote().items.some((item) => item.displayPath === name),
+      );
+    }
+    // Three batches, no full listing yet: each upload went into the mirror by itself.
+    expect(harness.count('alloy.list')).toBe(listsAtStart);
+    // The deferred refresh comes once the gap has passed, and only one.
+    await until('the deferred refresh ran', () => harness.count('alloy.list') > listsAtStart);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.count('alloy.list')).toBe(listsAtStart + 1);
+    expect(service.listRemote().total).toBe(3);
+  });
+
   it('deletes remote files: a copy of a deleted file is forgotten, a file still in the folder goes up again', async () => {
     harness = await EngineHarness.create();
     const service = serviceOf(harness);
