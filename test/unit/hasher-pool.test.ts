@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HasherPool,
   HasherPoolClosedError,
-  workerEntry,
   type HashResult,
 } from '../../electron/engine/hash/hasher-pool.js';
+import { workerEntry } from '../../electron/engine/worker-entry.js';
 import type { StatKey } from '../../electron/engine/state/local-files.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -363,10 +363,10 @@ describe('HasherPool', () => {
   });
 
   it('starts the worker from .ts with a TypeScript loader only when running from sources', () => {
-    const fromSource = workerEntry('file:///repo/electron/engine/hash/hasher-pool.ts');
+    const fromSource = workerEntry('file:///repo/electron/engine/hash/hasher-pool.ts', 'hash-worker');
     expect(fromSource.url.href).toBe('file:///repo/electron/engine/hash/hash-worker.ts');
     expect(fromSource.execArgv?.[0]).toBe('--import');
-    const built = workerEntry('file:///repo/dist/electron/engine/hash/hasher-pool.js');
+    const built = workerEntry('file:///repo/dist/electron/engine/hash/hasher-pool.js', 'hash-worker');
     expect(built).toEqual({ url: new URL('file:///repo/dist/electron/engine/hash/hash-worker.js') });
   });
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SyncError } from '../sync-error.js';
+import { workerEntry } from '../worker-entry.js';
 import type { HashJobMessage, HashReplyMessage, HashRequest, HashResult } from './hash-protocol.js';
 
 export type { HashRequest, HashResult } from './hash-protocol.js';
@@ -15,31 +16,6 @@ export class HasherPoolClosedError extends Error {
     );
     this.name = 'HasherPoolClosedError';
   }
-}
-
-/**
- * How to start a worker (by default the hash worker; `workerName` is a module next to `moduleUrl`), in
- * one place because it depends on how the calling module itself was loaded.
- * Built (dist/…/hasher-pool.js), hash-worker.js sits next to this file and plain Node runs it.
- * Under vitest (or tsx) this module is its .ts source, and Node 20 cannot run TypeScript, so the
- * worker is started from hash-worker.ts with tsx's loader (a devDependency) registered first.
- * Not `--import tsx`: on Node 20 tsx's entry registers its hooks only on the main thread, so in a
- * worker it silently does nothing ("Unknown file extension .ts"); calling tsx's register() API
- * from a preload does work in a worker.
- */
-export function workerEntry(
-  moduleUrl: string = import.meta.url,
-  workerName = 'hash-worker',
-): { url: URL; execArgv?: string[] } {
-  if (moduleUrl.endsWith('.ts')) {
-    const tsxApi = import.meta.resolve('tsx/esm/api');
-    const preload = `import { register } from ${JSON.stringify(tsxApi)}; register();`;
-    return {
-      url: new URL(`./${workerName}.ts`, moduleUrl),
-      execArgv: ['--import', `data:text/javascript,${encodeURIComponent(preload)}`],
-    };
-  }
-  return { url: new URL(`./${workerName}.js`, moduleUrl) };
 }
 
 interface Job {
@@ -177,7 +153,7 @@ export class HasherPool {
   }
 
   private spawn(): Slot {
-    const { url, execArgv } = workerEntry();
+    const { url, execArgv } = workerEntry(import.meta.url, 'hash-worker');
     const worker = new Worker(url, execArgv === undefined ? {} : { execArgv });
     const slot: Slot = { worker, job: null, error: undefined };
     worker.on('message', (reply: HashReplyMessage) => this.onReply(slot, reply));
