@@ -125,8 +125,8 @@ function latencyFor(latency: RouteFaults['latencyMs'], draw: number): number {
   return Math.round(min + (max - min) * draw);
 }
 
-/** mulberry32: tiny, fast and good enough to make test faults repeatable. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: tiny, fast and good enough to make test faults (and bench inputs) repeatable. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

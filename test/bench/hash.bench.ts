@@ -23,6 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { READ_SIZE } from '../../electron/engine/hash/hash-file.js';
 import { HasherPool, type HashResult } from '../../electron/engine/hash/hasher-pool.js';
+import { benchLog, runBench } from './bench-support/cleanup.js';
+
+const log = benchLog('hash');
 
 const MiB = 1024 * 1024;
 const GOAL_RATIO = 0.95;
@@ -294,11 +297,4 @@ function formatMiB(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
 
-function log(line: string): void {
-  console.log(`[bench:hash] ${line}`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('hash', main);

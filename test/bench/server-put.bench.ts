@@ -20,6 +20,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchLog, runBench } from './bench-support/cleanup.js';
+
+const log = benchLog('server');
 
 const MiB = 1024 * 1024;
 const GOAL_RATIO = 0.8;
@@ -467,13 +470,4 @@ function formatMiB(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
 
-function log(line: string): void {
-  console.log(`[bench:server] ${line}`);
-}
-
-main().catch((error: unknown) => {
-  console.error(
-    `[bench:server] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  process.exitCode = 1;
-});
+runBench('server', main);

@@ -38,7 +38,7 @@ import { createProvider } from '../../electron/engine/remote/create-provider.js'
 import { walkFolder } from '../../electron/engine/scan/folder-walker.js';
 import { IgnoreRules } from '../../electron/engine/scan/ignore-rules.js';
 import { openPairState } from '../../electron/engine/state/pair-state.js';
-import { runCleanups } from './bench-support/cleanup.js';
+import { benchLog, runBench, runCleanups } from './bench-support/cleanup.js';
 import { spawnChild } from './bench-support/child.js';
 import { renderProfileSet, summarizeProfileDir, type ProfileSet } from './bench-support/cpu-profile.js';
 import { runSyncOnce, startRemote, type OnceRun, type RemoteServer } from './bench-support/hoist.js';
@@ -52,6 +52,8 @@ import { makeTempDir } from './bench-support/temp.js';
 import { median, nowMs, round } from './bench-support/timing.js';
 import { TREE_100K, TREE_10K } from './bench-support/specs.js';
 import { ensureTree, warmTree, type Tree } from './bench-support/tree.js';
+
+const log = benchLog('sync');
 
 const BENCH = 'sync';
 const GOAL_NOCHANGE_100K_SECONDS = 3;
@@ -655,14 +657,4 @@ function positiveInteger(value: string | undefined, name: string): number {
   return number;
 }
 
-function log(line: string): void {
-  console.log(`[bench:sync] ${line}`);
-}
-
-main().catch(async (error: unknown) => {
-  console.error(
-    `[bench:sync] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  await runCleanups();
-  process.exitCode = 1;
-});
+runBench('sync', main);

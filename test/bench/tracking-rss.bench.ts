@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { onCleanup, runCleanups } from './bench-support/cleanup.js';
+import { benchLog, onCleanup, runBench, runCleanups } from './bench-support/cleanup.js';
 import { startWatch } from './bench-support/hoist.js';
 import { readCpuSeconds, readMemory } from './bench-support/proc-stats.js';
 import { figure, MB, MiB, renderTable, writeResult, type Figure } from './bench-support/report.js';
@@ -35,6 +35,8 @@ import { syncedState } from './bench-support/synced-state.js';
 import { nowMs, round, sleep } from './bench-support/timing.js';
 import { ensureTree } from './bench-support/tree.js';
 import type { WatcherRssResult } from './bench-support/watcher-rss-child.js';
+
+const log = benchLog('tracking-rss');
 
 const BENCH = 'tracking-rss';
 const GOAL_PEAK_BYTES = 300 * MB;
@@ -275,14 +277,4 @@ async function waitForIdle(
   return null;
 }
 
-function log(line: string): void {
-  console.log(`[bench:tracking-rss] ${line}`);
-}
-
-main().catch(async (error: unknown) => {
-  console.error(
-    `[bench:tracking-rss] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  await runCleanups();
-  process.exitCode = 1;
-});
+runBench('tracking-rss', main);

@@ -15,11 +15,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCleanups } from './bench-support/cleanup.js';
+import { benchLog, runBench, runCleanups } from './bench-support/cleanup.js';
 import { startRemote, startWatch, type RemoteServer } from './bench-support/hoist.js';
 import { figure, MB, renderTable, writeResult, type Figure } from './bench-support/report.js';
 import { makeTempDir } from './bench-support/temp.js';
 import { median, nowMs, percentile, round, sleep } from './bench-support/timing.js';
+
+const log = benchLog('watch-latency');
 
 const BENCH = 'watch-latency';
 const GOAL_P50_MS = 1000;
@@ -202,14 +204,4 @@ function positiveInteger(value: string | undefined, name: string): number {
   return number;
 }
 
-function log(line: string): void {
-  console.log(`[bench:watch-latency] ${line}`);
-}
-
-main().catch(async (error: unknown) => {
-  console.error(
-    `[bench:watch-latency] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  await runCleanups();
-  process.exitCode = 1;
-});
+runBench('watch-latency', main);

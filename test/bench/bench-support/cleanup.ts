@@ -46,3 +46,22 @@ function installSignalHandlers(): void {
     });
   }
 }
+
+/** The `[bench:<name>]`-prefixed line printer every bench logs with. */
+export function benchLog(name: string): (line: string) => void {
+  return (line) => console.log(`[bench:${name}] ${line}`);
+}
+
+/**
+ * Runs a bench's main: on failure, prints the error, undoes what it started and exits non-zero
+ * (scripts/bench.mjs then reports the bench as broken).
+ */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().catch(async (error: unknown) => {
+    console.error(
+      `[bench:${name}] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    await runCleanups();
+    process.exitCode = 1;
+  });
+}

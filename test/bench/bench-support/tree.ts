@@ -1,6 +1,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '../../../electron/server/faults.js';
 import { WORK_DIR } from './paths.js';
 import { nowMs } from './timing.js';
 
@@ -201,16 +202,4 @@ function counts(manifest: Manifest): Pick<Tree, 'files' | 'bytes' | 'largestByte
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
-}
-
-/** A small seeded PRNG: sizes must not depend on Math.random. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
