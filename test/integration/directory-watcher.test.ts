@@ -14,6 +14,7 @@ import {
 } from '../../electron/engine/scan/folder-watcher.js';
 import type { SyncError } from '../../electron/engine/sync-error.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { conditionWaiters } from '../support/condition-waiters.js';
 
 // Events take a few milliseconds; the generous limit only matters on a starved CI machine.
 const WAIT_MS = 5_000;
@@ -51,8 +52,7 @@ async function startWatcher(options: DirectoryWatcherOptions = {}) {
   const added: string[] = [];
   const removed: string[] = [];
   const errors: NodeJS.ErrnoException[] = [];
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((check) => check());
+  const { notify, until } = conditionWaiters(WAIT_MS, () => `raw ${JSON.stringify(raw)}`);
   watcher.on('raw', (event: string, name: string | null, details: { watchedPath?: string }) => {
     raw.push({ event, name, watchedPath: details.watchedPath });
     notify();
@@ -69,21 +69,6 @@ async function startWatcher(options: DirectoryWatcherOptions = {}) {
     errors.push(error);
     notify();
   });
-  const until = (condition: () => boolean, what: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no ${what} within ${WAIT_MS} ms; raw ${JSON.stringify(raw)}`));
-      }, WAIT_MS);
-      waiters.add(check);
-      check();
-    });
   /** Some event about `name` from the watch of `directory` (absolute). */
   const heard = (directory: string, name: string) =>
     until(

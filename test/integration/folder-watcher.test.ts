@@ -12,6 +12,7 @@ import {
 import { IgnoreRules } from '../../electron/engine/scan/ignore-rules.js';
 import type { SyncError } from '../../electron/engine/sync-error.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { conditionWaiters } from '../support/condition-waiters.js';
 
 // Events take a few milliseconds; the generous limit only matters on a starved CI machine.
 const WAIT_MS = 5_000;
@@ -39,8 +40,10 @@ function recorder() {
   const hints: string[] = [];
   const rescans: string[] = [];
   const fallbacks: SyncError[] = [];
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((check) => check());
+  const { notify, until } = conditionWaiters(
+    WAIT_MS,
+    () => `hints ${JSON.stringify(hints)}, rescans ${rescans.join(',')}`,
+  );
   const handlers: WatchHandlers = {
     onHint: (path) => {
       hints.push(path);
@@ -55,23 +58,6 @@ function recorder() {
       notify();
     },
   };
-  const until = (condition: () => boolean, what: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(
-          new Error(`no ${what} within ${WAIT_MS} ms; hints ${JSON.stringify(hints)}, rescans ${rescans}`),
-        );
-      }, WAIT_MS);
-      waiters.add(check);
-      check();
-    });
   const hinted = (path: string, times = 1) =>
     until(() => hints.filter((hint) => hint === path).length >= times, `hint for ${path}`);
   return { hints, rescans, fallbacks, handlers, until, hinted };
