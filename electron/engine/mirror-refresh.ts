@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { decodeRemoteName } from './remote/remote-names.js';
-import type { RemoteProvider } from './remote/remote-provider.js';
+import type { RemoteProvider, VersionedListing } from './remote/remote-provider.js';
 import { withRetry, type RetryOptions } from './remote/retry.js';
 import type { PairState } from './state/pair-state.js';
 
@@ -10,10 +10,13 @@ export interface RefreshOutcome {
   removed: number;
   /** Synced local files whose remote copy disappeared; queued to be uploaded again. */
   lost: string[];
+  /** The remote said the listing the mirror holds is still current; nothing was listed. */
+  unchanged: boolean;
 }
 
 /**
- * Lists the whole remote (following pages) and replaces the mirror in one transaction. A synced file
+ * Lists the whole remote (following pages) and replaces the mirror in one transaction; or, where the
+ * remote versions its listings, asks first whether the one the mirror holds is still current. A synced file
  * whose copy vanished from the remote is queued again: the folder is the source of truth.
  */
 export async function refreshMirror(
@@ -22,13 +25,26 @@ export async function refreshMirror(
   clock: Clock,
   retry: RetryOptions,
 ): Promise<RefreshOutcome> {
-  const entries = await withRetry(() => provider.list(retry.signal), retry);
+  const known = state.mirror.listingVersion();
+  const listing = await withRetry(
+    async (): Promise<VersionedListing> =>
+      provider.listSince
+        ? provider.listSince(known, retry.signal)
+        : { unchanged: false, entries: await provider.list(retry.signal), version: null },
+    retry,
+  );
   const now = clock.now();
   const outcome = state.db.transaction(() => {
-    const { added, removed } = state.mirror.replaceAll(entries, decodeRemoteName, now);
-    const lost = state.files.markRemoteLost(now);
+    const { added, removed } = listing.unchanged
+      ? { added: 0, removed: 0 }
+      : state.mirror.replaceAll(listing.entries, decodeRemoteName, now, listing.version);
+    // An unchanged listing cannot have lost anything since the last check: every way a local file
+    // comes to point at a remote key (an upload, a dedupe hit) also writes that key into the mirror,
+    // and any write to the mirror drops the version, so the next refresh is a full one that checks.
+    const lost = listing.unchanged ? [] : state.files.markRemoteLost(now);
     state.settings.setFact('lastRemoteRefreshAt', String(now));
-    return { remoteFiles: entries.length, added, removed, lost };
+    const remoteFiles = listing.unchanged ? state.mirror.count() : listing.entries.length;
+    return { remoteFiles, added, removed, lost, unchanged: listing.unchanged };
   })();
   return outcome;
 }

@@ -281,7 +281,7 @@ export class SyncEngine {
     this.problems.delete('refresh');
     for (const path of outcome.lost)
       this.report('info', path, 'Its copy disappeared from the remote; uploading it again');
-    this.events.emit('changed', { local: outcome.lost.length > 0, remote: true });
+    this.events.emit('changed', { local: outcome.lost.length > 0, remote: !outcome.unchanged });
     if (outcome.lost.length > 0) this.kick();
     return outcome;
   }

@@ -46,6 +46,40 @@ describe('sync engine against the reference server', () => {
     expect(harness.engine.status().counts.synced).toBe(6);
   });
 
+  it('lists again only when the remote changed: an unchanged listing costs a 304, a change behind its back is seen', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('a.txt', 'a');
+    await harness.write('b.txt', 'b');
+    await harness.runOnce();
+    expect(harness.state.mirror.listingVersion()).toMatch(/^"/);
+
+    await harness.restart();
+    await harness.runOnce();
+    const quiet = await harness.engine.refresh();
+    expect(quiet).toEqual({ unchanged: true, remoteFiles: 2, added: 0, removed: 0, lost: [] });
+    expect(harness.state.mirror.count()).toBe(2);
+
+    // Another client (the same account, not through this engine) deletes b.txt on the remote.
+    const copyOfB = (await harness.remote()).find((entry) => entry.name === 'b.txt');
+    await harness.provider.delete(copyOfB?.key ?? '');
+    const seen = await harness.engine.refresh();
+    expect(seen).toMatchObject({ unchanged: false, remoteFiles: 1, removed: 1, lost: ['b.txt'] });
+    const afterDelete = harness.state.mirror.listingVersion();
+    expect(afterDelete).not.toBeNull();
+
+    // Recording the re-upload in the mirror drops the version it held (the mirror is no longer that
+    // listing); the refresh after the batch takes the remote's new one.
+    await harness.runOnce();
+    expect(await harness.remotePaths()).toEqual(['a.txt', 'b.txt']);
+    const afterUpload = harness.state.mirror.listingVersion();
+    expect(afterUpload).not.toBeNull();
+    expect(afterUpload).not.toBe(afterDelete);
+    expect((await harness.engine.refresh()).unchanged).toBe(true);
+    harness.state.mirror.remove('no-such-key');
+    expect(harness.state.mirror.listingVersion()).toBeNull();
+    expect((await harness.engine.refresh()).unchanged).toBe(false);
+  });
+
   it('changing one file costs exactly one PUT, and touching one without changing it costs none', async () => {
     harness = await EngineHarness.create();
     for (let index = 0; index < 5; index++) await harness.write(`f${index}.txt`, `content ${index}`);

@@ -9,6 +9,7 @@ import type {
   RemoteProvider,
   UploadCandidate,
   UploadTicket,
+  VersionedListing,
 } from './remote-provider.js';
 import { mimeTypeOf, parseTime, pickTimeouts } from './provider-helpers.js';
 import { expectShape } from './response-shape.js';
@@ -105,16 +106,30 @@ export class AlloyProvider implements RemoteProvider {
   }
 
   async list(signal?: AbortSignal): Promise<RemoteEntry[]> {
+    const listing = await this.listSince(null, signal);
+    // Without a version to compare with, a 304 is refused in listSince: this is never `unchanged`.
+    return listing.unchanged ? [] : listing.entries;
+  }
+
+  async listSince(version: string | null, signal?: AbortSignal): Promise<VersionedListing> {
     const action = 'list files';
-    const answer = await this.http.requestJson({
-      method: 'GET',
+    const request = {
+      method: 'GET' as const,
       url: `${this.base}/connectors/files/list`,
-      headers: this.headers,
+      headers: version === null ? this.headers : { ...this.headers, 'if-none-match': version },
       action,
+      okStatuses: [304],
       ...(signal ? { signal } : {}),
-    });
+    };
+    const response = await this.http.request(request);
+    if (response.status === 304) {
+      if (version !== null) return { unchanged: true };
+      throw this.http.unexpectedShape(request, 'a 304 Not Modified to a listing that was not conditional');
+    }
+    const etag = response.headers.etag;
+    const answer = this.http.parseJson(response, request);
     const { files } = expectShape(this.http, listSchema, answer, action);
-    return files.map((listed, index) => {
+    const entries = files.map((listed, index): RemoteEntry => {
       const file = expectShape(this.http, listedFileSchema, listed, `${action} (file ${index})`);
       return {
         key: file.s3Key,
@@ -125,6 +140,7 @@ export class AlloyProvider implements RemoteProvider {
         sha256: null,
       };
     });
+    return { unchanged: false, entries, version: typeof etag === 'string' && etag !== '' ? etag : null };
   }
 
   /** Deleting a key that is already gone succeeds: the remote is as asked. */

@@ -11,6 +11,10 @@ export interface RemoteEntry {
   sha256: string | null;
 }
 
+/** A listing with the remote's tag for it (null when untagged), or word that the tagged one holds. */
+export type VersionedListing =
+  { unchanged: true } | { unchanged: false; entries: RemoteEntry[]; version: string | null };
+
 /** What the engine knows about a local file it wants on the remote. */
 export interface UploadCandidate {
   /** Relative path in the folder, '/'-separated. */
@@ -65,6 +69,12 @@ export interface RemoteProvider {
   ): Promise<string>;
   /** Lists everything, following pagination to the end. */
   list(signal?: AbortSignal): Promise<RemoteEntry[]>;
+  /**
+   * `list`, made conditional where the remote tags its listings (an HTTP ETag; the reference server
+   * does, docs/reference-remote.md §2): given the tag of the listing the mirror holds, the remote may answer that it
+   * still holds, and nothing is sent again. Left out by providers whose remote has no such tags.
+   */
+  listSince?(version: string | null, signal?: AbortSignal): Promise<VersionedListing>;
   /** Throws SyncError('unsupported') when the dialect has no delete. */
   delete(key: string, signal?: AbortSignal): Promise<void>;
   /** Called after a changed file was stored under a new key, for dialects that never overwrite. */

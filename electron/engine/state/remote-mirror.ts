@@ -13,6 +13,9 @@ interface ViewRow {
   local_state: string | null;
 }
 
+/** The row of the `pair` table holding listingVersion. */
+const LISTING_VERSION = 'remoteListingVersion';
+
 const SORT_COLUMNS = {
   name: 'r.display_path COLLATE NOCASE',
   size: 'r.size',
@@ -39,8 +42,10 @@ export class RemoteMirror {
     entries: readonly RemoteEntry[],
     displayPath: (name: string) => string,
     now: number,
+    version: string | null = null,
   ): { added: number; removed: number } {
     return this.db.transaction(() => {
+      this.setListingVersion(version);
       const stored = new Map<string, string>();
       // Iterated, not all(): 100,000 rows at once would add their arrays to the peak memory.
       const rows = this.sql
@@ -75,8 +80,32 @@ export class RemoteMirror {
     })();
   }
 
+  /**
+   * The remote's version tag of the listing the mirror was last replaced with (an ETag), or null. Any
+   * change made here between refreshes drops it: the mirror is then no longer exactly that listing.
+   */
+  listingVersion(): string | null {
+    const row = this.sql.get(`SELECT value FROM pair WHERE name = '${LISTING_VERSION}'`).get() as
+      { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  private setListingVersion(version: string | null): void {
+    if (version === null) {
+      this.sql.get(`DELETE FROM pair WHERE name = '${LISTING_VERSION}'`).run();
+      return;
+    }
+    this.sql
+      .get(
+        `INSERT INTO pair (name, value) VALUES ('${LISTING_VERSION}', ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+      )
+      .run(version);
+  }
+
   /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
   upsertOne(entry: RemoteEntry, displayPath: string, now: number): void {
+    this.setListingVersion(null);
     this.sql
       .get(
         `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
@@ -89,6 +118,7 @@ export class RemoteMirror {
   }
 
   remove(key: string): void {
+    this.setListingVersion(null);
     this.sql.get('DELETE FROM remote_files WHERE key = ?').run(key);
   }
 

@@ -1,7 +1,7 @@
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { badRequest, forbidden, notFound, unauthorized, type HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
-import { sendJson, sendJsonArray } from '../http/respond.js';
+import { answeredNotModified, sendJson, sendJsonArray } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
 import { bearerToken, isMimeType, parseMd5, requireStrings } from '../request-fields.js';
 import type { StorageCore } from '../storage/storage-core.js';
@@ -86,13 +86,24 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
       renderError,
       async handle(context) {
         const user = authenticate(context);
+        const prefix = `${user.id}_`;
+        // Ours (docs/reference-remote.md §2): an ETag, so a client holding the current listing
+        // gets a 304 instead of every file again.
+        const etag = `"${await core.listingVersion('alloy', user.name, prefix)}"`;
+        if (answeredNotModified(context.req, context.res, etag)) return;
         // Streamed a page at a time: a user with 100,000 files must not cost the server 100 MB.
-        await sendJsonArray(context.res, 'files', core.walk('alloy', user.name, `${user.id}_`), (item) => ({
-          s3Key: item.key,
-          filename: item.filename,
-          size: item.size,
-          lastModified: new Date(item.updatedAt).toISOString(),
-        }));
+        await sendJsonArray(
+          context.res,
+          'files',
+          core.walk('alloy', user.name, prefix, { reconciled: true }),
+          (item) => ({
+            s3Key: item.key,
+            filename: item.filename,
+            size: item.size,
+            lastModified: new Date(item.updatedAt).toISOString(),
+          }),
+          { etag },
+        );
       },
     },
     {

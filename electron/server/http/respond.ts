@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fresh from 'fresh';
 
 export function sendJson(
   res: ServerResponse,
@@ -24,13 +25,13 @@ export async function sendJsonArray<T>(
   field: string,
   pages: AsyncIterable<T[]>,
   toJson: (item: T) => unknown,
+  headers: Record<string, string> = {},
 ): Promise<void> {
   // The first page is read before the status goes out: what fails early (a backend that cannot be
   // listed) still gets a proper error response instead of a cut connection.
   const iterator = pages[Symbol.asyncIterator]();
   let next = await iterator.next();
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.writeHead(200);
+  writeHeaders(res, 200, { 'content-type': 'application/json; charset=utf-8', ...headers });
   let first = true;
   res.write(`{${JSON.stringify(field)}:[`);
   try {
@@ -92,6 +93,17 @@ export function sendS3Error(
     ...headers,
   });
   res.end(text);
+}
+
+/**
+ * Answers a conditional GET (If-None-Match) whose copy is still current with 304 and true; false when
+ * the full response must be sent, with `etag` on it.
+ */
+export function answeredNotModified(req: IncomingMessage, res: ServerResponse, etag: string): boolean {
+  if (!fresh(req.headers, { etag })) return false;
+  writeHeaders(res, 304, { etag });
+  res.end();
+  return true;
 }
 
 /** setHeader rather than writeHead's object, so the request log can still read them afterwards. */

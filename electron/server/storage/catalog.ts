@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 /** Which dialect an object belongs to; each keeps its own key space. */
@@ -82,6 +83,14 @@ const MIGRATIONS: readonly string[] = [
      requested_at INTEGER NOT NULL,
      PRIMARY KEY (ns, key, md5)
    ) WITHOUT ROWID;`,
+  // Listing versions (see listingVersion): a counter per owner's key space, bumped in the transaction
+  // that changes it, and a random id for this catalog, so a recreated data dir never repeats a version.
+  `CREATE TABLE listing_generations (
+     ns TEXT NOT NULL, owner TEXT NOT NULL, generation INTEGER NOT NULL,
+     PRIMARY KEY (ns, owner)
+   ) WITHOUT ROWID;
+   CREATE TABLE catalog_facts (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   INSERT INTO catalog_facts (name, value) VALUES ('instance', lower(hex(randomblob(16))));`,
 ];
 
 /**
@@ -171,6 +180,8 @@ export class Catalog {
           createdAt: previous?.createdAt ?? object.createdAt,
           meta: JSON.stringify(object.meta),
         });
+      this.bumpGeneration(object.ns, object.owner);
+      if (previous && previous.owner !== object.owner) this.bumpGeneration(previous.ns, previous.owner);
       return previous && previous.blob !== object.blob ? previous.blob : null;
     });
   }
@@ -179,9 +190,38 @@ export class Catalog {
   remove(ns: Namespace, key: string): StoredObject | null {
     return this.durably(true, () => {
       const previous = this.get(ns, key);
-      if (previous) this.sql('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
+      if (previous) {
+        this.sql('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
+        this.bumpGeneration(ns, previous.owner);
+      }
       return previous;
     });
+  }
+
+  /**
+   * A tag that changes whenever any object of `owner` in `ns` is stored, replaced or removed: what a
+   * listing of those objects may be cached under (an HTTP ETag). It names the catalog instance, the
+   * owner and the owner's generation, hashed, so two owners or two data dirs never share a tag.
+   */
+  listingVersion(ns: Namespace, owner: string): string {
+    const instance = this.sql(`SELECT value FROM catalog_facts WHERE name = 'instance'`)
+      .pluck()
+      .get() as string;
+    const generation =
+      (this.sql('SELECT generation FROM listing_generations WHERE ns = ? AND owner = ?')
+        .pluck()
+        .get(ns, owner) as number | undefined) ?? 0;
+    return createHash('sha256')
+      .update(JSON.stringify([instance, ns, owner, generation]))
+      .digest('base64url')
+      .slice(0, 32);
+  }
+
+  private bumpGeneration(ns: Namespace, owner: string): void {
+    this.sql(
+      `INSERT INTO listing_generations (ns, owner, generation) VALUES (?, ?, 1)
+       ON CONFLICT (ns, owner) DO UPDATE SET generation = generation + 1`,
+    ).run(ns, owner);
   }
 
   list(query: ListQuery): { items: StoredObject[]; total: number } {

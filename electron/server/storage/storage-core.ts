@@ -140,14 +140,27 @@ export class StorageCore {
     return this.catalog.list(query);
   }
 
-  /** Walks an owner's objects in key order, a page at a time (see Catalog.pageAfter). */
+  /**
+   * The version of an owner's listing (Catalog.listingVersion), after taking in uploads that landed on
+   * S3 unseen. Read it before walking: a walk is then at least as new as the version it is sent with.
+   */
+  async listingVersion(ns: Namespace, owner: string, keyPrefix: string): Promise<string> {
+    await this.reconcileOwner(ns, owner, keyPrefix);
+    return this.catalog.listingVersion(ns, owner);
+  }
+
+  /**
+   * Walks an owner's objects in key order, a page at a time (see Catalog.pageAfter). `reconciled`: the
+   * caller has just called listingVersion, so landed uploads are already in.
+   */
   async *walk(
     ns: Namespace,
     owner: string,
     keyPrefix: string,
-    pageSize = 2000,
+    options: { pageSize?: number; reconciled?: boolean } = {},
   ): AsyncGenerator<StoredObject[]> {
-    await this.reconcileOwner(ns, owner, keyPrefix);
+    const pageSize = options.pageSize ?? 2000;
+    if (options.reconciled !== true) await this.reconcileOwner(ns, owner, keyPrefix);
     let after = '';
     for (;;) {
       const page = this.catalog.pageAfter(ns, owner, keyPrefix, after, pageSize);
