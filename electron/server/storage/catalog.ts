@@ -166,20 +166,18 @@ export class Catalog {
     const replacing = this.get(object.ns, object.key);
     return this.durably(replacing !== null && replacing.blob !== object.blob, () => {
       const previous = this.get(object.ns, object.key);
-      this.db
-        .prepare(
-          `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
+      this.sql(
+        `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
            VALUES (@ns, @key, @owner, @filename, @size, @md5, @sha256, @contentType, @createdAt, @updatedAt, @blob, @meta)
            ON CONFLICT (ns, key) DO UPDATE SET owner = excluded.owner, filename = excluded.filename,
              size = excluded.size, md5 = excluded.md5, sha256 = excluded.sha256,
              content_type = excluded.content_type, updated_at = excluded.updated_at,
              blob = excluded.blob, meta = excluded.meta`,
-        )
-        .run({
-          ...object,
-          createdAt: previous?.createdAt ?? object.createdAt,
-          meta: JSON.stringify(object.meta),
-        });
+      ).run({
+        ...object,
+        createdAt: previous?.createdAt ?? object.createdAt,
+        meta: JSON.stringify(object.meta),
+      });
       this.bumpGeneration(object.ns, object.owner);
       if (previous && previous.owner !== object.owner) this.bumpGeneration(previous.ns, previous.owner);
       return previous && previous.blob !== object.blob ? previous.blob : null;
@@ -247,9 +245,11 @@ export class Catalog {
     const total = (this.sql(`SELECT count(*) AS n FROM objects WHERE ${clause}`).get(params) as { n: number })
       .n;
     const page = query.limit !== undefined ? ' LIMIT @limit OFFSET @offset' : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM objects WHERE ${clause} ORDER BY key${page}`)
-      .all({ ...params, limit: query.limit ?? -1, offset: query.offset ?? 0 }) as ObjectRow[];
+    const rows = this.sql(`SELECT * FROM objects WHERE ${clause} ORDER BY key${page}`).all({
+      ...params,
+      limit: query.limit ?? -1,
+      offset: query.offset ?? 0,
+    }) as ObjectRow[];
     return { items: rows.map(fromRow), total };
   }
 
@@ -279,27 +279,27 @@ export class Catalog {
   }
 
   addPending(upload: PendingUpload): void {
-    this.db
-      .prepare(
-        `INSERT INTO pending_uploads (ns, key, md5, owner, filename, content_type, meta, requested_at)
+    this.sql(
+      `INSERT INTO pending_uploads (ns, key, md5, owner, filename, content_type, meta, requested_at)
          VALUES (@ns, @key, @md5, @owner, @filename, @contentType, @meta, @requestedAt)
          ON CONFLICT (ns, key, md5) DO UPDATE SET content_type = excluded.content_type,
            meta = excluded.meta, requested_at = excluded.requested_at`,
-      )
-      .run({ ...upload, meta: JSON.stringify(upload.meta) });
+    ).run({ ...upload, meta: JSON.stringify(upload.meta) });
   }
 
   pendingFor(ns: Namespace, key: string): PendingUpload[] {
-    const rows = this.db
-      .prepare('SELECT * FROM pending_uploads WHERE ns = ? AND key = ?')
-      .all(ns, key) as PendingRow[];
+    const rows = this.sql('SELECT * FROM pending_uploads WHERE ns = ? AND key = ?').all(
+      ns,
+      key,
+    ) as PendingRow[];
     return rows.map(fromPendingRow);
   }
 
   pendingForOwner(ns: Namespace, owner: string): PendingUpload[] {
-    const rows = this.db
-      .prepare('SELECT * FROM pending_uploads WHERE ns = ? AND owner = ?')
-      .all(ns, owner) as PendingRow[];
+    const rows = this.sql('SELECT * FROM pending_uploads WHERE ns = ? AND owner = ?').all(
+      ns,
+      owner,
+    ) as PendingRow[];
     return rows.map(fromPendingRow);
   }
 

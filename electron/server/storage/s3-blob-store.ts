@@ -13,6 +13,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, DirectUploads, LandedObject } from './blob-store.js';
 import type { ReceivedFile } from './received-file.js';
+import { S3PutUrlSigner } from './s3-url-signer.js';
 
 export interface S3Options {
   bucket: string;
@@ -35,6 +36,7 @@ export class S3BlobStore implements BlobStore, DirectUploads {
   readonly kind = 's3' as const;
   readonly direct: DirectUploads = this;
   private readonly client: S3Client;
+  private readonly putUrls: S3PutUrlSigner;
 
   constructor(private readonly options: S3Options) {
     this.client = new S3Client({
@@ -47,6 +49,7 @@ export class S3BlobStore implements BlobStore, DirectUploads {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    this.putUrls = new S3PutUrlSigner(this.client, options.bucket);
   }
 
   async commit(objectKey: string, file: ReceivedFile, contentType: string): Promise<string> {
@@ -87,16 +90,7 @@ export class S3BlobStore implements BlobStore, DirectUploads {
     contentType: string,
     expiresInSeconds: number,
   ): Promise<string> {
-    const command = new PutObjectCommand({
-      Bucket: this.options.bucket,
-      Key: objectKey,
-      ContentMD5: md5Base64,
-      ContentType: contentType,
-    });
-    return getSignedUrl(this.client, command, {
-      expiresIn: expiresInSeconds,
-      signableHeaders: new Set(['content-md5', 'content-type']),
-    });
+    return this.putUrls.presignPut(objectKey, md5Base64, contentType, expiresInSeconds);
   }
 
   presignGet(objectKey: string, expiresInSeconds: number): Promise<string> {
