@@ -10,6 +10,7 @@ import { toSyncError } from './sync-error.js';
 import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
 import type { ProgressTracker } from './upload/progress-tracker.js';
+import { TransferSlots } from './upload/transfer-slots.js';
 import { WorkSignal } from './work-signal.js';
 
 export interface PipelineDeps {
@@ -139,11 +140,15 @@ export class SyncPipeline {
   }
 
   private async uploadLoop(): Promise<void> {
-    const workers = Math.max(1, this.deps.settings().concurrency);
-    await Promise.all(Array.from({ length: workers }, () => this.uploadWorker()));
+    const concurrency = Math.max(1, this.deps.settings().concurrency);
+    const slots = new TransferSlots(concurrency);
+    // Twice as many workers as transfers: while `concurrency` bodies are on the wire, as many other
+    // files are being checked, ticketed or recorded, so no transfer slot waits for those round trips.
+    const workers = concurrency * 2;
+    await Promise.all(Array.from({ length: workers }, () => this.uploadWorker(slots)));
   }
 
-  private async uploadWorker(): Promise<void> {
+  private async uploadWorker(transferSlots: TransferSlots): Promise<void> {
     while (!this.stopped) {
       const file = this.nextUpload();
       if (!file) {
@@ -169,6 +174,7 @@ export class SyncPipeline {
             report: this.deps.report,
             onProgress: this.deps.onProgress,
             signal: this.deps.signal(),
+            transferSlots,
           },
           file,
         );

@@ -80,6 +80,40 @@ describe('sync engine against the reference server', () => {
     expect((await harness.engine.refresh()).unchanged).toBe(false);
   });
 
+  it('sends at most `concurrency` bodies at once, while other files get their tickets meanwhile', async () => {
+    harness = await EngineHarness.create({
+      settings: { concurrency: 2 },
+      // Slow PUTs, so that transfers overlap and the limit is what holds them back.
+      server: { faults: { seed: 1, routes: { 'object.put': { latencyMs: 60 } } } },
+    });
+    for (let index = 0; index < 12; index++) await harness.write(`f${index}.txt`, `content ${index}`);
+    // Spies around the real provider's methods (the requests still go to the real server).
+    const provider = harness.provider;
+    let sending = 0;
+    let peakSending = 0;
+    let ticketsDuringFullTransfers = 0;
+    const send = provider.send.bind(provider);
+    const prepare = provider.prepareUpload.bind(provider);
+    provider.send = async (...args) => {
+      sending++;
+      peakSending = Math.max(peakSending, sending);
+      try {
+        return await send(...args);
+      } finally {
+        sending--;
+      }
+    };
+    provider.prepareUpload = async (...args) => {
+      if (sending === 2) ticketsDuringFullTransfers++;
+      return prepare(...args);
+    };
+    const summary = await harness.runOnce();
+    expect(summary.uploaded).toBe(12);
+    expect(harness.count('object.put')).toBe(12);
+    expect(peakSending).toBe(2);
+    expect(ticketsDuringFullTransfers).toBeGreaterThan(0);
+  });
+
   it('changing one file costs exactly one PUT, and touching one without changing it costs none', async () => {
     harness = await EngineHarness.create();
     for (let index = 0; index < 5; index++) await harness.write(`f${index}.txt`, `content ${index}`);

@@ -12,6 +12,7 @@ import { SyncError, toSyncError } from '../sync-error.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import { conflictFor } from './conflicts.js';
 import { fileBody } from './file-body.js';
+import type { TransferSlots } from './transfer-slots.js';
 import type { ProgressTracker } from './progress-tracker.js';
 
 export interface UploadContext {
@@ -28,6 +29,8 @@ export interface UploadContext {
   onProgress: () => void;
   /** Aborted on pause and stop: the file goes back to the queue untouched. */
   signal: AbortSignal;
+  /** The concurrency limit on bodies being sent (shared by all upload workers). */
+  transferSlots: TransferSlots;
 }
 
 export type UploadOutcome =
@@ -126,10 +129,9 @@ async function sendWithRetries(
       },
     });
     try {
-      const key = await provider.send(
-        ticket as Extract<UploadTicket, { kind: 'send' }>,
-        candidate,
-        body,
+      const sendTicket = ticket as Extract<UploadTicket, { kind: 'send' }>;
+      const key = await context.transferSlots.run(
+        () => provider.send(sendTicket, candidate, body, signal),
         signal,
       );
       return { key, sentBytes: sentThisAttempt };
