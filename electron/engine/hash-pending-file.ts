@@ -42,9 +42,13 @@ export async function hashPendingFile(
   switch (result.status) {
     case 'hashed': {
       if (!files.recordHash(file.path, result.stat, result.md5, result.sha256, now)) return 'requeued';
-      if (file.remoteKey !== null && file.syncedMd5 === result.md5) {
-        // Touched but not changed (same bytes): the remote already has it.
-        files.markSynced(file.path, file.remoteKey, result.md5, file.remoteOwned, now);
+      if (
+        file.remoteKey !== null &&
+        file.syncedMd5 === result.md5 &&
+        // Touched but not changed (same bytes): the remote already has it, if the mirror still
+        // lists that copy; if not, it is uploaded like a changed file.
+        files.markSynced(file.path, file.remoteKey, result.md5, file.remoteOwned, now)
+      ) {
         return 'unchanged-content';
       }
       return 'hashed';

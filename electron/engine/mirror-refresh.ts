@@ -38,10 +38,11 @@ export async function refreshMirror(
     const { added, removed } = listing.unchanged
       ? { added: 0, removed: 0 }
       : state.mirror.replaceAll(listing.entries, decodeRemoteName, now, listing.version);
-    // Checked even when the listing is unchanged: a local file can come to point at a key the
-    // mirror lacks without touching the mirror (a file restored or touched back to a known copy),
-    // and this join is what notices. It costs ~0.2 s at 100,000 files.
-    const lost = state.files.markRemoteLost(now);
+    // Not when the listing is unchanged (it costs ~0.2 s at 100,000 files): a file is only ever
+    // marked synced against a key the mirror holds (LocalFiles.markSynced, restore), and a key
+    // leaves the mirror only in a full refresh, which checks right here, or by an edit that drops
+    // the listing version, which makes the next refresh a full one.
+    const lost = listing.unchanged ? [] : state.files.markRemoteLost(now);
     state.settings.setFact('lastRemoteRefreshAt', String(now));
     const remoteFiles = listing.unchanged ? state.mirror.count() : listing.entries.length;
     return { remoteFiles, added, removed, lost, unchanged: listing.unchanged };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rename, utimes } from 'node:fs/promises';
+import { lstat, rename, utimes } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHarness } from '../support/engine-harness.js';
 
@@ -130,6 +130,36 @@ describe('sync engine against the reference server', () => {
     expect(harness.count('alloy.upload-request')).toBe(6);
     const f2 = (await harness.remote()).find((entry) => entry.name === 'f2.txt');
     expect(await harness.storedBytes(f2?.key ?? '')).toEqual(Buffer.from('content 2, edited'));
+  });
+
+  it('a touched file whose remote copy vanished meanwhile is uploaded again, not taken as synced', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('a.txt', 'same bytes');
+    await harness.runOnce();
+    const [copy] = await harness.remote();
+    expect(copy?.name).toBe('a.txt');
+
+    // Touched (same bytes, new mtime), and seen so by a scan before the next refresh: the file
+    // waits to be hashed again, still pointing at its remote copy.
+    const future = new Date(Date.now() + 5000);
+    await utimes(harness.path('a.txt'), future, future);
+    const stat = await lstat(harness.path('a.txt'));
+    harness.state.files.markSeen(
+      'a.txt',
+      'a.txt',
+      { size: stat.size, mtimeMs: stat.mtimeMs, inode: stat.ino },
+      Date.now(),
+    );
+    // Meanwhile another client deletes that copy; the refresh sees it gone.
+    await harness.provider.delete(copy?.key ?? '');
+    expect(await harness.remote()).toEqual([]);
+
+    const summary = await harness.runOnce();
+    expect(summary.unsynced).toEqual([]);
+    // Same bytes as the copy it had, but that copy is gone: it must be sent again.
+    expect(harness.count('object.put')).toBe(2);
+    expect(await harness.remotePaths()).toEqual(['a.txt']);
+    expect(harness.engine.status().counts.synced).toBe(1);
   });
 
   it('does not PUT content the remote already has under that name', async () => {

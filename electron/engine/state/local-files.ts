@@ -104,17 +104,20 @@ export class LocalFiles {
         `UPDATE local_files SET state = @state, last_error = @lastError, error_category = @errorCategory,
            retry_at = @retryAt, attempts = @attempts, updated_at = @now WHERE path = @path`,
       ),
+      // Synced only against a copy the mirror knows: the invariant that lets an unchanged listing
+      // skip the search for lost copies (see mirror-refresh.ts).
       markSynced: db.prepare(
         `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, remote_owned = @owned, synced_md5 = @md5, last_error = NULL,
            error_category = NULL, attempts = 0, retry_at = NULL, updated_at = @now
-         WHERE path = @path AND md5 = @md5`,
+         WHERE path = @path AND md5 = @md5 AND EXISTS (SELECT 1 FROM remote_files WHERE key = @remoteKey)`,
       ),
       requeueForHash: db.prepare(
         `UPDATE local_files SET state = 'pending', md5 = NULL, sha256 = NULL, attempts = @attempts, updated_at = @now
          WHERE path = @path`,
       ),
       restore: db.prepare(
-        `UPDATE local_files SET state = CASE WHEN remote_key IS NOT NULL AND synced_md5 = md5 THEN 'synced' ELSE 'hashed' END,
+        `UPDATE local_files SET state = CASE WHEN remote_key IS NOT NULL AND synced_md5 = md5
+             AND EXISTS (SELECT 1 FROM remote_files WHERE key = local_files.remote_key) THEN 'synced' ELSE 'hashed' END,
            updated_at = @now WHERE path = @path AND state = 'deleted' AND md5 IS NOT NULL`,
       ),
       markDeleted: db.prepare(
@@ -218,6 +221,11 @@ export class LocalFiles {
   }
 
   /** The remote has `md5` under `remoteKey`; only applies if the file still has that content. */
+  /**
+   * Records that the remote holds this file's hashed content under `remoteKey`. False (nothing
+   * changes) when the file has another hash by now, or when the mirror has no such key: record the
+   * copy in the mirror first, or ask the remote.
+   */
   markSynced(path: string, remoteKey: string, md5: string, owned: boolean, now: number): boolean {
     return this.statements.markSynced.run({ path, remoteKey, md5, owned: owned ? 1 : 0, now }).changes === 1;
   }

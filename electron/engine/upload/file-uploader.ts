@@ -78,9 +78,13 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     files.markSeen(file.path, file.remoteName, current, clock.now());
     return { kind: 'requeued' };
   }
-  if (file.remoteKey !== null && file.syncedMd5 === md5) {
-    // The remote already has exactly this content under this file's key: nothing to ask.
-    files.markSynced(file.path, file.remoteKey, md5, file.remoteOwned, clock.now());
+  if (
+    file.remoteKey !== null &&
+    file.syncedMd5 === md5 &&
+    // The remote already has exactly this content under this file's key (the mirror still lists
+    // it): nothing to ask. If the mirror lost it, the remote is asked like for any other file.
+    files.markSynced(file.path, file.remoteKey, md5, file.remoteOwned, clock.now())
+  ) {
     return { kind: 'existing' };
   }
 
@@ -156,9 +160,9 @@ async function finish(
   // A copy found by content may be another file of someone else's: only ours is ever replaced or deleted.
   const owned = result.sentBytes !== null || context.mirror.nameOf(result.key) === candidate.remoteName;
   // One commit for both: they are one fact (this file's bytes are at that key), and a commit per
-  // statement was a measurable share of the client's CPU on a sync of many small files.
+  // statement was a measurable share of the client's CPU on a sync of many small files. The mirror
+  // row first: markSynced only records a copy the mirror knows.
   files.transaction(() => {
-    files.markSynced(file.path, result.key, md5, owned, clock.now());
     context.mirror.upsertOne(
       {
         key: result.key,
@@ -171,6 +175,7 @@ async function finish(
       file.path,
       clock.now(),
     );
+    files.markSynced(file.path, result.key, md5, owned, clock.now());
   });
   const previousKey = file.remoteKey;
   const previousStillUsed =
