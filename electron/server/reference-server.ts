@@ -16,7 +16,7 @@ import { matchRoute, type RequestContext, type Route } from './http/route.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { FsBlobStore } from './storage/fs-blob-store.js';
 import { BodyTooLargeError } from './storage/received-file.js';
-import { S3BlobStore, type S3Options } from './storage/s3-blob-store.js';
+import type { S3Options } from './storage/s3-blob-store.js';
 import { StorageCore } from './storage/storage-core.js';
 import { UrlSigner } from './url-signer.js';
 import { UserDirectory, type User, type UserSpec } from './users.js';
@@ -72,9 +72,11 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const backend = options.backend ?? { kind: 'fs' };
   // The data dir's whole layout exists from the start, though blobs/ is first written later.
   if (backend.kind === 'fs') await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
+  // The AWS SDK is loaded only for the S3 backend: ~0.25 s of start-up that the embedded remote
+  // (started with every `hoist sync`) and any fs-backed server never need.
   const blobs: BlobStore =
     backend.kind === 's3'
-      ? new S3BlobStore(backend)
+      ? new (await import('./storage/s3-blob-store.js')).S3BlobStore(backend)
       : new FsBlobStore(join(options.dataDir, 'blobs'), options.fsync ?? true);
   let baseUrl = options.publicUrl ?? '';
   const core = await StorageCore.open({
