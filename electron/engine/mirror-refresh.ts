@@ -5,7 +5,8 @@ import { withRetry, type RetryOptions } from './remote/retry.js';
 import type { PairState } from './state/pair-state.js';
 
 export interface RefreshOutcome {
-  remoteFiles: number;
+  /** Files the listing held; null when the remote said unchanged (the mirror's count stands). */
+  remoteFiles: number | null;
   added: number;
   removed: number;
   /** Synced local files whose remote copy disappeared; queued to be uploaded again. */
@@ -44,7 +45,7 @@ export async function refreshMirror(
     // the listing version, which makes the next refresh a full one.
     const lost = listing.unchanged ? [] : state.files.markRemoteLost(now);
     state.settings.setFact('lastRemoteRefreshAt', String(now));
-    const remoteFiles = listing.unchanged ? state.mirror.count() : listing.entries.length;
+    const remoteFiles = listing.unchanged ? null : listing.entries.length;
     return { remoteFiles, added, removed, lost, unchanged: listing.unchanged };
   })();
   return outcome;

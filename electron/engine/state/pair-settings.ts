@@ -37,7 +37,12 @@ export class PairSettingsStore {
     return row?.value ?? null;
   }
 
-  setFact(name: string, value: string): void {
+  /** Stores a fact; null forgets it. */
+  setFact(name: string, value: string | null): void {
+    if (value === null) {
+      this.sql.get('DELETE FROM pair WHERE name = ?').run(name);
+      return;
+    }
     this.sql
       .get(
         'INSERT INTO pair (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',

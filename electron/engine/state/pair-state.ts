@@ -16,12 +16,13 @@ export interface PairState {
 
 export function openPairState(file: string): PairState {
   const db = openStateDb(file);
+  const settings = new PairSettingsStore(db);
   return {
     db,
     files: new LocalFiles(db),
-    mirror: new RemoteMirror(db),
+    mirror: new RemoteMirror(db, settings),
     activity: new ActivityLog(db),
-    settings: new PairSettingsStore(db),
+    settings,
     close: () => db.close(),
   };
 }

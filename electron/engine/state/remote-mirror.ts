@@ -1,5 +1,6 @@
 import type { RemoteFileView, RemoteListPage, RemoteListQuery } from '../../../shared/sync-types.js';
 import type { RemoteEntry } from '../remote/remote-provider.js';
+import type { PairSettingsStore } from './pair-settings.js';
 import type { Db } from './state-db.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -13,7 +14,7 @@ interface ViewRow {
   local_state: string | null;
 }
 
-/** The row of the `pair` table holding listingVersion. */
+/** The pair fact holding listingVersion. */
 const LISTING_VERSION = 'remoteListingVersion';
 
 const SORT_COLUMNS = {
@@ -29,7 +30,10 @@ const SORT_COLUMNS = {
 export class RemoteMirror {
   private readonly sql: StatementCache;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly facts: PairSettingsStore,
+  ) {
     this.sql = new StatementCache(db);
   }
 
@@ -85,22 +89,11 @@ export class RemoteMirror {
    * change made here between refreshes drops it: the mirror is then no longer exactly that listing.
    */
   listingVersion(): string | null {
-    const row = this.sql.get(`SELECT value FROM pair WHERE name = '${LISTING_VERSION}'`).get() as
-      { value: string } | undefined;
-    return row?.value ?? null;
+    return this.facts.fact(LISTING_VERSION);
   }
 
   private setListingVersion(version: string | null): void {
-    if (version === null) {
-      this.sql.get(`DELETE FROM pair WHERE name = '${LISTING_VERSION}'`).run();
-      return;
-    }
-    this.sql
-      .get(
-        `INSERT INTO pair (name, value) VALUES ('${LISTING_VERSION}', ?)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-      )
-      .run(version);
+    this.facts.setFact(LISTING_VERSION, version);
   }
 
   /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
