@@ -41,6 +41,11 @@ export default tseslint.config(
     'The reference server stands alone: it imports only shared/.',
   ),
   layer(
+    ['electron/host/**/*.ts'],
+    ['electron', '**/main/**', '**/cli/**', '**/renderer/**'],
+    'The app core every host shares: it may use engine, server and shared, never Electron or a host.',
+  ),
+  layer(
     ['electron/cli/**/*.ts'],
     ['electron', '**/main/**', '**/renderer/**'],
     'The CLI is a host: it may use engine, server and shared, never Electron main.',

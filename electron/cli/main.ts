@@ -2,10 +2,21 @@
 import { LS_USAGE, runLsCommand } from './ls-command.js';
 import type { CommandIo } from './remote-command.js';
 import { REMOTE_USAGE } from './remote-options.js';
+import { RESOLVE_USAGE, runResolveCommand } from './resolve-command.js';
 import { RM_USAGE, runRmCommand } from './rm-command.js';
 import { STATUS_USAGE, runStatusCommand } from './status-command.js';
 import { SYNC_USAGE, runSyncCommand } from './sync-command.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
+import { SyncError } from '../engine/sync-error.js';
+
+/** The host's words for a configuration problem, with what to do about it in a terminal. */
+function cliWording(error: SyncError): string {
+  if (error.reason === 'missing-token') {
+    return `${error.message}. Set the API token in the HOIST_TOKEN environment variable.`;
+  }
+  if (error.reason === 'missing-url') return `${error.message}: it needs --remote <url>`;
+  return error.message;
+}
 
 const USAGE = `Usage: hoist <command> [options]
 
@@ -14,6 +25,7 @@ Commands:
   ls        list the files on the remote
   rm        delete files from the remote
   status    what Hoist knows about each synced folder
+  resolve   list or resolve files in conflict (keep both, replace, ignore)
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
 
 Run "hoist <command> --help" for a command's options.
@@ -26,6 +38,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   ls: { run: runLsCommand, usage: LS_USAGE },
   rm: { run: runRmCommand, usage: RM_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
+  resolve: { run: runResolveCommand, usage: RESOLVE_USAGE },
   // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
   remote: {
     run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),
@@ -68,6 +81,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`hoist ${name}: ${error.message}\n\n${command.usage}`);
+      return EXIT_USAGE;
+    }
+    // A configuration problem (a bad URL or setting, no token, a state dir that cannot be made) is
+    // the user's to fix, like a usage error: exit 2, with the cause.
+    if (error instanceof SyncError && error.category === 'config') {
+      process.stderr.write(`hoist ${name}: ${cliWording(error)}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(`hoist ${name}: ${(error as Error).message}\n`);
