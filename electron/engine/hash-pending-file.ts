@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActivityKind } from '../../shared/sync-types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../base/clock.js';
 import type { HasherPool } from './hash/hasher-pool.js';
 import type { LocalFile, LocalFiles } from './state/local-files.js';
 

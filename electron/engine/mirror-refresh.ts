@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../base/clock.js';
 import { decodeRemoteName } from './remote/remote-names.js';
 import type { RemoteProvider, VersionedListing } from './remote/remote-provider.js';
 import { withRetry, type RetryOptions } from './remote/retry.js';

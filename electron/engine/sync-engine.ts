@@ -10,7 +10,7 @@ import type {
   SyncErrorInfo,
   SyncStatus,
 } from '../../shared/sync-types.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../base/clock.js';
 import { EngineEvents } from './engine-events.js';
 import { scanFolder, type ScanOutcome } from './folder-scan.js';
 import type { HasherPool } from './hash/hasher-pool.js';

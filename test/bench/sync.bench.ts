@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pairStateFile } from '../../electron/host/pair-location.js';
 import { EMBEDDED_REMOTE_ID } from '../../electron/host/remote-connection.js';
-import { systemClock } from '../../electron/engine/clock.js';
+import { systemClock } from '../../electron/base/clock.js';
 import { scanFolder } from '../../electron/engine/folder-scan.js';
 import { effectiveRemoteName } from '../../electron/engine/remote/remote-names.js';
 import { refreshMirror } from '../../electron/engine/mirror-refresh.js';

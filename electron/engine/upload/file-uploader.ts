@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import mime from 'mime-types';
 import { formatBytes } from '../../../shared/format-bytes.js';
 import type { ActivityKind } from '../../../shared/sync-types.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../base/clock.js';
 import type { RemoteProvider, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
 import { withRetry, type RetryOptions } from '../remote/retry.js';
 import {
