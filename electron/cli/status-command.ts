@@ -2,6 +2,7 @@ import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileCounts } from '../../shared/sync-types.js';
 import { openPairState } from '../engine/state/pair-state.js';
+import { readStoredStatus } from '../engine/stored-status.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import { pairStateFile } from '../host/pair-location.js';
 import { remoteIdentity } from '../host/remote-connection.js';
@@ -67,24 +68,17 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
 function readReport(file: string): PairStatusReport {
   const state = openPairState(file);
   try {
-    const time = (name: string): string | null => {
-      const value = state.settings.fact(name);
-      return value === null ? null : new Date(Number(value)).toISOString();
-    };
-    const notSynced = (['failed', 'retrying', 'conflict'] as const).flatMap((fileState) =>
-      state.files
-        .inState(fileState, 1000)
-        .map((row) => ({ path: row.path, state: fileState, message: row.lastError ?? '' })),
-    );
+    const stored = readStoredStatus(state);
+    const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
     return {
       folder: state.settings.fact('folder') ?? '?',
       provider: state.settings.fact('provider') ?? '?',
       remote: state.settings.fact('remote') ?? '?',
-      counts: state.files.counts(),
-      remoteFiles: state.mirror.count(),
-      lastSyncAt: time('lastSyncAt'),
-      lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
-      notSynced,
+      counts: stored.counts,
+      remoteFiles: stored.remoteFiles ?? 0,
+      lastSyncAt: iso(stored.lastSyncAt),
+      lastRemoteRefreshAt: iso(stored.lastRemoteRefreshAt),
+      notSynced: stored.notSynced,
     };
   } finally {
     state.close();

@@ -27,6 +27,7 @@ import { IgnoreRules } from './scan/ignore-rules.js';
 import type { LocalFile } from './state/local-files.js';
 import type { PairState } from './state/pair-state.js';
 import { SyncError, toSyncError } from './sync-error.js';
+import { readStoredStatus } from './stored-status.js';
 import { SyncPipeline } from './sync-pipeline.js';
 import { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import type { UploadOutcome } from './upload/file-uploader.js';
@@ -49,6 +50,8 @@ export interface SyncEngineOptions {
   watch?: WatchOptions;
   /** Watch mode: batches closer together than this share one full refresh. Default 30 s. */
   batchRefreshGapMs?: number;
+  /** The remote's address as people know it, for messages ("http://127.0.0.1:8080"). */
+  remoteUrl?: string;
 }
 
 /** What `runOnce` did, for `hoist sync --once` and tests. */
@@ -63,6 +66,16 @@ export interface OnceSummary {
   deletions: DeletionOutcome;
   /** Files not uploaded because they would overwrite what is not ours, with both sides. */
   conflicts: ConflictView[];
+  /**
+   * The remote could not be used at all (unreachable, not speaking its API, token rejected): the run
+   * ended at its first request with this one problem. Category `config` when the address or the
+   * provider is wrong, `auth` for the token, `network` otherwise.
+   */
+  remoteUnusable: SyncErrorInfo | null;
+  /** Folder entries that could not be read (a subfolder without permission): nothing in them synced. */
+  unreadable: Array<{ path: string; message: string }>;
+  /** `stop` was called (a signal): the run ended early, its uploads in flight back in the queue. */
+  stopped: boolean;
 }
 
 // Watcher events arriving within this window are handled together.
@@ -75,6 +88,10 @@ const PROGRESS_INTERVAL_MS = 250;
 const SAFETY_RESCAN_MS = 60 * 60_000;
 // Batches closer together than this share one full refresh (see pump).
 const BATCH_REFRESH_GAP_MS = 30_000;
+// The first listing of a --once run: attempts and the largest backoff, so a remote that is down ends
+// the run in a few seconds.
+const PREFLIGHT_ATTEMPTS = 3;
+const PREFLIGHT_MAX_DELAY_MS = 2_000;
 // The pair fact naming the remote folder the stored remote names were computed with.
 const APPLIED_REMOTE_FOLDER = 'appliedRemoteFolder';
 // More deletions than this in one scan are logged as one line, not one per file.
@@ -167,20 +184,34 @@ export class SyncEngine {
     this.safetyTimer.unref();
   }
 
-  /** `--once`: scan, upload everything pending, refresh the mirror, and say what is not synced. */
+  /**
+   * `--once`: scan, upload everything pending, refresh the mirror, and say what is not synced. The
+   * first listing is also the check that the remote is there and speaks its API: if it is not, the
+   * run ends at once with that one problem (`remoteUnusable`) instead of failing file by file. `stop`
+   * ends it promptly: uploads in flight are aborted and go back to the queue.
+   */
   async runOnce(): Promise<OnceSummary> {
     await this.prepare();
     // Independent, so overlapped: listing waits on the remote, scanning on the disk.
-    const [, scan] = await Promise.all([this.refreshQuietly(), this.scan()]);
-    await this.drain();
-    if (!this.authFailed && this.uploadedSinceRefresh > 0) {
-      await this.refreshQuietly();
-      // The refresh may have found copies the remote lost: upload those too.
+    const [remoteUnusable, scan] = await Promise.all([this.checkRemote(), this.scan()]);
+    if (remoteUnusable === null && !this.stopped) {
       await this.drain();
+      if (!this.halted && this.uploadedSinceRefresh > 0) {
+        await this.refreshQuietly();
+        // The refresh may have found copies the remote lost: upload those too.
+        await this.drain();
+      }
     }
-    const deletions = this.authFailed ? ({ kind: 'none' } as const) : await this.applyDeletions();
+    const skipDeletions = this.halted || remoteUnusable !== null;
+    const deletions = skipDeletions ? ({ kind: 'none' } as const) : await this.applyDeletions();
     this.setState(this.restingState());
     return {
+      remoteUnusable,
+      stopped: this.stopped,
+      unreadable: (scan?.unreadable ?? []).map((entry) => ({
+        path: entry.path,
+        message: `Cannot read this folder entry, so nothing in it is synced: ${entry.message}`,
+      })),
       uploaded: this.session.uploaded,
       alreadyOnRemote: this.session.existing,
       bytesUploaded: this.session.bytes,
@@ -279,28 +310,26 @@ export class SyncEngine {
   }
 
   status(): SyncStatus {
-    const time = (name: string): number | null => {
-      const value = this.state.settings.fact(name);
-      return value === null ? null : Number(value);
-    };
+    const stored = readStoredStatus(this.state, { notSyncedLimit: 0, countRemote: false });
     return {
       state: this.engineState,
       folder: this.options.root,
       provider: this.provider.info.kind,
       remoteLabel: this.provider.info.label,
-      counts: this.state.files.counts(),
+      counts: stored.counts,
       progress: this.progress.snapshot(),
-      lastSyncAt: time('lastSyncAt'),
-      lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
+      lastSyncAt: stored.lastSyncAt,
+      lastRemoteRefreshAt: stored.lastRemoteRefreshAt,
       problems: [...this.problems.values()],
       paused: this.paused,
     };
   }
 
   /** Refreshes the remote mirror (callers make sure no uploads run: a listing taken mid-batch is stale). */
-  async refresh(): Promise<RefreshOutcome> {
+  async refresh(retry: RetryOptions = this.retryOptions()): Promise<RefreshOutcome> {
     this.lastRefreshAt = this.clock.now();
-    const outcome = await refreshMirror(this.state, this.provider, this.clock, this.retryOptions());
+    const outcome = await refreshMirror(this.state, this.provider, this.clock, retry);
+    this.problems.delete('remote');
     this.uploadedSinceRefresh = 0;
     this.problems.delete('refresh');
     for (const path of outcome.lost)
@@ -682,6 +711,32 @@ export class SyncEngine {
     return { ...this.options.retry, signal: this.controller.signal };
   }
 
+  /**
+   * The first contact of a `--once` run: one listing with a short retry budget (a remote that is down
+   * should not hold the run for minutes). Null when it worked; else the problem that ends the run.
+   */
+  private async checkRemote(): Promise<SyncErrorInfo | null> {
+    const quick: RetryOptions = {
+      ...this.retryOptions(),
+      attempts: Math.min(this.options.retry?.attempts ?? PREFLIGHT_ATTEMPTS, PREFLIGHT_ATTEMPTS),
+      maxDelayMs: Math.min(this.options.retry?.maxDelayMs ?? PREFLIGHT_MAX_DELAY_MS, PREFLIGHT_MAX_DELAY_MS),
+    };
+    try {
+      await this.refresh(quick);
+      return null;
+    } catch (error) {
+      if (this.stopped) return null;
+      const syncError = toSyncError(error, 'network');
+      if (syncError.category === 'auth') {
+        this.onAuthFailed(syncError);
+        return syncError.toInfo();
+      }
+      const problem = unusableRemote(syncError, this.provider.info.label, this.options.remoteUrl);
+      this.raiseProblem('remote', problem);
+      return problem;
+    }
+  }
+
   /** Refreshes the mirror, turning a failure into a problem (or an auth stop) instead of a throw. */
   private async refreshQuietly(): Promise<void> {
     try {
@@ -765,4 +820,23 @@ function runController(): AbortController {
   const controller = new AbortController();
   setMaxListeners(1000, controller.signal);
   return controller;
+}
+
+/**
+ * The one message for a remote that cannot be used, naming the address and what to check. A remote
+ * that answers but refuses the request or answers nonsense is the wrong address or the wrong kind of
+ * remote: a configuration problem. One that does not answer, or fails on its side, is not.
+ */
+function unusableRemote(error: SyncError, label: string, remoteUrl: string | undefined): SyncErrorInfo {
+  const where = remoteUrl !== undefined && remoteUrl.startsWith('http') ? `${label} at ${remoteUrl}` : label;
+  const wrongKind = error.category === 'remote-rejected' || error.category === 'config';
+  const check = wrongKind
+    ? `Check the address, and that the server there speaks the ${label} API (the provider setting).`
+    : 'Check the address, your network, and that the server is running.';
+  return {
+    category: wrongKind ? 'config' : error.category,
+    message: `Hoist cannot use ${where}: ${error.message.replace(/\.$/, '')}. ${check}`,
+    retryable: !wrongKind,
+    ...(error.detail !== undefined ? { detail: error.detail } : {}),
+  };
 }

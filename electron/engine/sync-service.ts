@@ -52,6 +52,11 @@ export class SyncService {
     return this.state.mirror.page({ ...query, offset, limit });
   }
 
+  /** Lists the remote again into the mirror (a remote that versions its listing answers cheaply). */
+  async refreshRemote(): Promise<void> {
+    await this.engine.refresh();
+  }
+
   activity(limit = 100): ActivityEntry[] {
     return this.state.activity.recent(limit);
   }

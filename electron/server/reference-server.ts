@@ -1,3 +1,4 @@
+import { ensureDirectory } from '../base/ensure-directory.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -66,7 +67,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const now = options.now ?? Date.now;
-  await mkdir(options.dataDir, { recursive: true });
+  await ensureDirectory(options.dataDir, 0o755);
   const users = new UserDirectory(options.users);
   const signer = await UrlSigner.load(join(options.dataDir, 'signing.key'));
   const backend = options.backend ?? { kind: 'fs' };

@@ -1,0 +1,15 @@
+/**
+ * The engine's messages say what to do where most users are, the app ("update it in Settings"). In a
+ * terminal the same fix is a variable or a flag: these rewrite the advice, never the facts.
+ */
+const REWRITES: Array<[RegExp, string]> = [
+  [/Update it in Settings or set HOIST_TOKEN\./g, 'Set the right token in HOIST_TOKEN.'],
+  [/update it in Settings or set HOIST_TOKEN\./g, 'set the right token in HOIST_TOKEN.'],
+  [/Add it in Settings or set HOIST_TOKEN\./g, 'Set it in HOIST_TOKEN.'],
+  [/Check it in Settings\./g, 'Check --remote.'],
+  [/ \(the provider setting\)/g, ' (--provider)'],
+];
+
+export function forTerminal(message: string): string {
+  return REWRITES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+}
