@@ -129,6 +129,8 @@ export interface SyncStatus {
   /** Conditions that need the user: auth failure, watching fell back to rescans, refused mass deletion. */
   problems: SyncErrorInfo[];
   paused: boolean;
+  /** When a timed pause ends by itself ("Paused until 15:00"); null when paused until resumed. */
+  pausedUntil: number | null;
 }
 
 export type RemoteOrigin = 'this-folder' | 'elsewhere';

@@ -61,8 +61,12 @@ export class SyncService {
     return this.state.activity.recent(limit);
   }
 
-  pause(): void {
-    this.engine.pause();
+  /** Pauses until `resume`, or until the time `until` (ms since the epoch) when given. */
+  pause(until?: unknown): void {
+    if (until !== undefined && until !== null && (typeof until !== 'number' || !Number.isFinite(until))) {
+      throw configError('Pause until when? Give a time in milliseconds');
+    }
+    this.engine.pause(typeof until === 'number' ? until : null);
   }
 
   resume(): void {
