@@ -1,11 +1,7 @@
-import type { ActivityKind, PairSettings } from '../../shared/sync-types.js';
-import type { Clock } from '../base/clock.js';
-import type { HasherPool } from './hash/hasher-pool.js';
+import type { PairSettings } from '../../shared/sync-types.js';
+import type { EngineContext } from './engine-context.js';
 import { hashPendingFile, type HashOutcome } from './hash-pending-file.js';
-import type { RemoteProvider } from './remote/remote-provider.js';
-import type { RetryOptions } from './remote/retry.js';
 import type { LocalFile } from './state/local-files.js';
-import type { PairState } from './state/pair-state.js';
 import { toSyncError } from './sync-error.js';
 import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
@@ -13,20 +9,12 @@ import type { ProgressTracker } from './upload/progress-tracker.js';
 import { TransferSlots } from './upload/transfer-slots.js';
 import { WorkSignal } from './work-signal.js';
 
-export interface PipelineDeps {
-  root: string;
-  state: PairState;
-  provider: RemoteProvider;
-  hasher: HasherPool;
-  clock: Clock;
+/** The pipeline's world: the engine's, plus the transfer pacing and the callbacks it reports to. */
+export interface PipelineDeps extends EngineContext {
   limiter: BandwidthLimiter;
   progress: ProgressTracker;
   settleMs: number;
-  retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
   settings: () => PairSettings;
-  /** The current run's signal: aborted on pause, stop and auth failure. */
-  signal: () => AbortSignal;
-  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
   onUploadOutcome: (file: LocalFile, outcome: UploadOutcome) => void;
   onProgress: () => void;
 }
@@ -109,18 +97,7 @@ export class SyncPipeline {
     const { deps } = this;
     let outcome: HashOutcome;
     try {
-      outcome = await hashPendingFile(
-        {
-          root: deps.root,
-          files: deps.state.files,
-          hasher: deps.hasher,
-          needsSha256: deps.provider.info.needsSha256,
-          clock: deps.clock,
-          report: deps.report,
-        },
-        file,
-        deps.signal(),
-      );
+      outcome = await hashPendingFile(deps, file, deps.signal());
     } catch (error) {
       if (this.stopped) return;
       const syncError = toSyncError(error);
@@ -161,23 +138,7 @@ export class SyncPipeline {
       if (file.md5 !== null) this.uploadingContent.add(file.md5);
       this.count(file);
       try {
-        const outcome = await uploadFile(
-          {
-            root: this.deps.root,
-            provider: this.deps.provider,
-            files: this.deps.state.files,
-            mirror: this.deps.state.mirror,
-            clock: this.deps.clock,
-            limiter: this.deps.limiter,
-            progress: this.deps.progress,
-            retry: this.deps.retry,
-            report: this.deps.report,
-            onProgress: this.deps.onProgress,
-            signal: this.deps.signal(),
-            transferSlots,
-          },
-          file,
-        );
+        const outcome = await uploadFile({ ...this.deps, transferSlots }, file);
         this.deps.onUploadOutcome(file, outcome);
       } finally {
         this.uploading.delete(file.path);
