@@ -2,11 +2,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  HttpClient,
-  parseRetryAfter,
-  type HttpClientOptions,
-} from '../../electron/engine/remote/http-client.js';
+import { HttpClient, type HttpClientOptions } from '../../electron/engine/remote/http-client.js';
+import { parseRetryAfter } from '../../electron/engine/remote/status-failures.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
 
 const SECRET = 'sk-live-very-secret-0042';
