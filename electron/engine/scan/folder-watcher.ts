@@ -1,10 +1,12 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { systemClock, type Clock, type Timer } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
 import { DirectoryWatcher, type DirectoryWatcherOptions } from './directory-watcher.js';
 import { walkFolder } from './folder-walker.js';
 import { HintBursts } from './hint-bursts.js';
 import { HOISTIGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
+import type { WatcherLike } from './watcher-like.js';
 
 export interface WatchHandlers {
   /**
@@ -35,28 +37,14 @@ export const RESCAN_REASONS = {
   watcherError: 'watcher error',
 } as const;
 
-/**
- * What watchFolder needs from a watcher: a DirectoryWatcher by default (chokidar's FSWatcher has the
- * same shape), injectable so a test can make one fail.
- */
-export interface WatcherLike {
-  on(event: 'addDir' | 'unlinkDir', listener: (path: string) => void): unknown;
-  /** From a directory's watch: `path` is the name inside it, `details.watchedPath` the directory. */
-  on(
-    event: 'raw',
-    listener: (event: string, path: string, details: { watchedPath?: string }) => void,
-  ): unknown;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  close(): Promise<void>;
-}
-
 export interface WatchOptions {
   /** Between rescans once watching has failed. Default 60 s. */
   rescanIntervalMs?: number;
   /** How often a missing folder is looked for. Default 2 s (one stat). */
   missingCheckIntervalMs?: number;
   createWatcher?: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
+  /** Every timer of the watch (bursts, settling, rescans) and the walks it starts. Default the system clock. */
+  clock?: Clock;
 }
 
 export interface FolderWatcher {
@@ -134,19 +122,20 @@ class FolderWatch {
   private rootPrefix = '';
   private readonly bursts: HintBursts;
   /** The periodic rescan after a fallback, or the look-out for a missing folder. */
-  private interval: NodeJS.Timeout | null = null;
-  private readonly timeouts = new Set<NodeJS.Timeout>();
+  private interval: Timer | null = null;
+  private readonly timeouts = new Set<Timer>();
   /** Creations and removals wait for one stat of the folder: a vanished folder is not a thousand deletions. */
   private gated: string[] = [];
   private directoriesRemoved = false;
   private rootCheckRunning = false;
   private readonly addedDirectories = new Set<string>();
-  private removedRescan: NodeJS.Timeout | null = null;
+  private removedRescan: Timer | null = null;
   private lastErrorRescan = 0;
   private releaseReady: () => void = () => {};
   private watcherReady: (() => void) | null = null;
   private readonly rescanIntervalMs: number;
   private readonly createWatcher: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
+  private readonly clock: Clock;
 
   constructor(
     private readonly root: string,
@@ -155,6 +144,7 @@ class FolderWatch {
     private readonly options: WatchOptions,
   ) {
     this.rescanIntervalMs = options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
+    this.clock = options.clock ?? systemClock;
     this.createWatcher =
       options.createWatcher ?? ((path, watcherOptions) => new DirectoryWatcher(path, watcherOptions));
     this.bursts = new HintBursts(
@@ -163,6 +153,7 @@ class FolderWatch {
       },
       QUIET_MS,
       MAX_HINT_GAP_MS,
+      this.clock,
     );
     this.ready = new Promise<void>((resolvePromise) => {
       this.releaseReady = resolvePromise;
@@ -208,6 +199,7 @@ class FolderWatch {
       // looks like: hints are cheap.
       watcher = this.createWatcher(identity.path, {
         ignored: (path, isDirectory) => this.isIgnored(path, isDirectory),
+        clock: this.clock,
       });
     } catch (error) {
       this.fallBack(error);
@@ -306,7 +298,7 @@ class FolderWatch {
     const identity = this.identity;
     if (identity === null || this.state !== 'watching') return;
     for (const under of directories) {
-      walkFolder(identity.path, this.rules, { under }).then(
+      walkFolder(identity.path, this.rules, { under, clock: this.clock }).then(
         (files) => {
           if (this.state !== 'watching' || this.identity !== identity) return;
           this.handlers.onHint(under);
@@ -330,8 +322,8 @@ class FolderWatch {
           identity === null ? this.folderMissing() : this.fallBack(failure),
         );
       }
-    } else if (Date.now() - this.lastErrorRescan >= this.rescanIntervalMs) {
-      this.lastErrorRescan = Date.now();
+    } else if (this.clock.now() - this.lastErrorRescan >= this.rescanIntervalMs) {
+      this.lastErrorRescan = this.clock.now();
       this.handlers.onRescan(RESCAN_REASONS.watcherError);
     }
   }
@@ -341,7 +333,10 @@ class FolderWatch {
     if (this.state === 'closed' || this.state === 'polling') return;
     this.stopWatcher();
     this.state = 'polling';
-    this.interval = setInterval(() => this.handlers.onRescan(RESCAN_REASONS.periodic), this.rescanIntervalMs);
+    this.interval = this.clock.setInterval(
+      () => this.handlers.onRescan(RESCAN_REASONS.periodic),
+      this.rescanIntervalMs,
+    );
     this.handlers.onFallback(fallbackError(error as NodeJS.ErrnoException, this.rescanIntervalMs));
     this.handlers.onRescan(RESCAN_REASONS.watchFailed);
     this.releaseReady();
@@ -376,10 +371,8 @@ class FolderWatch {
   }
 
   private rescanSoon(): void {
-    if (this.removedRescan) {
-      this.removedRescan.refresh();
-      return;
-    }
+    // Another removal while one waits: the settling starts over.
+    if (this.removedRescan) this.forget(this.removedRescan);
     this.removedRescan = this.later(REMOVED_DIRECTORY_SETTLE_MS, () => {
       this.removedRescan = null;
       if (this.state === 'watching') this.handlers.onRescan(RESCAN_REASONS.directoryRemoved);
@@ -393,7 +386,7 @@ class FolderWatch {
     this.state = 'missing';
     this.handlers.onRescan(RESCAN_REASONS.folderMissing);
     this.releaseReady();
-    this.interval = setInterval(() => {
+    this.interval = this.clock.setInterval(() => {
       void this.statRoot().then((identity) => {
         if (identity !== null && this.state === 'missing') void this.restart(identity);
       });
@@ -415,9 +408,9 @@ class FolderWatch {
     if (watcher) this.closing.push(watcher.close().catch(() => undefined));
     this.watcherReady?.();
     this.watcherReady = null;
-    if (this.interval) clearInterval(this.interval);
+    this.interval?.cancel();
     this.interval = null;
-    for (const timeout of this.timeouts) clearTimeout(timeout);
+    for (const timeout of this.timeouts) timeout.cancel();
     this.timeouts.clear();
     this.removedRescan = null;
     this.bursts.clear();
@@ -426,13 +419,18 @@ class FolderWatch {
     this.addedDirectories.clear();
   }
 
-  private later(ms: number, run: () => void): NodeJS.Timeout {
-    const timeout = setTimeout(() => {
+  private later(ms: number, run: () => void): Timer {
+    const timeout = this.clock.setTimeout(() => {
       this.timeouts.delete(timeout);
       run();
     }, ms);
     this.timeouts.add(timeout);
     return timeout;
+  }
+
+  private forget(timeout: Timer): void {
+    timeout.cancel();
+    this.timeouts.delete(timeout);
   }
 
   private async statRoot(): Promise<RootIdentity | null> {
