@@ -1,4 +1,4 @@
-import { SyncError } from '../sync-error.js';
+import { SyncError, type NetworkErrorCode } from '../sync-error.js';
 import { localBodyError } from './counted-body.js';
 import { describeError, errorCodes } from './error-chain.js';
 import { describeUrl, type HttpRequest } from './http-types.js';
@@ -79,9 +79,7 @@ export function classifyNetworkError(error: unknown, label: string, url: URL, wh
       cause: error,
     });
   }
-  const known = codes.find(
-    (code) => code in CONNECTION_CODES || code.startsWith('UND_ERR_') || /^E[A-Z]+$/.test(code),
-  );
+  const known = codes.find(isConnectionCode);
   const why = (known && CONNECTION_CODES[known]) ?? 'the connection failed';
   return new SyncError('network', `Could not reach ${label} at ${url.host}: ${why}.`, {
     retryable: true,
@@ -89,4 +87,9 @@ export function classifyNetworkError(error: unknown, label: string, url: URL, wh
     detail,
     cause: error,
   });
+}
+
+/** A code that names what happened to the connection (errno or undici), kept as the reason. */
+function isConnectionCode(code: string): code is NetworkErrorCode {
+  return code in CONNECTION_CODES || code.startsWith('UND_ERR_') || /^E[A-Z]+$/.test(code);
 }
