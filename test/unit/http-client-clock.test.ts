@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../electron/engine/remote/http-client.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { sleep } from '../../electron/base/sleep.js';
 
 // The client's own waits (the throttle gate after a 429, the grace of close) on a clock the test
 // drives: the real network is still used, only time is not.
@@ -59,7 +60,7 @@ describe('HttpClient on a clock', () => {
     const clock = new FakeClock();
     const client = new HttpClient({ label: 'Alloy', clock });
     const pending = client.request(get(url)).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the request reaches the server
+    await sleep(20); // the request reaches the server
     let closed = false;
     const closing = client.close(5_000).then(() => (closed = true));
     await clock.advance(4_999);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, type HttpClientOptions } from '../../electron/engine/remote/http-client.js';
 import { parseRetryAfter } from '../../electron/engine/remote/status-failures.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
+import { sleep } from '../../electron/base/sleep.js';
 
 const SECRET = 'sk-live-very-secret-0042';
 
@@ -404,7 +405,7 @@ describe('HttpClient', () => {
     const server = await tinyServer(() => undefined);
     const closing = client();
     const pending = closing.request(get(server.url));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const started = performance.now();
     await closing.close(50);
     expect(performance.now() - started).toBeLessThan(1000);
