@@ -16,8 +16,8 @@ export interface WatchHandlers {
    * by one; the files of a removed directory are not (that is a rescan: RESCAN_REASONS.directoryRemoved).
    */
   onHint: (relativePath: string) => void;
-  /** Rescan the whole folder; `reason` is one of RESCAN_REASONS. */
-  onRescan: (reason: string) => void;
+  /** Rescan the whole folder, for this reason. */
+  onRescan: (reason: RescanReason) => void;
   /** Watching failed for good; from now on the folder is rescanned periodically. Called once. */
   onFallback: (error: SyncError) => void;
 }
@@ -36,6 +36,9 @@ export const RESCAN_REASONS = {
   /** The watcher reported an error it could go on after; an event may have been lost. */
   watcherError: 'watcher error',
 } as const;
+
+/** Why the watcher asks for a rescan: one of RESCAN_REASONS. */
+export type RescanReason = (typeof RESCAN_REASONS)[keyof typeof RESCAN_REASONS];
 
 export interface WatchOptions {
   /** Between rescans once watching has failed. Default 60 s. */
