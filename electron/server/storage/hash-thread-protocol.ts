@@ -9,5 +9,7 @@ export type ToHashThread =
   | { op: 'drop'; id: number };
 
 export type FromHashThread =
+  /** Sent once the worker's module has loaded: until then, a failure means it cannot run at all. */
+  | { op: 'ready' }
   | { op: 'updated'; id: number; block: ArrayBuffer }
   | { op: 'digest'; id: number; md5Hex: string; sha256Hex: string | null };

@@ -49,3 +49,5 @@ port.on('message', (message: ToHashThread) => {
       break;
   }
 });
+
+reply({ op: 'ready' });

@@ -63,10 +63,11 @@ class WorkerSession implements BlockHasher {
 }
 
 /**
- * One worker thread (hash-thread-worker.ts) for the whole process, started by the first upload larger
- * than a block. It is
- * referenced only while uploads use it, so an idle server (or a test) can exit with it still running.
- * If it dies, the uploads using it fail and the next upload starts a new one.
+ * One worker thread (hash-thread-worker.ts) for the whole process, started by the first upload
+ * larger than a block. It is referenced only while uploads use it, so an idle server (or a test) can
+ * exit with it still running. If it dies, the uploads using it fail and the next upload starts a new
+ * one; if it dies before its module has even loaded (a host without threads, a bundle without the
+ * worker's file), later uploads hash on the event loop instead of failing one by one.
  */
 class HashThread {
   private readonly worker: Worker;
@@ -81,9 +82,6 @@ class HashThread {
     this.worker = new Worker(url, { execArgv: execArgv ?? [] });
     this.worker.unref();
     this.worker.on('message', (message: FromHashThread) => this.receive(message));
-    this.worker.once('online', () => {
-      this.started = true;
-    });
     this.worker.on('error', (error) => {
       if (!this.started) threadsUnavailable = true;
       this.die(error);
@@ -111,6 +109,11 @@ class HashThread {
   }
 
   private receive(message: FromHashThread): void {
+    // Not 'online': that comes before the module loads, so a missing module would look started.
+    if (message.op === 'ready') {
+      this.started = true;
+      return;
+    }
     const session = this.sessions.get(message.id);
     if (!session) return;
     if (message.op === 'updated') {
