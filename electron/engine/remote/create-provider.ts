@@ -1,4 +1,5 @@
 import type { ProviderKind } from '../../../shared/sync-types.js';
+import type { Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
 import { AlloyProvider } from './alloy-provider.js';
 import { ComposioProvider } from './composio-provider.js';
@@ -15,6 +16,8 @@ export interface ProviderConfig {
   composio?: { toolkitSlug: string; toolSlug: string };
   /** Connections per origin. Default 8. */
   maxConnections?: number;
+  /** The engine's clock, for the HTTP client's waits. Default the system clock. */
+  clock?: Clock;
 }
 
 const LABELS: Record<ProviderKind, string> = {
@@ -42,6 +45,7 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
     baseUrl: config.baseUrl,
     token: config.token,
     ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+    ...(config.clock !== undefined ? { clock: config.clock } : {}),
   };
   switch (config.kind) {
     case 'local':

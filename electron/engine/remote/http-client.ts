@@ -26,6 +26,7 @@ import { thrownFailure } from './thrown-failures.js';
 
 export type {
   HttpClientOptions,
+  HttpConnectionOptions,
   HttpMethod,
   HttpRequest,
   HttpResponse,

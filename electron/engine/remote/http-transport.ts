@@ -1,7 +1,7 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Clock } from '../../base/clock.js';
 import { contentLength, countedBody } from './counted-body.js';
-import type { HttpRequest, HttpTimeouts } from './http-types.js';
+import type { HttpConnectionOptions, HttpRequest } from './http-types.js';
 
 const DEFAULTS = {
   connectTimeoutMs: 10_000,
@@ -24,7 +24,7 @@ export class HttpTransport {
   private closedFlag = false;
 
   constructor(
-    options: HttpTimeouts & { maxConnections?: number },
+    options: Omit<HttpConnectionOptions, 'clock'>,
     private readonly clock: Clock,
   ) {
     this.agent = new Agent({

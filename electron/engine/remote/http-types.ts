@@ -15,21 +15,25 @@ export interface HttpTimeouts {
   bodyTimeoutMs?: number;
 }
 
-export interface HttpClientOptions extends HttpTimeouts {
+/** How a provider's connection behaves: what it passes through to its HttpClient untouched. */
+export interface HttpConnectionOptions extends HttpTimeouts {
+  /** Connections per origin. Default 8. */
+  maxConnections?: number;
+  /** Time for Retry-After, the throttle gate and the close grace. Default the system clock. */
+  clock?: Clock;
+}
+
+export interface HttpClientOptions extends HttpConnectionOptions {
   /** The provider as people know it, used in every message: "Alloy". */
   label: string;
   /** What the credential is called in messages. Default "API token". */
   credentialName?: string;
   /** Pulls the server's own words out of the dialect's error body (parsed JSON, or the raw text). */
   errorMessage?: (body: unknown, text: string) => string | undefined;
-  /** Connections per origin. Default 8. */
-  maxConnections?: number;
   /** Largest response body read. Default 256 MiB (a listing of every file the account has). */
   maxResponseBytes?: number;
   /** Strings that must never appear in an error (the token); replaced by `***` (8 characters or more). */
   secrets?: string[];
-  /** Time for Retry-After, the throttle gate and the close grace. Default the system clock. */
-  clock?: Clock;
 }
 
 export interface HttpRequest {
