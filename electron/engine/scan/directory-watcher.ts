@@ -1,3 +1,5 @@
+// ~400 lines, one class: the tree of watched directories and the walk that grows it change
+// together on every event, so they stay together.
 import { EventEmitter } from 'node:events';
 import { lstatSync, readdir, lstat, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';

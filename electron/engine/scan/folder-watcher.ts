@@ -1,68 +1,24 @@
+// One state machine (starting, watching, polling, missing, closed) whose every transition touches
+// the same fields (the watcher, its timers, the gated hints), so it stays in one file of ~400
+// lines; what others need from it (the contract) and the fallback's wording live next to it.
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { systemClock, type Clock, type Timer } from '../../base/clock.js';
-import { SyncError } from '../sync-error.js';
 import { DirectoryWatcher, type DirectoryWatcherOptions } from './directory-watcher.js';
 import { walkFolder } from './folder-walker.js';
 import { HintBursts } from './hint-bursts.js';
 import { HOISTIGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
+import {
+  RESCAN_REASONS,
+  type FolderWatcher,
+  type WatchHandlers,
+  type WatchOptions,
+} from './watch-contract.js';
+import { fallbackError } from './watch-fallback.js';
 import type { WatcherLike } from './watcher-like.js';
 
-export interface WatchHandlers {
-  /**
-   * Something may have changed at this relative path: usually a file (added, changed, removed or
-   * renamed), sometimes a directory, or a name that is already gone. A hint is never the truth:
-   * lstat the path and compare it with the stat cache. The files of a new directory are hinted one
-   * by one; the files of a removed directory are not (that is a rescan: RESCAN_REASONS.directoryRemoved).
-   */
-  onHint: (relativePath: string) => void;
-  /** Rescan the whole folder, for this reason. */
-  onRescan: (reason: RescanReason) => void;
-  /** Watching failed for good; from now on the folder is rescanned periodically. Called once. */
-  onFallback: (error: SyncError) => void;
-}
-
-export const RESCAN_REASONS = {
-  /** The folder is gone. Its files are not deleted: walkFolder throws `folder-missing` meanwhile. */
-  folderMissing: 'folder missing',
-  /** The folder is back (or was replaced by another one): compare everything again. */
-  folderBack: 'folder reappeared',
-  /** Watching failed, so events may have been missed. */
-  watchFailed: 'watching failed',
-  /** The periodic rescan that replaces watching after a fallback. */
-  periodic: 'periodic rescan',
-  /** Directories were removed or moved away: their files raise no events of their own. */
-  directoryRemoved: 'directory removed',
-  /** The watcher reported an error it could go on after; an event may have been lost. */
-  watcherError: 'watcher error',
-} as const;
-
-/** Why the watcher asks for a rescan: one of RESCAN_REASONS. */
-export type RescanReason = (typeof RESCAN_REASONS)[keyof typeof RESCAN_REASONS];
-
-export interface WatchOptions {
-  /** Between rescans once watching has failed. Default 60 s. */
-  rescanIntervalMs?: number;
-  /** How often a missing folder is looked for. Default 2 s (one stat). */
-  missingCheckIntervalMs?: number;
-  createWatcher?: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
-  /** Every timer of the watch (bursts, settling, rescans) and the walks it starts. Default the system clock. */
-  clock?: Clock;
-}
-
-export interface FolderWatcher {
-  /** Resolves once watching is set up (or has fallen back, or the folder is missing); never rejects. */
-  ready: Promise<void>;
-  close(): Promise<void>;
-  /** 'polling' whenever live events are not flowing: after a fallback, or while the folder is missing. */
-  mode(): 'watching' | 'polling';
-  /**
-   * Starts the watcher over so changed ignore rules decide which directories are watched (a
-   * directory that was ignored is not watched until then). Call it after `rules.reload()` returned
-   * true, then rescan: events during the restart are not reported.
-   */
-  refresh(): Promise<void>;
-}
+export { RESCAN_REASONS } from './watch-contract.js';
+export type { FolderWatcher, RescanReason, WatchHandlers, WatchOptions } from './watch-contract.js';
 
 const DEFAULT_RESCAN_INTERVAL_MS = 60_000;
 const DEFAULT_MISSING_CHECK_MS = 2_000;
@@ -467,21 +423,5 @@ function outermost(directories: Set<string>): string[] {
       if (directories.has(directory.slice(0, slash))) return false;
     }
     return true;
-  });
-}
-
-function fallbackError(error: NodeJS.ErrnoException, intervalMs: number): SyncError {
-  const every = `every ${Math.round(intervalMs / 1000)} seconds`;
-  const code = error?.code;
-  const message =
-    code === 'EMFILE' || code === 'ENFILE'
-      ? `Hoist cannot watch this folder for changes (too many files are open on this computer), so it rescans ${every} instead. Closing other apps and restarting Hoist lets it watch in real time again.`
-      : code === 'EPERM' || code === 'EACCES'
-        ? `Hoist cannot watch this folder for changes (permission denied), so it rescans ${every} instead. Check that your account can open the folder.`
-        : `Hoist cannot watch this folder for changes (the system's limit on watched folders was reached), so it rescans ${every} instead. To watch in real time, raise fs.inotify.max_user_watches.`;
-  return new SyncError('local-file', message, {
-    retryable: false,
-    detail: error instanceof Error ? error.message : String(error),
-    cause: error,
   });
 }
