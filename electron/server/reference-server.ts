@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
 import { composioRoutes } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
@@ -218,18 +219,18 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
 }
 
 /** Waits `ms`; false when the client went away (or the server shut down) meanwhile. */
-function delayUnlessClosed(ms: number, res: ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    const onClose = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(true);
-    }, ms);
-    res.once('close', onClose);
-  });
+async function delayUnlessClosed(ms: number, res: ServerResponse): Promise<boolean> {
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  res.once('close', onClose);
+  try {
+    await sleep(ms, gone.signal);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 async function closeGracefully(server: Server): Promise<void> {

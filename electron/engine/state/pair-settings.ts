@@ -1,6 +1,6 @@
 import { DEFAULT_PAIR_SETTINGS, type PairSettings } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache } from '../../base/statement-cache.js';
 
 /** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
 export class PairSettingsStore {
