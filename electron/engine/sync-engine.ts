@@ -149,7 +149,11 @@ export class SyncEngine {
         onRescan: () => void this.rescan(),
         onFallback: (error) => this.reporter.raiseProblem('watch', error.toInfo()),
       },
-      { rescanIntervalMs: this.settings.refreshIntervalSeconds * 1000, ...this.options.watch },
+      {
+        rescanIntervalMs: this.settings.refreshIntervalSeconds * 1000,
+        clock: this.clock,
+        ...this.options.watch,
+      },
     );
     await this.watcher.ready;
     // Independent: the remote's list and the folder's files are both needed before uploading.
@@ -561,7 +565,7 @@ export class SyncEngine {
   // ---- the remote, problems, progress ----
 
   private retryOptions(): RetryOptions {
-    return { ...this.options.retry, signal: this.controller.signal };
+    return { ...this.options.retry, signal: this.controller.signal, clock: this.clock };
   }
 
   /**

@@ -98,6 +98,7 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     const ticket = await withRetry(() => context.provider.prepareUpload(candidate, context.signal()), {
       ...context.retry,
       signal: context.signal(),
+      clock: context.clock,
     });
     if (ticket.kind === 'existing') {
       return finish(context, file, candidate, current, { key: ticket.key, sentBytes: null });
@@ -132,7 +133,7 @@ async function sendWithRetries(
 ): Promise<{ key: string; sentBytes: number | null }> {
   const { provider } = context;
   const signal = context.signal();
-  const retryOptions = { ...context.retry, signal };
+  const retryOptions = { ...context.retry, signal, clock: context.clock };
   let ticket: UploadTicket = firstTicket;
   let needsNewTicket = false;
   return withRetry(async () => {
