@@ -187,3 +187,28 @@ export const DEFAULT_PAIR_SETTINGS: PairSettings = {
   refreshIntervalSeconds: 300,
   remoteFolder: '',
 };
+
+/** What applying local deletions to the remote did (mirrored deletions, a confirmed mass deletion). */
+export type DeletionOutcome =
+  | { kind: 'none' }
+  | { kind: 'applied'; deleted: number; failed: number }
+  | { kind: 'refused-mass-deletion'; problem: SyncErrorInfo }
+  | { kind: 'unsupported'; problem: SyncErrorInfo };
+
+/** One key of a user's "delete from the remote", and how it went, in words. */
+export interface RemoteDeleteResult {
+  key: string;
+  deleted: boolean;
+  message: string;
+}
+
+/** Everything the engine pushes to hosts, emitted only after the DB change it describes has committed. */
+export interface EngineEventMap {
+  state: [EngineState];
+  progress: [SyncProgress];
+  activity: [ActivityEntry];
+  /** A problem that needs the user (auth, watching fell back to rescans, refused mass deletion). */
+  problem: [SyncErrorInfo];
+  /** The local file table or the remote mirror changed: views should re-query. */
+  changed: [{ local: boolean; remote: boolean }];
+}

@@ -22,7 +22,7 @@ export function readStoredStatus(
   state: PairState,
   { notSyncedLimit = 1000, countRemote = true }: { notSyncedLimit?: number; countRemote?: boolean } = {},
 ): StoredStatus {
-  const time = (name: string): number | null => {
+  const time = (name: 'lastSyncAt' | 'lastRemoteRefreshAt'): number | null => {
     const value = state.settings.fact(name);
     return value === null ? null : Number(value);
   };
