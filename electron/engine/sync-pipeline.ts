@@ -7,6 +7,7 @@ import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
 import type { ProgressTracker } from './upload/progress-tracker.js';
 import { TransferSlots } from './upload/transfer-slots.js';
+import { UnsettledFiles } from './unsettled-files.js';
 import { WorkSignal } from './work-signal.js';
 
 /** The pipeline's world: the engine's, plus the transfer pacing and the callbacks it reports to. */
@@ -33,9 +34,12 @@ export class SyncPipeline {
   private readonly uploading = new Set<string>();
   private readonly uploadingContent = new Set<string>();
   private readonly counted = new Set<string>();
+  private readonly unsettled: UnsettledFiles;
   private hashActive = false;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.unsettled = new UnsettledFiles(deps, deps.settleMs);
+  }
 
   /** Wakes idle upload workers: new work may exist, or the run is being stopped. */
   notify(): void {
@@ -110,6 +114,7 @@ export class SyncPipeline {
       });
       outcome = 'unreadable';
     }
+    if (outcome === 'requeued' && this.unsettled.changedWhileRead(file)) outcome = 'unreadable';
     if (outcome === 'unchanged-content' || outcome === 'deleted' || outcome === 'unreadable') {
       deps.progress.finished(file.size);
     }
@@ -139,6 +144,9 @@ export class SyncPipeline {
       this.count(file);
       try {
         const outcome = await uploadFile({ ...this.deps, transferSlots }, file);
+        if (outcome.kind === 'requeued') this.unsettled.changedWhileRead(file);
+        else if (outcome.kind === 'uploaded' || outcome.kind === 'existing')
+          this.unsettled.settled(file.path);
         this.deps.onUploadOutcome(file, outcome);
       } finally {
         this.uploading.delete(file.path);

@@ -287,7 +287,12 @@ async function failed(
       retryAt,
       attempts,
     });
-    context.report('failed', file.path, `${error.message}; retrying later`, error.detail);
+    context.report(
+      'failed',
+      file.path,
+      `${error.message.replace(/\.$/, '')}; Hoist will try again later`,
+      error.detail,
+    );
     return { kind: 'retrying', error: withPath };
   }
   files.setState(file.path, 'failed', now, { message: error.message, category: error.category });
