@@ -2,6 +2,7 @@ import { formatBytes } from '../../shared/format-bytes.js';
 import { listRemoteFiles } from '../host/remote-files.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import type { CommandIo } from './remote-command.js';
+import { printable } from './terminal-wording.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 export const LS_USAGE = `Usage: hoist ls [<folder>] [--json] [options]
@@ -34,7 +35,7 @@ export async function runLsCommand(argv: string[], io: CommandIo): Promise<numbe
   for (const file of files) {
     const size = file.size === null ? '-' : formatBytes(file.size);
     io.out(
-      `${size.padStart(10)}  ${(file.lastModified ?? '-').slice(0, 19).replace('T', ' ').padEnd(19)}  ${file.name}  [${file.key}]`,
+      `${size.padStart(10)}  ${(file.lastModified ?? '-').slice(0, 19).replace('T', ' ').padEnd(19)}  ${printable(file.name)}  [${printable(file.key)}]`,
     );
   }
   io.out(`${files.length} file${files.length === 1 ? '' : 's'}`);

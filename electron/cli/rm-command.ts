@@ -1,7 +1,7 @@
 import { deleteRemoteFiles } from '../host/remote-files.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP } from './client-options.js';
 import type { CommandIo } from './remote-command.js';
-import { forTerminal } from './terminal-wording.js';
+import { forTerminal, printable } from './terminal-wording.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const RM_USAGE = `Usage: hoist rm <key>... [options]
@@ -17,11 +17,11 @@ export async function runRmCommand(argv: string[], io: CommandIo): Promise<numbe
   let failed = 0;
   for (const result of results) {
     if (result.deleted) {
-      io.out(`deleted ${result.key}`);
+      io.out(`deleted ${printable(result.key)}`);
       if (result.message !== 'Deleted from the remote') io.err(`  ${result.message}`);
     } else {
       failed++;
-      io.err(`not deleted ${result.key}: ${forTerminal(result.message)}`);
+      io.err(`not deleted ${printable(result.key)}: ${forTerminal(result.message)}`);
     }
   }
   const skipped = positionals.length - results.length;

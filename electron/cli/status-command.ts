@@ -7,6 +7,7 @@ import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-op
 import { pairStateFile } from '../host/pair-location.js';
 import { remoteIdentity } from '../host/remote-connection.js';
 import type { CommandIo } from './remote-command.js';
+import { forTerminal, printable } from './terminal-wording.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const STATUS_USAGE = `Usage: hoist status [<folder>] [--json] [options]
@@ -50,7 +51,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
   for (const report of reports) {
     const { counts } = report;
     io.out(
-      `${report.folder} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
+      `${printable(report.folder)} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
     );
     io.out(
       `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict${counts.ignored > 0 ? ` (+${counts.ignored} ignored)` : ''}; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
@@ -59,7 +60,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
       `  last sync: ${report.lastSyncAt ?? 'never'}; remote list refreshed: ${report.lastRemoteRefreshAt ?? 'never'}`,
     );
     for (const file of report.notSynced.slice(0, 20))
-      io.out(`  ${file.state}: ${file.path}: ${file.message}`);
+      io.out(`  ${file.state}: ${printable(file.path)}: ${forTerminal(file.message)}`);
     if (report.notSynced.length > 20) io.out(`  … and ${report.notSynced.length - 20} more`);
   }
   return EXIT_OK;

@@ -13,7 +13,7 @@ import {
 } from './client-options.js';
 import { printConflicts } from './conflict-output.js';
 import { ProgressLine } from './progress-line.js';
-import { forTerminal } from './terminal-wording.js';
+import { forTerminal, printable } from './terminal-wording.js';
 import type { CommandIo } from './remote-command.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -128,7 +128,7 @@ function attachOutput(
   service.on('activity', (entry) => {
     const important = entry.kind === 'failed' || entry.kind === 'conflict' || entry.kind === 'warning';
     if (quiet && !important) return;
-    const subject = entry.path ?? '';
+    const subject = printable(entry.path ?? '');
     line(
       `${ACTIVITY_LABELS[entry.kind].padEnd(10)} ${subject}${subject && entry.message ? ' — ' : ''}${forTerminal(entry.message)}`,
     );
@@ -141,7 +141,7 @@ function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io
   if (summary.remoteUnusable !== null) {
     // One message for the whole run, and the files it held back on one line, not one line each.
     io.err(forTerminal(summary.remoteUnusable.message));
-    const waiting = summary.unsynced.map((file) => file.path);
+    const waiting = summary.unsynced.map((file) => printable(file.path));
     const named =
       waiting.slice(0, 10).join(', ') + (waiting.length > 10 ? `, … (${waiting.length - 10} more)` : '');
     io.err(
@@ -161,7 +161,7 @@ function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io
   for (const problem of summary.problems) io.err(`Problem: ${forTerminal(problem.message)}`);
   if (notSynced.length > 0) {
     io.err(`Not synced (${notSynced.length}):`);
-    for (const file of notSynced) io.err(`  ${file.path}: ${forTerminal(file.message)}`);
+    for (const file of notSynced) io.err(`  ${printable(file.path)}: ${forTerminal(file.message)}`);
   }
   printConflicts(summary.conflicts, pair, folder, io);
   const blocking =

@@ -86,6 +86,16 @@ describe('one pair, however it is named or reached', () => {
   });
 });
 
+describe('names in the output', () => {
+  it('a newline in a file name does not split its output line', async () => {
+    const folder = await folderWith({ 'two\nlines.txt': 'x' });
+    const sync = await processes.run(['sync', folder, '--once', ...remoteArgs()], { env });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/uploaded +two\\nlines\.txt — Uploaded/);
+    expect(sync.stdout.split('\n').some((line) => line.startsWith('lines.txt'))).toBe(false);
+  });
+});
+
 describe('settings from flags', () => {
   it('a flag not given does not override the stored setting; a bad one names the flag (exit 2)', async () => {
     const folder = await folderWith({ 'a.txt': 'a' });
