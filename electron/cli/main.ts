@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { LOGIN_USAGE, runLoginCommand } from './login-command.js';
+import { LOGOUT_USAGE, runLogoutCommand } from './logout-command.js';
 import { LS_USAGE, runLsCommand } from './ls-command.js';
 import type { CommandIo } from './remote-command.js';
 import { REMOTE_USAGE } from './remote-options.js';
@@ -15,6 +17,8 @@ Commands:
   rm        delete files from the remote
   status    what Hoist knows about each synced folder
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
+  login     save a remote's API token in the OS keychain (read from stdin or a prompt)
+  logout    remove a remote's saved API token from the keychain
 
 Run "hoist <command> --help" for a command's options.
 `;
@@ -26,6 +30,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   ls: { run: runLsCommand, usage: LS_USAGE },
   rm: { run: runRmCommand, usage: RM_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
+  login: { run: runLoginCommand, usage: LOGIN_USAGE },
+  logout: { run: runLogoutCommand, usage: LOGOUT_USAGE },
   // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
   remote: {
     run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderKind } from '../../shared/sync-types.js';
+import { credentialAccount } from '../host/credentials/credential-store.js';
+import { lookUpToken } from '../host/credentials/token-lookup.js';
 import { createProvider } from '../engine/remote/create-provider.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import { startEmbeddedRemote } from './embedded-remote.js';
@@ -48,6 +50,21 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
       },
     };
   }
+  const remoteUrl = remoteBaseUrl(choice);
+  // HOIST_TOKEN wins; without it, the token `hoist login` (or the desktop app) saved in the keychain.
+  const found = await lookUpToken(choice.token, credentialAccount(choice.provider, remoteUrl));
+  if (found.token === null) {
+    const why = found.keychainProblem === null ? '' : ` (no keychain: ${found.keychainProblem})`;
+    throw new UsageError(
+      `Set the API token in the HOIST_TOKEN environment variable or save it with hoist login${why}`,
+    );
+  }
+  const provider = createProvider({ kind: choice.provider, baseUrl: remoteUrl, token: found.token });
+  return { provider, remoteUrl, close: () => provider.close() };
+}
+
+/** The remote's base URL as used in pair ids and keychain accounts: checked, without a trailing slash. */
+export function remoteBaseUrl(choice: Pick<RemoteChoice, 'provider' | 'remote'>): string {
   const baseUrl = choice.remote ?? DEFAULT_URLS[choice.provider];
   if (baseUrl === undefined) throw new UsageError(`--provider ${choice.provider} needs --remote <url>`);
   let parsed: URL;
@@ -61,13 +78,5 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
   if (parsed.username !== '' || parsed.password !== '') {
     throw new UsageError('--remote must not contain credentials; put the token in HOIST_TOKEN');
   }
-  if (choice.token === undefined || choice.token === '') {
-    throw new UsageError('Set the API token in the HOIST_TOKEN environment variable');
-  }
-  const provider = createProvider({
-    kind: choice.provider,
-    baseUrl: parsed.toString().replace(/\/$/, ''),
-    token: choice.token,
-  });
-  return { provider, remoteUrl: parsed.toString().replace(/\/$/, ''), close: () => provider.close() };
+  return parsed.toString().replace(/\/$/, '');
 }
