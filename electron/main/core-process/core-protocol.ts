@@ -13,6 +13,9 @@ const connection = z.number().int().nonnegative();
 
 export const TRAY_COMMANDS = ['sync-now', 'pause', 'resume'] as const;
 
+/** What only main can do for the app core: the native folder picker and the file manager. */
+export const SHELL_ACTIONS = ['pick-folder', 'show-in-folder', 'open-folder'] as const;
+
 const mainToCore = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bridge-open'), connection }),
   z.object({ type: z.literal('bridge-message'), connection, message: z.unknown() }),
@@ -31,6 +34,12 @@ const mainToCore = z.discriminatedUnion('type', [
       z.object({ ok: z.literal(true), value: z.union([z.string(), z.boolean(), z.null()]) }),
       z.object({ ok: z.literal(false), error: z.string(), keychainUnavailable: z.boolean() }),
     ]),
+  }),
+  z.object({
+    type: z.literal('shell-reply'),
+    id: z.number().int(),
+    path: z.string().nullable(),
+    error: z.string().optional(),
   }),
   z.object({ type: z.literal('stop') }),
 ]);
@@ -55,6 +64,12 @@ const coreToMain = z.discriminatedUnion('type', [
       .max(64 * 1024)
       .optional(),
   }),
+  z.object({
+    type: z.literal('shell-request'),
+    id: z.number().int(),
+    action: z.enum(SHELL_ACTIONS),
+    path: z.string().max(4096).optional(),
+  }),
   z.object({ type: z.literal('log'), line: z.string() }),
 ]);
 
@@ -63,6 +78,8 @@ export type CoreToMain = z.infer<typeof coreToMain>;
 export type TrayCommand = (typeof TRAY_COMMANDS)[number];
 export type CredentialRequest = Extract<CoreToMain, { type: 'credential-request' }>;
 export type CredentialReply = Extract<MainToCore, { type: 'credential-reply' }>;
+export type ShellRequest = Extract<CoreToMain, { type: 'shell-request' }>;
+export type ShellReply = Extract<MainToCore, { type: 'shell-reply' }>;
 
 export function parseMainToCore(message: unknown): MainToCore | null {
   const parsed = mainToCore.safeParse(message);
