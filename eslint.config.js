@@ -73,6 +73,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // electron-builder loads its hooks with require(): scripts/electron-fuses.cjs is CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', exports: 'writable', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   layer(
     ['electron/host/**/*.ts'],
     ['electron', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createCoreServices } from './create-core-services.js';
 import { runCore } from './core-runtime.js';
 import type { CoreToMain } from './core-protocol.js';
-import { electronSqliteBindingCandidates, findElectronSqliteBinding } from './sqlite-binding.js';
+import { findElectronSqliteBinding } from './sqlite-binding.js';
 
 // The entry of the app core's utilityProcess (built to out/main/core-process.js). Only the adapter from
 // Electron's parentPort to runCore lives here; everything else is tested under Node.
@@ -10,15 +10,14 @@ import { electronSqliteBindingCandidates, findElectronSqliteBinding } from './sq
 const port = process.parentPort;
 const appRoot = join(__dirname, '..', '..');
 
-const sqliteNativeBinding = findElectronSqliteBinding(
-  electronSqliteBindingCandidates({
-    appRoot,
-    resourcesPath: process.resourcesPath,
-    electronVersion: process.versions.electron ?? '',
-    platform: process.platform,
-    arch: process.arch,
-  }),
-);
+const sqliteNativeBinding = findElectronSqliteBinding({
+  appRoot,
+  // In a packaged app; from the source tree there is no resources folder of ours.
+  resourcesPath: appRoot.includes('app.asar') ? process.resourcesPath : undefined,
+  electronVersion: process.versions.electron ?? '',
+  platform: process.platform,
+  arch: process.arch,
+});
 
 runCore(
   {

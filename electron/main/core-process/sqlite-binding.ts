@@ -1,28 +1,35 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * Where the Electron build of better-sqlite3 is. better-sqlite3 is not N-API: the copy in node_modules
  * is built for Node (the CLI and the tests use it) and cannot load in Electron, so `npm run setup`
- * builds a second copy for Electron's ABI (scripts/electron-sqlite.mjs) into build/native/, and the
- * packaged app carries it in its resources. The app core passes this path as better-sqlite3's
- * `nativeBinding`, so either copy can be built or rebuilt first without breaking the other.
+ * builds a second copy for Electron's ABI (scripts/electron-sqlite.mjs) into
+ * build/native/electron/<platform>-<arch>/, and packaging copies it to the app's resources/native/.
+ * The app core passes the path as better-sqlite3's `nativeBinding`, so either copy can be built or
+ * rebuilt first without breaking the other. Null when there is none for this Electron.
  */
-export function electronSqliteBindingCandidates(options: {
+export function findElectronSqliteBinding(options: {
   appRoot: string;
+  /** process.resourcesPath in a packaged app; undefined when running from the source tree. */
   resourcesPath: string | undefined;
   electronVersion: string;
   platform: NodeJS.Platform;
   arch: string;
-}): string[] {
-  const folder = `electron-${options.electronVersion}-${options.platform}-${options.arch}`;
-  const candidates = [join(options.appRoot, 'build', 'native', folder, 'better_sqlite3.node')];
+}): string | null {
   if (options.resourcesPath !== undefined) {
-    candidates.unshift(join(options.resourcesPath, 'native', 'better_sqlite3.node'));
+    const packaged = join(options.resourcesPath, 'native', 'better_sqlite3.node');
+    if (existsSync(packaged)) return packaged;
   }
-  return candidates;
-}
-
-export function findElectronSqliteBinding(candidates: readonly string[]): string | null {
-  return candidates.find((candidate) => existsSync(candidate)) ?? null;
+  const dir = join(options.appRoot, 'build', 'native', 'electron', `${options.platform}-${options.arch}`);
+  const binding = join(dir, 'better_sqlite3.node');
+  if (!existsSync(binding)) return null;
+  // A copy built for another Electron would fail to load with an ABI error far from here.
+  let builtFor = '';
+  try {
+    builtFor = readFileSync(join(dir, 'electron-version.txt'), 'utf8').trim();
+  } catch {
+    return null;
+  }
+  return builtFor === options.electronVersion ? binding : null;
 }
