@@ -66,11 +66,7 @@ describe('window options', () => {
   });
 
   it('the three windows have their own routes', () => {
-    expect(Object.values(WINDOW_SPECS).map((spec) => spec.route)).toEqual([
-      '/',
-      '/remote?select=1',
-      '/settings',
-    ]);
+    expect(Object.values(WINDOW_SPECS).map((spec) => spec.route)).toEqual(['/sync', '/remote', '/settings']);
   });
 });
 

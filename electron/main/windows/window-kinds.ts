@@ -12,10 +12,10 @@ export interface WindowSpec {
 }
 
 export const WINDOW_SPECS: Record<WindowKind, WindowSpec> = {
-  main: { title: 'Hoist', route: '/', width: 960, height: 640, minWidth: 640, minHeight: 420 },
+  main: { title: 'Hoist', route: '/sync', width: 960, height: 640, minWidth: 640, minHeight: 420 },
   browse: {
     title: 'Browse remote files',
-    route: '/remote?select=1',
+    route: '/remote',
     width: 1040,
     height: 700,
     minWidth: 640,
