@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
 import type { SyncStatus } from '../../shared/sync-types.js';
 import { openKeychain } from '../host/credentials/open-keychain.js';
 import { CoreBridgeClient } from './core-process/core-bridge-client.js';
@@ -148,12 +148,22 @@ async function main(): Promise<void> {
         bridgeClient.forgetAll();
         restarted = true;
       }
-      if (state === 'running' && restarted) windows.reloadAll();
+      if (state === 'running') {
+        bridgeClient.coreReady();
+        if (restarted) windows.reloadAll();
+      }
+      if (state === 'failed' && core !== 'failed' && detail !== null) {
+        notify({
+          title: 'Hoist’s sync process keeps stopping',
+          body: `${detail}. Hoist keeps trying.`,
+          opens: 'main',
+        });
+      }
       core = state;
       refresh();
     },
   });
-  const bridgeClient = new CoreBridgeClient((message) => supervisor.send(message));
+  const bridgeClient = new CoreBridgeClient((message) => supervisor.send(message), log);
   const relay = startBridgeRelay({
     ipcMain,
     bridge: bridgeClient,
@@ -260,9 +270,9 @@ async function main(): Promise<void> {
       relay.close();
       menuUpdates.dispose();
       if (notificationTimer !== null) clearTimeout(notificationTimer);
-      await supervisor.stop();
+      await Promise.all([supervisor.stop(), windows.saveAll()]);
       tray.destroy();
-      for (const window of BrowserWindow.getAllWindows()) window.destroy();
+      // Quits for real this time: windows close (the main one no longer hides) and the app exits.
       app.quit();
     })();
   });

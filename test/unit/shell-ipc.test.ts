@@ -229,3 +229,42 @@ describe('bridge over the core process channel', () => {
     expect(parseCoreToMain({ type: 'ready' })).toEqual({ type: 'ready' });
   });
 });
+
+describe('bridge connections opened before the core is ready', () => {
+  it('hold the window’s messages and send them, in order, once the core is ready', () => {
+    const posted: MainToCore[] = [];
+    let ready = false;
+    const client = new CoreBridgeClient((message) => {
+      if (!ready) return false;
+      posted.push(message);
+      return true;
+    });
+    const early = client.connect(() => undefined);
+    early.receive({ n: 1 });
+    early.receive({ n: 2 });
+    const closed = client.connect(() => undefined);
+    closed.receive({ n: 'never' });
+    closed.close();
+    expect(posted).toEqual([]);
+    ready = true;
+    client.coreReady();
+    early.receive({ n: 3 });
+    expect(posted).toEqual([
+      { type: 'bridge-open', connection: 1 },
+      { type: 'bridge-message', connection: 1, message: { n: 1 } },
+      { type: 'bridge-message', connection: 1, message: { n: 2 } },
+      { type: 'bridge-message', connection: 1, message: { n: 3 } },
+    ]);
+  });
+
+  it('caps what one window may queue', () => {
+    const logged: string[] = [];
+    const client = new CoreBridgeClient(
+      () => false,
+      (line) => logged.push(line),
+    );
+    const connection = client.connect(() => undefined);
+    for (let i = 0; i < 1001; i++) connection.receive({ i });
+    expect(logged).toEqual(['bridge: window connection 1 sent too much while the sync process was starting']);
+  });
+});

@@ -251,3 +251,25 @@ describe('window state file', () => {
     }
   });
 });
+
+describe('window state writes', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  beforeEach(async () => {
+    dir = await makeTempDir('hoist-window-writes-');
+  });
+  afterEach(async () => {
+    await dir.remove();
+  });
+
+  it('several windows saved at once all end up in the file', async () => {
+    const file = join(dir.path, 'window-state.json');
+    const state = new WindowStateFile(file);
+    await Promise.all([
+      state.save('main', { x: 1, y: 1, width: 100, height: 100 }),
+      state.save('browse', { x: 2, y: 2, width: 200, height: 200 }),
+      state.save('settings', { x: 3, y: 3, width: 300, height: 300 }),
+    ]);
+    const reread = new WindowStateFile(file);
+    expect(Object.keys(await reread.load()).sort()).toEqual(['browse', 'main', 'settings']);
+  });
+});

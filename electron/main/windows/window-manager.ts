@@ -59,6 +59,13 @@ export class WindowManager {
     return window;
   }
 
+  /** Remembers where every open window is (at quit, before anything closes). */
+  async saveAll(): Promise<void> {
+    for (const [kind, window] of this.windows) {
+      if (!window.isDestroyed()) await this.options.state.save(kind, window.getNormalBounds());
+    }
+  }
+
   /** After the app core restarted, the pages start over against the new bridge server. */
   reloadAll(): void {
     for (const window of this.windows.values()) if (!window.isDestroyed()) window.webContents.reload();

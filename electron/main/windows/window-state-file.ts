@@ -25,6 +25,7 @@ export type WindowStates = Partial<Record<WindowKind, Rectangle>>;
  */
 export class WindowStateFile {
   private states: WindowStates = {};
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {}
 
@@ -43,12 +44,17 @@ export class WindowStateFile {
   }
 
   /** Remembers a window's bounds and writes the file (whole, through a rename, so it is never half written). */
-  async save(kind: WindowKind, bounds: Rectangle): Promise<void> {
+  save(kind: WindowKind, bounds: Rectangle): Promise<void> {
     this.states = { ...this.states, [kind]: roundBounds(bounds) };
-    await mkdir(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(this.states, null, 2)}\n`);
-    await rename(temporary, this.file);
+    // One write at a time: two windows closing together must not race on the temporary file.
+    const write = this.writing.then(async () => {
+      await mkdir(dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.tmp`;
+      await writeFile(temporary, `${JSON.stringify(this.states, null, 2)}\n`);
+      await rename(temporary, this.file);
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
   }
 }
 
