@@ -49,7 +49,14 @@ export async function runLoginCommand(argv: string[], io: CommandIo): Promise<nu
     io.err('No token given; nothing was saved.');
     return EXIT_FAILED;
   }
-  await store.set(account, token);
+  try {
+    await store.set(account, token);
+  } catch (error) {
+    // A keyring that answers but is locked (and no one to unlock it) fails only here.
+    if (!(error instanceof KeychainUnavailableError)) throw error;
+    io.err(keychainProblem(error, 'cli'));
+    return EXIT_FAILED;
+  }
   io.out(`Saved the token for ${label} in the keychain.`);
   if (io.env.HOIST_TOKEN) io.out('Note: HOIST_TOKEN is set, and while it is, it is used instead.');
   return EXIT_OK;

@@ -36,13 +36,13 @@ const remoteArgs = (): string => `--provider alloy --remote ${server.url}`;
 
 async function hoist(
   args: string,
-  options: { stdin?: string; env?: Record<string, string>; keychain?: boolean } = {},
+  options: { stdin?: string; env?: Record<string, string>; keychain?: boolean | 'locked' } = {},
 ): Promise<SessionRun> {
   const env = { ...(await throwawayUserEnv(home.path)), ...options.env };
   const command = `exec node ${CLI} ${args}`;
   return options.keychain === false
     ? runWithoutSession(command, env, options.stdin)
-    : runInSecretService(command, env, options.stdin);
+    : runInSecretService(command, env, options.stdin, options.keychain === 'locked' ? 'locked' : 'unlocked');
 }
 
 describe('hoist login and logout with a keychain', () => {
@@ -114,5 +114,17 @@ describe('hoist login without a keychain', () => {
       env: { HOIST_TOKEN: TEST_USERS.alice.token },
     });
     expect(withEnv.code, withEnv.stderr).toBe(0);
+  });
+});
+
+describe('hoist login with a keyring that stays locked', () => {
+  it('says the keychain cannot be used and why, and exits 1', async () => {
+    // The first session creates the login keyring (with a password); the second never unlocks it.
+    expect((await hoist(`login ${remoteArgs()}`, { stdin: TEST_USERS.alice.token })).code).toBe(0);
+    const locked = await hoist(`login ${remoteArgs()}`, { stdin: 'another-token', keychain: 'locked' });
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toContain(
+      'No keychain is available on this computer, so Hoist cannot save the token (Cannot create an item in a locked collection). Put the token in the HOIST_TOKEN environment variable instead.',
+    );
   });
 });

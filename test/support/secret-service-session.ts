@@ -35,8 +35,18 @@ export async function throwawayUserEnv(home: string): Promise<NodeJS.ProcessEnv>
  * serving the Secret Service, as a desktop login would have: the keychain tests talk to the real thing,
  * and the session, its keyring and the daemon end with the command. `stdin` is piped to the command.
  */
-export function runInSecretService(command: string, env: NodeJS.ProcessEnv, stdin = ''): Promise<SessionRun> {
-  const script = `echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ${command}`;
+export function runInSecretService(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  stdin = '',
+  keyring: 'unlocked' | 'locked' = 'unlocked',
+): Promise<SessionRun> {
+  // Locked: the daemon runs but nobody gives it the password (and there is no display for its prompt).
+  const daemon =
+    keyring === 'unlocked'
+      ? 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null'
+      : 'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1';
+  const script = `${daemon}; ${command}`;
   return run('dbus-run-session', ['--', 'sh', '-c', script], env, stdin);
 }
 
