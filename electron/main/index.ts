@@ -96,11 +96,13 @@ async function main(): Promise<void> {
       if (!settings.current.closeNoticeShown) {
         // Where no tray shows (GNOME without an AppIndicator extension), this is how people learn
         // Hoist is still there, and how to get back to it.
-        notify({
+        const notice = {
           title: 'Hoist is still running',
           body: 'It keeps syncing in the background. Open it from the tray icon or by starting Hoist again; quit from the Hoist menu.',
-          opens: 'main',
-        });
+        };
+        // A desktop without a notification service still gets told, once, in a dialog.
+        if (Notification.isSupported()) notify({ ...notice, opens: 'main' });
+        else void dialog.showMessageBox({ type: 'info', message: notice.title, detail: notice.body });
         void settings.update({ closeNoticeShown: true });
       }
       return true;
