@@ -50,7 +50,7 @@ describe('electron-builder configuration', () => {
     expect(loaded.mac.target).toEqual(['dmg']);
     expect(loaded.win.target).toEqual(['nsis']);
     expect(loaded.npmRebuild).toBe(false);
-    for (const icon of [loaded.mac.icon, loaded.win.icon, `${loaded.linux.icon}/hoist-512.png`]) {
+    for (const icon of [loaded.mac.icon, loaded.win.icon, loaded.linux.icon]) {
       expect(existsSync(`${root}${icon}`), icon).toBe(true);
     }
   });
