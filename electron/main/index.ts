@@ -10,6 +10,7 @@ import { CoreSupervisor } from './core-process/supervisor.js';
 import { forkCoreProcess } from './core-process/utility-process-child.js';
 import { startBridgeRelay } from './ipc/bridge-relay.js';
 import { LoginItem, startedAtLogin } from './login-item/login-item.js';
+import { createMainLog } from './logging/main-log.js';
 import { appMenuTemplate, type AppMenuAction } from './menu/app-menu-template.js';
 import { NotificationPolicy, type DesktopNotification } from './notifications/notification-policy.js';
 import { ShellSettingsFile } from './settings/shell-settings.js';
@@ -36,11 +37,11 @@ import { WindowStateFile } from './windows/window-state-file.js';
 // core runs in a utility process (core-process/core-entry.ts), so a long scan or SQLite write never
 // blocks the tray or a window.
 
-const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
-
 // A temp profile for tests and a second, separate copy of the app: Electron's own data (window state,
-// shell settings) goes where HOIST_USER_DATA says.
+// shell settings, main's log) goes where HOIST_USER_DATA says.
 if (process.env.HOIST_USER_DATA) app.setPath('userData', process.env.HOIST_USER_DATA);
+
+const log = createMainLog(join(app.getPath('userData'), 'logs', 'main.log'));
 
 if (!app.requestSingleInstanceLock()) {
   // The running Hoist gets 'second-instance' and comes to the front; this one just leaves.
