@@ -139,7 +139,7 @@ async function main(): Promise<void> {
             },
             showItemInFolder: (path) => shell.showItemInFolder(path),
             openPath: (path) => shell.openPath(path),
-            isDirectory: async (path) => (await stat(path).catch(() => null))?.isDirectory() === true,
+            isDirectory,
           }),
         reply: (message) => void supervisor.send(message),
         log,
@@ -186,9 +186,16 @@ async function main(): Promise<void> {
         const until = pauseEndsAt(action.slice('pause:'.length) as 'one-hour', Date.now());
         return void supervisor.send({ type: 'tray-command', command: 'pause', until });
       }
-      case 'open-folder':
-        if (status !== null && status.folder !== '') void shell.openPath(status.folder);
+      case 'open-folder': {
+        const folder = status?.folder ?? '';
+        // Only a folder: openPath on a file would run it with its default application.
+        if (folder !== '') {
+          void isDirectory(folder).then(async (yes) => {
+            if (yes) await shell.openPath(folder);
+          });
+        }
         return;
+      }
       case 'open-hoist':
         return void windows.open('main');
       case 'browse-remote':
@@ -283,4 +290,8 @@ async function main(): Promise<void> {
   supervisor.start();
   refresh();
   if (!startedAtLogin(process.argv)) windows.open('main');
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() === true;
 }
