@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
 import type { SyncStatus } from '../../shared/sync-types.js';
@@ -11,11 +10,12 @@ import { forkCoreProcess } from './core-process/utility-process-child.js';
 import { startBridgeRelay } from './ipc/bridge-relay.js';
 import { LoginItem, startedAtLogin } from './login-item/login-item.js';
 import { createMainLog } from './logging/main-log.js';
-import { appMenuTemplate, type AppMenuAction } from './menu/app-menu-template.js';
+import { appMenuTemplate } from './menu/app-menu-template.js';
+import { menuActions } from './menu/menu-actions.js';
 import { NotificationPolicy, type DesktopNotification } from './notifications/notification-policy.js';
 import { ShellSettingsFile } from './settings/shell-settings.js';
+import { electronShellApi, isDirectory } from './shell-actions/electron-shell-api.js';
 import { answerShellRequest } from './shell-actions/shell-request-handler.js';
-import { pauseEndsAt } from './tray/pause-choice.js';
 import { TrayController } from './tray/tray-controller.js';
 import { appIconFile } from './tray/tray-icons.js';
 import { trayModel, type CoreState, type TrayModel } from './tray/tray-model.js';
@@ -123,24 +123,10 @@ async function main(): Promise<void> {
         bridge: (connection, message) => bridgeClient.deliver(connection, message),
         credentials: (request) => credentials.answer(request),
         shell: (request) =>
-          answerShellRequest(request, {
-            pickFolder: async () => {
-              const parent = windows.focused();
-              const options = {
-                properties: ['openDirectory', 'createDirectory'] as Array<
-                  'openDirectory' | 'createDirectory'
-                >,
-              };
-              const result =
-                parent === null
-                  ? await dialog.showOpenDialog(options)
-                  : await dialog.showOpenDialog(parent, options);
-              return result.canceled ? null : (result.filePaths[0] ?? null);
-            },
-            showItemInFolder: (path) => shell.showItemInFolder(path),
-            openPath: (path) => shell.openPath(path),
-            isDirectory,
-          }),
+          answerShellRequest(
+            request,
+            electronShellApi(() => windows.focused()),
+          ),
         reply: (message) => void supervisor.send(message),
         log,
       }),
@@ -174,47 +160,25 @@ async function main(): Promise<void> {
     log,
   });
 
-  const run = (action: AppMenuAction): void => {
-    switch (action) {
-      case 'sync-now':
-        return void supervisor.send({ type: 'tray-command', command: 'sync-now', until: null });
-      case 'resume':
-        return void supervisor.send({ type: 'tray-command', command: 'resume', until: null });
-      case 'pause:one-hour':
-      case 'pause:until-tomorrow':
-      case 'pause:until-resumed': {
-        const until = pauseEndsAt(action.slice('pause:'.length) as 'one-hour', Date.now());
-        return void supervisor.send({ type: 'tray-command', command: 'pause', until });
-      }
-      case 'open-folder': {
-        const folder = status?.folder ?? '';
-        // Only a folder: openPath on a file would run it with its default application.
-        if (folder !== '') {
-          void isDirectory(folder).then(async (yes) => {
-            if (yes) await shell.openPath(folder);
-          });
-        }
-        return;
-      }
-      case 'open-hoist':
-        return void windows.open('main');
-      case 'browse-remote':
-        return void windows.open('browse');
-      case 'settings':
-        return void windows.open('settings');
-      case 'toggle-notifications':
-        void settings.update({ notifications: !settings.current.notifications }).then(refresh);
-        return;
-      case 'toggle-start-at-login':
-        void loginItem
-          .isOn()
-          .then((on) => loginItem.set(!on))
-          .then(refresh, (error: unknown) => log(`start at login: ${(error as Error).message}`));
-        return;
-      case 'quit':
-        return app.quit();
-    }
-  };
+  const run = menuActions({
+    sendToCore: (message) => void supervisor.send(message),
+    openWindow: (kind) => void windows.open(kind),
+    folder: () => status?.folder ?? '',
+    // Only a folder: openPath on a file would run it with its default application.
+    openFolder: (folder) =>
+      void isDirectory(folder).then(async (yes) => {
+        if (yes) await shell.openPath(folder);
+      }),
+    toggleNotifications: () =>
+      void settings.update({ notifications: !settings.current.notifications }).then(refresh),
+    toggleStartAtLogin: () =>
+      void loginItem
+        .isOn()
+        .then((on) => loginItem.set(!on))
+        .then(refresh, (error: unknown) => log(`start at login: ${(error as Error).message}`)),
+    quit: () => app.quit(),
+    now: () => Date.now(),
+  });
 
   const formatTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   const model = (): TrayModel =>
@@ -290,8 +254,4 @@ async function main(): Promise<void> {
   supervisor.start();
   refresh();
   if (!startedAtLogin(process.argv)) windows.open('main');
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null))?.isDirectory() === true;
 }
