@@ -45,7 +45,11 @@ function harness() {
       await started;
       return services;
     },
-    { sqliteNativeBinding: '/app/native/better_sqlite3.node', exit: (code) => exits.push(code) },
+    {
+      appRoot: '/app',
+      sqliteNativeBinding: '/app/native/better_sqlite3.node',
+      exit: (code) => exits.push(code),
+    },
   );
   return {
     posted,
@@ -71,6 +75,7 @@ describe('core runtime', () => {
     expect(h.posted).toEqual([]);
     await h.start();
     expect(h.context().sqliteNativeBinding).toBe('/app/native/better_sqlite3.node');
+    expect(h.context().appRoot).toBe('/app');
     expect(h.posted).toEqual([
       { type: 'ready' },
       { type: 'bridge-message', connection: 1, message: { reply: { n: 1 } } },

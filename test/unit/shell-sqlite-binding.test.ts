@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type * as CredentialStoreModuleNs from '../../electron/host/credentials/credential-store.js';
 import { findElectronSqliteBinding } from '../../electron/main/core-process/sqlite-binding.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -40,5 +42,23 @@ describe('the Electron build of better-sqlite3', () => {
     expect(findElectronSqliteBinding(where(resources))).toBe(
       join(resources, 'native', 'better_sqlite3.node'),
     );
+  });
+});
+
+type CredentialStoreModule = typeof CredentialStoreModuleNs;
+
+describe('app core modules from dist/', () => {
+  it('maps a source path to its compiled file and loads it', async () => {
+    const { distModuleUrl, importFromDist } = await import('../../electron/main/core-process/dist-module.js');
+    expect(distModuleUrl('/opt/Hoist/resources/app.asar', 'electron/host/app-core.ts')).toBe(
+      'file:///opt/Hoist/resources/app.asar/dist/electron/host/app-core.js',
+    );
+    // The global setup compiled dist/ from these sources: load a real module from it.
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const store = await importFromDist<CredentialStoreModule>(
+      root,
+      'electron/host/credentials/credential-store.ts',
+    );
+    expect(store.credentialAccount('alloy', 'https://a')).toBe('alloy https://a');
   });
 });

@@ -25,7 +25,7 @@ runCore(
     onMessage: (listener) => port.on('message', (event) => listener(event.data)),
   },
   createCoreServices,
-  { sqliteNativeBinding, exit: (code) => process.exit(code) },
+  { appRoot, sqliteNativeBinding, exit: (code) => process.exit(code) },
 ).catch((error: unknown) => {
   // Main sees the exit and restarts the core with backoff; the reason goes to its log through stderr.
   process.stderr.write(`hoist core: could not start: ${(error as Error).stack ?? String(error)}\n`);

@@ -18,7 +18,7 @@ export interface ParentPortLike {
 export async function runCore(
   port: ParentPortLike,
   create: (context: CoreContext) => Promise<CoreServices>,
-  options: { sqliteNativeBinding: string | null; exit: (code: number) => void },
+  options: { appRoot: string; sqliteNativeBinding: string | null; exit: (code: number) => void },
 ): Promise<void> {
   const log = (line: string): void => port.postMessage({ type: 'log', line });
   const credentials = new ChannelCredentialStore((request) => port.postMessage(request));
@@ -31,6 +31,7 @@ export async function runCore(
   const services = await create({
     credentials,
     desktop,
+    appRoot: options.appRoot,
     sqliteNativeBinding: options.sqliteNativeBinding,
     log,
   });

@@ -25,6 +25,8 @@ export interface CoreContext {
   credentials: ChannelCredentialStore;
   /** The native folder picker, "Show in folder" and "Open folder" (main does them). */
   desktop: DesktopShellClient;
+  /** The app's root (the source tree, or app.asar): `importFromDist(appRoot, …)` loads the app core. */
+  appRoot: string;
   /** The Electron build of better-sqlite3 (see sqlite-binding.ts), or null to use the default one. */
   sqliteNativeBinding: string | null;
   log: (line: string) => void;
@@ -36,6 +38,8 @@ export interface CoreContext {
  * with `context.credentials` as its CredentialStore, `new BridgeServer(appCore)` as `bridge`, map the
  * app core's status events to `onStatus`, its sync-now / pause / resume to `runTrayCommand`, and its
  * shutdown to `close`; route `context.sqliteNativeBinding` to better-sqlite3's `nativeBinding` option.
+ * Load the app core with `importFromDist(context.appRoot, 'electron/host/…')` (dist-module.ts), not a
+ * static import: bundled into out/main, the engine's worker threads would lose their files.
  */
 export async function createCoreServices(_context: CoreContext): Promise<CoreServices> {
   throw new Error('createCoreServices: the app core and BridgeServer are not on this branch yet');
