@@ -13,6 +13,7 @@ import { createMainLog } from './logging/main-log.js';
 import { appMenuTemplate } from './menu/app-menu-template.js';
 import { menuActions } from './menu/menu-actions.js';
 import { NotificationPolicy, type DesktopNotification } from './notifications/notification-policy.js';
+import { answerDesktopSettings } from './settings/desktop-settings-handler.js';
 import { ShellSettingsFile } from './settings/shell-settings.js';
 import { electronShellApi, isDirectory } from './shell-actions/electron-shell-api.js';
 import { answerShellRequest } from './shell-actions/shell-request-handler.js';
@@ -127,6 +128,8 @@ async function main(): Promise<void> {
             request,
             electronShellApi(() => windows.focused()),
           ),
+        desktopSettings: (request) =>
+          answerDesktopSettings(request, { settings, loginItem, changed: refresh }),
         reply: (message) => void supervisor.send(message),
         log,
       }),

@@ -40,6 +40,11 @@ describe('core messages in main', () => {
         result: { ok: true, value: null },
       }),
       shell: async (request) => ({ type: 'shell-reply', id: request.id, path: null }),
+      desktopSettings: async (request) => ({
+        type: 'desktop-settings-reply',
+        id: request.id,
+        settings: { notifications: true, startAtLogin: false },
+      }),
       reply: (message) => calls.push(['reply', message]),
       log: (line) => calls.push(['log', line]),
     };

@@ -3,6 +3,8 @@ import {
   parseCoreToMain,
   type CredentialReply,
   type CredentialRequest,
+  type DesktopSettingsReply,
+  type DesktopSettingsRequest,
   type MainToCore,
   type ShellReply,
   type ShellRequest,
@@ -13,6 +15,7 @@ export interface CoreMessageHandlers {
   bridge(connection: number, message: unknown): void;
   credentials(request: CredentialRequest): Promise<CredentialReply>;
   shell(request: ShellRequest): Promise<ShellReply>;
+  desktopSettings(request: DesktopSettingsRequest): Promise<DesktopSettingsReply>;
   /** Back to the core (dropped if it has gone meanwhile). */
   reply(message: MainToCore): void;
   log(line: string): void;
@@ -39,6 +42,8 @@ export function routeCoreMessage(raw: unknown, handlers: CoreMessageHandlers): v
       return answer(handlers.credentials(message), `keychain ${message.op}`);
     case 'shell-request':
       return answer(handlers.shell(message), message.action);
+    case 'desktop-settings-request':
+      return answer(handlers.desktopSettings(message), 'desktop settings');
     case 'log':
       return handlers.log(`core: ${message.line}`);
     case 'ready':

@@ -41,6 +41,11 @@ const mainToCore = z.discriminatedUnion('type', [
     path: z.string().nullable(),
     error: z.string().optional(),
   }),
+  z.object({
+    type: z.literal('desktop-settings-reply'),
+    id: z.number().int(),
+    settings: z.object({ notifications: z.boolean(), startAtLogin: z.boolean() }),
+  }),
   z.object({ type: z.literal('stop') }),
 ]);
 
@@ -70,6 +75,14 @@ const coreToMain = z.discriminatedUnion('type', [
     action: z.enum(SHELL_ACTIONS),
     path: z.string().max(4096).optional(),
   }),
+  z.object({
+    type: z.literal('desktop-settings-request'),
+    id: z.number().int(),
+    /** The switches to change; empty to read them. */
+    change: z
+      .object({ notifications: z.boolean().optional(), startAtLogin: z.boolean().optional() })
+      .strict(),
+  }),
   z.object({ type: z.literal('log'), line: z.string() }),
 ]);
 
@@ -80,6 +93,9 @@ export type CredentialRequest = Extract<CoreToMain, { type: 'credential-request'
 export type CredentialReply = Extract<MainToCore, { type: 'credential-reply' }>;
 export type ShellRequest = Extract<CoreToMain, { type: 'shell-request' }>;
 export type ShellReply = Extract<MainToCore, { type: 'shell-reply' }>;
+export type DesktopSettingsRequest = Extract<CoreToMain, { type: 'desktop-settings-request' }>;
+export type DesktopSettingsReply = Extract<MainToCore, { type: 'desktop-settings-reply' }>;
+export type DesktopSettings = DesktopSettingsReply['settings'];
 
 export function parseMainToCore(message: unknown): MainToCore | null {
   const parsed = mainToCore.safeParse(message);

@@ -55,6 +55,7 @@ export async function runCore(
       case 'credential-reply':
         return credentials.deliver(message);
       case 'shell-reply':
+      case 'desktop-settings-reply':
         return desktop.deliver(message);
       case 'tray-command':
         void services.runTrayCommand(message.command, message.until).catch((error: unknown) => {
