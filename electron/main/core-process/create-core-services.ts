@@ -40,6 +40,10 @@ export interface CoreContext {
  * shutdown to `close`; route `context.sqliteNativeBinding` to better-sqlite3's `nativeBinding` option.
  * Load the app core with `importFromDist(context.appRoot, 'electron/host/…')` (dist-module.ts), not a
  * static import: bundled into out/main, the engine's worker threads would lose their files.
+ * For the Settings screen: `context.credentials.storage === 'none'` after a failed save (a
+ * KeychainUnavailableError; word it with keychainProblem(error, 'desktop')) is when to offer
+ * `context.credentials.useSessionOnly()`; `context.desktop.desktopSettings(change)` reads and sets the
+ * notifications and start-at-login switches; `context.desktop.pickFolder()` is the native picker.
  */
 export async function createCoreServices(_context: CoreContext): Promise<CoreServices> {
   throw new Error('createCoreServices: the app core and BridgeServer are not on this branch yet');
