@@ -14,7 +14,8 @@ import { SyncError } from '../engine/sync-error.js';
 /** The host's words for a configuration problem, with what to do about it in a terminal. */
 function cliWording(error: SyncError): string {
   if (error.reason === 'missing-token') {
-    return `${error.message}. Set the API token in the HOIST_TOKEN environment variable, or save it with hoist login.`;
+    const why = error.detail === undefined ? '' : ` (${error.detail})`;
+    return `${error.message}. Set the API token in the HOIST_TOKEN environment variable or save it with hoist login${why}.`;
   }
   if (error.reason === 'missing-url') return `${error.message}: it needs --remote <url>`;
   return error.message;

@@ -84,9 +84,10 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
   // HOIST_TOKEN wins; without it, the token `hoist login` (or the desktop app) saved in the keychain.
   const found = await lookUpToken(choice.token, credentialAccount(choice.provider, remoteUrl));
   if (found.token === null) {
-    const why = found.keychainProblem === null ? '' : ` (no keychain: ${found.keychainProblem})`;
-    throw new SyncError('config', `No API token for ${choice.provider} at ${remoteUrl}${why}`, {
+    // Why the keychain could not even be asked goes in the detail: each host words the advice.
+    throw new SyncError('config', `No API token for ${choice.provider} at ${remoteUrl}`, {
       reason: 'missing-token',
+      ...(found.keychainProblem === null ? {} : { detail: `no keychain: ${found.keychainProblem}` }),
     });
   }
   const provider = createProvider({ kind: choice.provider, baseUrl: remoteUrl, token: found.token });
