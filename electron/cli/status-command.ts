@@ -25,6 +25,8 @@ export interface PairStatusReport {
   lastSyncAt: string | null;
   lastRemoteRefreshAt: string | null;
   notSynced: Array<{ path: string; state: string; message: string }>;
+  /** What the last scan deliberately left out (symbolic links, special files). */
+  skipped: Array<{ path: string; message: string }>;
 }
 
 export async function runStatusCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -59,6 +61,11 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
     io.out(
       `  last sync: ${report.lastSyncAt ?? 'never'}; remote list refreshed: ${report.lastRemoteRefreshAt ?? 'never'}`,
     );
+    if (report.skipped.length > 0) {
+      io.out(
+        `  skipped by design: ${report.skipped.length} (symbolic links, special files; --json lists them)`,
+      );
+    }
     for (const file of report.notSynced.slice(0, 20))
       io.out(`  ${file.state}: ${printable(file.path)}: ${forTerminal(file.message)}`);
     if (report.notSynced.length > 20) io.out(`  … and ${report.notSynced.length - 20} more`);
@@ -80,6 +87,7 @@ function readReport(file: string): PairStatusReport {
       lastSyncAt: iso(stored.lastSyncAt),
       lastRemoteRefreshAt: iso(stored.lastRemoteRefreshAt),
       notSynced: stored.notSynced,
+      skipped: stored.skipped,
     };
   } finally {
     state.close();

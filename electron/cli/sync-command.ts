@@ -179,6 +179,10 @@ function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io
     io.err(`Not synced (${notSynced.length}):`);
     for (const file of notSynced) io.err(`  ${printable(file.path)}: ${forTerminal(file.message)}`);
   }
+  if (summary.skipped.length > 0) {
+    io.out(`Skipped (${summary.skipped.length}), not synced by design:`);
+    for (const entry of summary.skipped) io.out(`  ${printable(entry.path)}: ${entry.message}`);
+  }
   printConflicts(summary.conflicts, pair, folder, io);
   if (summary.deletions.kind === 'refused-mass-deletion') {
     io.err(

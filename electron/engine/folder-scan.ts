@@ -11,6 +11,8 @@ export interface ScanOutcome {
   /** Paths that vanished in this scan. */
   deleted: string[];
   unreadable: Array<{ path: string; message: string }>;
+  /** Entries deliberately not synced, with why: symbolic links and special files. */
+  skipped: Array<{ path: string; message: string }>;
 }
 
 /**
@@ -32,8 +34,17 @@ export async function scanFolder(options: {
 }): Promise<ScanOutcome> {
   const { files, now } = options;
   const unreadable: ScanOutcome['unreadable'] = [];
+  const skipped: ScanOutcome['skipped'] = [];
   const walked = await walkFolder(options.root, options.rules, {
     onError: (path, error) => unreadable.push({ path, message: error.message }),
+    onSkipped: (path, what) =>
+      skipped.push({
+        path,
+        message:
+          what === 'symlink'
+            ? 'A symbolic link: not followed, so not synced'
+            : 'A special file (FIFO, socket or device): nothing to upload',
+      }),
   });
   const onDisk = new Map<string, StatKey>();
   for (const { path, stat } of walked) onDisk.set(path, stat);
@@ -94,7 +105,7 @@ export async function scanFolder(options: {
       changed++;
     }
   });
-  return { filesSeen, changed, renamed, deleted: vanished.map((row) => row.path), unreadable };
+  return { filesSeen, changed, renamed, deleted: vanished.map((row) => row.path), unreadable, skipped };
 }
 
 function statIdentity(stat: StatKey): string {

@@ -61,7 +61,9 @@ export async function hashPendingFile(
       return 'requeued';
     }
     case 'missing':
-      files.markDeleted(file.path, now);
+      // Gone between the scan and the read: said, so counts and the log agree.
+      if (files.markDeleted(file.path, now))
+        context.report('deleted-locally', file.path, 'Deleted before it could be read');
       return 'deleted';
     case 'unreadable': {
       const message = result.message;

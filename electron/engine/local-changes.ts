@@ -11,6 +11,9 @@ import { SyncError, toSyncError } from './sync-error.js';
 
 // More deletions than this in one scan are logged as one line, not one per file.
 const DELETIONS_LISTED = 20;
+// The pair fact holding the last scan's skipped entries (for `hoist status`), and how many it keeps.
+const LAST_SKIPPED = 'lastScanSkipped';
+const SKIPPED_KEPT = 1000;
 // The pair fact naming the remote folder the stored remote names were computed with.
 const APPLIED_REMOTE_FOLDER = 'appliedRemoteFolder';
 
@@ -34,6 +37,8 @@ export interface LocalChangesOptions {
  */
 export class LocalChanges {
   private ignoreRules: IgnoreRules | null = null;
+  /** Skipped entries already reported: each is said once, not at every scan. */
+  private readonly reportedSkips = new Set<string>();
 
   constructor(private readonly options: LocalChangesOptions) {}
 
@@ -99,6 +104,7 @@ export class LocalChanges {
       return null;
     }
     this.reportDeletions(outcome.deleted);
+    this.reportSkipped(outcome.skipped);
     for (const entry of outcome.unreadable) {
       reporter.report(
         'warning',
@@ -139,6 +145,17 @@ export class LocalChanges {
     if (syncError.reason === 'folder-missing') reporter.raiseProblem('folder-missing', syncError.toInfo());
     else
       reporter.report('warning', null, `Scanning the folder failed: ${syncError.message}`, syncError.detail);
+  }
+
+  /** Says once what is deliberately not synced, and keeps the last scan's list for `status`. */
+  private reportSkipped(skipped: ScanOutcome['skipped']): void {
+    for (const entry of skipped) {
+      if (this.reportedSkips.has(entry.path)) continue;
+      this.reportedSkips.add(entry.path);
+      this.options.reporter.report('skipped', entry.path, entry.message);
+    }
+    const kept = skipped.slice(0, SKIPPED_KEPT);
+    this.options.state.settings.setFact(LAST_SKIPPED, kept.length === 0 ? null : JSON.stringify(kept));
   }
 
   private appliedRemoteFolder(): string {

@@ -3,6 +3,8 @@ import type { DeletionOutcome } from './mirrored-deletions.js';
 
 /** What `runOnce` did, for `hoist sync --once` and tests. */
 export interface OnceSummary {
+  /** Folder entries deliberately not synced (symbolic links, special files), each with why. */
+  skipped: Array<{ path: string; message: string }>;
   uploaded: number;
   alreadyOnRemote: number;
   bytesUploaded: number;

@@ -10,6 +10,8 @@ export interface StoredStatus {
   lastRemoteRefreshAt: number | null;
   /** Files that are not synced, each with its reason (failed, retrying, in conflict). */
   notSynced: Array<{ path: string; state: FileSyncState; message: string }>;
+  /** What the last scan deliberately left out (symbolic links, special files), with why. */
+  skipped: Array<{ path: string; message: string }>;
 }
 
 const NOT_SYNCED_STATES = ['failed', 'retrying', 'conflict'] as const;
@@ -31,10 +33,20 @@ export function readStoredStatus(
     remoteFiles: countRemote ? state.mirror.count() : null,
     lastSyncAt: time('lastSyncAt'),
     lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
+    skipped: notSyncedLimit === 0 ? [] : parseSkipped(state.settings.fact('lastScanSkipped')),
     notSynced: (notSyncedLimit === 0 ? [] : NOT_SYNCED_STATES).flatMap((fileState) =>
       state.files
         .inState(fileState, notSyncedLimit)
         .map((file) => ({ path: file.path, state: fileState, message: file.lastError ?? '' })),
     ),
   };
+}
+
+function parseSkipped(stored: string | null): StoredStatus['skipped'] {
+  if (stored === null) return [];
+  try {
+    return JSON.parse(stored) as StoredStatus['skipped'];
+  } catch {
+    return [];
+  }
 }

@@ -190,6 +190,7 @@ export class SyncEngine {
     return {
       remoteUnusable,
       stopped: this.run.kind === 'stopped',
+      skipped: scan?.skipped ?? [],
       unreadable: (scan?.unreadable ?? []).map((entry) => ({
         path: entry.path,
         message: `Cannot read this folder entry, so nothing in it is synced: ${entry.message}`,

@@ -1,4 +1,5 @@
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +121,25 @@ describe('a held mass deletion from the CLI', () => {
     const confirmed = await sync('--confirm-deletions');
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(server.server.requestCounts.get('alloy.delete')).toBe(2);
+  });
+});
+
+describe('what is skipped is said', () => {
+  it('a symbolic link and a FIFO are reported once in the summary, the log and status --json', async () => {
+    const folder = await folderWith({ 'real.txt': 'real' });
+    await symlink(join(folder, 'real.txt'), join(folder, 'link.txt'));
+    await symlink('/etc', join(folder, 'outside'));
+    execFileSync('mkfifo', [join(folder, 'pipe')]);
+    const sync = await processes.run(['sync', folder, '--once', ...remoteArgs()], { env });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/1 uploaded/);
+    expect(sync.stdout).toMatch(/Skipped \(3\), not synced by design:/);
+    expect(sync.stdout).toMatch(/link\.txt: A symbolic link: not followed/);
+    expect(sync.stdout).toMatch(/pipe: A special file/);
+    expect(sync.stdout.match(/skipped +link\.txt/g)).toHaveLength(1);
+    const status = await processes.run(['status', folder, '--json', ...remoteArgs()], { env });
+    const [report] = JSON.parse(status.stdout) as Array<{ skipped: Array<{ path: string }> }>;
+    expect(report?.skipped.map((entry) => entry.path).sort()).toEqual(['link.txt', 'outside', 'pipe']);
   });
 });
 

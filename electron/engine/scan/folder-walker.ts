@@ -17,6 +17,11 @@ export interface WalkOptions {
    * The walk goes on. Files below an unreadable directory are unknown, not deleted.
    */
   onError?: (relativePath: string, error: NodeJS.ErrnoException) => void;
+  /**
+   * A folder entry that is deliberately not synced: a symbolic link (never followed) or a special
+   * file (FIFO, socket, device) with no content to upload. Ignored entries are not reported.
+   */
+  onSkipped?: (relativePath: string, what: 'symlink' | 'special') => void;
   /** File system calls in flight at once. */
   concurrency?: number;
   /**
@@ -167,8 +172,10 @@ class Walk {
       if (!this.rules.ignores(path, false)) this.pendingFiles.push(path);
     } else if (entry.isDirectory()) {
       if (!this.rules.ignores(path, true)) this.dirs.push(path);
+    } else if (!this.rules.ignores(path, false)) {
+      // Symlinks, sockets, FIFOs and devices are not synced (see walkFolder), but said so.
+      this.options.onSkipped?.(path, entry.isSymbolicLink() ? 'symlink' : 'special');
     }
-    // Symlinks, sockets, FIFOs and devices are not synced (see walkFolder).
   }
 
   /**

@@ -15,7 +15,8 @@ export type PairFactName =
   | 'lastRemoteRefreshAt'
   | 'remoteListingVersion'
   | 'appliedRemoteFolder'
-  | 'deletionsHeldBefore';
+  | 'deletionsHeldBefore'
+  | 'lastScanSkipped';
 
 /** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
 export class PairSettingsStore {
