@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
+      // The slow scenarios of RELIABILITY.md; also alone: npm run test:reliability.
+      'test/reliability/**/*.test.ts',
+    ],
     globalSetup: ['test/support/global-setup.ts'],
     // Integration tests start real servers and write real files; two cores, so keep parallelism modest.
     pool: 'forks',
