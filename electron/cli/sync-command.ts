@@ -150,8 +150,35 @@ function attachOutput(
     );
   });
   if (bar) service.on('progress', (progress) => bar.update(progress));
-  return { line, done: () => bar?.clear() };
+  // Never silent for long: while work is under way and nothing was said for QUIET_MS (a remote that
+  // stalls, a slow answer being retried), say what Hoist is waiting on.
+  let lastSaid = Date.now();
+  let lastBytes = -1;
+  service.on('activity', () => (lastSaid = Date.now()));
+  const ticker = setInterval(() => {
+    const status = service.status();
+    const busy = status.state === 'syncing' || status.state === 'scanning' || status.state === 'offline';
+    const moved = status.progress.bytesDone !== lastBytes;
+    lastBytes = status.progress.bytesDone;
+    if (!busy || Date.now() - lastSaid < QUIET_MS || (moved && bar)) return;
+    lastSaid = Date.now();
+    const { filesDone, filesTotal } = status.progress;
+    const counted = filesTotal > 0 ? ` (${filesDone} of ${filesTotal} files done)` : '';
+    const what = status.state === 'scanning' ? 'scanning the folder' : `waiting for ${status.remoteLabel}`;
+    line(`…          still ${what}${counted}; nothing new in the last ${QUIET_MS / 1000} s`);
+  }, 1000);
+  ticker.unref();
+  return {
+    line,
+    done: () => {
+      clearInterval(ticker);
+      bar?.clear();
+    },
+  };
 }
+
+// Without a word for this long while working, the CLI says what it is waiting on.
+const QUIET_MS = 10_000;
 
 function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io: CommandIo): number {
   if (summary.remoteUnusable !== null) {

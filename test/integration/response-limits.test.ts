@@ -34,6 +34,45 @@ async function bloatedServer(bytes: number): Promise<{ url: string; sent: () => 
   return { url: `http://127.0.0.1:${port}`, sent: () => sent };
 }
 
+/** Sends headers and the start of a body, then nothing: a remote that stalls mid-answer. */
+async function stallingServer(): Promise<string> {
+  server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"presignedUrl": ');
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('time limits per route', () => {
+  it('a ticket that stalls after its headers fails on its own short body limit, named', async () => {
+    const url = await stallingServer();
+    const provider = createProvider({ kind: 'alloy', baseUrl: url, token: 'token-123456789' });
+    try {
+      const failure = await provider
+        .prepareUpload({
+          path: 'a.txt',
+          absolutePath: '/dev/null',
+          remoteName: 'a.txt',
+          size: 1,
+          mimeType: 'text/plain',
+          md5Hex: '0cc175b9c0f1b6a831c399e269772661',
+          sha256Hex: null,
+        })
+        .then(
+          () => null,
+          (error: unknown) => error as { message: string; category: string; retryable: boolean },
+        );
+      expect(failure).toMatchObject({ category: 'network', retryable: true });
+      expect(failure?.message).toMatch(/prepare the upload of a\.txt/);
+    } finally {
+      server?.closeAllConnections();
+      await provider.close();
+    }
+  });
+});
+
 describe('response size limits per route', () => {
   it('an upload ticket of 50 MB is refused as too large, without reading it all', async () => {
     const remote = await bloatedServer(50 * 1024 * 1024);

@@ -7,7 +7,7 @@ import {
   mimeTypeOf,
   connectionOptions,
   LISTING_PAGE_BYTES,
-  SMALL_ANSWER_BYTES,
+  SMALL_ANSWER,
   trimBase,
 } from './provider-helpers.js';
 import type {
@@ -112,7 +112,7 @@ export class ComposioProvider implements RemoteProvider {
         md5: file.md5Hex.toLowerCase(),
       }),
       action,
-      maxResponseBytes: SMALL_ANSWER_BYTES,
+      ...SMALL_ANSWER,
       ...(signal ? { signal } : {}),
     });
     const ticket = expectShape(this.http, ticketSchema, answer, action);

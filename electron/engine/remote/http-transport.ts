@@ -60,6 +60,8 @@ export class HttpTransport {
       headers: request.headers ?? {},
       body: countedBody(request.body, contentLength(request.headers)),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.timeouts?.headersMs !== undefined ? { headersTimeout: request.timeouts.headersMs } : {}),
+      ...(request.timeouts?.bodyMs !== undefined ? { bodyTimeout: request.timeouts.bodyMs } : {}),
     });
   }
 

@@ -57,6 +57,11 @@ export interface HttpRequest {
    * hundred bytes, a listing page is bounded by its page size). Default the client's limit.
    */
   maxResponseBytes?: number;
+  /**
+   * Time limits for this request where the client's are too long for what it awaits: a ticket
+   * that sends its headers and then stalls should fail in seconds, not in the listing's minute.
+   */
+  timeouts?: { headersMs?: number; bodyMs?: number };
   /** Classifies a non-2xx response first; return undefined to fall back to the defaults. */
   classify?: (response: HttpResponse) => SyncError | undefined;
 }

@@ -1,6 +1,6 @@
 import { SyncError } from '../sync-error.js';
 import type { HttpClient } from './http-client.js';
-import { openBody, SMALL_ANSWER_BYTES } from './provider-helpers.js';
+import { openBody, SMALL_ANSWER, SMALL_ANSWER_BYTES } from './provider-helpers.js';
 import type { BodySource, UploadCandidate, UploadTicket } from './remote-provider.js';
 import { classifyPresignedPutError } from './s3-error.js';
 
@@ -53,6 +53,7 @@ export async function putPresigned(
       target: 'object',
       action: 'store the file',
       maxResponseBytes: SMALL_ANSWER_BYTES,
+      timeouts: { bodyMs: SMALL_ANSWER.timeouts.bodyMs },
       headers: {
         'content-type': target.mimeType,
         'content-md5': target.md5Base64,

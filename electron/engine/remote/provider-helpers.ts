@@ -68,4 +68,14 @@ export function openBody(body: BodySource): { source: AsyncIterable<Uint8Array>;
  * pages and keeps the client's default limit.
  */
 export const SMALL_ANSWER_BYTES = 256 * 1024;
+
+/**
+ * A small answer (a ticket, an acknowledgement) comes at once when the server works at all: 30 s for
+ * its headers and 10 s of silence inside its body are generous, and a stall ends in seconds instead
+ * of the minute a listing's body may legitimately pause.
+ */
+export const SMALL_ANSWER = {
+  maxResponseBytes: SMALL_ANSWER_BYTES,
+  timeouts: { headersMs: 30_000, bodyMs: 10_000 },
+} as const;
 export const LISTING_PAGE_BYTES = 16 * 1024 * 1024;

@@ -57,11 +57,17 @@ export function thrownFailure(error: unknown, request: HttpRequest, url: URL, la
       },
     );
   }
-  return classifyNetworkError(error, label, url, where);
+  return classifyNetworkError(error, label, url, where, request.action);
 }
 
 /** A thrown transport error as a SyncError: network and retryable unless it is a TLS or programming problem. */
-export function classifyNetworkError(error: unknown, label: string, url: URL, where: string): SyncError {
+export function classifyNetworkError(
+  error: unknown,
+  label: string,
+  url: URL,
+  where: string,
+  action?: string,
+): SyncError {
   const codes = errorCodes(error);
   const detail = `${where}: ${describeError(error)}`;
   const tls = codes.find((code) => /CERT|^ERR_TLS|^ERR_SSL|SELF_SIGNED/.test(code));
@@ -81,7 +87,12 @@ export function classifyNetworkError(error: unknown, label: string, url: URL, wh
   }
   const known = codes.find(isConnectionCode);
   const why = (known && CONNECTION_CODES[known]) ?? 'the connection failed';
-  return new SyncError('network', `Could not reach ${label} at ${url.host}: ${why}.`, {
+  // A server that answered and then went quiet was reached: say what stalled, not "could not reach".
+  const stalled = known === 'UND_ERR_HEADERS_TIMEOUT' || known === 'UND_ERR_BODY_TIMEOUT';
+  const message = stalled
+    ? `${label} at ${url.host} stopped answering${action ? ` while Hoist tried to ${action}` : ''}: ${why}.`
+    : `Could not reach ${label} at ${url.host}: ${why}.`;
+  return new SyncError('network', message, {
     retryable: true,
     reason: known ?? 'network',
     detail,
