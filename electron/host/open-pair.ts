@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import { HasherPool } from '../engine/hash/hasher-pool.js';
+import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import type { RetryOptions } from '../engine/remote/retry.js';
 import { openPairState, type PairState } from '../engine/state/pair-state.js';
 import { SyncEngine, type SyncEngineOptions } from '../engine/sync-engine.js';
@@ -51,6 +52,11 @@ export interface OpenedPair {
   stateFile: string;
   /** Other folders of this data root synced to the same remote. */
   siblings: SiblingPair[];
+  /**
+   * What was assembled, for tests (the engine harness looks inside) and a host's diagnostics;
+   * hosts drive the pair through `service` only.
+   */
+  parts: { engine: SyncEngine; state: PairState; provider: RemoteProvider; hasher: HasherPool };
   /** Things the user should know before syncing (e.g. two folders on one remote without folders). */
   warnings: string[];
   close(): Promise<void>;
@@ -107,6 +113,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       remoteUrl,
       stateFile,
       siblings,
+      parts: { engine, state, provider: connection.provider, hasher },
       warnings: sharedRemoteWarnings(siblings, engine.currentSettings.remoteFolder, info.kind, config.folder),
       close: async () => {
         await service.stop();

@@ -3,12 +3,12 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
-import { HasherPool } from '../../electron/engine/hash/hasher-pool.js';
-import { createProvider } from '../../electron/engine/remote/create-provider.js';
+import type { HasherPool } from '../../electron/engine/hash/hasher-pool.js';
 import { decodeRemoteName } from '../../electron/engine/remote/remote-names.js';
 import type { RemoteEntry, RemoteProvider } from '../../electron/engine/remote/remote-provider.js';
-import { openPairState, type PairState } from '../../electron/engine/state/pair-state.js';
-import { SyncEngine, type OnceSummary, type SyncEngineOptions } from '../../electron/engine/sync-engine.js';
+import type { PairState } from '../../electron/engine/state/pair-state.js';
+import type { OnceSummary, SyncEngine } from '../../electron/engine/sync-engine.js';
+import { openPair, type OpenedPair, type OpenPairOptions } from '../../electron/host/open-pair.js';
 import type { ReferenceServerOptions } from '../../electron/server/reference-server.js';
 import { makeTempDir } from './temp-dir.js';
 import { TEST_USERS, startTestServer, type TestServer } from './test-server.js';
@@ -21,22 +21,24 @@ export interface HarnessOptions {
   server?: Partial<ReferenceServerOptions>;
   token?: string;
   settings?: Partial<PairSettings>;
-  engine?: Partial<SyncEngineOptions>;
+  engine?: OpenPairOptions['engine'];
 }
 
 /**
- * A sync engine on a fresh temp folder against a real reference server, with the real hasher pool and
- * a real SQLite state file: the world a test needs in one call.
+ * A sync pair on a fresh temp folder against a real reference server, opened the way every host
+ * opens one (electron/host/open-pair.ts), with the real hasher pool and a real SQLite state file:
+ * the world a test needs in one call, and a look inside it (engine, state, provider, hasher).
  */
 export class EngineHarness {
   engine!: SyncEngine;
   state!: PairState;
   hasher!: HasherPool;
   provider!: RemoteProvider;
+  private pair: OpenedPair | null = null;
 
   private constructor(
     readonly root: string,
-    readonly stateFile: string,
+    readonly stateRoot: string,
     readonly server: TestServer,
     private readonly options: HarnessOptions,
     private readonly cleanup: () => Promise<void>,
@@ -47,40 +49,40 @@ export class EngineHarness {
     const root = join(temp.path, 'folder');
     await mkdir(root);
     const server = await startTestServer(options.server);
-    const harness = new EngineHarness(root, join(temp.path, 'state.db'), server, options, async () => {
+    const harness = new EngineHarness(root, join(temp.path, 'state'), server, options, async () => {
       await server.close();
       await temp.remove();
     });
-    harness.open();
+    await harness.open();
     return harness;
   }
 
-  private open(): void {
-    const kind = this.options.kind ?? 'local';
-    this.provider = createProvider({
-      kind,
-      baseUrl: this.server.url,
-      token: this.options.token ?? TEST_USERS.alice.token,
-    });
-    this.hasher = new HasherPool({ size: 2 });
-    this.state = openPairState(this.stateFile);
-    this.engine = new SyncEngine({
-      root: this.root,
+  private async open(): Promise<void> {
+    const { engine: engineOptions, settings } = this.options;
+    this.pair = await openPair(
+      {
+        folder: this.root,
+        provider: this.options.kind ?? 'local',
+        remote: this.server.url,
+        stateRoot: this.stateRoot,
+        token: this.options.token ?? TEST_USERS.alice.token,
+        ...(settings ? { overrides: settings } : {}),
+      },
+      { purpose: 'a test', engine: { retry: FAST_RETRY, settleMs: 20, ...engineOptions } },
+    );
+    ({
+      engine: this.engine,
       state: this.state,
       provider: this.provider,
       hasher: this.hasher,
-      retry: FAST_RETRY,
-      settleMs: 20,
-      ...(this.options.settings ? { settings: this.options.settings } : {}),
-      ...this.options.engine,
-    });
+    } = this.pair.parts);
   }
 
-  /** Closes engine, hasher, provider and DB, and opens them again on the same folder and DB. */
+  /** Closes the pair and opens it again on the same folder and state. */
   async restart(overrides: Partial<HarnessOptions> = {}): Promise<void> {
     await this.closeEngine();
     Object.assign(this.options, overrides);
-    this.open();
+    await this.open();
   }
 
   async write(path: string, content: string | Buffer): Promise<void> {
@@ -125,10 +127,9 @@ export class EngineHarness {
   }
 
   private async closeEngine(): Promise<void> {
-    await this.engine.stop();
-    await this.hasher.close();
-    await this.provider.close();
-    this.state.close();
+    const pair = this.pair;
+    this.pair = null;
+    await pair?.close();
   }
 
   async close(): Promise<void> {
