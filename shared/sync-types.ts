@@ -32,6 +32,11 @@ export interface SyncErrorInfo {
   retryable: boolean;
   /** Technical detail for the activity log, never the headline. */
   detail?: string;
+  /**
+   * Which standing problem of the pair this is ('auth', 'mass-deletion', 'watch', …), so a UI can
+   * offer the action that fits; set on problems in status() and 'problem' events.
+   */
+  id?: string;
 }
 
 export interface SyncProgress {

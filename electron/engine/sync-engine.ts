@@ -268,7 +268,7 @@ export class SyncEngine {
       progress: this.progress.snapshot(),
       lastSyncAt: time('lastSyncAt'),
       lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
-      problems: [...this.problems.values()],
+      problems: [...this.problems].map(([id, problem]) => ({ ...problem, id })),
       paused: this.paused,
     };
   }
@@ -650,7 +650,7 @@ export class SyncEngine {
     const kind =
       problem.category === 'unsupported' ? 'info' : problem.category === 'auth' ? 'failed' : 'warning';
     this.report(kind, problem.path ?? null, problem.message, problem.detail);
-    this.events.emit('problem', problem);
+    this.events.emit('problem', { ...problem, id });
   }
 
   private report(kind: ActivityKind, path: string | null, message: string, detail?: string): void {
