@@ -46,6 +46,11 @@ export default tseslint.config(
     'The CLI is a host: it may use engine, server and shared, never Electron main.',
   ),
   layer(
+    ['electron/host/**/*.ts'],
+    ['electron', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+    'host/ is the app core every host shares: it may use engine, server, base and shared, never Electron or the CLI.',
+  ),
+  layer(
     ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
     ['**/cli/**', '**/renderer/**'],
     'Electron main and preload never import the CLI or the renderer.',

@@ -5,6 +5,7 @@ import { REMOTE_USAGE } from './remote-options.js';
 import { RM_USAGE, runRmCommand } from './rm-command.js';
 import { STATUS_USAGE, runStatusCommand } from './status-command.js';
 import { SYNC_USAGE, runSyncCommand } from './sync-command.js';
+import { UI_USAGE, runUiCommand } from './ui-command.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
 
 const USAGE = `Usage: hoist <command> [options]
@@ -14,6 +15,7 @@ Commands:
   ls        list the files on the remote
   rm        delete files from the remote
   status    what Hoist knows about each synced folder
+  ui        open Hoist's window in the browser (status, remote files, settings)
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
 
 Run "hoist <command> --help" for a command's options.
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   ls: { run: runLsCommand, usage: LS_USAGE },
   rm: { run: runRmCommand, usage: RM_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
+  ui: { run: runUiCommand, usage: UI_USAGE },
   // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
   remote: {
     run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),
