@@ -1,0 +1,112 @@
+import type { Browser } from 'playwright';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect as expectPage } from 'playwright/test';
+import { TEST_USERS } from '../support/test-server.js';
+import { launchChromium, UiHarness } from './support/ui-harness.js';
+
+// Generous: a watcher, an upload and a browser on a loaded two-core machine; never a speed check.
+const UI_TIMEOUT = { timeout: 30_000 };
+
+describe('hoist ui: the sync window and the remote files', { timeout: 120_000 }, () => {
+  let browser: Browser;
+  let ui: UiHarness | null = null;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  afterEach(async ({ task }) => {
+    if (ui) {
+      if (task.result?.state === 'fail') await ui.failureShot(task.name);
+      // Whatever the test did, no frame the renderer received may carry the API token.
+      for (const frame of ui.framesReceived) expect(frame).not.toContain(TEST_USERS.alice.token);
+      await ui.close();
+    }
+    ui = null;
+  });
+
+  it('first run on “This computer”: choose a folder, and files created in it show up as synced', async () => {
+    ui = await UiHarness.start(browser, { withFolder: false, embedded: true });
+    const { page } = ui;
+    await expectPage(page.getByRole('heading', { name: 'Welcome to Hoist' })).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByLabel('Keep the copies on')).toHaveValue('local');
+    await ui.screenshot('first-run');
+    await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(ui.folder);
+    await page.getByRole('button', { name: 'Start syncing' }).click();
+    // The window turns into the sync window for the new folder, on the embedded remote.
+    await expectPage(page.getByText(`${ui.folder} → This computer`)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+    await ui.screenshot('sync-empty');
+
+    await ui.write('notes/alpha.txt', 'alpha');
+    await ui.write('beta.md', 'beta beta');
+    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+    await ui.screenshot('sync-up-to-date');
+
+    await page.getByRole('link', { name: 'Remote files' }).click();
+    const grid = page.getByRole('grid', { name: 'Remote files' });
+    await expectPage(grid.getByRole('row', { name: /notes\/alpha\.txt/ })).toContainText('Synced', UI_TIMEOUT);
+    await expectPage(grid.getByRole('row', { name: /beta\.md/ })).toContainText('Synced');
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '3');
+    await ui.screenshot('remote-files');
+  });
+
+  it('searches, sorts and filters the remote list in SQLite, and marks files not from this folder', async () => {
+    ui = await UiHarness.start(browser, {
+      files: { 'docs/report.pdf': 'r'.repeat(3000), 'docs/notes.txt': 'n'.repeat(10), 'zeta.txt': 'z'.repeat(500) },
+    });
+    const { page } = ui;
+    await ui.uploadFromElsewhere('from-another-app.csv', 'x'.repeat(50));
+    await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('link', { name: 'Remote files' }).click();
+    const grid = page.getByRole('grid', { name: 'Remote files' });
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '5', UI_TIMEOUT);
+    await expectPage(grid.getByRole('row', { name: /from-another-app\.csv/ })).toContainText('Remote only');
+
+    // Sorted by path by default; by size (descending) with two clicks on the header.
+    await expectPage(grid.getByRole('row').nth(1)).toContainText('docs/notes.txt');
+    await grid.getByRole('button', { name: 'Size' }).click();
+    await expectPage(grid.getByRole('columnheader', { name: /Size/ })).toHaveAttribute('aria-sort', 'ascending');
+    await expectPage(grid.getByRole('row').nth(1)).toContainText('docs/notes.txt');
+    await grid.getByRole('button', { name: /Size/ }).click();
+    await expectPage(grid.getByRole('columnheader', { name: /Size/ })).toHaveAttribute('aria-sort', 'descending');
+    await expectPage(grid.getByRole('row').nth(1)).toContainText('docs/report.pdf');
+    await expectPage(grid.getByRole('row')).toHaveCount(5);
+
+    await page.getByLabel('Search files').fill('DOCS/');
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '3', UI_TIMEOUT);
+    await expectPage(page.getByText('2 files', { exact: true })).toBeVisible();
+    await ui.screenshot('remote-files-search');
+    await page.getByLabel('Search files').fill('');
+
+    await page.getByRole('radio', { name: 'Remote only' }).check();
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '2', UI_TIMEOUT);
+    await expectPage(grid.getByRole('row').nth(1)).toContainText('from-another-app.csv');
+    await page.getByRole('radio', { name: 'From this folder' }).check();
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '4', UI_TIMEOUT);
+    await page.getByRole('radio', { name: 'Deleted locally' }).check();
+    await expectPage(page.getByText('No remote files match.')).toBeVisible(UI_TIMEOUT);
+    await ui.screenshot('remote-files-empty-filter');
+  });
+
+  it('pauses, pauses for 1 hour and resumes', async () => {
+    ui = await UiHarness.start(browser, { files: { 'a.txt': 'a' } });
+    const { page } = ui;
+    await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expectPage(page.getByTestId('status-text')).toHaveText('Paused', UI_TIMEOUT);
+    // Paused: a new file waits.
+    await ui.write('b.txt', 'b');
+    await ui.screenshot('sync-paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+
+    await page.getByRole('button', { name: 'Pause for 1 hour' }).click();
+    await expectPage(page.getByTestId('status-text')).toHaveText(/^Paused until \d/, UI_TIMEOUT);
+    await ui.screenshot('sync-paused-until');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+  });
+});
