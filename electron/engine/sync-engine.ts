@@ -247,6 +247,18 @@ export class SyncEngine {
     return results;
   }
 
+  /**
+   * Reads `.hoistignore` again now, instead of when the watcher reports its change: a host that just
+   * wrote it (delete from the remote and ignore in one step) must not race an upload of a file the
+   * new rules leave out.
+   */
+  async applyIgnoreRules(): Promise<void> {
+    if (this.rules === null || !(await this.rules.reload())) return;
+    await this.watcher?.refresh();
+    await this.scan();
+    this.events.emit('changed', { local: true, remote: false });
+  }
+
   updateSettings(patch: Partial<PairSettings>): PairSettings {
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
     this.limiter.setLimit(this.settings.bandwidthLimit);

@@ -169,6 +169,11 @@ export class SyncService {
     return files.slice(0, limit);
   }
 
+  /** Applies an edited `.hoistignore` at once (see SyncEngine.applyIgnoreRules). */
+  applyIgnoreRules(): Promise<void> {
+    return this.engine.applyIgnoreRules();
+  }
+
   /** "Retry now" for a failed or waiting file: hash and upload it again at once. */
   async retryFile(path: string): Promise<void> {
     const file = this.state.files.get(path);

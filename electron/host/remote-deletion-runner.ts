@@ -28,6 +28,7 @@ export class RemoteDeletionRunner {
       if (addToIgnore) {
         const paths = service.remoteSelectionSummary(selection).stillInFolderPaths;
         addedToIgnore = await this.app.addToIgnore(paths);
+        if (addedToIgnore > 0) await service.applyIgnoreRules();
       }
       const outcome = await service.deleteRemoteSelection(selection, {
         concurrency: DELETE_CONCURRENCY,

@@ -46,7 +46,10 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
 
     await page.getByRole('link', { name: 'Remote files' }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
-    await expectPage(grid.getByRole('row', { name: /notes\/alpha\.txt/ })).toContainText('Synced', UI_TIMEOUT);
+    await expectPage(grid.getByRole('row', { name: /notes\/alpha\.txt/ })).toContainText(
+      'Synced',
+      UI_TIMEOUT,
+    );
     await expectPage(grid.getByRole('row', { name: /beta\.md/ })).toContainText('Synced');
     await expectPage(grid).toHaveAttribute('aria-rowcount', '3');
     await ui.screenshot('remote-files');
@@ -54,7 +57,11 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
 
   it('searches, sorts and filters the remote list in SQLite, and marks files not from this folder', async () => {
     ui = await UiHarness.start(browser, {
-      files: { 'docs/report.pdf': 'r'.repeat(3000), 'docs/notes.txt': 'n'.repeat(10), 'zeta.txt': 'z'.repeat(500) },
+      files: {
+        'docs/report.pdf': 'r'.repeat(3000),
+        'docs/notes.txt': 'n'.repeat(10),
+        'zeta.txt': 'z'.repeat(500),
+      },
     });
     const { page } = ui;
     await ui.uploadFromElsewhere('from-another-app.csv', 'x'.repeat(50));
@@ -68,10 +75,16 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     // Sorted by path by default; by size (descending) with two clicks on the header.
     await expectPage(grid.getByRole('row').nth(1)).toContainText('docs/notes.txt');
     await grid.getByRole('button', { name: 'Size' }).click();
-    await expectPage(grid.getByRole('columnheader', { name: /Size/ })).toHaveAttribute('aria-sort', 'ascending');
+    await expectPage(grid.getByRole('columnheader', { name: /Size/ })).toHaveAttribute(
+      'aria-sort',
+      'ascending',
+    );
     await expectPage(grid.getByRole('row').nth(1)).toContainText('docs/notes.txt');
     await grid.getByRole('button', { name: /Size/ }).click();
-    await expectPage(grid.getByRole('columnheader', { name: /Size/ })).toHaveAttribute('aria-sort', 'descending');
+    await expectPage(grid.getByRole('columnheader', { name: /Size/ })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
     await expectPage(grid.getByRole('row').nth(1)).toContainText('docs/report.pdf');
     await expectPage(grid.getByRole('row')).toHaveCount(5);
 

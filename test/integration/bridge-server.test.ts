@@ -32,7 +32,10 @@ function client(server: BridgeServer) {
       return answer(id);
     },
     lastRefusal: async (count: number): Promise<HostMessage> => {
-      await until('a refusal', () => received.filter((m) => m.type === 'response' && m.id === null).length >= count);
+      await until(
+        'a refusal',
+        () => received.filter((m) => m.type === 'response' && m.id === null).length >= count,
+      );
       return received.filter((m) => m.type === 'response' && m.id === null)[count - 1] as HostMessage;
     },
   };
@@ -71,7 +74,10 @@ describe('the bridge server validates every message and answers with typed resul
     c.raw(123);
     expect(await c.lastRefusal(5)).toMatchObject({ ok: false, error: { code: 'malformed' } });
 
-    expect(await c.call('files.deleteEverything')).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
+    expect(await c.call('files.deleteEverything')).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-command' },
+    });
     expect(await c.call('__proto__')).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
     expect(await c.call('remote.page', { offset: -1, limit: 10 })).toMatchObject({
       ok: false,
@@ -100,16 +106,27 @@ describe('the bridge server validates every message and answers with typed resul
     await writeFile(join(folder, 'b.txt'), 'bravo!');
     const c = client(server);
     const opened = await c.call('pair.open', { folder, provider: 'local' });
-    expect(opened).toMatchObject({ ok: true, result: { pair: { folder, provider: 'local', canDelete: true } } });
+    expect(opened).toMatchObject({
+      ok: true,
+      result: { pair: { folder, provider: 'local', canDelete: true } },
+    });
     await until('both files are on the remote', async () => {
       const page = await c.call('remote.page', { offset: 0, limit: 10 });
       return page.type === 'response' && page.ok && (page.result as { total: number }).total === 2;
     });
     const page = await c.call('remote.page', { offset: 0, limit: 10, search: 'B.TXT' });
-    expect(page).toMatchObject({ ok: true, result: { total: 1, items: [{ displayPath: 'b.txt', status: 'synced' }] } });
+    expect(page).toMatchObject({
+      ok: true,
+      result: { total: 1, items: [{ displayPath: 'b.txt', status: 'synced' }] },
+    });
 
     const secretToken = 'tok-SECRET-5f2b9c';
-    await c.call('pair.open', { folder, provider: 'alloy', remoteUrl: 'http://127.0.0.1:9', token: secretToken });
+    await c.call('pair.open', {
+      folder,
+      provider: 'alloy',
+      remoteUrl: 'http://127.0.0.1:9',
+      token: secretToken,
+    });
     const view = await c.call('app.get');
     expect(view).toMatchObject({ ok: true, result: { pair: { provider: 'alloy', tokenSet: true } } });
     expect(JSON.stringify(c.received)).not.toContain(secretToken);

@@ -82,7 +82,9 @@ describe('the web host (hoist ui) lets in only this run’s browser', () => {
     expect((await get(running.host.url, { Cookie: cookie, Host: `127.0.0.1:${port + 1}` })).status).toBe(403);
     expect((await get(running.host.openUrl, { Host: `evil.example:${port}` })).status).toBe(403);
     expect((await get(running.host.url, { Cookie: cookie, Origin: 'http://evil.example' })).status).toBe(403);
-    expect((await get(running.host.url, { Cookie: cookie, Origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    expect((await get(running.host.url, { Cookie: cookie, Origin: `http://127.0.0.1:${port}` })).status).toBe(
+      200,
+    );
   });
 
   it('refuses a WebSocket upgrade without the cookie, from a foreign Origin or Host, or on another path', async () => {

@@ -114,6 +114,7 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   'ignore.read': async (_, { app }) => ({ text: await app.readIgnore() }),
   'ignore.write': async ({ text }, { app }) => {
     await app.writeIgnore(text);
+    await app.service?.applyIgnoreRules();
     return null;
   },
   'preferences.update': async ({ theme }, { app }) => {

@@ -158,7 +158,10 @@ export class UiHarness {
     await mkdir(directory, { recursive: true });
     const file = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
     await this.page.screenshot({ path: join(directory, `${file}.png`) }).catch(() => undefined);
-    await writeFile(join(directory, `${file}.log`), `${this.cli.stdout()}\n--- stderr ---\n${this.cli.stderr()}`);
+    await writeFile(
+      join(directory, `${file}.log`),
+      `${this.cli.stdout()}\n--- stderr ---\n${this.cli.stderr()}`,
+    );
   }
 
   async close(): Promise<void> {
