@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expect as expectPage } from 'playwright/test';
+import { pairStateFile } from '../../electron/cli/pair-location.js';
+import { seedMirror } from '../support/seed-mirror.js';
 import { TEST_USERS } from '../support/test-server.js';
 import { launchChromium, UiHarness } from './support/ui-harness.js';
 
@@ -121,5 +123,33 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     await ui.screenshot('sync-paused-until');
     await page.getByRole('button', { name: 'Resume' }).click();
     await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+  });
+
+  it('renders a 100,000-row mirror without loading it, and scrolls to the end', async () => {
+    // An unreachable remote: the mirror keeps what was seeded (a refresh would replace it).
+    const remoteUrl = 'http://127.0.0.1:9';
+    ui = await UiHarness.start(browser, {
+      remoteUrl,
+      beforeStart: async ({ dataRoot, folder }) =>
+        seedMirror(await pairStateFile(dataRoot, folder, 'local', remoteUrl), 100_000),
+    });
+    const { page } = ui;
+    await page.getByRole('link', { name: 'Remote files' }).click();
+    const grid = page.getByRole('grid', { name: 'Remote files' });
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '100001', UI_TIMEOUT);
+    await expectPage(grid.getByRole('row', { name: /folder-000\/file-000000\.txt/ })).toBeVisible(UI_TIMEOUT);
+    // Only the rows on screen exist in the page.
+    expect(await grid.getByRole('row').count()).toBeLessThan(100);
+    await ui.screenshot('remote-files-100k');
+    await grid.focus();
+    await page.keyboard.press('End');
+    const last = grid.locator('[role="row"][aria-rowindex="100001"]');
+    await expectPage(last).toContainText('folder-099/file-099999.txt', UI_TIMEOUT);
+    await expectPage(last).toBeInViewport();
+    expect(await grid.getByRole('row').count()).toBeLessThan(100);
+    await ui.screenshot('remote-files-100k-end');
+    // "Select all that match" selects 100,000 by query, not by loading them.
+    await page.getByRole('button', { name: 'Select all 100,000 that match' }).click();
+    await expectPage(page.getByRole('region', { name: 'Selection' })).toContainText('100,000 selected');
   });
 });

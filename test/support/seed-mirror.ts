@@ -1,0 +1,32 @@
+import { openPairState } from '../../electron/engine/state/pair-state.js';
+
+/**
+ * Fills a pair's state DB with `count` remote files, half of them this folder's (synced local rows),
+ * the way a big account looks after a refresh: for the 100,000-row UI test and benchmark, without
+ * uploading 100,000 files first.
+ */
+export function seedMirror(stateFile: string, count: number): void {
+  const state = openPairState(stateFile);
+  try {
+    const remote = state.db.prepare(
+      `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
+       VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)`,
+    );
+    const local = state.db.prepare(
+      `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, md5, state, remote_key, remote_owned, synced_md5, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'synced', ?, 1, ?, ?)`,
+    );
+    const now = Date.now();
+    state.db.transaction(() => {
+      for (let index = 0; index < count; index++) {
+        const path = `folder-${String(Math.floor(index / 1000)).padStart(3, '0')}/file-${String(index).padStart(6, '0')}.txt`;
+        const key = `key-${index}`;
+        const size = 1000 + ((index * 7919) % 100_000);
+        remote.run(key, path, path, size, now - index * 1000, now);
+        if (index % 2 === 0) local.run(path, path, size, now, index + 1, 'md5', key, 'md5', now);
+      }
+    })();
+  } finally {
+    state.close();
+  }
+}
