@@ -85,7 +85,14 @@ export function ActivityLog() {
       ) : rows.total === 0 ? (
         <p className="empty">{search || filter ? 'Nothing matches.' : 'Nothing has happened yet.'}</p>
       ) : (
-        <div className="activity-scroll" ref={scroller}>
+        <div
+          className="activity-scroll"
+          ref={(element) => {
+            scroller.current = element;
+            // As tall as its rows, up to ten of them: a short log leaves no empty box.
+            element?.style.setProperty('height', `${Math.min(320, (rows.total ?? 0) * ROW_HEIGHT + 2)}px`);
+          }}
+        >
           <ul
             className="activity-list"
             aria-label="Activity, newest first"

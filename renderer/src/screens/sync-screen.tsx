@@ -64,8 +64,9 @@ export function SyncScreen({
         </p>
         <ProgressBar
           label="Overall progress"
-          value={syncing ? progress.bytesDone + progress.filesDone : 1}
-          max={syncing ? progress.bytesTotal + progress.filesTotal : 1}
+          // Bytes and files both count: a batch of small files moves the bar too.
+          value={syncing ? progress.bytesDone + progress.filesDone : status.counts.synced}
+          max={syncing ? progress.bytesTotal + progress.filesTotal : Math.max(1, status.counts.total)}
         />
         {syncing && (
           <p className="status-sub">
