@@ -31,24 +31,29 @@ export default tseslint.config(
     'shared/ runs anywhere: it imports no Node, DOM host or app layer.',
   ),
   layer(
+    ['electron/base/**/*.ts'],
+    ['electron', '**/engine/**', '**/server/**', '**/host/**', '**/main/**', '**/cli/**', '**/renderer/**'],
+    'electron/base is the Node floor every Node layer may use: it imports only shared/ and Node.',
+  ),
+  layer(
     ['electron/engine/**/*.ts'],
-    ['electron', '**/main/**', '**/cli/**', '**/server/**', '**/renderer/**'],
-    'The engine never imports electron, the hosts (main, cli) or the reference server.',
+    ['electron', '**/main/**', '**/cli/**', '**/host/**', '**/server/**', '**/renderer/**'],
+    'The engine never imports electron, the hosts (host, main, cli) or the reference server.',
   ),
   layer(
     ['electron/server/**/*.ts'],
-    ['electron', '**/main/**', '**/cli/**', '**/engine/**', '**/renderer/**'],
-    'The reference server stands alone: it imports only shared/.',
+    ['electron', '**/main/**', '**/cli/**', '**/host/**', '**/engine/**', '**/renderer/**'],
+    'The reference server stands alone: it imports only shared/ and the Node floor (base/).',
+  ),
+  layer(
+    ['electron/host/**/*.ts'],
+    ['electron', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+    'The app core every host shares: it may use engine, server and shared, never Electron or a host.',
   ),
   layer(
     ['electron/cli/**/*.ts'],
     ['electron', '**/main/**', '**/renderer/**'],
     'The CLI is a host: it may use engine, server and shared, never Electron main.',
-  ),
-  layer(
-    ['electron/host/**/*.ts'],
-    ['electron', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
-    'host/ is the app core every host shares: it may use engine, server, base and shared, never Electron or the CLI.',
   ),
   layer(
     ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],

@@ -13,8 +13,49 @@ export type FileSyncState =
   | 'synced'
   | 'failed' // a permanent failure for this file (see lastError); retried when the file changes
   | 'retrying' // a transient failure; retried at retryAt
-  | 'conflict' // another local path would get the same remote name
+  | 'conflict' // not uploaded: it would overwrite something that is not ours (see ConflictKind)
+  | 'ignored' // a conflict the user chose to leave: the remote keeps the other copy until this file changes
   | 'deleted'; // gone locally; the remote copy stays unless deletions are mirrored
+
+/**
+ * Why a file is in conflict:
+ * - `same-name`: another file of this folder would be stored under the same remote name;
+ * - `name-taken`: the remote already holds a different file under this name that this folder did not
+ *   put there (another folder, computer, app or person did);
+ * - `replaced-on-remote`: the copy this folder uploaded was replaced there by someone else.
+ */
+export type ConflictKind = 'same-name' | 'name-taken' | 'replaced-on-remote';
+
+/** What the user can do about a conflict (never chosen for them). */
+export type ConflictResolution =
+  /** Upload this file under a new name, "README (conflict 2026-12-03 host).md"; the other copy stays. */
+  | 'keep-both'
+  /** Upload this file over the remote copy: the user's explicit choice. */
+  | 'replace'
+  /** Leave the remote copy and stop reporting it, until this file changes again. */
+  | 'ignore';
+
+/** A conflict with both sides, as the CLI and the UI show it. */
+export interface ConflictView {
+  path: string;
+  kind: ConflictKind;
+  /** The remote name this file would be stored under. */
+  remoteName: string;
+  message: string;
+  /** The user chose to leave it (state `ignored`). */
+  ignored: boolean;
+  local: { size: number; modifiedAt: number };
+  /** The remote object in the way; null for `same-name` or when the mirror no longer lists it. */
+  remote: {
+    key: string;
+    size: number | null;
+    lastModified: number | null;
+    /** Who put it there, when known ("/home/ann/Notes on this computer"); null when unknown. */
+    origin: string | null;
+  } | null;
+  /** For `same-name`: the other local path. */
+  otherPath: string | null;
+}
 
 /** The whole pair's state. */
 export type EngineState =
@@ -76,6 +117,8 @@ export interface FileCounts {
   uploading: number;
   failed: number;
   conflict: number;
+  /** Conflicts the user chose to leave as they are. */
+  ignored: number;
   deleted: number;
 }
 
@@ -132,6 +175,12 @@ export interface PairSettings {
   bandwidthLimit: number;
   /** Seconds between remote refreshes and, if watching failed, between rescans. */
   refreshIntervalSeconds: number;
+  /**
+   * A folder name on the remote that this pair's files go under ("Documents" stores
+   * notes/a.md as `Documents∕notes∕a.md`); empty for none. Keeps two folders synced to one account
+   * apart.
+   */
+  remoteFolder: string;
 }
 
 export const DEFAULT_PAIR_SETTINGS: PairSettings = {
@@ -139,4 +188,5 @@ export const DEFAULT_PAIR_SETTINGS: PairSettings = {
   concurrency: 4,
   bandwidthLimit: 0,
   refreshIntervalSeconds: 300,
+  remoteFolder: '',
 };

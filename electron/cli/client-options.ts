@@ -1,10 +1,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ProviderKind } from '../../shared/sync-types.js';
-import { defaultDataRoot } from './data-paths.js';
+import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
+import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
+import { defaultDataRoot } from '../host/data-paths.js';
 import { parseRate } from './format.js';
-import type { RemoteChoice } from './remote-connection.js';
+import type { RemoteChoice } from '../host/remote-connection.js';
 import { UsageError } from './usage-error.js';
 
 const PROVIDERS: readonly ProviderKind[] = ['local', 'alloy', 'composio', 'openwebui'];
@@ -65,9 +66,9 @@ export function parseClientArgs(
 export function positiveInteger(
   value: string | boolean | undefined,
   name: string,
-  fallback: number,
+  fallback: number | undefined,
   max: number,
-): number {
+): number | undefined {
   if (value === undefined) return fallback;
   const number = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(number) || number < 1 || number > max) {
@@ -81,6 +82,24 @@ export function rate(value: string | boolean | undefined, name: string): number 
   const parsed = typeof value === 'string' ? parseRate(value) : null;
   if (parsed === null) throw new UsageError(`--${name} must be a rate like 500K or 2M (bytes per second)`);
   return parsed;
+}
+
+/**
+ * The pair settings a command's flags set, only those given, checked by the same schema as settings
+ * from the UI; a mistake names the flag. `flags` maps each setting to its flag and parsed value.
+ */
+export function settingsFromFlags(
+  flags: Partial<Record<keyof PairSettings, { flag: string; value: unknown }>>,
+): Partial<PairSettings> {
+  const patch: Record<string, unknown> = {};
+  for (const [name, given] of Object.entries(flags)) {
+    if (given !== undefined && given.value !== undefined) patch[name] = given.value;
+  }
+  const parsed = pairSettingsPatchSchema.safeParse(patch);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? '') as keyof PairSettings;
+  throw new UsageError(`${flags[name]?.flag ?? name} ${issue?.message ?? 'is not valid'}`);
 }
 
 /** The folder to sync, resolved through symlinks so one folder always maps to one pair. */

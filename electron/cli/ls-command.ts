@@ -1,7 +1,7 @@
 import { decodeRemoteName } from '../engine/remote/remote-names.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP } from './client-options.js';
 import { formatBytes } from '../../shared/format-bytes.js';
-import { connectRemote } from './remote-connection.js';
+import { connectRemote } from '../host/remote-connection.js';
 import type { CommandIo } from './remote-command.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 

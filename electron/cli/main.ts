@@ -2,11 +2,22 @@
 import { LS_USAGE, runLsCommand } from './ls-command.js';
 import type { CommandIo } from './remote-command.js';
 import { REMOTE_USAGE } from './remote-options.js';
+import { RESOLVE_USAGE, runResolveCommand } from './resolve-command.js';
 import { RM_USAGE, runRmCommand } from './rm-command.js';
 import { STATUS_USAGE, runStatusCommand } from './status-command.js';
 import { SYNC_USAGE, runSyncCommand } from './sync-command.js';
 import { UI_USAGE, runUiCommand } from './ui-command.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
+import { SyncError } from '../engine/sync-error.js';
+
+/** The host's words for a configuration problem, with what to do about it in a terminal. */
+function cliWording(error: SyncError): string {
+  if (error.reason === 'missing-token') {
+    return `${error.message}. Set the API token in the HOIST_TOKEN environment variable.`;
+  }
+  if (error.reason === 'missing-url') return `${error.message}: it needs --remote <url>`;
+  return error.message;
+}
 
 const USAGE = `Usage: hoist <command> [options]
 
@@ -16,6 +27,7 @@ Commands:
   rm        delete files from the remote
   status    what Hoist knows about each synced folder
   ui        open Hoist's window in the browser (status, remote files, settings)
+  resolve   list or resolve files in conflict (keep both, replace, ignore)
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
 
 Run "hoist <command> --help" for a command's options.
@@ -29,6 +41,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   rm: { run: runRmCommand, usage: RM_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
   ui: { run: runUiCommand, usage: UI_USAGE },
+  resolve: { run: runResolveCommand, usage: RESOLVE_USAGE },
   // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
   remote: {
     run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),
@@ -71,6 +84,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`hoist ${name}: ${error.message}\n\n${command.usage}`);
+      return EXIT_USAGE;
+    }
+    // A configuration problem (a bad URL or setting, no token, a state dir that cannot be made) is
+    // the user's to fix, like a usage error: exit 2, with the cause.
+    if (error instanceof SyncError && error.category === 'config') {
+      process.stderr.write(`hoist ${name}: ${cliWording(error)}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(`hoist ${name}: ${(error as Error).message}\n`);

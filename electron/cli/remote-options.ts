@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { faultPlanSchema, type FaultPlan } from '../server/faults.js';
 import type { BackendOptions, ReferenceServerOptions } from '../server/reference-server.js';
 import { UserDirectory, parseUserSpec, type UserSpec } from '../server/users.js';
-import { defaultDataRoot } from './data-paths.js';
+import { defaultDataRoot } from '../host/data-paths.js';
 import { UsageError } from './usage-error.js';
 
 export const REMOTE_USAGE = `Usage: hoist remote [options]

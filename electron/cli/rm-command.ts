@@ -1,5 +1,5 @@
 import { parseClientArgs, REMOTE_OPTIONS_HELP } from './client-options.js';
-import { connectRemote } from './remote-connection.js';
+import { connectRemote } from '../host/remote-connection.js';
 import type { CommandIo } from './remote-command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 import { toSyncError } from '../engine/sync-error.js';

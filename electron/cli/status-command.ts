@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { FileCounts } from '../../shared/sync-types.js';
 import { openPairState } from '../engine/state/pair-state.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
-import { pairStateFile } from './pair-location.js';
-import { EMBEDDED_REMOTE_ID } from './remote-connection.js';
+import { pairStateFile } from '../host/pair-location.js';
+import { remoteIdentity } from '../host/remote-connection.js';
 import type { CommandIo } from './remote-command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
@@ -31,9 +31,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
   let files: string[];
   if (positionals[0] !== undefined) {
     const folder = await resolveFolder(positionals[0]);
-    const remoteId =
-      remote.provider === 'local' && remote.remote === undefined ? EMBEDDED_REMOTE_ID : (remote.remote ?? '');
-    const file = await pairStateFile(remote.stateRoot, folder, remote.provider, remoteId.replace(/\/$/, ''));
+    const file = await pairStateFile(remote.stateRoot, folder, remote.provider, remoteIdentity(remote));
     if (!(await exists(file))) {
       io.err(`Hoist has not synced ${folder} with this remote yet; run hoist sync ${positionals[0]}`);
       return EXIT_FAILED;
@@ -54,7 +52,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
       `${report.folder} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
     );
     io.out(
-      `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
+      `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict${counts.ignored > 0 ? ` (+${counts.ignored} ignored)` : ''}; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
     );
     io.out(
       `  last sync: ${report.lastSyncAt ?? 'never'}; remote list refreshed: ${report.lastRemoteRefreshAt ?? 'never'}`,

@@ -1,31 +1,34 @@
 import type { ActivityEntry } from '../../shared/sync-types.js';
-import { HasherPool } from '../engine/hash/hasher-pool.js';
-import { openPairState } from '../engine/state/pair-state.js';
-import { SyncEngine, type OnceSummary } from '../engine/sync-engine.js';
-import { SyncService } from '../engine/sync-service.js';
+import { formatBytes } from '../../shared/format-bytes.js';
+import type { OnceSummary } from '../engine/sync-engine.js';
+import type { SyncService } from '../engine/sync-service.js';
+import { openPair, type OpenedPair } from '../host/open-pair.js';
 import {
   parseClientArgs,
   positiveInteger,
   rate,
   REMOTE_OPTIONS_HELP,
   resolveFolder,
+  settingsFromFlags,
 } from './client-options.js';
-import { formatBytes } from '../../shared/format-bytes.js';
-import { pairStateFile } from './pair-location.js';
+import { printConflicts } from './conflict-output.js';
 import { ProgressLine } from './progress-line.js';
-import { connectRemote } from './remote-connection.js';
 import type { CommandIo } from './remote-command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const SYNC_USAGE = `Usage: hoist sync <folder> [options]
 
 Mirrors <folder> into the remote: uploads new and changed files, skips what the remote already has.
+Never replaces a remote file this folder did not upload: such a file is a conflict (hoist resolve).
 Without --once it keeps watching until Ctrl-C.
 
 Options:
   --once               scan, upload everything pending, refresh, print a summary and exit
-                       (exit 0: all synced; 1: some file not synced, each listed; 2: usage error)
-  --concurrency N      uploads in flight at once (default 4)
+                       (exit 0: all synced; 1: some file not synced or in conflict, each listed;
+                       2: usage or configuration error)
+  --remote-folder NAME put this folder's files under NAME on the remote (remembered for the
+                       folder; --remote-folder '' puts them back at the top)
+  --concurrency N      file bodies on the wire at once (default 4, or the folder's setting)
   --delete-remote      apply local deletions to the remote (never a mass deletion)
   --bandwidth RATE     limit uploads, e.g. 500K or 2M bytes per second
   --quiet              no per-file lines; only the summary and problems
@@ -34,6 +37,7 @@ ${REMOTE_OPTIONS_HELP}`;
 export async function runSyncCommand(argv: string[], io: CommandIo): Promise<number> {
   const { remote, values, positionals } = parseClientArgs(argv, io.env, {
     once: { type: 'boolean' },
+    'remote-folder': { type: 'string' },
     concurrency: { type: 'string' },
     'delete-remote': { type: 'boolean' },
     bandwidth: { type: 'string' },
@@ -41,49 +45,51 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
   });
   if (positionals.length > 1) throw new UsageError('hoist sync takes one folder');
   const folder = await resolveFolder(positionals[0]);
-  const concurrency = positiveInteger(values.concurrency, 'concurrency', 4, 64);
-  const bandwidthLimit = rate(values.bandwidth, 'bandwidth');
-  const connection = await connectRemote(remote);
-  const state = openPairState(
-    await pairStateFile(remote.stateRoot, folder, remote.provider, connection.remoteUrl),
+  // Only the flags given override the folder's stored settings, checked like settings from the UI.
+  const overrides = settingsFromFlags({
+    concurrency: {
+      flag: '--concurrency',
+      value: positiveInteger(values.concurrency, 'concurrency', undefined, 64),
+    },
+    bandwidthLimit: { flag: '--bandwidth', value: rate(values.bandwidth, 'bandwidth') },
+    mirrorDeletions: { flag: '--delete-remote', value: values['delete-remote'] === true ? true : undefined },
+  });
+  const store = settingsFromFlags({
+    remoteFolder: { flag: '--remote-folder', value: values['remote-folder'] },
+  });
+  const pair = await openPair(
+    { ...remote, folder, overrides, store },
+    { purpose: values.once === true ? 'hoist sync --once' : 'hoist sync' },
   );
-  const hasher = new HasherPool();
   try {
-    state.settings.setFact('folder', folder);
-    state.settings.setFact('provider', remote.provider);
-    state.settings.setFact('remote', connection.remoteUrl);
-    const engine = new SyncEngine({
-      root: folder,
-      state,
-      provider: connection.provider,
-      hasher,
-      ignoreAbsolutePaths: [remote.stateRoot],
-      settings: {
-        concurrency,
-        ...(values['delete-remote'] === true ? { mirrorDeletions: true } : {}),
-        ...(bandwidthLimit !== undefined ? { bandwidthLimit } : {}),
-      },
-    });
-    const service = new SyncService(engine, state);
-    const output = attachOutput(service, io, values.quiet === true);
-    const label = `${connection.provider.info.label}${connection.remoteUrl.startsWith('http') ? ` (${connection.remoteUrl})` : ''}`;
-    if (values.once === true) {
-      const summary = await service.runOnce();
-      output.done();
-      return printSummary(summary, label, io);
-    }
-    await service.start();
-    output.line(`Watching ${folder} → ${label}. Press Ctrl-C to stop.`);
-    const signal = await io.stopSignal;
-    output.line(`${signal}: stopping…`);
-    await service.stop();
-    output.done();
-    return service.status().state === 'auth-failed' ? EXIT_FAILED : EXIT_OK;
+    for (const warning of pair.warnings) io.err(`Warning: ${warning}`);
+    return await runPair(pair, folder, io, values.once === true, values.quiet === true);
   } finally {
-    await hasher.close();
-    state.close();
-    await connection.close();
+    await pair.close();
   }
+}
+
+async function runPair(
+  pair: OpenedPair,
+  folder: string,
+  io: CommandIo,
+  once: boolean,
+  quiet: boolean,
+): Promise<number> {
+  const { service } = pair;
+  const output = attachOutput(service, io, quiet);
+  if (once) {
+    const summary = await service.runOnce();
+    output.done();
+    return printSummary(summary, pair, folder, io);
+  }
+  await service.start();
+  output.line(`Watching ${folder} → ${pair.label}. Press Ctrl-C to stop.`);
+  const signal = await io.stopSignal;
+  output.line(`${signal}: stopping…`);
+  await service.stop();
+  output.done();
+  return service.status().state === 'auth-failed' ? EXIT_FAILED : EXIT_OK;
 }
 
 const ACTIVITY_LABELS: Record<ActivityEntry['kind'], string> = {
@@ -117,18 +123,20 @@ function attachOutput(
   return { line, done: () => bar?.clear() };
 }
 
-function printSummary(summary: OnceSummary, label: string, io: CommandIo): number {
-  const notSynced = summary.unsynced.length;
+function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io: CommandIo): number {
+  const notSynced = summary.unsynced.filter((file) => file.state !== 'conflict');
+  const conflicts = summary.conflicts.length;
   io.out(
-    `Synced with ${label}: ${summary.uploaded} uploaded (${formatBytes(summary.bytesUploaded)}), ${summary.alreadyOnRemote} already there, ${notSynced} not synced.`,
+    `Synced with ${pair.label}: ${summary.uploaded} uploaded (${formatBytes(summary.bytesUploaded)}), ${summary.alreadyOnRemote} already there, ${notSynced.length + conflicts} not synced${conflicts > 0 ? ` (${conflicts} in conflict)` : ''}.`,
   );
   for (const problem of summary.problems) io.err(`Problem: ${problem.message}`);
-  if (notSynced > 0) {
-    io.err(`Not synced (${notSynced}):`);
-    for (const file of summary.unsynced) io.err(`  ${file.path}: ${file.message}`);
+  if (notSynced.length > 0) {
+    io.err(`Not synced (${notSynced.length}):`);
+    for (const file of notSynced) io.err(`  ${file.path}: ${file.message}`);
   }
+  printConflicts(summary.conflicts, pair, folder, io);
   const blocking =
     summary.problems.some((problem) => problem.category === 'auth') ||
     summary.deletions.kind === 'refused-mass-deletion';
-  return notSynced > 0 || blocking ? EXIT_FAILED : EXIT_OK;
+  return notSynced.length > 0 || conflicts > 0 || blocking ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,4 +1,3 @@
-import { effectiveRemoteName } from './remote/remote-names.js';
 import type { IgnoreRules } from './scan/ignore-rules.js';
 import { walkFolder } from './scan/folder-walker.js';
 import type { LocalFiles, StatKey, TrackedStat } from './state/local-files.js';
@@ -28,6 +27,8 @@ export async function scanFolder(options: {
   files: LocalFiles;
   now: number;
   needsSha256: boolean;
+  /** The remote name of a path (remote-names.ts `remoteNamer`). */
+  remoteName: (path: string) => string;
 }): Promise<ScanOutcome> {
   const { files, now } = options;
   const unreadable: ScanOutcome['unreadable'] = [];
@@ -77,19 +78,19 @@ export async function scanFolder(options: {
       if (!files.restore(file.path, now)) changedFiles.push(file);
     }
     for (const { path, stat } of changedFiles) {
-      files.markSeen(path, effectiveRemoteName(path), stat, now);
+      files.markSeen(path, options.remoteName(path), stat, now);
       changed++;
     }
     for (const [path, stat] of onDisk) {
       const source = reusable.get(statIdentity(stat));
       if (source) {
         reusable.delete(statIdentity(stat));
-        if (files.copyHashFrom(source.path, path, effectiveRemoteName(path), stat, now)) {
+        if (files.copyHashFrom(source.path, path, options.remoteName(path), stat, now)) {
           renamed++;
           continue;
         }
       }
-      files.markSeen(path, effectiveRemoteName(path), stat, now);
+      files.markSeen(path, options.remoteName(path), stat, now);
       changed++;
     }
   });

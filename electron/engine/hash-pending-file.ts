@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActivityKind } from '../../shared/sync-types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../base/clock.js';
 import type { HasherPool } from './hash/hasher-pool.js';
 import type { LocalFile, LocalFiles } from './state/local-files.js';
 
@@ -46,8 +46,8 @@ export async function hashPendingFile(
         file.remoteKey !== null &&
         file.syncedMd5 === result.md5 &&
         // Touched but not changed (same bytes): the remote already has it, if the mirror still
-        // lists that copy; if not, it is uploaded like a changed file.
-        files.markSynced(file.path, file.remoteKey, result.md5, file.remoteOwned, now)
+        // lists that copy as it was; if not, the uploader asks the remote or reports a conflict.
+        files.reconfirmSynced(file.path, result.md5, now)
       ) {
         return 'unchanged-content';
       }

@@ -1,8 +1,9 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../base/clock.js';
 import { decodeRemoteName } from './remote/remote-names.js';
 import type { RemoteProvider, VersionedListing } from './remote/remote-provider.js';
 import { withRetry, type RetryOptions } from './remote/retry.js';
 import type { PairState } from './state/pair-state.js';
+import { conflictWith } from './upload/ownership-guard.js';
 
 export interface RefreshOutcome {
   /** Files the listing held; null when the remote said unchanged (the mirror's count stands). */
@@ -11,6 +12,10 @@ export interface RefreshOutcome {
   removed: number;
   /** Synced local files whose remote copy disappeared; queued to be uploaded again. */
   lost: string[];
+  /** Synced local files whose remote copy someone replaced: now conflicts, never overwritten. */
+  replaced: string[];
+  /** Files in conflict whose remote object is gone: queued to upload. */
+  released: string[];
   /** The remote said the listing the mirror holds is still current; nothing was listed. */
   unchanged: boolean;
 }
@@ -44,9 +49,23 @@ export async function refreshMirror(
     // leaves the mirror only in a full refresh, which checks right here, or by an edit that drops
     // the listing version, which makes the next refresh a full one.
     const lost = listing.unchanged ? [] : state.files.markRemoteLost(now);
+    // Same reasoning: a replacement on the remote changes the listing, so it is seen in a full one.
+    const replaced = listing.unchanged ? [] : state.files.markRemoteReplaced(replacedMessage(state), now);
+    const released = listing.unchanged ? [] : state.files.releaseVanishedConflicts(now);
     state.settings.setFact('lastRemoteRefreshAt', String(now));
     const remoteFiles = listing.unchanged ? null : listing.entries.length;
-    return { remoteFiles, added, removed, lost, unchanged: listing.unchanged };
+    return { remoteFiles, added, removed, lost, replaced, released, unchanged: listing.unchanged };
   })();
   return outcome;
+}
+
+/** The conflict message for a synced file whose copy (`key`) the fresh mirror lists changed. */
+function replacedMessage(state: PairState): (path: string, key: string) => string {
+  return (path, key) => {
+    const file = state.files.get(path);
+    const copy = state.mirror.copy(key);
+    return file !== null && copy !== null
+      ? conflictWith(file, copy).message
+      : 'The copy this folder uploaded was replaced on the remote by someone else.';
+  };
 }

@@ -1,6 +1,7 @@
 import type { ActivityKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import { withRetry, type RetryOptions } from './remote/retry.js';
+import { isOwnCopy } from './state/local-files.js';
 import type { PairState } from './state/pair-state.js';
 import { SyncError, toSyncError } from './sync-error.js';
 
@@ -53,8 +54,11 @@ export async function applyMirroredDeletions(options: {
   for (const file of withRemote) {
     const key = file.remoteKey as string;
     // Never delete a copy this folder did not put there, or one another live file still uses.
+    const copy = state.mirror.copy(key);
     const stillUsed =
       !file.remoteOwned ||
+      // Replaced on the remote since this folder uploaded it: that copy is someone else's now.
+      (copy !== null && !isOwnCopy(file, copy)) ||
       state.files.withRemoteKey(key).some((other) => other.path !== file.path && other.state !== 'deleted');
     try {
       if (!stillUsed) await withRetry(() => provider.delete(key, options.retry.signal), options.retry);

@@ -1,6 +1,5 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { effectiveRemoteName } from './remote/remote-names.js';
 import type { IgnoreRules } from './scan/ignore-rules.js';
 import { sameStat, type LocalFiles } from './state/local-files.js';
 
@@ -11,7 +10,14 @@ import { sameStat, type LocalFiles } from './state/local-files.js';
  */
 export async function applyPathHints(
   paths: Iterable<string>,
-  context: { root: string; rules: IgnoreRules; files: LocalFiles; now: number },
+  context: {
+    root: string;
+    rules: IgnoreRules;
+    files: LocalFiles;
+    now: number;
+    /** The remote name of a path (remote-names.ts `remoteNamer`). */
+    remoteName: (path: string) => string;
+  },
 ): Promise<string[]> {
   const { files, now } = context;
   const deleted: string[] = [];
@@ -26,7 +32,7 @@ export async function applyPathHints(
     const current = { size: info.size, mtimeMs: info.mtimeMs, inode: info.ino };
     if (row && row.state !== 'deleted' && sameStat(row, current)) continue;
     if (row && row.state === 'deleted' && sameStat(row, current) && files.restore(path, now)) continue;
-    files.markSeen(path, effectiveRemoteName(path), current, now);
+    files.markSeen(path, context.remoteName(path), current, now);
   }
   return deleted;
 }

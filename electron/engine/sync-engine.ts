@@ -2,19 +2,23 @@ import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type {
   ActivityKind,
+  ConflictResolution,
+  ConflictView,
   EngineState,
   FileSyncState,
   PairSettings,
   SyncErrorInfo,
   SyncStatus,
 } from '../../shared/sync-types.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../base/clock.js';
 import { EngineEvents } from './engine-events.js';
 import { scanFolder, type ScanOutcome } from './folder-scan.js';
 import type { HasherPool } from './hash/hasher-pool.js';
 import { refreshMirror, type RefreshOutcome } from './mirror-refresh.js';
 import { applyMirroredDeletions, type DeletionOutcome } from './mirrored-deletions.js';
+import { listConflicts, resolveConflict } from './conflict-resolution.js';
 import { applyPathHints } from './path-hints.js';
+import { remoteNamer } from './remote/remote-names.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
@@ -57,6 +61,8 @@ export interface OnceSummary {
   unsynced: Array<{ path: string; state: FileSyncState; message: string }>;
   problems: SyncErrorInfo[];
   deletions: DeletionOutcome;
+  /** Files not uploaded because they would overwrite what is not ours, with both sides. */
+  conflicts: ConflictView[];
 }
 
 // Watcher events arriving within this window are handled together.
@@ -69,6 +75,8 @@ const PROGRESS_INTERVAL_MS = 250;
 const SAFETY_RESCAN_MS = 60 * 60_000;
 // Batches closer together than this share one full refresh (see pump).
 const BATCH_REFRESH_GAP_MS = 30_000;
+// The pair fact naming the remote folder the stored remote names were computed with.
+const APPLIED_REMOTE_FOLDER = 'appliedRemoteFolder';
 // More deletions than this in one scan are logged as one line, not one per file.
 const DELETIONS_LISTED = 20;
 
@@ -180,6 +188,7 @@ export class SyncEngine {
       unsynced: this.unsyncedFiles(),
       problems: [...this.problems.values()],
       deletions,
+      conflicts: listConflicts(this.state).filter((conflict) => !conflict.ignored),
     };
   }
 
@@ -259,10 +268,25 @@ export class SyncEngine {
     this.events.emit('changed', { local: true, remote: false });
   }
 
+  /** Files in conflict with both sides (ignored ones too, marked). */
+  conflicts(): ConflictView[] {
+    return listConflicts(this.state);
+  }
+
+  /** The user's choice for a conflict; the file is uploaded (or left) by the next pass. */
+  resolveConflict(path: string, resolution: ConflictResolution): string {
+    const message = resolveConflict(this.state, path, resolution, this.clock.now(), this.remoteName);
+    this.report('info', path, message);
+    this.events.emit('changed', { local: true, remote: false });
+    if (this.watcher !== null) this.kick();
+    return message;
+  }
+
   updateSettings(patch: Partial<PairSettings>): PairSettings {
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
     this.limiter.setLimit(this.settings.bandwidthLimit);
-    this.kick();
+    if (this.settings.remoteFolder !== this.appliedRemoteFolder()) void this.moveToRemoteFolder();
+    else this.kick();
     return this.currentSettings;
   }
 
@@ -293,8 +317,17 @@ export class SyncEngine {
     this.problems.delete('refresh');
     for (const path of outcome.lost)
       this.report('info', path, 'Its copy disappeared from the remote; uploading it again');
-    this.events.emit('changed', { local: outcome.lost.length > 0, remote: !outcome.unchanged });
-    if (outcome.lost.length > 0) this.kick();
+    for (const path of outcome.replaced) {
+      this.report('conflict', path, this.state.files.get(path)?.lastError ?? 'Replaced on the remote');
+    }
+    for (const path of outcome.released)
+      this.report('info', path, 'The remote file it was in conflict with is gone; uploading it');
+    const requeued = outcome.lost.length + outcome.released.length;
+    this.events.emit('changed', {
+      local: requeued + outcome.replaced.length > 0,
+      remote: !outcome.unchanged,
+    });
+    if (requeued > 0) this.kick();
     return outcome;
   }
 
@@ -304,8 +337,49 @@ export class SyncEngine {
     return this.options.settleMs ?? DEFAULT_SETTLE_MS;
   }
 
+  /** The naming rule of this pair: its remote folder, then the path, encoded (remote-names.ts). */
+  private get remoteName(): (path: string) => string {
+    return remoteNamer(this.settings.remoteFolder);
+  }
+
+  private appliedRemoteFolder(): string {
+    return this.state.settings.fact(APPLIED_REMOTE_FOLDER) ?? '';
+  }
+
+  /**
+   * Puts every file under the pair's current remote folder. Names in the DB follow the folder the
+   * pair was last synced with, so a changed folder renames (and re-uploads) what is tracked.
+   */
+  private applyRemoteFolder(): void {
+    const folder = this.settings.remoteFolder;
+    if (folder === this.appliedRemoteFolder()) return;
+    const moved = this.state.files.renameAll(this.remoteName, this.clock.now());
+    this.state.settings.setFact(APPLIED_REMOTE_FOLDER, folder === '' ? null : folder);
+    if (moved > 0) {
+      const where = folder === '' ? 'the top of the remote' : `the remote folder “${folder}”`;
+      this.report(
+        'info',
+        null,
+        `${moved} file(s) will be uploaded to ${where}; their copies under the previous names stay on the remote until you delete them`,
+      );
+    }
+  }
+
+  /** A remote folder changed while running: let in-flight uploads stop, rename, and go on. */
+  private async moveToRemoteFolder(): Promise<void> {
+    const wasRunning = !this.halted;
+    this.halt(new Error('remote folder changed'));
+    while (this.pumpPromise) await this.pumpPromise;
+    this.applyRemoteFolder();
+    if (wasRunning && !this.stopped) {
+      this.controller = runController();
+      this.kick();
+    }
+  }
+
   private async prepare(): Promise<void> {
     this.state.files.resetInterrupted();
+    this.applyRemoteFolder();
     this.rules = await IgnoreRules.load(this.options.root, {
       extraAbsolutePaths: this.options.ignoreAbsolutePaths ?? [],
     });
@@ -324,6 +398,7 @@ export class SyncEngine {
         files: this.state.files,
         now: this.clock.now(),
         needsSha256: this.provider.info.needsSha256,
+        remoteName: this.remoteName,
       });
     } catch (error) {
       this.noteScanFailure(error);
@@ -392,6 +467,7 @@ export class SyncEngine {
   /** Conflicts resolve when one of the paths goes away or is renamed: give them another look. */
   private reevaluateConflicts(): void {
     for (const file of this.state.files.inState('conflict', Number.MAX_SAFE_INTEGER)) {
+      if (file.conflictKind !== 'same-name') continue; // Those wait for the user or the remote.
       if (this.state.files.sharingRemoteName(file.remoteName, file.path).length === 0) {
         this.state.files.setState(file.path, file.md5 === null ? 'pending' : 'hashed', this.clock.now());
       }
@@ -421,6 +497,7 @@ export class SyncEngine {
         rules: this.rules as IgnoreRules,
         files: this.state.files,
         now: this.clock.now(),
+        remoteName: this.remoteName,
       });
       this.reportDeletions(deleted);
       this.reevaluateConflicts();

@@ -1,5 +1,5 @@
 import type { ActivityKind, PairSettings } from '../../shared/sync-types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../base/clock.js';
 import type { HasherPool } from './hash/hasher-pool.js';
 import { hashPendingFile, type HashOutcome } from './hash-pending-file.js';
 import type { RemoteProvider } from './remote/remote-provider.js';

@@ -1,5 +1,6 @@
 import type {
   ActivityEntry,
+  ConflictView,
   PairSettings,
   RemoteListPage,
   RemoteListQuery,
@@ -94,6 +95,20 @@ export class SyncService {
       return Promise.reject(configError('Which files? Give one or more keys'));
     }
     return this.engine.deleteRemote(keys);
+  }
+
+  /** Files that would overwrite what is not ours, with both sides. */
+  conflicts(): ConflictView[] {
+    return this.engine.conflicts();
+  }
+
+  /** Applies the user's choice for one conflict; returns what happens, in words. */
+  resolveConflict(path: unknown, resolution: unknown): string {
+    if (typeof path !== 'string' || path === '') throw configError('Which file? Give its path in the folder');
+    if (resolution !== 'keep-both' && resolution !== 'replace' && resolution !== 'ignore') {
+      throw configError('Choose keep-both, replace or ignore');
+    }
+    return this.engine.resolveConflict(path, resolution);
   }
 
   confirmDeletions(): Promise<DeletionOutcome> {

@@ -6,7 +6,7 @@ import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
 import { credentialAccount, type CredentialStore } from './web/credentials-temporary.js';
-import type { OpenedPair, OpenPairConfig } from './web/temporary-open-pair.js';
+import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
 import { PauseTimer } from './pause-timer.js';
 
 /** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
@@ -172,7 +172,7 @@ export class HoistApp {
         folder: pair.folder,
         provider: pair.provider,
         stateRoot: this.options.dataRoot,
-        ...(remoteUrl !== undefined ? { remoteUrl } : {}),
+        ...(remoteUrl !== undefined ? { remote: remoteUrl } : {}),
         ...(storedToken !== undefined ? { token: storedToken } : {}),
       });
     } catch (error) {

@@ -5,9 +5,8 @@ import type {
   RemoteSelectionSummary,
   UnsyncedFile,
 } from '../remote-browse.js';
-import type { PairSettings, SyncErrorInfo, SyncStatus } from '../sync-types.js';
+import type { ConflictView, PairSettings, SyncErrorInfo, SyncStatus } from '../sync-types.js';
 import { pairSettingsPatchSchema } from '../pair-settings-schema.js';
-import type { ConflictInfo } from './conflicts.js';
 
 /**
  * The bridge between a host (web host, Electron main) and the renderer, declared once: every command
@@ -184,12 +183,12 @@ export const commands = {
   'ignore.read': { request: empty, response: view<{ text: string }>() },
   'ignore.write': { request: z.object({ text: text(256 * 1024) }).strict(), response: view<null>() },
   'preferences.update': { request: z.object({ theme: themeSchema }).strict(), response: view<AppView>() },
-  'conflicts.list': { request: empty, response: view<ConflictInfo[]>() },
+  'conflicts.list': { request: empty, response: view<ConflictView[]>() },
   'conflicts.resolve': {
     request: z
       .object({ path: text(4096).min(1), resolution: z.enum(['keep-both', 'replace', 'ignore']) })
       .strict(),
-    response: view<null>(),
+    response: view<{ message: string }>(),
   },
 } as const;
 

@@ -29,10 +29,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pairStateFile } from '../../electron/cli/pair-location.js';
-import { EMBEDDED_REMOTE_ID } from '../../electron/cli/remote-connection.js';
-import { systemClock } from '../../electron/engine/clock.js';
+import { pairStateFile } from '../../electron/host/pair-location.js';
+import { EMBEDDED_REMOTE_ID } from '../../electron/host/remote-connection.js';
+import { systemClock } from '../../electron/base/clock.js';
 import { scanFolder } from '../../electron/engine/folder-scan.js';
+import { effectiveRemoteName } from '../../electron/engine/remote/remote-names.js';
 import { refreshMirror } from '../../electron/engine/mirror-refresh.js';
 import { createProvider } from '../../electron/engine/remote/create-provider.js';
 import { walkFolder } from '../../electron/engine/scan/folder-walker.js';
@@ -569,6 +570,7 @@ async function noChangeParts(
       files: state.files,
       now: Date.now(),
       needsSha256: false,
+      remoteName: effectiveRemoteName,
     });
     const scanSeconds = (nowMs() - started) / 1000;
     if (scan.changed !== 0 || scan.deleted.length !== 0) {

@@ -31,7 +31,11 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
   it('a wrong token shows the auth error; fixing it in Settings resumes syncing', async () => {
     const wrong = 'wrong-token-7d1e4a';
     tokens = [wrong, TEST_USERS.alice.token];
-    ui = await UiHarness.start(browser, { provider: 'alloy', token: wrong, files: { 'x.txt': 'x', 'y.txt': 'yy' } });
+    ui = await UiHarness.start(browser, {
+      provider: 'alloy',
+      token: wrong,
+      files: { 'x.txt': 'x', 'y.txt': 'yy' },
+    });
     const { page } = ui;
     await expectPage(page.getByTestId('status-text')).toHaveText(/rejected the API token/, UI_TIMEOUT);
     const problem = page.getByRole('alert').filter({ hasText: /rejected the API token/ });
@@ -44,7 +48,9 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
     await expectPage(token).toHaveAttribute('type', 'password');
     await token.fill(TEST_USERS.alice.token);
     await page.getByRole('button', { name: 'Test connection' }).click();
-    await expectPage(page.getByRole('status').filter({ hasText: /^Connected to Alloy/ })).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('status').filter({ hasText: /^Connected to Alloy/ })).toBeVisible(
+      UI_TIMEOUT,
+    );
     await ui.screenshot('settings-connection-ok');
     await page.getByRole('button', { name: 'Save token' }).click();
     await expectPage(page.getByRole('status').filter({ hasText: /^Syncing / })).toBeVisible(UI_TIMEOUT);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expect as expectPage } from 'playwright/test';
-import { pairStateFile } from '../../electron/cli/pair-location.js';
+import { pairStateFile } from '../../electron/host/pair-location.js';
 import { seedMirror } from '../support/seed-mirror.js';
 import { TEST_USERS } from '../support/test-server.js';
 import { launchChromium, UiHarness } from './support/ui-harness.js';

@@ -5,7 +5,7 @@ import { MAX_MESSAGE_CHARS, type HostMessage } from '../../shared/bridge/contrac
 import { BridgeServer } from '../../electron/host/bridge/bridge-server.js';
 import { HoistApp } from '../../electron/host/hoist-app.js';
 import { SessionCredentialStore } from '../../electron/host/web/credentials-temporary.js';
-import { openPair } from '../../electron/host/web/temporary-open-pair.js';
+import { openPair } from '../../electron/host/open-pair.js';
 import { until } from '../support/poll-until.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

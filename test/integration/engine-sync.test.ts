@@ -56,7 +56,15 @@ describe('sync engine against the reference server', () => {
     await harness.restart();
     await harness.runOnce();
     const quiet = await harness.engine.refresh();
-    expect(quiet).toEqual({ unchanged: true, remoteFiles: null, added: 0, removed: 0, lost: [] });
+    expect(quiet).toEqual({
+      unchanged: true,
+      remoteFiles: null,
+      added: 0,
+      removed: 0,
+      lost: [],
+      replaced: [],
+      released: [],
+    });
     expect(harness.state.mirror.count()).toBe(2);
 
     // Another client (the same account, not through this engine) deletes b.txt on the remote.

@@ -186,6 +186,7 @@ describe('SyncService, the facade every host uses', () => {
       concurrency: 4,
       bandwidthLimit: 0,
       refreshIntervalSeconds: 300,
+      remoteFolder: '',
     });
     expect(service.updateSettings({ concurrency: 2, bandwidthLimit: 1_048_576 })).toMatchObject({
       concurrency: 2,

@@ -114,7 +114,12 @@ export class ComposioProvider implements RemoteProvider {
     const key = this.keyFor(storedFilename(ticket.key, file.remoteName));
     if (ticket.type === 'existing') return { kind: 'existing', key };
     const url = ticket.type === 'new' ? ticket.new_presigned_url : ticket.update_presigned_url;
-    return { kind: 'send', key, target: { url, md5Base64: hexToBase64(file.md5Hex), mimeType } };
+    return {
+      kind: 'send',
+      key,
+      replaces: ticket.type === 'update',
+      target: { url, md5Base64: hexToBase64(file.md5Hex), mimeType },
+    };
   }
 
   async send(

@@ -54,6 +54,15 @@ export function effectiveRemoteName(relativePath: string): string {
   return sanitizeRemoteFilename(encodeRemoteName(relativePath));
 }
 
+/**
+ * The effective-name function of a pair: with a remote folder ("Documents"), every path is stored
+ * under it (`Documents∕notes∕a.md`), encoded exactly like a folder of the local tree.
+ */
+export function remoteNamer(remoteFolder: string): (relativePath: string) => string {
+  if (remoteFolder === '') return effectiveRemoteName;
+  return (relativePath) => effectiveRemoteName(`${remoteFolder}/${relativePath}`);
+}
+
 function encodeSegment(segment: string): string {
   return Array.from(segment.normalize('NFC'), (character) =>
     needsEscape(character) ? percentEncode(character) : character,

@@ -36,6 +36,11 @@ export type UploadTicket =
       kind: 'send';
       /** The key the bytes will be stored under, when known before sending. */
       key: string | null;
+      /**
+       * The remote said an object already exists under that key (Composio's `update`), so sending
+       * replaces it; undefined where the API does not say (Alloy answers `new` either way).
+       */
+      replaces?: boolean;
       /** Provider-private details (presigned URL, headers); opaque to the engine. */
       target: unknown;
     };

@@ -1,4 +1,4 @@
-import type { ErrorCategory, FileCounts, FileSyncState } from '../../../shared/sync-types.js';
+import type { ConflictKind, ErrorCategory, FileCounts, FileSyncState } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
 
 /** The stat fields that decide whether a file changed: the stat cache. */
@@ -22,6 +22,15 @@ export interface LocalFile extends StatKey {
    */
   remoteOwned: boolean;
   syncedMd5: string | null;
+  /** The size of the copy this file recorded as its own (the baseline for noticing a replacement). */
+  syncedSize: number | null;
+  /** The remote's date of that copy as first listed after the upload; null until then. */
+  syncedRemoteModified: number | null;
+  /** Why the file is in conflict (state `conflict` or `ignored`), and the remote object in the way. */
+  conflictKind: ConflictKind | null;
+  conflictKey: string | null;
+  /** The remote name a "keep both" resolution gave this file; it keeps it from then on. */
+  nameOverride: string | null;
   lastError: string | null;
   errorCategory: ErrorCategory | null;
   attempts: number;
@@ -41,6 +50,11 @@ interface Row {
   remote_key: string | null;
   remote_owned: number;
   synced_md5: string | null;
+  synced_size: number | null;
+  synced_remote_modified: number | null;
+  conflict_kind: ConflictKind | null;
+  conflict_key: string | null;
+  name_override: string | null;
   last_error: string | null;
   error_category: ErrorCategory | null;
   attempts: number;
@@ -54,6 +68,41 @@ export interface TrackedStat extends StatKey {
   state: FileSyncState;
   hashed: boolean;
   hasSha256: boolean;
+}
+
+/**
+ * Whether the remote object `r` is still the copy the local file `l` recorded as its own: the digest
+ * where the remote lists one (Composio), else the size, and the date once a listing gave it. Alloy
+ * lists no digest, so a replacement of the same size within the same millisecond is not seen.
+ */
+const COPY_MATCHES = `(r.md5 IS NULL OR l.synced_md5 IS NULL OR lower(r.md5) = l.synced_md5)
+  AND (r.size IS NULL OR l.synced_size IS NULL OR r.size = l.synced_size)
+  AND (r.last_modified IS NULL OR l.synced_remote_modified IS NULL OR r.last_modified = l.synced_remote_modified)`;
+const COPY_MATCHES_CORRELATED = COPY_MATCHES.replace(/\bl\./g, 'local_files.');
+
+/** The remote object as the mirror holds it, for the ownership checks (COPY_MATCHES, in TypeScript). */
+export interface MirroredCopy {
+  key: string;
+  size: number | null;
+  lastModified: number | null;
+  md5: string | null;
+}
+
+/** The TypeScript twin of COPY_MATCHES: is `copy` still the one `file` recorded under its key? */
+export function copyMatches(file: LocalFile, copy: MirroredCopy): boolean {
+  if (copy.key !== file.remoteKey) return false;
+  if (copy.md5 !== null && file.syncedMd5 !== null && copy.md5.toLowerCase() !== file.syncedMd5) return false;
+  if (copy.size !== null && file.syncedSize !== null && copy.size !== file.syncedSize) return false;
+  return (
+    copy.lastModified === null ||
+    file.syncedRemoteModified === null ||
+    copy.lastModified === file.syncedRemoteModified
+  );
+}
+
+/** A copy this folder put there (or the user told it to take over) and nobody replaced since. */
+export function isOwnCopy(file: LocalFile, copy: MirroredCopy): boolean {
+  return file.remoteOwned && copyMatches(file, copy);
 }
 
 export function sameStat(a: StatKey, b: StatKey): boolean {
@@ -73,19 +122,19 @@ export class LocalFiles {
       insertSeen: db.prepare(
         `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, state, updated_at)
          VALUES (@path, @remoteName, @size, @mtimeMs, @inode, 'pending', @now)
-         ON CONFLICT (path) DO UPDATE SET remote_name = excluded.remote_name, size = excluded.size,
-           mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = NULL, sha256 = NULL,
+         ON CONFLICT (path) DO UPDATE SET remote_name = coalesce(local_files.name_override, excluded.remote_name),
+           size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = NULL, sha256 = NULL,
            state = 'pending', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
-           updated_at = excluded.updated_at`,
+           conflict_kind = NULL, conflict_key = NULL, updated_at = excluded.updated_at`,
       ),
       copyHash: db.prepare(
         `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, md5, sha256, state, updated_at)
          SELECT @path, @remoteName, @size, @mtimeMs, @inode, md5, sha256, 'hashed', @now
            FROM local_files WHERE path = @source AND md5 IS NOT NULL
-         ON CONFLICT (path) DO UPDATE SET remote_name = excluded.remote_name, size = excluded.size,
-           mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = excluded.md5, sha256 = excluded.sha256,
-           state = 'hashed', last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL,
-           updated_at = excluded.updated_at`,
+         ON CONFLICT (path) DO UPDATE SET remote_name = coalesce(local_files.name_override, excluded.remote_name),
+           size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode, md5 = excluded.md5,
+           sha256 = excluded.sha256, state = 'hashed', last_error = NULL, error_category = NULL, attempts = 0,
+           retry_at = NULL, conflict_kind = NULL, conflict_key = NULL, updated_at = excluded.updated_at`,
       ),
       trackedStats: db
         .prepare(
@@ -106,10 +155,83 @@ export class LocalFiles {
       ),
       // Synced only against a copy the mirror knows: the invariant that lets an unchanged listing
       // skip the search for lost copies (see mirror-refresh.ts).
+      // The baseline date survives only when no bytes were sent and the copy is the one already recorded.
       markSynced: db.prepare(
-        `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, remote_owned = @owned, synced_md5 = @md5, last_error = NULL,
-           error_category = NULL, attempts = 0, retry_at = NULL, updated_at = @now
+        `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, remote_owned = @owned, synced_md5 = @md5,
+           synced_size = size,
+           synced_remote_modified = CASE WHEN @keepBaseline = 1 AND remote_key = @remoteKey AND synced_md5 = @md5
+             THEN synced_remote_modified END,
+           last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL, conflict_kind = NULL,
+           conflict_key = NULL, updated_at = @now
          WHERE path = @path AND md5 = @md5 AND EXISTS (SELECT 1 FROM remote_files WHERE key = @remoteKey)`,
+      ),
+      // A touched file whose bytes are what it last uploaded: synced again only while the remote
+      // still lists that very copy unchanged (a replaced copy must become a conflict, not "synced").
+      reconfirmSynced: db.prepare(
+        `UPDATE local_files SET state = 'synced', last_error = NULL, error_category = NULL, attempts = 0,
+           retry_at = NULL, conflict_kind = NULL, conflict_key = NULL, updated_at = @now
+         WHERE path = @path AND md5 = @md5 AND synced_md5 = @md5 AND remote_key IS NOT NULL
+           AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key AND ${COPY_MATCHES_CORRELATED})`,
+      ),
+      markConflict: db.prepare(
+        `UPDATE local_files SET state = 'conflict', conflict_kind = @kind, conflict_key = @key,
+           remote_owned = CASE WHEN @kind = 'replaced-on-remote' THEN 0 ELSE remote_owned END,
+           last_error = @message, error_category = 'conflict', attempts = 0, retry_at = NULL, updated_at = @now
+         WHERE path = @path`,
+      ),
+      // Synced files whose copy the remote now lists with other content: someone replaced it there.
+      remoteReplaced: db.prepare(
+        `SELECT l.path, l.remote_key AS key FROM local_files l JOIN remote_files r ON r.key = l.remote_key
+         WHERE l.state = 'synced' AND NOT (${COPY_MATCHES})`,
+      ),
+      // The first listing after an upload gives the remote's own date of our copy: the baseline.
+      adoptBaselines: db.prepare(
+        `UPDATE local_files SET synced_remote_modified =
+           (SELECT r.last_modified FROM remote_files r WHERE r.key = local_files.remote_key)
+         WHERE state = 'synced' AND synced_remote_modified IS NULL AND remote_key IS NOT NULL
+           AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key AND r.last_modified IS NOT NULL)`,
+      ),
+      // A conflict whose remote object is gone is no conflict any more: upload the file again.
+      conflictGone: db.prepare(
+        `SELECT path FROM local_files WHERE state IN ('conflict', 'ignored') AND conflict_key IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM remote_files WHERE key = local_files.conflict_key)`,
+      ),
+      releaseConflict: db.prepare(
+        `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END,
+           remote_key = CASE WHEN conflict_kind = 'replaced-on-remote' THEN NULL ELSE remote_key END,
+           synced_md5 = CASE WHEN conflict_kind = 'replaced-on-remote' THEN NULL ELSE synced_md5 END,
+           conflict_kind = NULL, conflict_key = NULL, last_error = NULL, error_category = NULL, updated_at = @now
+         WHERE path = @path`,
+      ),
+      keepBoth: db.prepare(
+        `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END,
+           remote_name = @name, name_override = @name, remote_key = NULL, remote_owned = 0, synced_md5 = NULL,
+           synced_size = NULL, synced_remote_modified = NULL, conflict_kind = NULL, conflict_key = NULL,
+           last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL, updated_at = @now
+         WHERE path = @path`,
+      ),
+      // The user chose to replace the remote copy: it becomes this file's own, as listed now, so the
+      // upload guard lets exactly that copy be overwritten (another change there is a new conflict).
+      takeOver: db.prepare(
+        `UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END,
+           remote_key = @key, remote_owned = 1, synced_md5 = NULL,
+           synced_size = (SELECT size FROM remote_files WHERE key = @key),
+           synced_remote_modified = (SELECT last_modified FROM remote_files WHERE key = @key),
+           conflict_kind = NULL, conflict_key = NULL, last_error = NULL, error_category = NULL, attempts = 0,
+           retry_at = NULL, updated_at = @now
+         WHERE path = @path`,
+      ),
+      namesOfTracked: db.prepare("SELECT path, remote_name FROM local_files WHERE state <> 'deleted'").raw(),
+      rename: db.prepare(
+        `UPDATE local_files SET remote_name = @name, name_override = NULL,
+           state = CASE WHEN state IN ('pending', 'uploading') OR md5 IS NULL THEN 'pending' ELSE 'hashed' END,
+           remote_key = NULL, remote_owned = 0, synced_md5 = NULL, synced_size = NULL, synced_remote_modified = NULL,
+           conflict_kind = NULL, conflict_key = NULL, last_error = NULL, error_category = NULL, attempts = 0,
+           retry_at = NULL, updated_at = @now
+         WHERE path = @path`,
+      ),
+      ignoreConflict: db.prepare(
+        `UPDATE local_files SET state = 'ignored', updated_at = @now WHERE path = @path AND state = 'conflict'`,
       ),
       requeueForHash: db.prepare(
         `UPDATE local_files SET state = 'pending', md5 = NULL, sha256 = NULL, attempts = @attempts, updated_at = @now
@@ -117,7 +239,8 @@ export class LocalFiles {
       ),
       restore: db.prepare(
         `UPDATE local_files SET state = CASE WHEN remote_key IS NOT NULL AND synced_md5 = md5
-             AND EXISTS (SELECT 1 FROM remote_files WHERE key = local_files.remote_key) THEN 'synced' ELSE 'hashed' END,
+             AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key AND ${COPY_MATCHES_CORRELATED})
+             THEN 'synced' ELSE 'hashed' END,
            updated_at = @now WHERE path = @path AND state = 'deleted' AND md5 IS NOT NULL`,
       ),
       markDeleted: db.prepare(
@@ -151,6 +274,9 @@ export class LocalFiles {
       ),
       byRemoteKey: db.prepare('SELECT * FROM local_files WHERE remote_key = ?'),
       counts: db.prepare('SELECT state, count(*) AS n FROM local_files GROUP BY state'),
+      conflicted: db.prepare(
+        "SELECT * FROM local_files WHERE state IN ('conflict', 'ignored') ORDER BY path LIMIT ?",
+      ),
       resetInterrupted: db.prepare(
         "UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END WHERE state = 'uploading'",
       ),
@@ -226,8 +352,87 @@ export class LocalFiles {
    * changes) when the file has another hash by now, or when the mirror has no such key: record the
    * copy in the mirror first, or ask the remote.
    */
-  markSynced(path: string, remoteKey: string, md5: string, owned: boolean, now: number): boolean {
-    return this.statements.markSynced.run({ path, remoteKey, md5, owned: owned ? 1 : 0, now }).changes === 1;
+  markSynced(
+    path: string,
+    remoteKey: string,
+    md5: string,
+    owned: boolean,
+    now: number,
+    sentBytes = true,
+  ): boolean {
+    const params = { path, remoteKey, md5, owned: owned ? 1 : 0, now, keepBaseline: sentBytes ? 0 : 1 };
+    return this.statements.markSynced.run(params).changes === 1;
+  }
+
+  /**
+   * A touched file hashed to the content it last uploaded: synced again, without asking the remote,
+   * if the mirror lists its copy unchanged. False otherwise (ask the remote, or it is a conflict).
+   */
+  reconfirmSynced(path: string, md5: string, now: number): boolean {
+    return this.statements.reconfirmSynced.run({ path, md5, now }).changes === 1;
+  }
+
+  /** The file would overwrite something that is not ours: it waits, with its reason, for the user. */
+  markConflict(path: string, kind: ConflictKind, key: string | null, message: string, now: number): void {
+    this.statements.markConflict.run({ path, kind, key, message, now });
+  }
+
+  /**
+   * After a full listing: synced files whose copy was replaced on the remote become conflicts
+   * (returned with the key), then freshly uploaded copies take the listed date as their baseline.
+   */
+  markRemoteReplaced(message: (path: string, key: string) => string, now: number): string[] {
+    const replaced = this.statements.remoteReplaced.all() as Array<{ path: string; key: string }>;
+    for (const { path, key } of replaced) {
+      this.markConflict(path, 'replaced-on-remote', key, message(path, key), now);
+    }
+    this.statements.adoptBaselines.run();
+    return replaced.map((row) => row.path);
+  }
+
+  /** Conflicts whose remote object is gone go back to the queue; returns their paths. */
+  releaseVanishedConflicts(now: number): string[] {
+    const paths = this.statements.conflictGone.pluck().all() as string[];
+    for (const path of paths) this.statements.releaseConflict.run({ path, now });
+    return paths;
+  }
+
+  /** "Keep both": the file goes to the remote under `remoteName` from now on. */
+  keepBoth(path: string, remoteName: string, now: number): void {
+    this.statements.keepBoth.run({ path, name: remoteName, now });
+  }
+
+  /** "Replace": the remote object `key`, as the mirror lists it now, may be overwritten by this file. */
+  takeOver(path: string, key: string, now: number): boolean {
+    return this.statements.takeOver.run({ path, key, now }).changes === 1;
+  }
+
+  /**
+   * The pair's remote folder changed: every live file whose remote name differs goes to its new name
+   * as a new upload (the copies under the old names stay where they are). Returns how many moved.
+   */
+  renameAll(remoteName: (path: string) => string, now: number): number {
+    let moved = 0;
+    this.transaction(() => {
+      const rows = this.statements.namesOfTracked.all() as Array<[string, string]>;
+      for (const [path, current] of rows) {
+        const name = remoteName(path);
+        if (name === current) continue;
+        this.statements.rename.run({ path, name, now });
+        moved++;
+      }
+    });
+    return moved;
+  }
+
+  /** "Ignore": the conflict stands but is no longer reported as something to do. */
+  ignoreConflict(path: string, now: number): boolean {
+    return this.statements.ignoreConflict.run({ path, now }).changes === 1;
+  }
+
+  /** Files in conflict, ignored ones included. */
+  conflicted(limit: number): LocalFile[] {
+    return (this.statements.conflicted.all(limit) as Row[]).map(fromRow);
   }
 
   /** Forgets the hash so the file is read again, keeping count of how often that happened. */
@@ -305,6 +510,7 @@ export class LocalFiles {
       uploading: 0,
       failed: 0,
       conflict: 0,
+      ignored: 0,
       deleted: 0,
     };
     for (const { state, n } of this.statements.counts.all() as Array<{ state: FileSyncState; n: number }>) {
@@ -314,6 +520,7 @@ export class LocalFiles {
       else if (state === 'uploading') counts.uploading += n;
       else if (state === 'failed') counts.failed += n;
       else if (state === 'conflict') counts.conflict += n;
+      else if (state === 'ignored') counts.ignored += n;
       else if (state === 'deleted') counts.deleted += n;
     }
     return counts;
@@ -346,6 +553,11 @@ function fromRow(row: Row): LocalFile {
     remoteKey: row.remote_key,
     remoteOwned: row.remote_owned === 1,
     syncedMd5: row.synced_md5,
+    syncedSize: row.synced_size,
+    syncedRemoteModified: row.synced_remote_modified,
+    conflictKind: row.conflict_kind,
+    conflictKey: row.conflict_key,
+    nameOverride: row.name_override,
     lastError: row.last_error,
     errorCategory: row.error_category,
     attempts: row.attempts,

@@ -51,4 +51,16 @@ export const MIGRATIONS: readonly string[] = [
 
    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
    CREATE TABLE pair (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+  // Never overwrite what is not ours (issue 7): what the remote listed for our copy (the baseline a
+  // refresh compares with to notice someone replacing it), why a file is in conflict and with which
+  // remote object, and the remote name a "keep both" resolution gave it. The name index serves the
+  // check "does the remote already hold something under this name" before every upload.
+  `ALTER TABLE local_files ADD COLUMN synced_size INTEGER;
+   ALTER TABLE local_files ADD COLUMN synced_remote_modified INTEGER;
+   ALTER TABLE local_files ADD COLUMN conflict_kind TEXT;
+   ALTER TABLE local_files ADD COLUMN conflict_key TEXT;
+   ALTER TABLE local_files ADD COLUMN name_override TEXT;
+   UPDATE local_files SET conflict_kind = 'same-name' WHERE state = 'conflict';
+   UPDATE local_files SET synced_size = size WHERE state = 'synced';
+   CREATE INDEX remote_files_by_name ON remote_files (name);`,
 ];

@@ -1,5 +1,6 @@
 import type { RemoteFileView, RemoteListPage, RemoteListQuery } from '../../../shared/sync-types.js';
 import type { RemoteEntry } from '../remote/remote-provider.js';
+import type { MirroredCopy } from './local-files.js';
 import type { PairSettingsStore } from './pair-settings.js';
 import type { Db } from './state-db.js';
 import { StatementCache } from './statement-cache.js';
@@ -113,6 +114,19 @@ export class RemoteMirror {
   remove(key: string): void {
     this.setListingVersion(null);
     this.sql.get('DELETE FROM remote_files WHERE key = ?').run(key);
+  }
+
+  /** The object under `key` as last listed (or recorded by our upload), or null. */
+  copy(key: string): (MirroredCopy & { name: string }) | null {
+    const row = this.sql
+      .get('SELECT key, name, size, last_modified AS lastModified, md5 FROM remote_files WHERE key = ?')
+      .get(key) as (MirroredCopy & { name: string }) | undefined;
+    return row ?? null;
+  }
+
+  /** Whether any object is listed under this remote name. */
+  hasName(name: string): boolean {
+    return this.sql.get('SELECT 1 FROM remote_files WHERE name = ? LIMIT 1').get(name) !== undefined;
   }
 
   nameOf(key: string): string | null {

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../base/clock.js';
 
 /**
  * A token bucket shared by all uploads of a pair: `take(n)` waits until n bytes may be sent.

@@ -3,15 +3,22 @@ import { join } from 'node:path';
 import mime from 'mime-types';
 import { formatBytes } from '../../../shared/format-bytes.js';
 import type { ActivityKind } from '../../../shared/sync-types.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../base/clock.js';
 import type { RemoteProvider, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
 import { withRetry, type RetryOptions } from '../remote/retry.js';
-import { sameStat, type LocalFile, type LocalFiles, type StatKey } from '../state/local-files.js';
+import {
+  copyMatches,
+  sameStat,
+  type LocalFile,
+  type LocalFiles,
+  type StatKey,
+} from '../state/local-files.js';
 import type { RemoteMirror } from '../state/remote-mirror.js';
 import { SyncError, toSyncError } from '../sync-error.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import { conflictFor } from './conflicts.js';
 import { fileBody } from './file-body.js';
+import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { TransferSlots } from './transfer-slots.js';
 import type { ProgressTracker } from './progress-tracker.js';
 
@@ -70,7 +77,7 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
   const conflict = conflictFor(files, file);
   if (conflict !== null) {
     if (file.state !== 'conflict') context.report('conflict', file.path, conflict);
-    files.setState(file.path, 'conflict', clock.now(), { message: conflict, category: 'conflict' });
+    files.markConflict(file.path, 'same-name', null, conflict, clock.now());
     return { kind: 'conflict' };
   }
   const md5 = file.md5;
@@ -78,14 +85,17 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     files.markSeen(file.path, file.remoteName, current, clock.now());
     return { kind: 'requeued' };
   }
-  if (
-    file.remoteKey !== null &&
-    file.syncedMd5 === md5 &&
-    // The remote already has exactly this content under this file's key (the mirror still lists
-    // it): nothing to ask. If the mirror lost it, the remote is asked like for any other file.
-    files.markSynced(file.path, file.remoteKey, md5, file.remoteOwned, clock.now())
-  ) {
-    return { kind: 'existing' };
+  if (file.remoteKey !== null && file.syncedMd5 === md5) {
+    // The remote already has exactly this content under this file's key (a touched file): nothing to
+    // ask, as long as the mirror lists that copy unchanged. Replaced there: a conflict, never a quiet
+    // "synced". Gone from the mirror: the remote is asked like for any other file.
+    const recorded = context.mirror.copy(file.remoteKey);
+    if (recorded !== null && !copyMatches(file, recorded)) {
+      return markConflict(context, file, conflictWith(file, recorded));
+    }
+    if (recorded !== null && files.reconfirmSynced(file.path, md5, clock.now())) {
+      return { kind: 'existing' };
+    }
   }
 
   files.setState(file.path, 'uploading', clock.now());
@@ -100,21 +110,38 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     sha256Hex: file.sha256,
   };
   try {
-    const result = await sendWithRetries(context, candidate);
+    const ticket = await withRetry(() => context.provider.prepareUpload(candidate, context.signal), {
+      ...context.retry,
+      signal: context.signal,
+    });
+    if (ticket.kind === 'existing') {
+      return finish(context, file, candidate, current, { key: ticket.key, sentBytes: null });
+    }
+    const refused = ownershipConflict(context.mirror, file, ticket);
+    if (refused !== null) return markConflict(context, file, refused);
+    const result = await sendWithRetries(context, candidate, ticket);
     return finish(context, file, candidate, current, result);
   } catch (error) {
     return failed(context, file, current, toSyncError(error, 'network'));
   }
 }
 
+function markConflict(context: UploadContext, file: LocalFile, conflict: OwnershipConflict): UploadOutcome {
+  const repeated = file.conflictKind === conflict.kind && file.conflictKey === conflict.key;
+  context.files.markConflict(file.path, conflict.kind, conflict.key, conflict.message, context.clock.now());
+  if (!repeated) context.report('conflict', file.path, conflict.message);
+  return { kind: 'conflict' };
+}
+
+/** Sends the bytes for a ticket, with retries; an expired URL is replaced by a fresh ticket. */
 async function sendWithRetries(
   context: UploadContext,
   candidate: UploadCandidate,
+  firstTicket: Extract<UploadTicket, { kind: 'send' }>,
 ): Promise<{ key: string; sentBytes: number | null }> {
   const { provider, signal } = context;
   const retryOptions = { ...context.retry, signal };
-  let ticket: UploadTicket = await withRetry(() => provider.prepareUpload(candidate, signal), retryOptions);
-  if (ticket.kind === 'existing') return { key: ticket.key, sentBytes: null };
+  let ticket: UploadTicket = firstTicket;
   let needsNewTicket = false;
   return withRetry(async () => {
     if (needsNewTicket) {
@@ -175,7 +202,7 @@ async function finish(
       file.path,
       clock.now(),
     );
-    files.markSynced(file.path, result.key, md5, owned, clock.now());
+    files.markSynced(file.path, result.key, md5, owned, clock.now(), result.sentBytes !== null);
   });
   const previousKey = file.remoteKey;
   const previousStillUsed =

@@ -1,5 +1,4 @@
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
-import type { ConflictInfo, ConflictResolution } from '../../../shared/bridge/conflicts.js';
 import type { SyncService } from '../../engine/sync-service.js';
 import { testConnection } from '../connection-test.js';
 import type { HoistApp } from '../hoist-app.js';
@@ -19,23 +18,10 @@ type Handler<C extends CommandName> = (
   context: HandlerContext,
 ) => CommandResponse<C> | Promise<CommandResponse<C>>;
 
-/** The never-overwrite issue's additions to SyncService, used when present (see conflicts.ts). */
-interface ConflictCapable {
-  conflicts(): ConflictInfo[];
-  resolveConflict(path: string, resolution: ConflictResolution): Promise<void>;
-}
-
 function serviceOf(context: HandlerContext): SyncService {
   const service = context.app.service;
   if (!service) throw new HandlerError('no-pair', 'Choose a folder and a remote in Settings first');
   return service;
-}
-
-function conflictsOf(service: SyncService): ConflictCapable | null {
-  const candidate = service as unknown as Partial<ConflictCapable>;
-  return typeof candidate.conflicts === 'function' && typeof candidate.resolveConflict === 'function'
-    ? (candidate as ConflictCapable)
-    : null;
 }
 
 /** Each command's implementation over the app core; requests arrive already validated. */
@@ -121,12 +107,8 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     await app.setTheme(theme);
     return app.view();
   },
-  'conflicts.list': (_, context) => conflictsOf(serviceOf(context))?.conflicts() ?? [],
-  'conflicts.resolve': async ({ path, resolution }, context) => {
-    const conflicts = conflictsOf(serviceOf(context));
-    if (!conflicts)
-      throw new HandlerError('unsupported', 'This version of Hoist cannot resolve conflicts yet');
-    await conflicts.resolveConflict(path, resolution);
-    return null;
-  },
+  'conflicts.list': (_, context) => serviceOf(context).conflicts(),
+  'conflicts.resolve': ({ path, resolution }, context) => ({
+    message: serviceOf(context).resolveConflict(path, resolution),
+  }),
 };

@@ -4,7 +4,7 @@ import { BridgeServer } from '../bridge/bridge-server.js';
 import { HoistApp } from '../hoist-app.js';
 import { SessionCredentialStore } from './credentials-temporary.js';
 import { findRendererDir } from './static-files.js';
-import { openPair } from './temporary-open-pair.js';
+import { openPair } from '../open-pair.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 export interface WebAppOptions {

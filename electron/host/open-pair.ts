@@ -1,0 +1,166 @@
+import { basename, dirname } from 'node:path';
+import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
+import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
+import { HasherPool } from '../engine/hash/hasher-pool.js';
+import type { RetryOptions } from '../engine/remote/retry.js';
+import { openPairState, type PairState } from '../engine/state/pair-state.js';
+import { SyncEngine, type SyncEngineOptions } from '../engine/sync-engine.js';
+import { SyncError } from '../engine/sync-error.js';
+import { SyncService } from '../engine/sync-service.js';
+import { acquirePairLock } from './pair-lock.js';
+import { pairId, pairStateFile } from './pair-location.js';
+import { connectRemote, remoteIdentity, type RemoteConnection } from './remote-connection.js';
+import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
+
+/** What names a pair and how to reach its remote: the same for the CLI, the web host and Electron. */
+export interface PairConfig {
+  /** The folder, absolute and resolved through symlinks. */
+  folder: string;
+  provider: ProviderKind;
+  /** The remote's URL; for `local` without one, the embedded remote runs in this process. */
+  remote?: string | undefined;
+  /** Hoist's data root (pair state, the embedded remote's files). */
+  stateRoot: string;
+  token?: string | undefined;
+  /** Settings for this run only (command-line flags): validated like settings from the UI. */
+  overrides?: unknown;
+  /** Settings to store with the pair (e.g. `--remote-folder`): validated the same way. */
+  store?: unknown;
+}
+
+export interface OpenPairOptions {
+  /** Who opens it, for the lock's "already syncing" message ("hoist sync --once"). */
+  purpose?: string;
+  /** Tests: faster retries, a shorter settle time, watch options. */
+  engine?: Partial<Pick<SyncEngineOptions, 'retry' | 'settleMs' | 'watch' | 'batchRefreshGapMs' | 'clock'>>;
+  retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
+}
+
+export interface OpenedPair {
+  service: SyncService;
+  pairId: string;
+  /** "Alloy (https://…)" or "This computer". */
+  label: string;
+  /** The remote's identity: its normalized URL, or `embedded`. */
+  remoteUrl: string;
+  stateFile: string;
+  /** Other folders of this data root synced to the same remote. */
+  siblings: SiblingPair[];
+  /** Things the user should know before syncing (e.g. two folders on one remote without folders). */
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition root: builds a pair's state, provider (or the embedded remote), hasher and
+ * engine behind a SyncService, holding the pair's lock until `close`. Every host goes through here.
+ * Configuration mistakes throw SyncError('config'); a pair another process holds throws
+ * SyncError('local-file', reason 'pair-locked').
+ */
+export async function openPair(config: PairConfig, options: OpenPairOptions = {}): Promise<OpenedPair> {
+  const overrides = validSettings(config.overrides, 'setting');
+  const stored = validSettings(config.store, 'setting');
+  const remoteUrl = remoteIdentity({ provider: config.provider, remote: config.remote });
+  const id = pairId(config.folder, config.provider, remoteUrl);
+  const stateFile = await pairStateFile(config.stateRoot, config.folder, config.provider, remoteUrl);
+  const lock = acquirePairLock(dirname(stateFile), options.purpose ?? 'syncing');
+  const opened: Array<() => Promise<void> | void> = [() => lock.release()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of opened.reverse()) await close();
+  };
+  try {
+    const state = openPairState(stateFile);
+    opened.push(() => state.close());
+    recordFacts(state, config, remoteUrl, stored);
+    const connection: RemoteConnection = await connectRemote({
+      provider: config.provider,
+      remote: config.remote,
+      stateRoot: config.stateRoot,
+      token: config.token,
+    });
+    opened.push(() => connection.close());
+    const hasher = new HasherPool();
+    opened.push(() => hasher.close());
+    const engine = new SyncEngine({
+      root: config.folder,
+      state,
+      provider: connection.provider,
+      hasher,
+      ignoreAbsolutePaths: [config.stateRoot],
+      settings: overrides,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...options.engine,
+    });
+    const service = new SyncService(engine, state);
+    const siblings = siblingPairs(config.stateRoot, config.provider, remoteUrl, id);
+    const info = connection.provider.info;
+    return {
+      service,
+      pairId: id,
+      label: `${info.label}${remoteUrl.startsWith('http') ? ` (${remoteUrl})` : ''}`,
+      remoteUrl,
+      stateFile,
+      siblings,
+      warnings: sharedRemoteWarnings(siblings, engine.currentSettings.remoteFolder, info.kind, config.folder),
+      close: async () => {
+        await service.stop();
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function validSettings(patch: unknown, what: string): Partial<PairSettings> {
+  if (patch === undefined) return {};
+  const parsed = pairSettingsPatchSchema.safeParse(patch);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || what;
+  throw new SyncError('config', `${field} ${issue?.message ?? 'is not valid'}`, { reason: 'bad-setting' });
+}
+
+/** What the pair is (for `hoist status` and sibling lookups) and what the user chose to store. */
+function recordFacts(
+  state: PairState,
+  config: PairConfig,
+  remoteUrl: string,
+  stored: Partial<PairSettings>,
+): void {
+  state.settings.setFact('folder', config.folder);
+  state.settings.setFact('provider', config.provider);
+  state.settings.setFact('remote', remoteUrl);
+  if (Object.keys(stored).length > 0) state.settings.write(stored);
+}
+
+/**
+ * Two folders writing bare names into one account collide on every common name (README.md). The
+ * never-overwrite rule keeps that from losing data, but a remote folder per pair avoids the conflicts.
+ */
+function sharedRemoteWarnings(
+  siblings: SiblingPair[],
+  remoteFolder: string,
+  kind: ProviderKind,
+  folder: string,
+): string[] {
+  // Open WebUI never replaces by name (every upload is a new file id): nothing to collide.
+  if (kind === 'openwebui') return [];
+  const clashing = siblings.filter((sibling) => sibling.remoteFolder === remoteFolder);
+  if (clashing.length === 0) return [];
+  const where =
+    remoteFolder === '' ? 'the top of this remote' : `the folder “${remoteFolder}” of this remote`;
+  return [
+    `${clashing.map((sibling) => sibling.folder).join(', ')} also ${clashing.length === 1 ? 'syncs' : 'sync'} to ${where}. Files with the same name would be conflicts (never overwritten); give this folder its own remote folder, e.g. --remote-folder ${suggestedFolder(siblings, folder)}.`,
+  ];
+}
+
+/** The folder's own name, made unique among the siblings' remote folders; quoted for a shell. */
+function suggestedFolder(siblings: SiblingPair[], folder: string): string {
+  const taken = new Set(siblings.map((sibling) => sibling.remoteFolder));
+  const base = basename(folder).replace(/[^\p{L}\p{N} ._-]/gu, '') || 'Hoist';
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  return /^[\w.-]+$/.test(name) ? name : `'${name}'`;
+}

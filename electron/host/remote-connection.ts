@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { ProviderKind } from '../../shared/sync-types.js';
+import { createProvider } from '../engine/remote/create-provider.js';
+import type { RemoteProvider } from '../engine/remote/remote-provider.js';
+import { SyncError } from '../engine/sync-error.js';
+import { startEmbeddedRemote } from './embedded-remote.js';
+import { embeddedRemoteDir } from './pair-location.js';
+
+export interface RemoteChoice {
+  provider: ProviderKind;
+  /** Base URL; for `local` without it, the embedded remote runs in this process. */
+  remote: string | undefined;
+  stateRoot: string;
+  token: string | undefined;
+}
+
+export interface RemoteConnection {
+  provider: RemoteProvider;
+  /** The remote's identity in pair ids and as shown to people: its normalized URL, or `embedded`. */
+  remoteUrl: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
+  alloy: 'https://production.runalloy.com',
+  composio: 'https://backend.composio.dev',
+};
+
+/** A stable stand-in for the embedded remote in pair ids: its port changes every run. */
+export const EMBEDDED_REMOTE_ID = 'embedded';
+
+/**
+ * The remote's identity for a choice, without connecting: `embedded` for the embedded remote, else
+ * the URL normalized by WHATWG URL parsing (scheme and host lower-cased, default port dropped, no
+ * trailing slash), so `HTTP://Host:80/` and `http://host` name one pair. Throws SyncError('config')
+ * for an address that is not a plain http(s) URL.
+ */
+export function remoteIdentity(choice: Pick<RemoteChoice, 'provider' | 'remote'>): string {
+  if (choice.provider === 'local' && choice.remote === undefined) return EMBEDDED_REMOTE_ID;
+  const baseUrl = choice.remote ?? DEFAULT_URLS[choice.provider];
+  if (baseUrl === undefined) {
+    throw new SyncError('config', `The ${choice.provider} remote needs its server's URL`, {
+      reason: 'missing-url',
+    });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new SyncError('config', `The remote must be a URL like https://example.com, not "${baseUrl}"`, {
+      reason: 'bad-url',
+    });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new SyncError('config', 'The remote must be an http:// or https:// URL', { reason: 'bad-url' });
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new SyncError('config', 'The remote URL must not contain credentials; the token goes elsewhere', {
+      reason: 'bad-url',
+    });
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new SyncError('config', 'The remote URL must not have a query or a fragment', {
+      reason: 'bad-url',
+    });
+  }
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/**
+ * Connects to the chosen remote. `local` with no URL starts the reference server on a thread of this
+ * process, on 127.0.0.1 with its data under the state root, and a token that exists only in memory
+ * for this run. Throws SyncError('config') for a bad URL or a missing token.
+ */
+export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnection> {
+  const remoteUrl = remoteIdentity(choice);
+  if (remoteUrl === EMBEDDED_REMOTE_ID) {
+    const token = randomBytes(24).toString('base64url');
+    const server = await startEmbeddedRemote({ dataDir: embeddedRemoteDir(choice.stateRoot), token });
+    const provider = createProvider({ kind: 'local', baseUrl: server.url, token });
+    return {
+      provider,
+      remoteUrl,
+      close: async () => {
+        await provider.close();
+        await server.close();
+      },
+    };
+  }
+  if (choice.token === undefined || choice.token === '') {
+    throw new SyncError('config', `No API token for ${choice.provider} at ${remoteUrl}`, {
+      reason: 'missing-token',
+    });
+  }
+  const provider = createProvider({ kind: choice.provider, baseUrl: remoteUrl, token: choice.token });
+  return { provider, remoteUrl, close: () => provider.close() };
+}
