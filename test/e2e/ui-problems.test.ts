@@ -3,6 +3,7 @@ import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_USERS } from '../support/test-server.js';
+import { until } from '../support/poll-until.js';
 import { unprivilegedPrefix } from '../support/unprivileged.js';
 import { launchChromium, UiHarness } from './support/ui-harness.js';
 
@@ -80,5 +81,36 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
     await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
     await expectPage(failed).toHaveCount(0);
     expect((await ui.remoteEntries()).map((entry) => entry.name).sort()).toEqual(['locked.txt', 'ok.txt']);
+  });
+
+  it('shows a conflict with both sides and resolves it with “Keep both”', async () => {
+    ui = await UiHarness.start(browser, { files: { 'other.txt': 'o' } });
+    const { page } = ui;
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    // Another app put report.txt on the remote; this folder then gets its own, different report.txt.
+    await ui.uploadFromElsewhere('report.txt', 'theirs');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('link', { name: 'Remote files' }).click();
+    const grid = page.getByRole('grid', { name: 'Remote files' });
+    await expectPage(grid.getByRole('row', { name: /report\.txt/ })).toContainText('Remote only', UI_TIMEOUT);
+    await ui.write('report.txt', 'ours, and longer');
+    await page.getByRole('link', { name: 'Sync' }).click();
+    const conflicts = page.getByRole('region', { name: /Conflicts/ });
+    await expectPage(conflicts.getByText('report.txt', { exact: true })).toBeVisible(UI_TIMEOUT);
+    await expectPage(conflicts).toContainText('In the folder');
+    await expectPage(conflicts).toContainText('On the remote as “report.txt”');
+    await ui.screenshot('sync-conflict');
+    await conflicts
+      .getByRole('group', { name: 'Resolve report.txt' })
+      .getByRole('button', { name: 'Keep both' })
+      .click();
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    await until('both copies are on the server', async () => (await ui?.remoteEntries())?.length === 3);
+    const names = (await ui.remoteEntries()).map((entry) => entry.name).sort();
+    expect(names).toContain('report.txt');
+    expect(names).toContain('other.txt');
+    expect(names.find((name) => name !== 'report.txt' && name !== 'other.txt')).toMatch(
+      /^report.*conflict.*\.txt$/,
+    );
   });
 });
