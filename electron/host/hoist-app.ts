@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
@@ -148,8 +148,9 @@ export class HoistApp {
     await this.closeCurrent();
   }
 
-  private async switchTo(pair: PairConfig, token?: string): Promise<void> {
+  private async switchTo(requested: PairConfig, token?: string): Promise<void> {
     await this.closeCurrent();
+    let pair = requested;
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
     const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim() : undefined;
@@ -158,6 +159,8 @@ export class HoistApp {
     const storedToken = (await this.options.credentials.get(account)) ?? undefined;
     this.openError = null;
     try {
+      if (!isAbsolute(pair.folder))
+        throw new Error('The folder must be a full path, like /home/you/Documents');
       let folder = await stat(pair.folder).catch(() => null);
       // A new folder where its parent exists (the first run's ~/Hoist) is made; a typo elsewhere is not.
       if (folder === null && (await stat(dirname(pair.folder)).catch(() => null))?.isDirectory()) {
@@ -165,6 +168,10 @@ export class HoistApp {
         folder = await stat(pair.folder);
       }
       if (!folder?.isDirectory()) throw new Error(`The folder ${pair.folder} does not exist`);
+      // One folder, one pair: the same folder reached through a symlink is the same pair.
+      pair = { ...pair, folder: await realpath(pair.folder) };
+      this.config = { ...this.config, pair };
+      await this.configFile.write(this.config);
       if (NEEDS_TOKEN[pair.provider] && storedToken === undefined) {
         throw new Error('Add the API token in Settings to start syncing');
       }

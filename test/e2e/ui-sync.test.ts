@@ -152,4 +152,27 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     await page.getByRole('button', { name: 'Select all 100,000 that match' }).click();
     await expectPage(page.getByRole('region', { name: 'Selection' })).toContainText('100,000 selected');
   });
+
+  it('is usable at 800×600: every screen fits its width and its main controls are on screen', async () => {
+    ui = await UiHarness.start(browser, { files: { 'small/window.txt': 'w' } });
+    const { page } = ui;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    const fitsWidth = async (): Promise<boolean> =>
+      (await page.evaluate('document.documentElement.scrollWidth')) === 800;
+    expect(await fitsWidth()).toBe(true);
+    await expectPage(page.getByRole('button', { name: 'Sync now' })).toBeInViewport();
+    await ui.screenshot('small-sync');
+    await page.getByRole('link', { name: 'Remote files' }).click();
+    await expectPage(
+      page.getByRole('grid', { name: 'Remote files' }).getByRole('row', { name: /window\.txt/ }),
+    ).toBeInViewport(UI_TIMEOUT);
+    await expectPage(page.getByRole('button', { name: 'Delete…' })).toBeInViewport();
+    expect(await fitsWidth()).toBe(true);
+    await ui.screenshot('small-remote-files');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expectPage(page.getByRole('button', { name: 'Save and sync' })).toBeInViewport(UI_TIMEOUT);
+    expect(await fitsWidth()).toBe(true);
+    await ui.screenshot('small-settings');
+  });
 });

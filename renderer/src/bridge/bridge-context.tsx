@@ -51,3 +51,29 @@ export function useQuery<T>(
   }, [...deps, version]);
   return { data, error, reload: () => setVersion((value) => value + 1) };
 }
+
+/**
+ * A `reload` that runs at most once per `intervalMs` (a trailing call catches the last change): lists
+ * that change with every uploaded file are re-read a few times a second at most.
+ */
+export function useThrottled(reload: () => void, intervalMs: number): () => void {
+  const latest = useRef(reload);
+  latest.current = reload;
+  const state = useRef<{ last: number; timer: ReturnType<typeof setTimeout> | null }>({
+    last: 0,
+    timer: null,
+  });
+  useEffect(() => () => void (state.current.timer && clearTimeout(state.current.timer)), []);
+  return useRef(() => {
+    const current = state.current;
+    if (current.timer) return;
+    const wait = current.last + intervalMs - Date.now();
+    const run = (): void => {
+      current.timer = null;
+      current.last = Date.now();
+      latest.current();
+    };
+    if (wait <= 0) run();
+    else current.timer = setTimeout(run, wait);
+  }).current;
+}

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ActivityEntry, ActivityKind } from '../../../shared/sync-types.js';
-import { useBridge, useBridgeEvent } from '../bridge/bridge-context.js';
+import { useBridge, useBridgeEvent, useThrottled } from '../bridge/bridge-context.js';
 import { formatExact, formatWhen } from '../format.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
 
@@ -45,7 +45,8 @@ export function ActivityLog() {
     `${filter}\n${search}`,
     reload,
   );
-  useBridgeEvent('changed', (change) => change.activity && setReload((value) => value + 1));
+  const rereadLater = useThrottled(() => setReload((value) => value + 1), 1000);
+  useBridgeEvent('changed', (change) => change.activity && rereadLater());
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.total ?? 0,

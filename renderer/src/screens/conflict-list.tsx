@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ConflictResolution, ConflictView } from '../../../shared/sync-types.js';
-import { useBridge, useBridgeEvent, useQuery } from '../bridge/bridge-context.js';
+import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
 import { formatExact, formatSize, formatWhen } from '../format.js';
 
 const CHOICES: Array<{ resolution: ConflictResolution; label: string }> = [
@@ -44,7 +44,8 @@ export function ConflictList({ count }: { count: number }) {
   const bridge = useBridge();
   const conflicts = useQuery(() => bridge.call('conflicts.list', {}), [bridge, count]);
   const [outcome, setOutcome] = useState<string | null>(null);
-  useBridgeEvent('changed', (change) => (change.local || change.remote) && conflicts.reload());
+  const reload = useThrottled(conflicts.reload, 2000);
+  useBridgeEvent('changed', (change) => (change.local || change.remote) && reload());
   const rows = (conflicts.data ?? []).filter((conflict) => !conflict.ignored);
   if (rows.length === 0 && outcome === null) return null;
   const resolve = (path: string, resolution: ConflictResolution): void =>

@@ -1,11 +1,12 @@
-import { useBridge, useBridgeEvent, useQuery } from '../bridge/bridge-context.js';
+import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
 import { formatWhen } from '../format.js';
 
 /** The files that failed, each with its reason and "Retry now", in one place. */
 export function UnsyncedList({ failedCount }: { failedCount: number }) {
   const bridge = useBridge();
   const files = useQuery(() => bridge.call('files.unsynced', {}), [bridge, failedCount]);
-  useBridgeEvent('changed', (change) => change.local && files.reload());
+  const reload = useThrottled(files.reload, 2000);
+  useBridgeEvent('changed', (change) => change.local && reload());
   const rows = (files.data ?? []).filter((file) => file.state !== 'conflict');
   if (rows.length === 0) return null;
   return (
