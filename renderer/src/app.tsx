@@ -63,6 +63,8 @@ export function App() {
     );
   }
   const firstRun = app.pair === null;
+  // The first run shows Settings whatever the address says: nothing else works before a folder is chosen.
+  const shown: Route = firstRun ? 'settings' : route;
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Hoist">
@@ -74,7 +76,7 @@ export function App() {
             <li key={target}>
               <a
                 href={`#/${target}`}
-                aria-current={route === target ? 'page' : undefined}
+                aria-current={shown === target ? 'page' : undefined}
                 onClick={(event) => {
                   event.preventDefault();
                   go(target);

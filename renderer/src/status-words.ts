@@ -29,7 +29,8 @@ export function statusSentence(status: StatusView, eta: number | null): { tone: 
     return { tone: 'busy', text: parts.join(' · ') };
   }
   if (status.state === 'scanning') return { tone: 'busy', text: 'Looking for changes…' };
-  const notSynced = counts.failed + counts.conflict;
+  // Idle with files still pending: they wait for a retry (unreadable, remote errors), not for a turn.
+  const notSynced = counts.failed + counts.conflict + (status.state === 'idle' ? counts.pending : 0);
   if (notSynced > 0)
     return { tone: 'attention', text: `Needs attention: ${plural(notSynced, 'file', 'files')} not synced` };
   if (status.problems.length > 0) return { tone: 'attention', text: 'Needs attention' };
