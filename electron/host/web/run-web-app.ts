@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { PairConfig } from '../app-config.js';
-import { BridgeServer } from '../bridge/bridge-server.js';
-import { HoistApp } from '../hoist-app.js';
+import { startAppCore } from '../app-core.js';
+import type { HoistApp } from '../hoist-app.js';
 import { SessionCredentialStore } from './credentials-temporary.js';
 import { findRendererDir } from './static-files.js';
-import { openPair } from '../open-pair.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 export interface WebAppOptions {
@@ -27,22 +26,24 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
   const rendererDir = findRendererDir();
   if (rendererDir === null) throw new Error('The UI is not built yet: run npm run build');
   const credentials = new SessionCredentialStore(options.environmentToken);
-  const app = new HoistApp({ dataRoot: options.dataRoot, credentials, openPair, log: options.log });
-  await app.start(options.pair);
-  const bridge = new BridgeServer(app, credentials, options.log);
+  const core = await startAppCore({
+    dataRoot: options.dataRoot,
+    credentials,
+    log: options.log,
+    ...(options.pair ? { pair: options.pair } : {}),
+  });
   const host = await startWebHost({
-    bridge,
+    bridge: core.bridge,
     rendererDir,
     log: options.log,
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
   return {
     host,
-    app,
+    app: core.app,
     close: async () => {
       await host.close();
-      bridge.close();
-      await app.close();
+      await core.close();
     },
   };
 }
