@@ -10,20 +10,33 @@ export function formatSize(bytes: number | null | undefined): string {
     value /= 1000;
     unit++;
   }
-  return new Intl.NumberFormat(undefined, {
-    style: 'unit',
-    unit: UNITS[unit],
-    unitDisplay: unit === 0 ? 'long' : 'short',
-    maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
-  }).format(value);
+  return sizeFormat(unit, unit === 0 || value >= 100 ? 0 : 1).format(value);
+}
+
+// Building an Intl formatter costs far more than using one: a scrolling grid formats ~50 sizes a frame.
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+function sizeFormat(unit: number, digits: number): Intl.NumberFormat {
+  const key = `${unit}:${digits}`;
+  let format = sizeFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, {
+      style: 'unit',
+      unit: UNITS[unit],
+      unitDisplay: unit === 0 ? 'long' : 'short',
+      maximumFractionDigits: digits,
+    });
+    sizeFormats.set(key, format);
+  }
+  return format;
 }
 
 export function formatRate(bytesPerSecond: number): string {
   return `${formatSize(bytesPerSecond)}/s`;
 }
 
+const countFormat = new Intl.NumberFormat();
 export function formatCount(count: number): string {
-  return new Intl.NumberFormat().format(count);
+  return countFormat.format(count);
 }
 
 export function plural(count: number, one: string, many: string): string {

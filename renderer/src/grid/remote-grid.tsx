@@ -1,5 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import type { RemoteFileRow, RemoteFileStatus } from '../../../shared/remote-browse.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
 import { formatExact, formatSize, formatWhen, middleTruncate } from '../format.js';
@@ -55,7 +65,8 @@ export function RemoteGrid(props: GridProps) {
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    // Few rows beyond the screen: each one costs render time on every fast scroll frame.
+    overscan: 6,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -84,7 +95,13 @@ export function RemoteGrid(props: GridProps) {
     onSelection(extend ? withRows(extend, range) : only(range));
   };
 
-  const onRowClick = (event: MouseEvent, index: number): void => {
+  const clickRef = useRef<(event: MouseEvent, index: number) => void>(() => undefined);
+  // Stable for the memoized rows; always calls the latest handler.
+  const onRowClickStable = useCallback(
+    (event: MouseEvent, index: number) => clickRef.current(event, index),
+    [],
+  );
+  clickRef.current = (event: MouseEvent, index: number): void => {
     const row = rows.rowAt(index);
     if (!row) return;
     setActive(index);
@@ -193,39 +210,17 @@ export function RemoteGrid(props: GridProps) {
         <div className="grid-body" role="rowgroup" ref={body}>
           {items.map((item) => {
             const row = rows.rowAt(item.index);
-            const selected = row ? isSelected(selection, row.key) : false;
             return (
-              <div
+              <GridRow
                 key={item.key}
                 id={rowId(item.index)}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={selected}
-                className={`grid-row${selected ? ' selected' : ''}${item.index === active ? ' active' : ''}`}
-                ref={(element) => element?.style.setProperty('transform', `translateY(${item.start}px)`)}
-                onClick={(event) => onRowClick(event, item.index)}
-              >
-                {row ? (
-                  <>
-                    <div role="gridcell" className="grid-cell path" title={row.displayPath}>
-                      {middleTruncate(row.displayPath)}
-                    </div>
-                    <div role="gridcell" className="grid-cell number">
-                      {formatSize(row.size)}
-                    </div>
-                    <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
-                      {formatWhen(row.lastModified)}
-                    </div>
-                    <div role="gridcell" className="grid-cell">
-                      <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
-                    </div>
-                  </>
-                ) : (
-                  <div role="gridcell" className="grid-cell muted">
-                    Loading…
-                  </div>
-                )}
-              </div>
+                index={item.index}
+                start={item.start}
+                row={row}
+                selected={row ? isSelected(selection, row.key) : false}
+                active={item.index === active}
+                onClick={onRowClickStable}
+              />
             );
           })}
         </div>
@@ -233,3 +228,53 @@ export function RemoteGrid(props: GridProps) {
     </div>
   );
 }
+
+interface GridRowProps {
+  id: string;
+  index: number;
+  start: number;
+  row: RemoteFileRow | undefined;
+  selected: boolean;
+  active: boolean;
+  onClick: (event: MouseEvent, index: number) => void;
+}
+
+/** One row, memoized: while scrolling, rows that stay on screen are not rendered again. */
+const GridRow = memo(function GridRow({ id, index, start, row, selected, active, onClick }: GridRowProps) {
+  const element = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    element.current?.style.setProperty('transform', `translateY(${start}px)`);
+  }, [start]);
+  return (
+    <div
+      ref={element}
+      id={id}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`grid-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
+      onClick={(event) => onClick(event, index)}
+    >
+      {row ? (
+        <>
+          <div role="gridcell" className="grid-cell path" title={row.displayPath}>
+            {middleTruncate(row.displayPath)}
+          </div>
+          <div role="gridcell" className="grid-cell number">
+            {formatSize(row.size)}
+          </div>
+          <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
+            {formatWhen(row.lastModified)}
+          </div>
+          <div role="gridcell" className="grid-cell">
+            <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
+          </div>
+        </>
+      ) : (
+        <div role="gridcell" className="grid-cell muted">
+          Loading…
+        </div>
+      )}
+    </div>
+  );
+});
