@@ -153,7 +153,7 @@ export class HoistApp {
     let pair = requested;
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
-    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim() : undefined;
+    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
     const account = credentialAccount(pair.provider, remoteUrl ?? '');
     if (token !== undefined && token !== '') await this.options.credentials.set(account, token);
     const storedToken = (await this.options.credentials.get(account)) ?? undefined;
@@ -227,7 +227,7 @@ export class HoistApp {
   private async pairView(): Promise<PairView | null> {
     const pair = this.config.pair;
     if (!pair) return null;
-    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim() : null;
+    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : null;
     const token = await this.options.credentials.get(credentialAccount(pair.provider, remoteUrl ?? ''));
     return {
       folder: pair.folder,
