@@ -89,6 +89,8 @@ export interface SyncProgress {
   rate: number;
   /** Seconds left at the current rate; null while unknown. */
   etaSeconds: number | null;
+  /** The uploads whose bytes are on the wire now, each with its own progress (at most 16). */
+  inFlight?: Array<{ path: string; bytesDone: number; bytesTotal: number }>;
 }
 
 export type ActivityKind =

@@ -175,4 +175,30 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     expect(await fitsWidth()).toBe(true);
     await ui.screenshot('small-settings');
   });
+
+  it('shows each upload in flight with its own bar, and applies a bandwidth limit from Settings', async () => {
+    ui = await UiHarness.start(browser, { files: { 'first.txt': 'f' } });
+    const { page } = ui;
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const limit = page.getByLabel('Bandwidth limit (KB/s, 0 = no limit)');
+    await limit.fill('500');
+    await page.getByRole('button', { name: 'Save sync options' }).click();
+    await expectPage(page.getByText('Saved.')).toBeVisible(UI_TIMEOUT);
+    // 5 MiB at 500 kB/s: about ten seconds on the wire, in 1 MiB reads, so the bar is seen moving.
+    await ui.write('big.bin', 'b'.repeat(5 * 1024 * 1024));
+    await page.getByRole('link', { name: 'Sync' }).click();
+    const bar = page
+      .getByRole('list', { name: 'Uploading now' })
+      .getByRole('progressbar', { name: 'Uploading big.bin' });
+    await expectPage(bar).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByTestId('status-text')).toHaveText(/^Syncing 0 of 1 · /);
+    await ui.screenshot('sync-uploading');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await limit.fill('0');
+    await page.getByRole('button', { name: 'Save sync options' }).click();
+    await page.getByRole('link', { name: 'Sync' }).click();
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    await expectPage(page.getByRole('list', { name: 'Uploading now' })).toHaveCount(0);
+  });
 });

@@ -3,7 +3,7 @@ import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
-import { formatSize, formatWhen } from '../format.js';
+import { formatSize, formatWhen, middleTruncate } from '../format.js';
 import { statusSentence, TONE_ICON } from '../status-words.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
@@ -72,6 +72,19 @@ export function SyncScreen({
           <p className="status-sub">
             {formatSize(progress.bytesDone)} of {formatSize(progress.bytesTotal)} sent
           </p>
+        )}
+        {(progress.inFlight?.length ?? 0) > 0 && (
+          <ul className="in-flight" aria-label="Uploading now">
+            {progress.inFlight?.map((file) => (
+              <li key={file.path}>
+                <span className="path">{middleTruncate(file.path, 60)}</span>
+                <ProgressBar label={`Uploading ${file.path}`} value={file.bytesDone} max={file.bytesTotal} />
+                <span className="muted">
+                  {formatSize(file.bytesDone)} of {formatSize(file.bytesTotal)}
+                </span>
+              </li>
+            ))}
+          </ul>
         )}
         <div className="toolbar" role="group" aria-label="Sync controls">
           {status.paused ? (
