@@ -45,6 +45,17 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     await ui.write('beta.md', 'beta beta');
     await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
     await ui.screenshot('sync-up-to-date');
+    // The activity log: newest first, searchable and filterable by kind.
+    const activity = page.getByRole('list', { name: 'Activity, newest first' });
+    await expectPage(activity.getByRole('listitem')).toHaveCount(2, UI_TIMEOUT);
+    await page.getByLabel('Search activity').fill('alpha');
+    await expectPage(activity.getByRole('listitem')).toHaveCount(1, UI_TIMEOUT);
+    await expectPage(activity.getByRole('listitem')).toContainText('notes/alpha.txt');
+    await page.getByLabel('Search activity').fill('');
+    await page.getByLabel('Show').selectOption({ label: 'Failures and warnings' });
+    await expectPage(page.getByText('Nothing matches.')).toBeVisible(UI_TIMEOUT);
+    await page.getByLabel('Show').selectOption({ label: 'Uploads' });
+    await expectPage(activity.getByRole('listitem')).toHaveCount(2, UI_TIMEOUT);
 
     await page.getByRole('link', { name: 'Remote files' }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
