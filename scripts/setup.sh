@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Installs what Hoist needs to build, run and test: Debian packages (when run as root or with sudo),
-# npm packages (native modules compile from source), then builds. Safe to run again.
+# Installs what Hoist needs, then builds. Safe to run again.
+#   bash scripts/setup.sh          (npm run setup)        what running Hoist needs
+#   bash scripts/setup.sh test     (npm run setup:test)   + what the tests need
+#   bash scripts/setup.sh bench    (npm run setup:bench)  + what the benchmarks need
+# Debian packages are installed when run as root or with sudo; npm packages with native modules
+# compile from source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE="${1:-run}"
 
-# build tools for better-sqlite3/keytar; libsecret for keytar; a Secret Service (gnome-keyring + dbus)
-# for keychain tests; Chromium for the UI tests; rclone for the sync benchmark.
-APT_PACKAGES=(build-essential python3 libsecret-1-dev gnome-keyring dbus dbus-x11 chromium rclone)
+# Running: build tools for better-sqlite3/keytar, and libsecret for keytar (the OS keychain).
+APT_PACKAGES=(build-essential python3 libsecret-1-dev)
+# Tests: a Secret Service (gnome-keyring + dbus) for the keychain tests, Chromium for the UI tests.
+if [ "$MODE" = "test" ] || [ "$MODE" = "bench" ]; then APT_PACKAGES+=(gnome-keyring dbus dbus-x11 chromium); fi
+# Benchmarks: rclone, the yardstick of the sync benchmark.
+if [ "$MODE" = "bench" ]; then APT_PACKAGES+=(rclone); fi
+case "$MODE" in run | test | bench) ;; *)
+  echo "setup: unknown mode '$MODE' (run, test or bench)" >&2
+  exit 2
+  ;;
+esac
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -136,6 +136,8 @@ export interface SyncStatus {
   /** Conditions that need the user: auth failure, watching fell back to rescans, refused mass deletion. */
   problems: SyncErrorInfo[];
   paused: boolean;
+  /** When a timed pause ends by itself ("Paused until 15:00"); null when paused until resumed. */
+  pausedUntil: number | null;
 }
 
 export type RemoteOrigin = 'this-folder' | 'elsewhere';
@@ -192,3 +194,28 @@ export const DEFAULT_PAIR_SETTINGS: PairSettings = {
   refreshIntervalSeconds: 300,
   remoteFolder: '',
 };
+
+/** What applying local deletions to the remote did (mirrored deletions, a confirmed mass deletion). */
+export type DeletionOutcome =
+  | { kind: 'none' }
+  | { kind: 'applied'; deleted: number; failed: number }
+  | { kind: 'refused-mass-deletion'; problem: SyncErrorInfo }
+  | { kind: 'unsupported'; problem: SyncErrorInfo };
+
+/** One key of a user's "delete from the remote", and how it went, in words. */
+export interface RemoteDeleteResult {
+  key: string;
+  deleted: boolean;
+  message: string;
+}
+
+/** Everything the engine pushes to hosts, emitted only after the DB change it describes has committed. */
+export interface EngineEventMap {
+  state: [EngineState];
+  progress: [SyncProgress];
+  activity: [ActivityEntry];
+  /** A problem that needs the user (auth, watching fell back to rescans, refused mass deletion). */
+  problem: [SyncErrorInfo];
+  /** The local file table or the remote mirror changed: views should re-query. */
+  changed: [{ local: boolean; remote: boolean }];
+}

@@ -1,3 +1,5 @@
+import { sleep } from './sleep.js';
+
 /** A scheduled callback that can be called off. */
 export interface Timer {
   cancel(): void;
@@ -23,22 +25,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep,
   setTimeout: (callback, ms, options) => {
     const timer = setTimeout(callback, ms);
     if (options?.background) timer.unref();

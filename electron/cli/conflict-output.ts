@@ -3,6 +3,7 @@ import type { ConflictView } from '../../shared/sync-types.js';
 import type { OpenedPair } from '../host/open-pair.js';
 import { originOfKey } from '../host/sibling-pairs.js';
 import type { CommandIo } from './remote-command.js';
+import { printable } from './terminal-wording.js';
 
 /** Each conflict with both sides and the command that resolves it (stderr: it needs the user). */
 export function printConflicts(
@@ -16,10 +17,12 @@ export function printConflicts(
     `In conflict (${conflicts.length}), not uploaded so that nothing this folder did not put there is overwritten:`,
   );
   for (const conflict of conflicts) {
-    io.err(`  ${conflict.path}${conflict.ignored ? ' (ignored)' : ''}: ${conflict.message}`);
+    io.err(`  ${printable(conflict.path)}${conflict.ignored ? ' (ignored)' : ''}: ${conflict.message}`);
     io.err(`    here:   ${formatBytes(conflict.local.size)}, modified ${utc(conflict.local.modifiedAt)}`);
     if (conflict.otherPath !== null)
-      io.err(`    other:  ${conflict.otherPath} (same remote name “${conflict.remoteName}”)`);
+      io.err(
+        `    other:  ${printable(conflict.otherPath)} (same remote name “${printable(conflict.remoteName)}”)`,
+      );
     if (conflict.remote !== null) {
       const origin = conflict.remote.origin ?? originOfKey(pair.siblings, conflict.remote.key);
       const size =

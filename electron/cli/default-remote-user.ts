@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { ensureDirectory } from '../base/ensure-directory.js';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateToken, type UserSpec } from '../server/users.js';
 
@@ -19,7 +20,7 @@ export async function loadOrCreateDefaultUser(
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
   }
   const user = { name: 'local', token: generateToken() };
-  await mkdir(dataDir, { recursive: true });
+  await ensureDirectory(dataDir, 0o755);
   await writeFile(file, JSON.stringify(user), { mode: 0o600 });
   return { user, created: true };
 }

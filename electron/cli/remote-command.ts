@@ -1,3 +1,4 @@
+import { SyncError } from '../engine/sync-error.js';
 import { loadOrCreateDefaultUser } from './default-remote-user.js';
 import { parseRemoteOptions } from './remote-options.js';
 
@@ -24,6 +25,19 @@ export async function runRemoteCommand(argv: string[], io: CommandIo): Promise<n
   const server = await startReferenceServer({
     ...options.server,
     log: options.quiet ? () => undefined : io.out,
+  }).catch((error: unknown) => {
+    // A taken port or an unusable data dir is the user's setup to fix: a configuration error (exit 2).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new SyncError(
+        'config',
+        `Port ${options.server.port ?? ''} on ${options.server.host ?? '127.0.0.1'} is already in use (EADDRINUSE): choose another with --port, or 0 for any free one`,
+      );
+    }
+    if (code === 'EACCES' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'EROFS') {
+      throw new SyncError('config', `Cannot use ${options.server.dataDir}: ${(error as Error).message}`);
+    }
+    throw error;
   });
   io.out(
     `Hoist reference remote listening on ${server.url} (backend ${server.backend}, data ${options.server.dataDir})`,

@@ -3,6 +3,7 @@ import { openPair } from '../host/open-pair.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import { printConflicts } from './conflict-output.js';
 import type { CommandIo } from './remote-command.js';
+import { forTerminal, printable } from './terminal-wording.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const RESOLVE_USAGE = `Usage: hoist resolve <folder> [<path>... | --all] [--keep-both | --replace | --ignore] [options]
@@ -47,10 +48,10 @@ export async function runResolveCommand(argv: string[], io: CommandIo): Promise<
     let refused = 0;
     for (const path of targets) {
       try {
-        io.out(`${path}: ${service.resolveConflict(path, resolution)}`);
+        io.out(`${printable(path)}: ${service.resolveConflict(path, resolution)}`);
       } catch (error) {
         refused++;
-        io.err(`${path}: ${(error as Error).message}`);
+        io.err(`${printable(path)}: ${(error as Error).message}`);
       }
     }
     const summary = await service.runOnce();
@@ -59,7 +60,7 @@ export async function runResolveCommand(argv: string[], io: CommandIo): Promise<
     io.out(
       `Synced: ${summary.uploaded} uploaded, ${summary.alreadyOnRemote} already there; ${left} still in conflict, ${unsynced.length} not synced.`,
     );
-    for (const file of unsynced) io.err(`  ${file.path}: ${file.message}`);
+    for (const file of unsynced) io.err(`  ${printable(file.path)}: ${forTerminal(file.message)}`);
     printConflicts(summary.conflicts, pair, folder, io);
     return refused > 0 || left > 0 || unsynced.length > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {

@@ -2,10 +2,12 @@ import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileCounts } from '../../shared/sync-types.js';
 import { openPairState } from '../engine/state/pair-state.js';
+import { readStoredStatus } from '../engine/stored-status.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import { pairStateFile } from '../host/pair-location.js';
 import { remoteIdentity } from '../host/remote-connection.js';
 import type { CommandIo } from './remote-command.js';
+import { forTerminal, printable } from './terminal-wording.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const STATUS_USAGE = `Usage: hoist status [<folder>] [--json] [options]
@@ -49,7 +51,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
   for (const report of reports) {
     const { counts } = report;
     io.out(
-      `${report.folder} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
+      `${printable(report.folder)} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
     );
     io.out(
       `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict${counts.ignored > 0 ? ` (+${counts.ignored} ignored)` : ''}; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
@@ -58,7 +60,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
       `  last sync: ${report.lastSyncAt ?? 'never'}; remote list refreshed: ${report.lastRemoteRefreshAt ?? 'never'}`,
     );
     for (const file of report.notSynced.slice(0, 20))
-      io.out(`  ${file.state}: ${file.path}: ${file.message}`);
+      io.out(`  ${file.state}: ${printable(file.path)}: ${forTerminal(file.message)}`);
     if (report.notSynced.length > 20) io.out(`  … and ${report.notSynced.length - 20} more`);
   }
   return EXIT_OK;
@@ -67,24 +69,17 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
 function readReport(file: string): PairStatusReport {
   const state = openPairState(file);
   try {
-    const time = (name: string): string | null => {
-      const value = state.settings.fact(name);
-      return value === null ? null : new Date(Number(value)).toISOString();
-    };
-    const notSynced = (['failed', 'retrying', 'conflict'] as const).flatMap((fileState) =>
-      state.files
-        .inState(fileState, 1000)
-        .map((row) => ({ path: row.path, state: fileState, message: row.lastError ?? '' })),
-    );
+    const stored = readStoredStatus(state);
+    const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
     return {
       folder: state.settings.fact('folder') ?? '?',
       provider: state.settings.fact('provider') ?? '?',
       remote: state.settings.fact('remote') ?? '?',
-      counts: state.files.counts(),
-      remoteFiles: state.mirror.count(),
-      lastSyncAt: time('lastSyncAt'),
-      lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
-      notSynced,
+      counts: stored.counts,
+      remoteFiles: stored.remoteFiles ?? 0,
+      lastSyncAt: iso(stored.lastSyncAt),
+      lastRemoteRefreshAt: iso(stored.lastRemoteRefreshAt),
+      notSynced: stored.notSynced,
     };
   } finally {
     state.close();

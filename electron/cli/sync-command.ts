@@ -13,8 +13,9 @@ import {
 } from './client-options.js';
 import { printConflicts } from './conflict-output.js';
 import { ProgressLine } from './progress-line.js';
+import { forTerminal, printable } from './terminal-wording.js';
 import type { CommandIo } from './remote-command.js';
-import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './usage-error.js';
 
 export const SYNC_USAGE = `Usage: hoist sync <folder> [options]
 
@@ -79,8 +80,21 @@ async function runPair(
   const { service } = pair;
   const output = attachOutput(service, io, quiet);
   if (once) {
+    // A signal ends the run promptly: uploads in flight are aborted and stay queued for next time.
+    let stoppedBy: string | null = null;
+    void io.stopSignal.then((signal) => {
+      stoppedBy = signal;
+      output.line(`${signal}: stopping…`);
+      void service.stop();
+    });
     const summary = await service.runOnce();
     output.done();
+    if (stoppedBy !== null) {
+      io.err(
+        `Stopped by ${stoppedBy}: ${summary.uploaded} uploaded before that; the rest is uploaded by the next hoist sync.`,
+      );
+      return stoppedBy === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
+    }
     return printSummary(summary, pair, folder, io);
   }
   await service.start();
@@ -114,9 +128,9 @@ function attachOutput(
   service.on('activity', (entry) => {
     const important = entry.kind === 'failed' || entry.kind === 'conflict' || entry.kind === 'warning';
     if (quiet && !important) return;
-    const subject = entry.path ?? '';
+    const subject = printable(entry.path ?? '');
     line(
-      `${ACTIVITY_LABELS[entry.kind].padEnd(10)} ${subject}${subject && entry.message ? ' — ' : ''}${entry.message}`,
+      `${ACTIVITY_LABELS[entry.kind].padEnd(10)} ${subject}${subject && entry.message ? ' — ' : ''}${forTerminal(entry.message)}`,
     );
   });
   if (bar) service.on('progress', (progress) => bar.update(progress));
@@ -124,15 +138,30 @@ function attachOutput(
 }
 
 function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io: CommandIo): number {
-  const notSynced = summary.unsynced.filter((file) => file.state !== 'conflict');
+  if (summary.remoteUnusable !== null) {
+    // One message for the whole run, and the files it held back on one line, not one line each.
+    io.err(forTerminal(summary.remoteUnusable.message));
+    const waiting = summary.unsynced.map((file) => printable(file.path));
+    const named =
+      waiting.slice(0, 10).join(', ') + (waiting.length > 10 ? `, … (${waiting.length - 10} more)` : '');
+    io.err(
+      `Nothing was uploaded${waiting.length > 0 ? `; ${waiting.length} file(s) waiting: ${named}` : ''}.`,
+    );
+    return summary.remoteUnusable.category === 'config' ? EXIT_USAGE : EXIT_FAILED;
+  }
+  const notSynced = [
+    ...summary.unsynced.filter((file) => file.state !== 'conflict'),
+    // A folder entry Hoist could not read is not synced either (nor are the files inside it).
+    ...summary.unreadable.map((entry) => ({ path: entry.path || '.', message: entry.message })),
+  ];
   const conflicts = summary.conflicts.length;
   io.out(
     `Synced with ${pair.label}: ${summary.uploaded} uploaded (${formatBytes(summary.bytesUploaded)}), ${summary.alreadyOnRemote} already there, ${notSynced.length + conflicts} not synced${conflicts > 0 ? ` (${conflicts} in conflict)` : ''}.`,
   );
-  for (const problem of summary.problems) io.err(`Problem: ${problem.message}`);
+  for (const problem of summary.problems) io.err(`Problem: ${forTerminal(problem.message)}`);
   if (notSynced.length > 0) {
     io.err(`Not synced (${notSynced.length}):`);
-    for (const file of notSynced) io.err(`  ${file.path}: ${file.message}`);
+    for (const file of notSynced) io.err(`  ${printable(file.path)}: ${forTerminal(file.message)}`);
   }
   printConflicts(summary.conflicts, pair, folder, io);
   const blocking =

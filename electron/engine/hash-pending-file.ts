@@ -1,18 +1,10 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActivityKind } from '../../shared/sync-types.js';
-import type { Clock } from '../base/clock.js';
-import type { HasherPool } from './hash/hasher-pool.js';
-import type { LocalFile, LocalFiles } from './state/local-files.js';
+import type { EngineContext } from './engine-context.js';
+import type { LocalFile } from './state/local-files.js';
 
-export interface HashContext {
-  root: string;
-  files: LocalFiles;
-  hasher: HasherPool;
-  needsSha256: boolean;
-  clock: Clock;
-  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
-}
+/** Hashing needs the engine's world: the folder, its file table, the hasher pool, time, the log. */
+export type HashContext = Pick<EngineContext, 'root' | 'state' | 'hasher' | 'provider' | 'clock' | 'report'>;
 
 export type HashOutcome = 'hashed' | 'unchanged-content' | 'requeued' | 'deleted' | 'unreadable';
 
@@ -28,12 +20,13 @@ export async function hashPendingFile(
   file: LocalFile,
   signal?: AbortSignal,
 ): Promise<HashOutcome> {
-  const { files, clock } = context;
+  const { clock } = context;
+  const files = context.state.files;
   const absolutePath = join(context.root, ...file.path.split('/'));
   const result = await context.hasher.hash(
     {
       absolutePath,
-      sha256: context.needsSha256,
+      sha256: context.provider.info.needsSha256,
       expected: { size: file.size, mtimeMs: file.mtimeMs, inode: file.inode },
     },
     signal,

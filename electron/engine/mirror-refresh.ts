@@ -40,7 +40,7 @@ export async function refreshMirror(
     retry,
   );
   const now = clock.now();
-  const outcome = state.db.transaction(() => {
+  const outcome = state.transaction(() => {
     const { added, removed } = listing.unchanged
       ? { added: 0, removed: 0 }
       : state.mirror.replaceAll(listing.entries, decodeRemoteName, now, listing.version);
@@ -55,7 +55,7 @@ export async function refreshMirror(
     state.settings.setFact('lastRemoteRefreshAt', String(now));
     const remoteFiles = listing.unchanged ? null : listing.entries.length;
     return { remoteFiles, added, removed, lost, replaced, released, unchanged: listing.unchanged };
-  })();
+  });
   return outcome;
 }
 

@@ -1,15 +1,11 @@
-import type { ActivityKind, SyncErrorInfo } from '../../shared/sync-types.js';
+import type { ActivityKind, DeletionOutcome } from '../../shared/sync-types.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import { withRetry, type RetryOptions } from './remote/retry.js';
 import { isOwnCopy } from './state/local-files.js';
 import type { PairState } from './state/pair-state.js';
 import { SyncError, toSyncError } from './sync-error.js';
 
-export type DeletionOutcome =
-  | { kind: 'none' }
-  | { kind: 'applied'; deleted: number; failed: number }
-  | { kind: 'refused-mass-deletion'; problem: SyncErrorInfo }
-  | { kind: 'unsupported'; problem: SyncErrorInfo };
+export type { DeletionOutcome } from '../../shared/sync-types.js';
 
 /**
  * Applies local deletions to the remote when the user turned mirrored deletions on. A mass deletion —

@@ -1,12 +1,9 @@
+import type { RemoteDeleteResult } from '../../shared/sync-types.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { PairState } from './state/pair-state.js';
 import { toSyncError } from './sync-error.js';
 
-export interface RemoteDeleteResult {
-  key: string;
-  deleted: boolean;
-  message: string;
-}
+export type { RemoteDeleteResult } from '../../shared/sync-types.js';
 
 /**
  * Deletes files from the remote on the user's request (the browse window, `hoist rm`). The mirror

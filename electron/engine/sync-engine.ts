@@ -1,36 +1,39 @@
-import { setMaxListeners } from 'node:events';
-import { stat } from 'node:fs/promises';
+// Past 300 lines on purpose: this is the pair's lifecycle (start, once, stop, pause) and the pump
+// that runs the pipeline, which share one run state; the parts with seams of their own live beside
+// it: local-changes.ts (the folder), engine-reporter.ts (activity, problems, state), engine-timers.ts
+// (every timer), run-control.ts (the run state and its signal), sync-pipeline.ts (hash + upload).
 import type {
-  ActivityKind,
   ConflictResolution,
   ConflictView,
-  EngineState,
-  FileSyncState,
   PairSettings,
   SyncErrorInfo,
   SyncStatus,
 } from '../../shared/sync-types.js';
 import { systemClock, type Clock } from '../base/clock.js';
+import { listConflicts, resolveConflict } from './conflict-resolution.js';
 import { EngineEvents } from './engine-events.js';
-import { scanFolder, type ScanOutcome } from './folder-scan.js';
+import { EngineReporter } from './engine-reporter.js';
+import { EngineTimers } from './engine-timers.js';
 import type { HasherPool } from './hash/hasher-pool.js';
+import { LocalChanges } from './local-changes.js';
 import { refreshMirror, type RefreshOutcome } from './mirror-refresh.js';
 import { applyMirroredDeletions, type DeletionOutcome } from './mirrored-deletions.js';
-import { listConflicts, resolveConflict } from './conflict-resolution.js';
-import { applyPathHints } from './path-hints.js';
-import { remoteNamer } from './remote/remote-names.js';
+import type { OnceSummary } from './once-summary.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
+import { runController, unusableRemote, type RunState } from './run-control.js';
 import { watchFolder, type FolderWatcher, type WatchOptions } from './scan/folder-watcher.js';
-import { IgnoreRules } from './scan/ignore-rules.js';
 import type { LocalFile } from './state/local-files.js';
 import type { PairState } from './state/pair-state.js';
-import { SyncError, toSyncError } from './sync-error.js';
+import { readStoredStatus } from './stored-status.js';
+import { toSyncError, type SyncError } from './sync-error.js';
 import { SyncPipeline } from './sync-pipeline.js';
 import { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import type { UploadOutcome } from './upload/file-uploader.js';
 import { ProgressTracker } from './upload/progress-tracker.js';
+
+export type { OnceSummary } from './once-summary.js';
 
 export interface SyncEngineOptions {
   /** The folder, absolute. */
@@ -49,36 +52,22 @@ export interface SyncEngineOptions {
   watch?: WatchOptions;
   /** Watch mode: batches closer together than this share one full refresh. Default 30 s. */
   batchRefreshGapMs?: number;
-}
-
-/** What `runOnce` did, for `hoist sync --once` and tests. */
-export interface OnceSummary {
-  uploaded: number;
-  alreadyOnRemote: number;
-  bytesUploaded: number;
-  scanned: number;
-  /** Files that are not synced, each with its reason (failed, retrying, conflict). */
-  unsynced: Array<{ path: string; state: FileSyncState; message: string }>;
-  problems: SyncErrorInfo[];
-  deletions: DeletionOutcome;
-  /** Files not uploaded because they would overwrite what is not ours, with both sides. */
-  conflicts: ConflictView[];
+  /** The remote's address as people know it, for messages ("http://127.0.0.1:8080"). */
+  remoteUrl?: string;
 }
 
 // Watcher events arriving within this window are handled together.
 const HINT_BATCH_MS = 25;
 const DEFAULT_SETTLE_MS = 150;
-// Progress events are throttled to this interval; the final state is always emitted.
-const PROGRESS_INTERVAL_MS = 250;
 // inotify can overflow its queue in a huge burst without telling anyone: an occasional full rescan
 // (a walk and a stat per file, nothing read) catches whatever was missed.
 const SAFETY_RESCAN_MS = 60 * 60_000;
 // Batches closer together than this share one full refresh (see pump).
 const BATCH_REFRESH_GAP_MS = 30_000;
-// The pair fact naming the remote folder the stored remote names were computed with.
-const APPLIED_REMOTE_FOLDER = 'appliedRemoteFolder';
-// More deletions than this in one scan are logged as one line, not one per file.
-const DELETIONS_LISTED = 20;
+// The first listing of a --once run: attempts and the largest backoff, so a remote that is down ends
+// the run in a few seconds.
+const PREFLIGHT_ATTEMPTS = 3;
+const PREFLIGHT_MAX_DELAY_MS = 2_000;
 
 /**
  * The sync loop of one pair: scan or watch the folder, hash what changed, upload what the remote
@@ -90,37 +79,41 @@ export class SyncEngine {
   private readonly clock: Clock;
   private readonly state: PairState;
   private readonly provider: RemoteProvider;
+  private readonly reporter: EngineReporter;
+  private readonly timers: EngineTimers;
+  private readonly local: LocalChanges;
   private readonly progress: ProgressTracker;
   private readonly limiter: BandwidthLimiter;
   private readonly pipeline: SyncPipeline;
-  private readonly problems = new Map<string, SyncErrorInfo>();
   private readonly hints = new Set<string>();
   private readonly session = { uploaded: 0, existing: 0, bytes: 0 };
   private settings: PairSettings;
-  private rules: IgnoreRules | null = null;
   private watcher: FolderWatcher | null = null;
-  private engineState: EngineState = 'starting';
+  private run: RunState = { kind: 'running' };
   private controller = runController();
-  private paused = false;
   private lastRefreshAt = 0;
-  private batchRefreshTimer: NodeJS.Timeout | null = null;
-  private stopped = false;
-  private authFailed = false;
   private pumpPromise: Promise<void> | null = null;
   private pumpAgain = false;
   private uploadedSinceRefresh = 0;
   private confirmMassDeletion = false;
-  private lastProgressAt = 0;
-  private wakeTimer: NodeJS.Timeout | null = null;
-  private refreshTimer: NodeJS.Timeout | null = null;
-  private hintTimer: NodeJS.Timeout | null = null;
-  private safetyTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.state = options.state;
     this.provider = options.provider;
     this.settings = { ...options.state.settings.read(), ...options.settings };
+    this.reporter = new EngineReporter(this.state, this.events, this.clock);
+    this.timers = new EngineTimers(this.clock);
+    this.local = new LocalChanges({
+      root: options.root,
+      state: this.state,
+      clock: this.clock,
+      reporter: this.reporter,
+      events: this.events,
+      needsSha256: this.provider.info.needsSha256,
+      ignoreAbsolutePaths: options.ignoreAbsolutePaths ?? [],
+      remoteFolder: () => this.settings.remoteFolder,
+    });
     this.progress = new ProgressTracker(() => this.clock.now());
     this.limiter = new BandwidthLimiter(this.settings.bandwidthLimit, this.clock);
     this.pipeline = new SyncPipeline({
@@ -135,7 +128,7 @@ export class SyncEngine {
       retry: options.retry ?? {},
       settings: () => this.settings,
       signal: () => this.controller.signal,
-      report: (kind, path, message, detail) => this.report(kind, path, message, detail),
+      report: (kind, path, message, detail) => this.reporter.report(kind, path, message, detail),
       onUploadOutcome: (file, outcome) => this.afterUpload(file, outcome),
       onProgress: () => this.emitProgress(false),
     });
@@ -150,77 +143,92 @@ export class SyncEngine {
     await this.prepare();
     this.watcher = watchFolder(
       this.options.root,
-      this.rules as IgnoreRules,
+      this.local.rules,
       {
         onHint: (path) => this.onHint(path),
         onRescan: () => void this.rescan(),
-        onFallback: (error) => this.raiseProblem('watch', error.toInfo()),
+        onFallback: (error) => this.reporter.raiseProblem('watch', error.toInfo()),
       },
-      { rescanIntervalMs: this.settings.refreshIntervalSeconds * 1000, ...this.options.watch },
+      {
+        rescanIntervalMs: this.settings.refreshIntervalSeconds * 1000,
+        clock: this.clock,
+        ...this.options.watch,
+      },
     );
     await this.watcher.ready;
     // Independent: the remote's list and the folder's files are both needed before uploading.
     await Promise.all([this.refreshQuietly(), this.scan()]);
     this.kick();
     this.scheduleRefresh();
-    this.safetyTimer = setInterval(() => void this.rescan(), SAFETY_RESCAN_MS);
-    this.safetyTimer.unref();
+    this.timers.every('safety-rescan', SAFETY_RESCAN_MS, () => void this.rescan());
   }
 
-  /** `--once`: scan, upload everything pending, refresh the mirror, and say what is not synced. */
+  /**
+   * `--once`: scan, upload everything pending, refresh the mirror, and say what is not synced. The
+   * first listing is also the check that the remote is there and speaks its API: if it is not, the
+   * run ends at once with that one problem (`remoteUnusable`) instead of failing file by file. `stop`
+   * ends it promptly: uploads in flight are aborted and go back to the queue.
+   */
   async runOnce(): Promise<OnceSummary> {
     await this.prepare();
     // Independent, so overlapped: listing waits on the remote, scanning on the disk.
-    const [, scan] = await Promise.all([this.refreshQuietly(), this.scan()]);
-    await this.drain();
-    if (!this.authFailed && this.uploadedSinceRefresh > 0) {
-      await this.refreshQuietly();
-      // The refresh may have found copies the remote lost: upload those too.
+    const [remoteUnusable, scan] = await Promise.all([this.checkRemote(), this.scan()]);
+    if (remoteUnusable === null && this.run.kind !== 'stopped') {
       await this.drain();
+      if (!this.halted && this.uploadedSinceRefresh > 0) {
+        await this.refreshQuietly();
+        // The refresh may have found copies the remote lost: upload those too.
+        await this.drain();
+      }
     }
-    const deletions = this.authFailed ? ({ kind: 'none' } as const) : await this.applyDeletions();
-    this.setState(this.restingState());
+    const skipDeletions = this.halted || remoteUnusable !== null;
+    const deletions = skipDeletions ? ({ kind: 'none' } as const) : await this.applyDeletions();
+    this.reporter.setState(this.restingState());
     return {
+      remoteUnusable,
+      stopped: this.run.kind === 'stopped',
+      unreadable: (scan?.unreadable ?? []).map((entry) => ({
+        path: entry.path,
+        message: `Cannot read this folder entry, so nothing in it is synced: ${entry.message}`,
+      })),
       uploaded: this.session.uploaded,
       alreadyOnRemote: this.session.existing,
       bytesUploaded: this.session.bytes,
       scanned: scan?.filesSeen ?? 0,
       unsynced: this.unsyncedFiles(),
-      problems: [...this.problems.values()],
+      problems: this.reporter.currentProblems,
       deletions,
       conflicts: listConflicts(this.state).filter((conflict) => !conflict.ignored),
     };
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.run = { kind: 'stopped' };
     this.halt(new Error('stopped'));
-    for (const timer of [this.wakeTimer, this.refreshTimer, this.hintTimer, this.batchRefreshTimer]) {
-      if (timer) clearTimeout(timer);
-    }
-    if (this.safetyTimer) clearInterval(this.safetyTimer);
+    this.timers.cancelAll();
     await this.watcher?.close();
     while (this.pumpPromise) await this.pumpPromise;
-    this.setState('stopped');
+    this.reporter.setState('stopped');
   }
 
-  pause(): void {
-    if (this.paused || this.stopped) return;
-    this.paused = true;
-    this.halt(new Error('paused'));
-    this.setState('paused');
+  /** Holds every upload until `resume`, or until `until` (a time) when given. */
+  pause(until: number | null = null): void {
+    if (this.run.kind === 'stopped') return;
+    if (this.run.kind !== 'paused') this.halt(new Error('paused'));
+    this.run = { kind: 'paused', until };
+    if (until === null) this.timers.cancel('pause-ends');
+    else this.timers.once('pause-ends', until - this.clock.now(), () => this.resume());
+    this.reporter.setState('paused');
   }
 
   resume(): void {
-    if (this.stopped) return;
-    const wasHalted = this.paused || this.authFailed;
-    this.paused = false;
-    if (this.authFailed) {
-      this.authFailed = false;
-      this.problems.delete('auth');
-    }
+    if (this.run.kind === 'stopped') return;
+    const wasHalted = this.run.kind !== 'running';
+    if (this.run.kind === 'auth-failed') this.reporter.clearProblem('auth');
+    this.run = { kind: 'running' };
+    this.timers.cancel('pause-ends');
     if (wasHalted) this.controller = runController();
-    this.setState('idle');
+    this.reporter.setState('idle');
     this.kick();
   }
 
@@ -229,10 +237,10 @@ export class SyncEngine {
    * that can be done now, files still being written included.
    */
   async syncNow(): Promise<void> {
-    if (this.paused) this.resume();
+    if (this.run.kind === 'paused') this.resume();
     await this.scan();
     await this.drain();
-    if (!this.authFailed) await this.refreshQuietly();
+    if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
   }
 
   /** Applies a mass deletion the guard refused, once the user confirmed it. */
@@ -262,7 +270,13 @@ export class SyncEngine {
    * new rules leave out.
    */
   async applyIgnoreRules(): Promise<void> {
-    if (this.rules === null || !(await this.rules.reload())) return;
+    let rules;
+    try {
+      rules = this.local.rules;
+    } catch {
+      return; // Not started yet: start loads the rules as they are now.
+    }
+    if (!(await rules.reload())) return;
     await this.watcher?.refresh();
     await this.scan();
     this.events.emit('changed', { local: true, remote: false });
@@ -275,8 +289,8 @@ export class SyncEngine {
 
   /** The user's choice for a conflict; the file is uploaded (or left) by the next pass. */
   resolveConflict(path: string, resolution: ConflictResolution): string {
-    const message = resolveConflict(this.state, path, resolution, this.clock.now(), this.remoteName);
-    this.report('info', path, message);
+    const message = resolveConflict(this.state, path, resolution, this.clock.now(), this.local.remoteName);
+    this.reporter.report('info', path, message);
     this.events.emit('changed', { local: true, remote: false });
     if (this.watcher !== null) this.kick();
     return message;
@@ -285,43 +299,43 @@ export class SyncEngine {
   updateSettings(patch: Partial<PairSettings>): PairSettings {
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
     this.limiter.setLimit(this.settings.bandwidthLimit);
-    if (this.settings.remoteFolder !== this.appliedRemoteFolder()) void this.moveToRemoteFolder();
+    if (this.local.remoteFolderChanged()) void this.moveToRemoteFolder();
     else this.kick();
     return this.currentSettings;
   }
 
   status(): SyncStatus {
-    const time = (name: string): number | null => {
-      const value = this.state.settings.fact(name);
-      return value === null ? null : Number(value);
-    };
+    const stored = readStoredStatus(this.state, { notSyncedLimit: 0, countRemote: false });
     return {
-      state: this.engineState,
+      state: this.reporter.state,
       folder: this.options.root,
       provider: this.provider.info.kind,
       remoteLabel: this.provider.info.label,
-      counts: this.state.files.counts(),
+      counts: stored.counts,
       progress: this.progress.snapshot(),
-      lastSyncAt: time('lastSyncAt'),
-      lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
-      problems: [...this.problems].map(([id, problem]) => ({ ...problem, id })),
-      paused: this.paused,
+      lastSyncAt: stored.lastSyncAt,
+      lastRemoteRefreshAt: stored.lastRemoteRefreshAt,
+      problems: this.reporter.currentProblems,
+      paused: this.run.kind === 'paused',
+      pausedUntil: this.run.kind === 'paused' ? this.run.until : null,
     };
   }
 
   /** Refreshes the remote mirror (callers make sure no uploads run: a listing taken mid-batch is stale). */
-  async refresh(): Promise<RefreshOutcome> {
+  async refresh(retry: RetryOptions = this.retryOptions()): Promise<RefreshOutcome> {
     this.lastRefreshAt = this.clock.now();
-    const outcome = await refreshMirror(this.state, this.provider, this.clock, this.retryOptions());
+    const outcome = await refreshMirror(this.state, this.provider, this.clock, retry);
+    this.reporter.clearProblem('remote');
     this.uploadedSinceRefresh = 0;
-    this.problems.delete('refresh');
+    this.reporter.clearProblem('refresh');
+    const reporter = this.reporter;
     for (const path of outcome.lost)
-      this.report('info', path, 'Its copy disappeared from the remote; uploading it again');
+      reporter.report('info', path, 'Its copy disappeared from the remote; uploading it again');
     for (const path of outcome.replaced) {
-      this.report('conflict', path, this.state.files.get(path)?.lastError ?? 'Replaced on the remote');
+      reporter.report('conflict', path, this.state.files.get(path)?.lastError ?? 'Replaced on the remote');
     }
     for (const path of outcome.released)
-      this.report('info', path, 'The remote file it was in conflict with is gone; uploading it');
+      reporter.report('info', path, 'The remote file it was in conflict with is gone; uploading it');
     const requeued = outcome.lost.length + outcome.released.length;
     this.events.emit('changed', {
       local: requeued + outcome.replaced.length > 0,
@@ -331,38 +345,47 @@ export class SyncEngine {
     return outcome;
   }
 
-  // ---- scanning and hints ----
+  // ---- the folder ----
 
   private get settleMs(): number {
     return this.options.settleMs ?? DEFAULT_SETTLE_MS;
   }
 
-  /** The naming rule of this pair: its remote folder, then the path, encoded (remote-names.ts). */
-  private get remoteName(): (path: string) => string {
-    return remoteNamer(this.settings.remoteFolder);
+  private async prepare(): Promise<void> {
+    await this.local.load();
+    this.reporter.setState('scanning');
   }
 
-  private appliedRemoteFolder(): string {
-    return this.state.settings.fact(APPLIED_REMOTE_FOLDER) ?? '';
-  }
-
-  /**
-   * Puts every file under the pair's current remote folder. Names in the DB follow the folder the
-   * pair was last synced with, so a changed folder renames (and re-uploads) what is tracked.
-   */
-  private applyRemoteFolder(): void {
-    const folder = this.settings.remoteFolder;
-    if (folder === this.appliedRemoteFolder()) return;
-    const moved = this.state.files.renameAll(this.remoteName, this.clock.now());
-    this.state.settings.setFact(APPLIED_REMOTE_FOLDER, folder === '' ? null : folder);
-    if (moved > 0) {
-      const where = folder === '' ? 'the top of the remote' : `the remote folder “${folder}”`;
-      this.report(
-        'info',
-        null,
-        `${moved} file(s) will be uploaded to ${where}; their copies under the previous names stay on the remote until you delete them`,
-      );
+  private async scan(): Promise<Awaited<ReturnType<LocalChanges['scan']>>> {
+    this.reporter.setState('scanning');
+    try {
+      return await this.local.scan();
+    } finally {
+      if (!this.pumpPromise) this.reporter.setState(this.restingState());
     }
+  }
+
+  private async rescan(): Promise<void> {
+    if (this.halted) return;
+    await this.scan();
+    this.kick();
+  }
+
+  private onHint(path: string): void {
+    if (this.run.kind === 'stopped') return;
+    this.hints.add(path);
+    if (this.timers.has('hints')) return;
+    this.timers.once('hints', HINT_BATCH_MS, () => {
+      const paths = [...this.hints];
+      this.hints.clear();
+      // New ignore rules: re-watch (newly un-ignored folders) and rescan with them.
+      void this.local
+        .applyHints(paths, async () => {
+          await this.watcher?.refresh();
+          await this.scan();
+        })
+        .then(() => this.kick());
+    });
   }
 
   /** A remote folder changed while running: let in-flight uploads stop, rename, and go on. */
@@ -370,148 +393,17 @@ export class SyncEngine {
     const wasRunning = !this.halted;
     this.halt(new Error('remote folder changed'));
     while (this.pumpPromise) await this.pumpPromise;
-    this.applyRemoteFolder();
-    if (wasRunning && !this.stopped) {
+    this.local.applyRemoteFolder();
+    if (wasRunning && this.run.kind === 'running') {
       this.controller = runController();
       this.kick();
-    }
-  }
-
-  private async prepare(): Promise<void> {
-    this.state.files.resetInterrupted();
-    this.applyRemoteFolder();
-    this.rules = await IgnoreRules.load(this.options.root, {
-      extraAbsolutePaths: this.options.ignoreAbsolutePaths ?? [],
-    });
-    this.setState('scanning');
-  }
-
-  /** Compares the folder with the stat cache; null when the folder is not there to compare. */
-  private async scan(): Promise<ScanOutcome | null> {
-    if (!(await this.folderPresent())) return null;
-    this.setState('scanning');
-    let outcome: ScanOutcome;
-    try {
-      outcome = await scanFolder({
-        root: this.options.root,
-        rules: this.rules as IgnoreRules,
-        files: this.state.files,
-        now: this.clock.now(),
-        needsSha256: this.provider.info.needsSha256,
-        remoteName: this.remoteName,
-      });
-    } catch (error) {
-      this.noteScanFailure(error);
-      return null;
-    } finally {
-      if (!this.pumpPromise) this.setState(this.restingState());
-    }
-    this.reportDeletions(outcome.deleted);
-    for (const entry of outcome.unreadable) {
-      this.report(
-        'warning',
-        entry.path,
-        `Cannot read this folder entry; it is left as it was: ${entry.message}`,
-      );
-    }
-    this.reevaluateConflicts();
-    this.events.emit('changed', { local: true, remote: false });
-    return outcome;
-  }
-
-  private async rescan(): Promise<void> {
-    if (this.stopped || this.halted) return;
-    try {
-      await this.scan();
-      this.kick();
-    } catch (error) {
-      this.noteScanFailure(error);
-    }
-  }
-
-  private noteScanFailure(error: unknown): void {
-    const syncError = toSyncError(error);
-    if (syncError.reason === 'folder-missing') this.raiseProblem('folder-missing', syncError.toInfo());
-    else this.report('warning', null, `Scanning the folder failed: ${syncError.message}`, syncError.detail);
-  }
-
-  /** A missing folder is never "every file deleted": nothing changes until it is back. */
-  private async folderPresent(): Promise<boolean> {
-    const present = await stat(this.options.root).then(
-      (info) => info.isDirectory(),
-      () => false,
-    );
-    if (present) {
-      this.problems.delete('folder-missing');
-      return true;
-    }
-    this.raiseProblem(
-      'folder-missing',
-      new SyncError(
-        'local-file',
-        `The folder ${this.options.root} is missing (deleted, renamed, or on a disk that is not mounted). Hoist changes nothing until it is back.`,
-      ).toInfo(),
-    );
-    return false;
-  }
-
-  private reportDeletions(paths: readonly string[]): void {
-    // An emptied folder must not flood the log.
-    if (paths.length > DELETIONS_LISTED) {
-      this.report('deleted-locally', null, `${paths.length} files were deleted from the folder`);
-      return;
-    }
-    for (const path of paths) this.report('deleted-locally', path, 'Deleted from the folder');
-  }
-
-  /** Conflicts resolve when one of the paths goes away or is renamed: give them another look. */
-  private reevaluateConflicts(): void {
-    for (const file of this.state.files.inState('conflict', Number.MAX_SAFE_INTEGER)) {
-      if (file.conflictKind !== 'same-name') continue; // Those wait for the user or the remote.
-      if (this.state.files.sharingRemoteName(file.remoteName, file.path).length === 0) {
-        this.state.files.setState(file.path, file.md5 === null ? 'pending' : 'hashed', this.clock.now());
-      }
-    }
-  }
-
-  private onHint(path: string): void {
-    if (this.stopped) return;
-    this.hints.add(path);
-    this.hintTimer ??= setTimeout(() => {
-      this.hintTimer = null;
-      void this.processHints();
-    }, HINT_BATCH_MS);
-  }
-
-  private async processHints(): Promise<void> {
-    const paths = [...this.hints];
-    this.hints.clear();
-    try {
-      // New ignore rules: re-watch (newly un-ignored folders) and rescan with them.
-      if (paths.includes('.hoistignore') && (await this.rules?.reload())) {
-        await this.watcher?.refresh();
-        await this.scan();
-      }
-      const deleted = await applyPathHints(paths, {
-        root: this.options.root,
-        rules: this.rules as IgnoreRules,
-        files: this.state.files,
-        now: this.clock.now(),
-        remoteName: this.remoteName,
-      });
-      this.reportDeletions(deleted);
-      this.reevaluateConflicts();
-      this.events.emit('changed', { local: true, remote: false });
-      this.kick();
-    } catch (error) {
-      this.noteScanFailure(error);
     }
   }
 
   // ---- the pump: runs the pipeline until nothing is left to do now ----
 
   private get halted(): boolean {
-    return this.stopped || this.paused || this.authFailed;
+    return this.run.kind !== 'running';
   }
 
   private halt(reason: Error): void {
@@ -529,7 +421,12 @@ export class SyncEngine {
     this.pumpPromise = this.pump()
       .catch((error: unknown) => {
         const syncError = toSyncError(error, 'network');
-        this.report('warning', null, `Sync stopped unexpectedly: ${syncError.message}`, syncError.detail);
+        this.reporter.report(
+          'warning',
+          null,
+          `Sync stopped unexpectedly: ${syncError.message}`,
+          syncError.detail,
+        );
       })
       .finally(() => {
         this.pumpPromise = null;
@@ -538,7 +435,7 @@ export class SyncEngine {
   }
 
   private async pump(): Promise<void> {
-    this.setState('syncing');
+    this.reporter.setState('syncing');
     do {
       this.pumpAgain = false;
       await this.pipeline.run();
@@ -552,7 +449,17 @@ export class SyncEngine {
       if (this.watcher) {
         const due = this.lastRefreshAt + (this.options.batchRefreshGapMs ?? BATCH_REFRESH_GAP_MS);
         if (this.clock.now() >= due) await this.refreshQuietly();
-        else this.scheduleBatchRefresh(due);
+        else if (!this.timers.has('batch-refresh')) {
+          // The deferred end-of-batch refresh; a batch still running when it is due refreshes at its end.
+          this.timers.once(
+            'batch-refresh',
+            due - this.clock.now(),
+            () => {
+              if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
+            },
+            true,
+          );
+        }
       }
     }
     if (!this.halted && this.watcher) await this.applyDeletions();
@@ -562,7 +469,7 @@ export class SyncEngine {
     this.pipeline.endBatch();
     this.emitProgress(true);
     this.scheduleWake();
-    this.setState(this.restingState());
+    this.reporter.setState(this.restingState());
   }
 
   private afterUpload(file: LocalFile, outcome: UploadOutcome): void {
@@ -578,14 +485,14 @@ export class SyncEngine {
           this.progress.finished(file.size);
         }
         this.uploadedSinceRefresh++;
-        if (this.engineState === 'offline') this.setState('syncing');
+        if (this.reporter.state === 'offline') this.reporter.setState('syncing');
         break;
       case 'auth-failed':
         this.onAuthFailed(outcome.error);
         break;
       case 'retrying':
         this.progress.finished(file.size);
-        if (outcome.error.category === 'network') this.setState('offline');
+        if (outcome.error.category === 'network') this.reporter.setState('offline');
         break;
       case 'deleted':
       case 'conflict':
@@ -612,7 +519,9 @@ export class SyncEngine {
       if (this.state.files.inState('hashed', 1).length > 0) continue;
       const oldestPending = this.state.files.oldestPendingAt();
       if (oldestPending === null) return;
-      await this.clock.sleep(Math.max(5, oldestPending + this.settleMs - this.clock.now()));
+      await this.clock
+        .sleep(Math.max(5, oldestPending + this.settleMs - this.clock.now()), this.controller.signal)
+        .catch(() => undefined);
     }
   }
 
@@ -625,11 +534,13 @@ export class SyncEngine {
         retry: this.retryOptions(),
         now: () => this.clock.now(),
         confirmMassDeletion: this.confirmMassDeletion,
-        report: (kind, path, message, detail) => this.report(kind, path, message, detail),
+        report: (kind, path, message, detail) => this.reporter.report(kind, path, message, detail),
       });
-      if (outcome.kind === 'refused-mass-deletion') this.raiseProblem('mass-deletion', outcome.problem);
-      else if (outcome.kind === 'unsupported') this.raiseProblem('deletion-unsupported', outcome.problem);
-      else this.problems.delete('mass-deletion');
+      if (outcome.kind === 'refused-mass-deletion')
+        this.reporter.raiseProblem('mass-deletion', outcome.problem);
+      else if (outcome.kind === 'unsupported')
+        this.reporter.raiseProblem('deletion-unsupported', outcome.problem);
+      else this.reporter.clearProblem('mass-deletion');
       if (outcome.kind === 'applied') this.events.emit('changed', { local: true, remote: true });
       return outcome;
     } catch (error) {
@@ -643,8 +554,7 @@ export class SyncEngine {
 
   /** Wakes the pump when the next retry is due or a settling file has settled (watch mode). */
   private scheduleWake(): void {
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = null;
+    this.timers.cancel('wake');
     if (this.halted || !this.watcher) return;
     const candidates: number[] = [];
     const retryAt = this.state.files.nextRetryAt();
@@ -652,46 +562,54 @@ export class SyncEngine {
     const pendingAt = this.state.files.oldestPendingAt();
     if (pendingAt !== null) candidates.push(pendingAt + this.settleMs);
     if (candidates.length === 0) return;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = null;
-        this.kick();
-      },
-      Math.max(5, Math.min(...candidates) - this.clock.now()),
-    );
-  }
-
-  /** The deferred end-of-batch refresh; a batch still running when it is due refreshes at its end. */
-  private scheduleBatchRefresh(at: number): void {
-    if (this.batchRefreshTimer) return;
-    this.batchRefreshTimer = setTimeout(
-      () => {
-        this.batchRefreshTimer = null;
-        if (this.halted || this.pumpPromise) return;
-        void this.refreshQuietly();
-      },
-      Math.max(0, at - this.clock.now()),
-    );
-    this.batchRefreshTimer.unref();
+    this.timers.once('wake', Math.max(5, Math.min(...candidates) - this.clock.now()), () => this.kick());
   }
 
   private scheduleRefresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      if (this.stopped) return;
-      const run = this.halted || this.pumpPromise ? Promise.resolve() : this.refreshQuietly();
-      void run.finally(() => {
-        if (!this.stopped) this.scheduleRefresh();
-      });
-    }, this.settings.refreshIntervalSeconds * 1000);
-    this.refreshTimer.unref();
+    this.timers.once(
+      'refresh',
+      this.settings.refreshIntervalSeconds * 1000,
+      () => {
+        if (this.run.kind === 'stopped') return;
+        const run = this.halted || this.pumpPromise ? Promise.resolve() : this.refreshQuietly();
+        void run.finally(() => {
+          if (this.run.kind !== 'stopped') this.scheduleRefresh();
+        });
+      },
+      true,
+    );
   }
 
-  // ---- state, problems, progress ----
+  // ---- the remote, problems, progress ----
 
   private retryOptions(): RetryOptions {
-    return { ...this.options.retry, signal: this.controller.signal };
+    return { ...this.options.retry, signal: this.controller.signal, clock: this.clock };
+  }
+
+  /**
+   * The first contact of a `--once` run: one listing with a short retry budget (a remote that is down
+   * should not hold the run for minutes). Null when it worked; else the problem that ends the run.
+   */
+  private async checkRemote(): Promise<SyncErrorInfo | null> {
+    const quick: RetryOptions = {
+      ...this.retryOptions(),
+      attempts: Math.min(this.options.retry?.attempts ?? PREFLIGHT_ATTEMPTS, PREFLIGHT_ATTEMPTS),
+      maxDelayMs: Math.min(this.options.retry?.maxDelayMs ?? PREFLIGHT_MAX_DELAY_MS, PREFLIGHT_MAX_DELAY_MS),
+    };
+    try {
+      await this.refresh(quick);
+      return null;
+    } catch (error) {
+      if (this.run.kind === 'stopped') return null;
+      const syncError = toSyncError(error, 'network');
+      if (syncError.category === 'auth') {
+        this.onAuthFailed(syncError);
+        return syncError.toInfo();
+      }
+      const problem = unusableRemote(syncError, this.provider.info.label, this.options.remoteUrl);
+      this.reporter.raiseProblem('remote', problem);
+      return problem;
+    }
   }
 
   /** Refreshes the mirror, turning a failure into a problem (or an auth stop) instead of a throw. */
@@ -702,7 +620,7 @@ export class SyncEngine {
       const syncError = toSyncError(error, 'network');
       if (syncError.category === 'auth') this.onAuthFailed(syncError);
       else if (!this.halted) {
-        this.raiseProblem('refresh', {
+        this.reporter.raiseProblem('refresh', {
           ...syncError.toInfo(),
           message: `Could not refresh the list of remote files: ${syncError.message}`,
         });
@@ -711,70 +629,41 @@ export class SyncEngine {
   }
 
   private onAuthFailed(error: SyncError): void {
-    if (this.authFailed) return;
-    this.authFailed = true;
-    this.raiseProblem('auth', error.toInfo());
+    if (this.run.kind === 'auth-failed' || this.run.kind === 'stopped') return;
+    this.run = { kind: 'auth-failed', error };
+    this.reporter.raiseProblem('auth', error.toInfo());
     this.halt(error);
-    this.setState('auth-failed');
+    this.reporter.setState('auth-failed');
   }
 
-  private restingState(): EngineState {
-    if (this.stopped) return 'stopped';
-    if (this.authFailed) return 'auth-failed';
-    if (this.paused) return 'paused';
-    if (this.engineState === 'offline') return 'offline';
-    return 'idle';
-  }
-
-  private setState(next: EngineState): void {
-    if (this.engineState === next) return;
-    this.engineState = next;
-    this.events.emit('state', next);
-  }
-
-  private raiseProblem(id: string, problem: SyncErrorInfo): void {
-    const previous = this.problems.get(id);
-    this.problems.set(id, problem);
-    if (previous?.message === problem.message) return;
-    const kind =
-      problem.category === 'unsupported' ? 'info' : problem.category === 'auth' ? 'failed' : 'warning';
-    this.report(kind, problem.path ?? null, problem.message, problem.detail);
-    this.events.emit('problem', { ...problem, id });
-  }
-
-  private report(kind: ActivityKind, path: string | null, message: string, detail?: string): void {
-    const entry = this.state.activity.add(kind, path, message, this.clock.now(), detail);
-    this.events.emit('activity', entry);
+  private restingState(): SyncStatus['state'] {
+    switch (this.run.kind) {
+      case 'stopped':
+        return 'stopped';
+      case 'auth-failed':
+        return 'auth-failed';
+      case 'paused':
+        return 'paused';
+      case 'running':
+        return this.reporter.state === 'offline' ? 'offline' : 'idle';
+    }
   }
 
   private emitProgress(force: boolean): void {
-    const now = this.clock.now();
-    if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
-    this.lastProgressAt = now;
-    this.events.emit('progress', this.progress.snapshot());
+    this.reporter.progress(() => this.progress.snapshot(), force);
   }
 
   private unsyncedFiles(): OnceSummary['unsynced'] {
     const unsynced: OnceSummary['unsynced'] = [];
     for (const state of ['failed', 'retrying', 'conflict', 'pending', 'hashed', 'uploading'] as const) {
       for (const file of this.state.files.inState(state, Number.MAX_SAFE_INTEGER)) {
-        const fallback = this.authFailed
-          ? 'Not uploaded: the remote rejected the API token'
-          : 'Not uploaded yet';
+        const fallback =
+          this.run.kind === 'auth-failed'
+            ? 'Not uploaded: the remote rejected the API token'
+            : 'Not uploaded yet';
         unsynced.push({ path: file.path, state, message: file.lastError ?? fallback });
       }
     }
     return unsynced;
   }
-}
-
-/**
- * The controller of one run, whose signal every request, hash and backoff of the run listens to
- * (each removes its listener when it settles). Several per upload, times the upload concurrency,
- * passes Node's default warning threshold of 10 without any leak, so the threshold is raised.
- */
-function runController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(1000, controller.signal);
-  return controller;
 }

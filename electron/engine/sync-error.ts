@@ -1,4 +1,7 @@
+import type { SyncErrorReason } from '../../shared/sync-error-reason.js';
 import type { ErrorCategory, SyncErrorInfo } from '../../shared/sync-types.js';
+
+export type { NetworkErrorCode, SyncErrorReason } from '../../shared/sync-error-reason.js';
 
 /**
  * Every failure inside the engine becomes one of these: a category, whether retrying can help,
@@ -13,8 +16,8 @@ export class SyncError extends Error {
   readonly status: number | undefined;
   /** The server asked us to wait this long (Retry-After). */
   readonly retryAfterMs: number | undefined;
-  /** Remote-specific reason, e.g. `BadDigest`, `expired-url`. */
-  readonly reason: string | undefined;
+  /** Why, more precisely than the category, e.g. `expired-url`, `folder-missing`: see SyncErrorReason. */
+  readonly reason: SyncErrorReason | undefined;
 
   constructor(
     category: ErrorCategory,
@@ -25,7 +28,7 @@ export class SyncError extends Error {
       path?: string;
       status?: number;
       retryAfterMs?: number;
-      reason?: string;
+      reason?: SyncErrorReason;
       cause?: unknown;
     } = {},
   ) {

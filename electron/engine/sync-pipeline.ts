@@ -1,32 +1,21 @@
-import type { ActivityKind, PairSettings } from '../../shared/sync-types.js';
-import type { Clock } from '../base/clock.js';
-import type { HasherPool } from './hash/hasher-pool.js';
+import type { PairSettings } from '../../shared/sync-types.js';
+import type { EngineContext } from './engine-context.js';
 import { hashPendingFile, type HashOutcome } from './hash-pending-file.js';
-import type { RemoteProvider } from './remote/remote-provider.js';
-import type { RetryOptions } from './remote/retry.js';
 import type { LocalFile } from './state/local-files.js';
-import type { PairState } from './state/pair-state.js';
 import { toSyncError } from './sync-error.js';
 import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
 import type { ProgressTracker } from './upload/progress-tracker.js';
 import { TransferSlots } from './upload/transfer-slots.js';
+import { UnsettledFiles } from './unsettled-files.js';
 import { WorkSignal } from './work-signal.js';
 
-export interface PipelineDeps {
-  root: string;
-  state: PairState;
-  provider: RemoteProvider;
-  hasher: HasherPool;
-  clock: Clock;
+/** The pipeline's world: the engine's, plus the transfer pacing and the callbacks it reports to. */
+export interface PipelineDeps extends EngineContext {
   limiter: BandwidthLimiter;
   progress: ProgressTracker;
   settleMs: number;
-  retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
   settings: () => PairSettings;
-  /** The current run's signal: aborted on pause, stop and auth failure. */
-  signal: () => AbortSignal;
-  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
   onUploadOutcome: (file: LocalFile, outcome: UploadOutcome) => void;
   onProgress: () => void;
 }
@@ -45,9 +34,12 @@ export class SyncPipeline {
   private readonly uploading = new Set<string>();
   private readonly uploadingContent = new Set<string>();
   private readonly counted = new Set<string>();
+  private readonly unsettled: UnsettledFiles;
   private hashActive = false;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.unsettled = new UnsettledFiles(deps, deps.settleMs);
+  }
 
   /** Wakes idle upload workers: new work may exist, or the run is being stopped. */
   notify(): void {
@@ -109,18 +101,7 @@ export class SyncPipeline {
     const { deps } = this;
     let outcome: HashOutcome;
     try {
-      outcome = await hashPendingFile(
-        {
-          root: deps.root,
-          files: deps.state.files,
-          hasher: deps.hasher,
-          needsSha256: deps.provider.info.needsSha256,
-          clock: deps.clock,
-          report: deps.report,
-        },
-        file,
-        deps.signal(),
-      );
+      outcome = await hashPendingFile(deps, file, deps.signal());
     } catch (error) {
       if (this.stopped) return;
       const syncError = toSyncError(error);
@@ -133,6 +114,7 @@ export class SyncPipeline {
       });
       outcome = 'unreadable';
     }
+    if (outcome === 'requeued' && this.unsettled.changedWhileRead(file)) outcome = 'unreadable';
     if (outcome === 'unchanged-content' || outcome === 'deleted' || outcome === 'unreadable') {
       deps.progress.finished(file.size);
     }
@@ -161,23 +143,10 @@ export class SyncPipeline {
       if (file.md5 !== null) this.uploadingContent.add(file.md5);
       this.count(file);
       try {
-        const outcome = await uploadFile(
-          {
-            root: this.deps.root,
-            provider: this.deps.provider,
-            files: this.deps.state.files,
-            mirror: this.deps.state.mirror,
-            clock: this.deps.clock,
-            limiter: this.deps.limiter,
-            progress: this.deps.progress,
-            retry: this.deps.retry,
-            report: this.deps.report,
-            onProgress: this.deps.onProgress,
-            signal: this.deps.signal(),
-            transferSlots,
-          },
-          file,
-        );
+        const outcome = await uploadFile({ ...this.deps, transferSlots }, file);
+        if (outcome.kind === 'requeued') this.unsettled.changedWhileRead(file);
+        else if (outcome.kind === 'uploaded' || outcome.kind === 'existing')
+          this.unsettled.settled(file.path);
         this.deps.onUploadOutcome(file, outcome);
       } finally {
         this.uploading.delete(file.path);

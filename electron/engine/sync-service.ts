@@ -21,8 +21,8 @@ import {
   type DeletionBatchOptions,
   type DeletionBatchOutcome,
 } from './remote-deletion-batch.js';
-import { ActivityPages } from './state/activity-page.js';
-import { RemoteBrowse } from './state/remote-browse.js';
+import type { ActivityPages } from './state/activity-page.js';
+import type { RemoteBrowse } from './state/remote-browse.js';
 import type { EngineEventMap } from './engine-events.js';
 import type { DeletionOutcome } from './mirrored-deletions.js';
 import type { RemoteDeleteResult } from './remote-deletion.js';
@@ -43,8 +43,8 @@ export class SyncService {
     private readonly engine: SyncEngine,
     private readonly state: PairState,
   ) {
-    this.browse = new RemoteBrowse(state.db);
-    this.activityPages = new ActivityPages(state.db);
+    this.browse = state.browse;
+    this.activityPages = state.activityPages;
   }
 
   /** Watch mode until `stop`. */
@@ -74,12 +74,21 @@ export class SyncService {
     return this.state.mirror.page({ ...query, offset, limit });
   }
 
+  /** Lists the remote again into the mirror (a remote that versions its listing answers cheaply). */
+  async refreshRemote(): Promise<void> {
+    await this.engine.refresh();
+  }
+
   activity(limit = 100): ActivityEntry[] {
     return this.state.activity.recent(limit);
   }
 
-  pause(): void {
-    this.engine.pause();
+  /** Pauses until `resume`, or until the time `until` (ms since the epoch) when given. */
+  pause(until?: unknown): void {
+    if (until !== undefined && until !== null && (typeof until !== 'number' || !Number.isFinite(until))) {
+      throw configError('Pause until when? Give a time in milliseconds');
+    }
+    this.engine.pause(typeof until === 'number' ? until : null);
   }
 
   resume(): void {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../engine/worker-entry.js';
+import { workerEntry } from '../base/worker-entry.js';
 
 /** What the embedded remote's worker is started with; the token lives only in memory. */
 export interface EmbeddedRemoteStart {

@@ -7,7 +7,6 @@ import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
 import { credentialAccount, type CredentialStore } from './web/credentials-temporary.js';
 import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
-import { PauseTimer } from './pause-timer.js';
 
 /** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
 export interface HoistAppEvents {
@@ -45,7 +44,6 @@ export class HoistApp {
   private openError: string | null = null;
   private detach: Array<() => void> = [];
   private readonly configFile: AppConfigFile;
-  readonly pause: PauseTimer;
   /** Problems the user chose to set aside (a refused mass deletion they keep), by id and message. */
   private readonly dismissed = new Set<string>();
   /** Serializes opening and closing: two quick switches must not open two engines. */
@@ -53,10 +51,6 @@ export class HoistApp {
 
   constructor(private readonly options: HoistAppOptions) {
     this.configFile = new AppConfigFile(options.dataRoot);
-    this.pause = new PauseTimer(
-      () => this.opened?.service ?? null,
-      () => this.events.emit('status'),
-    );
   }
 
   /** Reads the stored configuration (or takes `initial`, e.g. a folder given on the command line) and opens it. */
@@ -143,7 +137,6 @@ export class HoistApp {
   }
 
   async close(): Promise<void> {
-    this.pause.clear();
     await this.switching;
     await this.closeCurrent();
   }
@@ -216,7 +209,6 @@ export class HoistApp {
   }
 
   private async closeCurrent(): Promise<void> {
-    this.pause.clear();
     for (const detach of this.detach) detach();
     this.detach = [];
     const opened = this.opened;

@@ -88,6 +88,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       hasher,
       ignoreAbsolutePaths: [config.stateRoot],
       settings: overrides,
+      remoteUrl,
       ...(options.retry ? { retry: options.retry } : {}),
       ...options.engine,
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { ensureDirectory } from '../base/ensure-directory.js';
 import { join } from 'node:path';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { SyncError } from '../engine/sync-error.js';
@@ -28,7 +28,7 @@ export async function pairStateFile(
 ): Promise<string> {
   const directory = pairDirectory(stateRoot, pairId(folder, provider, remote));
   try {
-    await mkdir(directory, { recursive: true, mode: 0o700 });
+    await ensureDirectory(directory);
   } catch (error) {
     throw new SyncError(
       'config',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { createProvider } from '../engine/remote/create-provider.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
+import { checkHttpUrl } from '../base/http-url.js';
 import { SyncError } from '../engine/sync-error.js';
 import { startEmbeddedRemote } from './embedded-remote.js';
 import { embeddedRemoteDir } from './pair-location.js';
@@ -43,27 +44,18 @@ export function remoteIdentity(choice: Pick<RemoteChoice, 'provider' | 'remote'>
       reason: 'missing-url',
     });
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    throw new SyncError('config', `The remote must be a URL like https://example.com, not "${baseUrl}"`, {
-      reason: 'bad-url',
-    });
+  // The one http(s) rule (base/http-url.ts), worded here for people choosing a remote.
+  const checked = checkHttpUrl(baseUrl, { base: true });
+  if (checked.problem !== undefined) {
+    const words: Record<typeof checked.problem, string> = {
+      'not-a-url': `The remote must be a URL like https://example.com, not "${baseUrl}"`,
+      'not-http': 'The remote must be an http:// or https:// URL',
+      'has-credentials': 'The remote URL must not contain credentials; the token goes elsewhere',
+      'has-query': 'The remote URL must not have a query or a fragment',
+    };
+    throw new SyncError('config', words[checked.problem], { reason: 'bad-url' });
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new SyncError('config', 'The remote must be an http:// or https:// URL', { reason: 'bad-url' });
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new SyncError('config', 'The remote URL must not contain credentials; the token goes elsewhere', {
-      reason: 'bad-url',
-    });
-  }
-  if (parsed.search !== '' || parsed.hash !== '') {
-    throw new SyncError('config', 'The remote URL must not have a query or a fragment', {
-      reason: 'bad-url',
-    });
-  }
+  const parsed = checked.url;
   return parsed.toString().replace(/\/+$/, '');
 }
 

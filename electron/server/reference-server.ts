@@ -1,8 +1,10 @@
+import { ensureDirectory } from '../base/ensure-directory.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
 import { composioRoutes } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
@@ -66,7 +68,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const now = options.now ?? Date.now;
-  await mkdir(options.dataDir, { recursive: true });
+  await ensureDirectory(options.dataDir, 0o755);
   const users = new UserDirectory(options.users);
   const signer = await UrlSigner.load(join(options.dataDir, 'signing.key'));
   const backend = options.backend ?? { kind: 'fs' };
@@ -217,18 +219,18 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
 }
 
 /** Waits `ms`; false when the client went away (or the server shut down) meanwhile. */
-function delayUnlessClosed(ms: number, res: ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    const onClose = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(true);
-    }, ms);
-    res.once('close', onClose);
-  });
+async function delayUnlessClosed(ms: number, res: ServerResponse): Promise<boolean> {
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  res.once('close', onClose);
+  try {
+    await sleep(ms, gone.signal);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 async function closeGracefully(server: Server): Promise<void> {

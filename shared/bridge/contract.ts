@@ -75,10 +75,8 @@ export interface AppView {
   credentialStore: 'keychain' | 'memory' | 'environment';
 }
 
-export interface StatusView extends SyncStatus {
-  /** When a timed pause ends (ms since epoch), or null. */
-  pausedUntil: number | null;
-}
+/** The pair's status (with `pausedUntil` for a timed pause), as the renderer gets it. */
+export type StatusView = SyncStatus;
 
 export interface DeletionProgressView {
   done: number;

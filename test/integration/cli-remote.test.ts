@@ -109,7 +109,7 @@ describe('hoist remote: start and stop', () => {
     expect(await stalled).toBe('cut');
   });
 
-  it('fails with exit code 1 when the port is taken', async () => {
+  it('fails with exit code 2 (configuration) when the port is taken', async () => {
     const { url } = await startRemote(['--data', dataDir(), '--user', `${ALICE.name}:${ALICE.token}`]);
     const port = new URL(url).port;
     const second = await processes.run([
@@ -121,8 +121,8 @@ describe('hoist remote: start and stop', () => {
       '--user',
       `${ALICE.name}:${ALICE.token}`,
     ]);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/EADDRINUSE/);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/already in use \(EADDRINUSE\): choose another with --port/);
   });
 });
 

@@ -15,6 +15,7 @@ import {
 import type { SyncError } from '../../electron/engine/sync-error.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { conditionWaiters } from '../support/condition-waiters.js';
+import { sleep } from '../../electron/base/sleep.js';
 
 // Events take a few milliseconds; the generous limit only matters on a starved CI machine.
 const WAIT_MS = 5_000;
@@ -201,7 +202,7 @@ describe('DirectoryWatcher', () => {
     await writeFile(join(root, 'papers/sub/later.txt'), 'x');
     await heard(join(root, 'papers/sub'), 'later.txt');
     // Same inode, so the old watch could still hear it: it must be closed, not just forgotten.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(watcher.watchedDirectories()).not.toContain(join(root, 'docs/sub'));
   });
 
@@ -313,7 +314,7 @@ describe('DirectoryWatcher', () => {
     if (LINUX) expect(kernelWatches()).toBe(kernelBefore);
     const before = raw.length;
     await writeFile(join(root, 'd0/e/after.txt'), 'x');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(raw).toHaveLength(before);
 
     // Closed in the middle of the walk (from inside a callback, which must not matter): whatever was
@@ -333,7 +334,7 @@ describe('DirectoryWatcher', () => {
     });
     let ready = false;
     early.on('ready', () => (ready = true));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(asked).toBe(10);
     expect(ready).toBe(false);
     expect(early.openHandles()).toBe(0);

@@ -176,7 +176,7 @@ describe('sync engine against the reference server', () => {
     await harness.runOnce();
     // As if the state were lost (a reinstall): the remote already has the content under that name.
     await harness.restart();
-    harness.state.db.exec('DELETE FROM local_files');
+    for (const file of harness.state.files.inState('synced', 100)) harness.state.files.remove(file.path);
     const summary = await harness.runOnce();
     expect(summary.alreadyOnRemote).toBe(1);
     expect(summary.uploaded).toBe(0);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   RESCAN_REASONS,
   watchFolder,
@@ -13,6 +13,7 @@ import { IgnoreRules } from '../../electron/engine/scan/ignore-rules.js';
 import type { SyncError } from '../../electron/engine/sync-error.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { conditionWaiters } from '../support/condition-waiters.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 // Events take a few milliseconds; the generous limit only matters on a starved CI machine.
 const WAIT_MS = 5_000;
@@ -31,7 +32,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(watchers.map((watcher) => watcher.close()));
-  vi.useRealTimers();
   await removeBase();
 });
 
@@ -252,9 +252,9 @@ describe('falling back to periodic rescans (injected watcher)', () => {
   }
 
   it('on ENOSPC: closes the watcher, tells the user once and rescans every 60 s', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const clock = new FakeClock();
     const { fake, attached, options } = injected();
-    const { fallbacks, rescans, until, watcher } = startWatchingUnready(options);
+    const { fallbacks, rescans, until, watcher } = startWatchingUnready({ ...options, clock });
     await attached;
     fake.emit('ready');
     await watcher.ready;
@@ -276,14 +276,14 @@ describe('falling back to periodic rescans (injected watcher)', () => {
     expect(watcher.mode()).toBe('polling');
     expect(rescans).toEqual([RESCAN_REASONS.watchFailed]); // events may have been missed
 
-    vi.advanceTimersByTime(59_999);
+    await clock.advance(59_999);
     expect(rescans).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    vi.advanceTimersByTime(60_000);
+    await clock.advance(1);
+    await clock.advance(60_000);
     expect(rescans).toEqual([RESCAN_REASONS.watchFailed, RESCAN_REASONS.periodic, RESCAN_REASONS.periodic]);
 
     await watcher.close();
-    vi.advanceTimersByTime(600_000);
+    await clock.advance(600_000);
     expect(rescans).toHaveLength(3);
   });
 

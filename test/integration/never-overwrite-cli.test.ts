@@ -188,7 +188,7 @@ describe('two folders writing the same remote name', () => {
       expect((await hoist('sync', two, '--once')).code).toBe(0);
     }
     expect(puts()).toBe(2);
-  });
+  }, 180_000);
 });
 
 describe('a remote folder per pair', () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultPlan } from '../../electron/server/faults.js';
 import { http, s3ErrorCode, type ReadResponse } from '../support/http.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
+import { sleep } from '../../electron/base/sleep.js';
 
 const md5Hex = (body: string | Uint8Array): string => createHash('md5').update(body).digest('hex');
 
@@ -284,7 +285,7 @@ describe('fault injection over HTTP', () => {
     // The handlers learn of the disconnect asynchronously; give them a moment, not a fixed sleep.
     const deadline = Date.now() + 3000;
     while ((await tempFiles()).length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
     expect(await tempFiles()).toEqual([]);
     expect(await listedNames()).toEqual([]);
@@ -380,7 +381,7 @@ async function sendPartialRequest(baseUrl: string, head: string[], partialBody: 
     socket.write(`${head.join('\r\n')}\r\n\r\n`);
     await new Promise<void>((resolve) => socket.write(partialBody, () => resolve()));
     // Let the server start streaming the body to its temp file before the connection dies.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   } finally {
     socket.destroy();
   }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { http } from '../support/http.js';
 import { startS3Emulator, type S3Emulator } from '../support/s3-emulator.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
+import { sleep } from '../../electron/base/sleep.js';
 
 const md5Hex = (body: string | Uint8Array): string => createHash('md5').update(body).digest('hex');
 const md5Base64 = (body: string | Uint8Array): string => createHash('md5').update(body).digest('base64');
@@ -389,7 +390,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   return check();
 }

@@ -113,6 +113,19 @@ describe('SyncService, the facade every host uses', () => {
     expect(states).toHaveLength(seen);
   });
 
+  it('a timed pause says until when, and ends by itself', async () => {
+    harness = await EngineHarness.create();
+    const service = serviceOf(harness);
+    await service.start();
+    const endsAt = Date.now() + 400;
+    service.pause(endsAt);
+    expect(service.status()).toMatchObject({ state: 'paused', paused: true, pausedUntil: endsAt });
+    expect(() => service.pause('tomorrow')).toThrow(/Pause until when/);
+    await harness.write('later.txt', 'written while paused');
+    await until('the pause ends and later.txt is synced', () => service.status().counts.synced === 1);
+    expect(service.status()).toMatchObject({ paused: false, pausedUntil: null });
+  });
+
   it('sync now resumes a paused pair and returns once what was pending is on the remote', async () => {
     harness = await EngineHarness.create();
     const service = serviceOf(harness);

@@ -1,4 +1,4 @@
-import { openPairState } from '../../electron/engine/state/pair-state.js';
+import { openStateDb } from '../../electron/engine/state/state-db.js';
 
 /**
  * Fills a pair's state DB with `count` remote files, half of them this folder's (synced local rows),
@@ -6,18 +6,19 @@ import { openPairState } from '../../electron/engine/state/pair-state.js';
  * uploading 100,000 files first.
  */
 export function seedMirror(stateFile: string, count: number): void {
-  const state = openPairState(stateFile);
+  // The raw DB on purpose: a seed writes rows the way a refresh would, without going through one.
+  const db = openStateDb(stateFile);
   try {
-    const remote = state.db.prepare(
+    const remote = db.prepare(
       `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
        VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)`,
     );
-    const local = state.db.prepare(
+    const local = db.prepare(
       `INSERT INTO local_files (path, remote_name, size, mtime_ms, inode, md5, state, remote_key, remote_owned, synced_md5, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 'synced', ?, 1, ?, ?)`,
     );
     const now = Date.now();
-    state.db.transaction(() => {
+    db.transaction(() => {
       for (let index = 0; index < count; index++) {
         const path = `folder-${String(Math.floor(index / 1000)).padStart(3, '0')}/file-${String(index).padStart(6, '0')}.txt`;
         const key = `key-${index}`;
@@ -27,6 +28,6 @@ export function seedMirror(stateFile: string, count: number): void {
       }
     })();
   } finally {
-    state.close();
+    db.close();
   }
 }

@@ -19,7 +19,7 @@ import {
   HasherPoolClosedError,
   type HashResult,
 } from '../../electron/engine/hash/hasher-pool.js';
-import { workerEntry } from '../../electron/engine/worker-entry.js';
+import { workerEntry } from '../../electron/base/worker-entry.js';
 import type { StatKey } from '../../electron/engine/state/local-files.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
 import { makeTempDir } from '../support/temp-dir.js';

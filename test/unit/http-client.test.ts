@@ -2,12 +2,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  HttpClient,
-  parseRetryAfter,
-  type HttpClientOptions,
-} from '../../electron/engine/remote/http-client.js';
+import { HttpClient, type HttpClientOptions } from '../../electron/engine/remote/http-client.js';
+import { parseRetryAfter } from '../../electron/engine/remote/status-failures.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
+import { sleep } from '../../electron/base/sleep.js';
 
 const SECRET = 'sk-live-very-secret-0042';
 
@@ -407,7 +405,7 @@ describe('HttpClient', () => {
     const server = await tinyServer(() => undefined);
     const closing = client();
     const pending = closing.request(get(server.url));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const started = performance.now();
     await closing.close(50);
     expect(performance.now() - started).toBeLessThan(1000);

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RETRY, isRetryable, sleep, withRetry } from '../../electron/engine/remote/retry.js';
+import { sleep } from '../../electron/base/sleep.js';
+import { DEFAULT_RETRY, isRetryable, withRetry } from '../../electron/engine/remote/retry.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 const transient = (retryAfterMs?: number): SyncError =>
   new SyncError('network', 'connection reset', {
@@ -158,7 +160,7 @@ describe('withRetry', () => {
       reason,
     );
     expect(performance.now() - started).toBeLessThan(150);
-    await sleep(250); // the library's own timer fires now, and must not call the operation
+    await sleep(250); // the backoff would have ended by now, and must not call the operation
     expect(operation.attempts).toEqual([1]);
   });
 
@@ -173,6 +175,49 @@ describe('withRetry', () => {
     await expect(withRetry(run, { startingDelayMs: 1, signal: controller.signal })).rejects.toMatchObject({
       name: 'AbortError',
     });
+    expect(operation.attempts).toEqual([1]);
+  });
+});
+
+describe('withRetry on a clock the test drives', () => {
+  it('waits its jittered backoff on the clock it is given, and nothing more', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const clock = new FakeClock();
+    const operation = scripted([transient(), transient()]);
+    const result = withRetry(operation.run, { clock, startingDelayMs: 1000, maxDelayMs: 1500 });
+    await clock.advance(998);
+    expect(operation.attempts).toEqual([1]);
+    await clock.advance(1); // round(0.999 × 1000)
+    expect(operation.attempts).toEqual([1, 2]);
+    await clock.advance(1498);
+    expect(operation.attempts).toEqual([1, 2]);
+    await clock.advance(1); // round(0.999 × 1500): the second ceiling is capped at maxDelayMs
+    expect(await result).toBe('done');
+    expect(operation.attempts).toEqual([1, 2, 3]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('waits out Retry-After on the clock before the backoff', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const clock = new FakeClock();
+    const operation = scripted([transient(5000)]);
+    const result = withRetry(operation.run, { clock, startingDelayMs: 1000 });
+    await clock.advance(4999);
+    expect(operation.attempts).toEqual([1]);
+    await clock.advance(1);
+    expect(await result).toBe('done');
+  });
+
+  it('cancels its wait on abort: no timer is left behind', async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const operation = scripted([transient(60_000)]);
+    const result = withRetry(operation.run, { clock, signal: controller.signal });
+    await clock.advance(10);
+    expect(clock.pending()).toBe(1);
+    controller.abort();
+    await expect(result).rejects.toMatchObject({ name: 'AbortError' });
+    expect(clock.pending()).toBe(0);
     expect(operation.attempts).toEqual([1]);
   });
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SyncError } from '../sync-error.js';
-import { workerEntry } from '../worker-entry.js';
+import { workerEntry } from '../../base/worker-entry.js';
 import type { HashJobMessage, HashReplyMessage, HashRequest, HashResult } from './hash-protocol.js';
 
 export type { HashRequest, HashResult } from './hash-protocol.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
-import { HttpClient, type HttpTimeouts } from './http-client.js';
+import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
 import type {
   BodySource,
@@ -11,7 +11,7 @@ import type {
   UploadTicket,
   VersionedListing,
 } from './remote-provider.js';
-import { mimeTypeOf, parseTime, pickTimeouts } from './provider-helpers.js';
+import { mimeTypeOf, parseTime, connectionOptions } from './provider-helpers.js';
 import { expectShape } from './response-shape.js';
 
 /**
@@ -22,7 +22,7 @@ import { expectShape } from './response-shape.js';
  */
 export const ALLOY_API_VERSION = '2025-09';
 
-export interface AlloyProviderOptions extends HttpTimeouts {
+export interface AlloyProviderOptions extends HttpConnectionOptions {
   /** e.g. https://production.runalloy.com; a trailing slash is fine. */
   baseUrl: string;
   token: string;
@@ -30,7 +30,6 @@ export interface AlloyProviderOptions extends HttpTimeouts {
   kind?: 'alloy' | 'local';
   /** Default "Alloy", or "This computer" for `local`. */
   label?: string;
-  maxConnections?: number;
 }
 
 const ticketSchema = z.object({
@@ -69,8 +68,7 @@ export class AlloyProvider implements RemoteProvider {
       credentialName: 'API token',
       errorMessage: alloyErrorMessage,
       secrets: [options.token],
-      ...pickTimeouts(options),
-      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+      ...connectionOptions(options),
     });
   }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { SyncError } from '../sync-error.js';
-import { HttpClient, type HttpTimeouts } from './http-client.js';
+import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
-import { mimeTypeOf, pickTimeouts, trimBase } from './provider-helpers.js';
+import { mimeTypeOf, connectionOptions, trimBase } from './provider-helpers.js';
 import type {
   BodySource,
   ProviderInfo,
@@ -29,14 +29,13 @@ import { expectShape } from './response-shape.js';
  * prediction of the sanitizing (shared/remote-filename.ts). The list builds the same string from its
  * fields, so a file uploaded and then listed has one key.
  */
-export interface ComposioProviderOptions extends HttpTimeouts {
+export interface ComposioProviderOptions extends HttpConnectionOptions {
   /** e.g. https://backend.composio.dev */
   baseUrl: string;
   token: string;
   /** Where the files live in Composio. Defaults 'hoist' and 'sync'. */
   toolkitSlug?: string;
   toolSlug?: string;
-  maxConnections?: number;
 }
 
 export const COMPOSIO_PAGE_SIZE = 1000;
@@ -83,8 +82,7 @@ export class ComposioProvider implements RemoteProvider {
       credentialName: 'API key',
       errorMessage: composioErrorMessage,
       secrets: [options.token],
-      ...pickTimeouts(options),
-      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+      ...connectionOptions(options),
     });
   }
 

@@ -1,8 +1,10 @@
 import type { ProviderKind } from '../../../shared/sync-types.js';
+import type { Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
 import { AlloyProvider } from './alloy-provider.js';
 import { ComposioProvider } from './composio-provider.js';
 import { OpenWebUiProvider } from './openwebui-provider.js';
+import { remoteUrl } from './remote-address.js';
 import type { RemoteProvider } from './remote-provider.js';
 
 export interface ProviderConfig {
@@ -14,6 +16,8 @@ export interface ProviderConfig {
   composio?: { toolkitSlug: string; toolSlug: string };
   /** Connections per origin. Default 8. */
   maxConnections?: number;
+  /** The engine's clock, for the HTTP client's waits. Default the system clock. */
+  clock?: Clock;
 }
 
 const LABELS: Record<ProviderKind, string> = {
@@ -31,7 +35,7 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
   const label = LABELS[config.kind];
   if (label === undefined)
     throw new SyncError('config', `Hoist does not know the remote kind "${String(config.kind)}".`);
-  checkBaseUrl(config.baseUrl, label);
+  remoteUrl(config.baseUrl, label, { base: true });
   if (config.token.trim() === '') {
     throw new SyncError('config', `No API token for ${label}. Add it in Settings or set HOIST_TOKEN.`, {
       reason: 'missing-token',
@@ -41,6 +45,7 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
     baseUrl: config.baseUrl,
     token: config.token,
     ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+    ...(config.clock !== undefined ? { clock: config.clock } : {}),
   };
   switch (config.kind) {
     case 'local':
@@ -55,31 +60,5 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
       });
     case 'openwebui':
       return new OpenWebUiProvider(common);
-  }
-}
-
-function checkBaseUrl(baseUrl: string, label: string): void {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new SyncError('config', `The address for ${label} is not a valid URL. Check it in Settings.`, {
-      reason: 'bad-url',
-      detail: `baseUrl ${JSON.stringify(baseUrl)}`,
-    });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SyncError('config', `The address for ${label} must start with http:// or https://.`, {
-      reason: 'bad-url',
-    });
-  }
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new SyncError(
-      'config',
-      `The address for ${label} must be a plain http(s) address, without a query or credentials.`,
-      {
-        reason: 'bad-url',
-      },
-    );
   }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
-import { HttpClient, type HttpTimeouts } from './http-client.js';
+import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { multipartBody } from './multipart-body.js';
-import { mimeTypeOf, openBody, pickTimeouts, trimBase } from './provider-helpers.js';
+import { mimeTypeOf, openBody, connectionOptions, trimBase } from './provider-helpers.js';
 import type {
   BodySource,
   ProviderInfo,
@@ -23,11 +23,10 @@ import { expectShape } from './response-shape.js';
  * The hash index is the last listing plus what this provider uploaded or deleted since; a file
  * removed on the remote by someone else stays in it until the next `list`.
  */
-export interface OpenWebUiProviderOptions extends HttpTimeouts {
+export interface OpenWebUiProviderOptions extends HttpConnectionOptions {
   /** The Open WebUI address, e.g. https://chat.example.com (without /api/v1). */
   baseUrl: string;
   token: string;
-  maxConnections?: number;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
@@ -72,8 +71,7 @@ export class OpenWebUiProvider implements RemoteProvider {
       credentialName: 'API key',
       errorMessage: openWebUiErrorMessage,
       secrets: [options.token],
-      ...pickTimeouts(options),
-      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+      ...connectionOptions(options),
     });
   }
 

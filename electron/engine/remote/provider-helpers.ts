@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import { SyncError } from '../sync-error.js';
-import type { HttpTimeouts } from './http-client.js';
+import type { HttpConnectionOptions } from './http-client.js';
 import type { BodySource, UploadCandidate } from './remote-provider.js';
 
 /** The candidate's MIME type when it looks like one, else from the extension, else octet-stream. */
@@ -18,11 +18,14 @@ export function parseTime(value: unknown): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
-export function pickTimeouts(options: HttpTimeouts): HttpTimeouts {
+/** The connection options among a provider's options, without the keys left unset. */
+export function connectionOptions(options: HttpConnectionOptions): HttpConnectionOptions {
   return {
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
     ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
   };
 }
 

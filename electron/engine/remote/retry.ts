@@ -1,10 +1,15 @@
-import { backOff } from 'exponential-backoff';
+import { systemClock, type Clock } from '../../base/clock.js';
+import { abortReason } from '../../base/sleep.js';
 import { SyncError } from '../sync-error.js';
 
 /**
- * The retry policy for everything that talks to a remote: exponential backoff with full jitter
- * (exponential-backoff), retrying only SyncErrors marked retryable, waiting at least as long as the
- * server asked (Retry-After), and stopping at once on abort or on an error retrying cannot fix.
+ * The retry policy for everything that talks to a remote: exponential backoff with full jitter,
+ * retrying only SyncErrors marked retryable, waiting at least as long as the server asked
+ * (Retry-After), and stopping at once on abort or on an error retrying cannot fix.
+ *
+ * A loop of its own rather than the exponential-backoff package it replaced: that library waits
+ * with a raw setTimeout, which a test cannot drive and an abort cannot cancel. The waits here go
+ * through the Clock, with the same policy (ceiling = starting delay × 2^(retry − 1), capped).
  */
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 6. */
@@ -25,6 +30,8 @@ export interface RetryOptions {
    * ceiling; full jitter makes the backoff part random below that).
    */
   onRetry?: (error: SyncError, attempt: number, delayMs: number) => void;
+  /** Whose time the waits pass in. Default the system clock; tests pass one they drive. */
+  clock?: Clock;
 }
 
 export const DEFAULT_RETRY = {
@@ -42,56 +49,24 @@ export function isRetryable(error: unknown): error is SyncError {
 /**
  * Runs `operation` until it succeeds, the error is not retryable, the attempts run out or `signal`
  * aborts. On abort it rejects with the signal's reason (an AbortError unless the caller gave another)
- * without waiting for a pending backoff; otherwise with the last error, unchanged.
+ * at once, even while an attempt or a wait is running; otherwise with the last error, unchanged.
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {
-  const attempts = Math.max(1, Math.floor(options.attempts ?? DEFAULT_RETRY.attempts));
-  const startingDelayMs = Math.max(0, options.startingDelayMs ?? DEFAULT_RETRY.startingDelayMs);
-  const maxDelayMs = Math.max(0, options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs);
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs;
-  const { signal, onRetry } = options;
+  const { signal } = options;
   signal?.throwIfAborted();
-
-  let attempt = 0;
-  const run = backOff(
-    async () => {
-      // The library's own backoff timer cannot be cancelled: if it fires after an abort, do nothing.
-      signal?.throwIfAborted();
-      attempt += 1;
-      return operation(attempt);
-    },
-    {
-      numOfAttempts: attempts,
-      startingDelay: startingDelayMs,
-      maxDelay: maxDelayMs,
-      timeMultiple: 2,
-      jitter: 'full',
-      delayFirstAttempt: false,
-      retry: async (error: unknown, failedAttempts: number) => {
-        if (signal?.aborted) return false;
-        if (!isRetryable(error)) return false;
-        if (failedAttempts >= attempts) return false;
-        const retryAfterMs = Math.max(0, error.retryAfterMs ?? 0);
-        if (retryAfterMs > maxRetryAfterMs) return false;
-        const backoffCeiling = Math.min(maxDelayMs, startingDelayMs * 2 ** (failedAttempts - 1));
-        onRetry?.(error, failedAttempts + 1, retryAfterMs + backoffCeiling);
-        // The library then waits its jittered backoff on top, so the total is at least Retry-After.
-        if (retryAfterMs > 0) await sleep(retryAfterMs, signal);
-        return true;
-      },
-    },
-  );
-  if (!signal) return run;
-  // Settle at once on abort even while the library sleeps; its late outcome is then ignored.
-  run.catch(() => undefined);
+  if (!signal) return attemptUntilDone(operation, options);
+  // Listening before the first attempt starts: an attempt may abort the signal synchronously.
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
   });
+  // An attempt may not listen to the signal: settle at once anyway; its late outcome is ignored.
+  const run = attemptUntilDone(operation, options);
+  run.catch(() => undefined);
   try {
     return await Promise.race([run, aborted]);
   } finally {
@@ -99,22 +74,30 @@ export async function withRetry<T>(
   }
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+async function attemptUntilDone<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? DEFAULT_RETRY.attempts));
+  const startingDelayMs = Math.max(0, options.startingDelayMs ?? DEFAULT_RETRY.startingDelayMs);
+  const maxDelayMs = Math.max(0, options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs);
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs;
+  const { signal, onRetry } = options;
+  const clock = options.clock ?? systemClock;
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (signal?.aborted || !isRetryable(error) || attempt >= attempts) throw error;
+      const retryAfterMs = Math.max(0, error.retryAfterMs ?? 0);
+      if (retryAfterMs > maxRetryAfterMs) throw error;
+      const backoffCeiling = Math.min(maxDelayMs, startingDelayMs * 2 ** (attempt - 1));
+      onRetry?.(error, attempt + 1, retryAfterMs + backoffCeiling);
+      // Full jitter: the backoff is drawn uniformly below its ceiling, and comes on top of
+      // Retry-After, so the wait is never shorter than the server asked.
+      const waitMs = retryAfterMs + Math.round(Math.random() * backoffCeiling);
+      if (waitMs > 0) await clock.sleep(waitMs, signal);
+    }
+  }
 }

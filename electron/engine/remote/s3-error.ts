@@ -1,4 +1,4 @@
-import { SyncError } from '../sync-error.js';
+import { SyncError, type SyncErrorReason } from '../sync-error.js';
 import type { HttpResponse } from './http-client.js';
 
 /** The `<Code>` and `<Message>` of an S3 XML error document; null fields when absent. */
@@ -28,7 +28,7 @@ export function classifyPresignedPutError(
   const { code, message } = parseS3Error(response.text);
   const status = response.status;
   const detail = `PUT presigned URL: ${status} ${code ?? 'no code'}${message ? `: ${message}` : ''}`;
-  const rejected = (text: string, reason: string, retryable = false): SyncError =>
+  const rejected = (text: string, reason: SyncErrorReason, retryable = false): SyncError =>
     new SyncError('remote-rejected', text, { status, reason, retryable, detail });
   switch (code) {
     case 'AccessDenied':

@@ -1,7 +1,10 @@
+// ~400 lines, one class: the tree of watched directories and the walk that grows it change
+// together on every event, so they stay together.
 import { EventEmitter } from 'node:events';
 import { lstatSync, readdir, lstat, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
-import type { WatcherLike } from './folder-watcher.js';
+import { systemClock, type Clock, type Timer } from '../../base/clock.js';
+import type { WatcherLike } from './watcher-like.js';
 
 /** fs.watch as used here; a test injects one that fails. */
 export type WatchFunction = (
@@ -26,6 +29,8 @@ export interface DirectoryWatcherOptions {
   recursive?: boolean;
   /** Default fs.watch. */
   watch?: WatchFunction;
+  /** Waits before retrying a directory read when out of file handles. Default the system clock. */
+  clock?: Clock;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -80,13 +85,14 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
   private readonly limit: number;
   private readonly recursive: boolean;
   private readonly watchFunction: WatchFunction;
+  private readonly clock: Clock;
   private rootDirectory: Directory | null = null;
   /** Directories watched but not yet read, and whether what is found in them is new ('addDir'). */
   private readonly unread: { directory: Directory; announce: boolean }[] = [];
   private reading = 0;
   /** Names being lstat'ed after an event; true when another event asked for a second look. */
   private readonly checking = new Map<string, boolean>();
-  private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly retries = new Set<Timer>();
   private handles = 0;
   private readyEmitted = false;
   private closed = false;
@@ -100,6 +106,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     this.limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
     this.recursive = options.recursive ?? (process.platform === 'darwin' || process.platform === 'win32');
     this.watchFunction = options.watch ?? fsWatch;
+    this.clock = options.clock ?? systemClock;
     // Listeners are attached after the constructor returns: nothing may be emitted before.
     queueMicrotask(() => this.start());
   }
@@ -128,7 +135,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
     this.closed = true;
     this.unread.length = 0;
     this.checking.clear();
-    for (const timer of this.retries) clearTimeout(timer);
+    for (const timer of this.retries) timer.cancel();
     this.retries.clear();
     if (this.rootDirectory) this.closeTree(this.rootDirectory);
     this.rootDirectory = null;
@@ -351,7 +358,7 @@ export class DirectoryWatcher extends EventEmitter implements WatcherLike {
         attempt < RETRIES_WHEN_OUT_OF_FILES
       ) {
         // Still counted as reading, so 'ready' cannot come while the retry waits.
-        const timer = setTimeout(
+        const timer = this.clock.setTimeout(
           () => {
             this.retries.delete(timer);
             this.reading--;

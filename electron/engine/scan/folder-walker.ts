@@ -1,5 +1,6 @@
 import { lstat, readdir, stat, type Dirent, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { systemClock, type Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
 import type { StatKey } from '../state/local-files.js';
 import type { IgnoreRules } from './ignore-rules.js';
@@ -24,6 +25,8 @@ export interface WalkOptions {
    * not exist, is ignored or lies below a symlink gives an empty result.
    */
   under?: string;
+  /** Waits before retrying a directory read when out of file handles. Default the system clock. */
+  clock?: Clock;
 }
 
 // On the 2-core dev VM, 16, 32 and 64 calls in flight measured alike (100,000 files in 1.5-2.8 s
@@ -127,7 +130,7 @@ class Walk {
         const code = error.code;
         if ((code === 'EMFILE' || code === 'ENFILE') && attempt < RETRIES_WHEN_OUT_OF_FILES) {
           // Still counted as active, so the walk cannot finish while the retry waits.
-          setTimeout(
+          (this.options.clock ?? systemClock).setTimeout(
             () => {
               this.active--;
               this.readDir(dir, attempt + 1);

@@ -1,77 +1,24 @@
+// One state machine (starting, watching, polling, missing, closed) whose every transition touches
+// the same fields (the watcher, its timers, the gated hints), so it stays in one file of ~400
+// lines; what others need from it (the contract) and the fallback's wording live next to it.
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { SyncError } from '../sync-error.js';
+import { systemClock, type Clock, type Timer } from '../../base/clock.js';
 import { DirectoryWatcher, type DirectoryWatcherOptions } from './directory-watcher.js';
 import { walkFolder } from './folder-walker.js';
 import { HintBursts } from './hint-bursts.js';
 import { HOISTIGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
+import {
+  RESCAN_REASONS,
+  type FolderWatcher,
+  type WatchHandlers,
+  type WatchOptions,
+} from './watch-contract.js';
+import { fallbackError } from './watch-fallback.js';
+import type { WatcherLike } from './watcher-like.js';
 
-export interface WatchHandlers {
-  /**
-   * Something may have changed at this relative path: usually a file (added, changed, removed or
-   * renamed), sometimes a directory, or a name that is already gone. A hint is never the truth:
-   * lstat the path and compare it with the stat cache. The files of a new directory are hinted one
-   * by one; the files of a removed directory are not (that is a rescan: RESCAN_REASONS.directoryRemoved).
-   */
-  onHint: (relativePath: string) => void;
-  /** Rescan the whole folder; `reason` is one of RESCAN_REASONS. */
-  onRescan: (reason: string) => void;
-  /** Watching failed for good; from now on the folder is rescanned periodically. Called once. */
-  onFallback: (error: SyncError) => void;
-}
-
-export const RESCAN_REASONS = {
-  /** The folder is gone. Its files are not deleted: walkFolder throws `folder-missing` meanwhile. */
-  folderMissing: 'folder missing',
-  /** The folder is back (or was replaced by another one): compare everything again. */
-  folderBack: 'folder reappeared',
-  /** Watching failed, so events may have been missed. */
-  watchFailed: 'watching failed',
-  /** The periodic rescan that replaces watching after a fallback. */
-  periodic: 'periodic rescan',
-  /** Directories were removed or moved away: their files raise no events of their own. */
-  directoryRemoved: 'directory removed',
-  /** The watcher reported an error it could go on after; an event may have been lost. */
-  watcherError: 'watcher error',
-} as const;
-
-/**
- * What watchFolder needs from a watcher: a DirectoryWatcher by default (chokidar's FSWatcher has the
- * same shape), injectable so a test can make one fail.
- */
-export interface WatcherLike {
-  on(event: 'addDir' | 'unlinkDir', listener: (path: string) => void): unknown;
-  /** From a directory's watch: `path` is the name inside it, `details.watchedPath` the directory. */
-  on(
-    event: 'raw',
-    listener: (event: string, path: string, details: { watchedPath?: string }) => void,
-  ): unknown;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  close(): Promise<void>;
-}
-
-export interface WatchOptions {
-  /** Between rescans once watching has failed. Default 60 s. */
-  rescanIntervalMs?: number;
-  /** How often a missing folder is looked for. Default 2 s (one stat). */
-  missingCheckIntervalMs?: number;
-  createWatcher?: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
-}
-
-export interface FolderWatcher {
-  /** Resolves once watching is set up (or has fallen back, or the folder is missing); never rejects. */
-  ready: Promise<void>;
-  close(): Promise<void>;
-  /** 'polling' whenever live events are not flowing: after a fallback, or while the folder is missing. */
-  mode(): 'watching' | 'polling';
-  /**
-   * Starts the watcher over so changed ignore rules decide which directories are watched (a
-   * directory that was ignored is not watched until then). Call it after `rules.reload()` returned
-   * true, then rescan: events during the restart are not reported.
-   */
-  refresh(): Promise<void>;
-}
+export { RESCAN_REASONS } from './watch-contract.js';
+export type { FolderWatcher, RescanReason, WatchHandlers, WatchOptions } from './watch-contract.js';
 
 const DEFAULT_RESCAN_INTERVAL_MS = 60_000;
 const DEFAULT_MISSING_CHECK_MS = 2_000;
@@ -134,19 +81,20 @@ class FolderWatch {
   private rootPrefix = '';
   private readonly bursts: HintBursts;
   /** The periodic rescan after a fallback, or the look-out for a missing folder. */
-  private interval: NodeJS.Timeout | null = null;
-  private readonly timeouts = new Set<NodeJS.Timeout>();
+  private interval: Timer | null = null;
+  private readonly timeouts = new Set<Timer>();
   /** Creations and removals wait for one stat of the folder: a vanished folder is not a thousand deletions. */
   private gated: string[] = [];
   private directoriesRemoved = false;
   private rootCheckRunning = false;
   private readonly addedDirectories = new Set<string>();
-  private removedRescan: NodeJS.Timeout | null = null;
+  private removedRescan: Timer | null = null;
   private lastErrorRescan = 0;
   private releaseReady: () => void = () => {};
   private watcherReady: (() => void) | null = null;
   private readonly rescanIntervalMs: number;
   private readonly createWatcher: (root: string, options: DirectoryWatcherOptions) => WatcherLike;
+  private readonly clock: Clock;
 
   constructor(
     private readonly root: string,
@@ -155,6 +103,7 @@ class FolderWatch {
     private readonly options: WatchOptions,
   ) {
     this.rescanIntervalMs = options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
+    this.clock = options.clock ?? systemClock;
     this.createWatcher =
       options.createWatcher ?? ((path, watcherOptions) => new DirectoryWatcher(path, watcherOptions));
     this.bursts = new HintBursts(
@@ -163,6 +112,7 @@ class FolderWatch {
       },
       QUIET_MS,
       MAX_HINT_GAP_MS,
+      this.clock,
     );
     this.ready = new Promise<void>((resolvePromise) => {
       this.releaseReady = resolvePromise;
@@ -208,6 +158,7 @@ class FolderWatch {
       // looks like: hints are cheap.
       watcher = this.createWatcher(identity.path, {
         ignored: (path, isDirectory) => this.isIgnored(path, isDirectory),
+        clock: this.clock,
       });
     } catch (error) {
       this.fallBack(error);
@@ -306,7 +257,7 @@ class FolderWatch {
     const identity = this.identity;
     if (identity === null || this.state !== 'watching') return;
     for (const under of directories) {
-      walkFolder(identity.path, this.rules, { under }).then(
+      walkFolder(identity.path, this.rules, { under, clock: this.clock }).then(
         (files) => {
           if (this.state !== 'watching' || this.identity !== identity) return;
           this.handlers.onHint(under);
@@ -330,8 +281,8 @@ class FolderWatch {
           identity === null ? this.folderMissing() : this.fallBack(failure),
         );
       }
-    } else if (Date.now() - this.lastErrorRescan >= this.rescanIntervalMs) {
-      this.lastErrorRescan = Date.now();
+    } else if (this.clock.now() - this.lastErrorRescan >= this.rescanIntervalMs) {
+      this.lastErrorRescan = this.clock.now();
       this.handlers.onRescan(RESCAN_REASONS.watcherError);
     }
   }
@@ -341,7 +292,10 @@ class FolderWatch {
     if (this.state === 'closed' || this.state === 'polling') return;
     this.stopWatcher();
     this.state = 'polling';
-    this.interval = setInterval(() => this.handlers.onRescan(RESCAN_REASONS.periodic), this.rescanIntervalMs);
+    this.interval = this.clock.setInterval(
+      () => this.handlers.onRescan(RESCAN_REASONS.periodic),
+      this.rescanIntervalMs,
+    );
     this.handlers.onFallback(fallbackError(error as NodeJS.ErrnoException, this.rescanIntervalMs));
     this.handlers.onRescan(RESCAN_REASONS.watchFailed);
     this.releaseReady();
@@ -376,10 +330,8 @@ class FolderWatch {
   }
 
   private rescanSoon(): void {
-    if (this.removedRescan) {
-      this.removedRescan.refresh();
-      return;
-    }
+    // Another removal while one waits: the settling starts over.
+    if (this.removedRescan) this.forget(this.removedRescan);
     this.removedRescan = this.later(REMOVED_DIRECTORY_SETTLE_MS, () => {
       this.removedRescan = null;
       if (this.state === 'watching') this.handlers.onRescan(RESCAN_REASONS.directoryRemoved);
@@ -393,7 +345,7 @@ class FolderWatch {
     this.state = 'missing';
     this.handlers.onRescan(RESCAN_REASONS.folderMissing);
     this.releaseReady();
-    this.interval = setInterval(() => {
+    this.interval = this.clock.setInterval(() => {
       void this.statRoot().then((identity) => {
         if (identity !== null && this.state === 'missing') void this.restart(identity);
       });
@@ -415,9 +367,9 @@ class FolderWatch {
     if (watcher) this.closing.push(watcher.close().catch(() => undefined));
     this.watcherReady?.();
     this.watcherReady = null;
-    if (this.interval) clearInterval(this.interval);
+    this.interval?.cancel();
     this.interval = null;
-    for (const timeout of this.timeouts) clearTimeout(timeout);
+    for (const timeout of this.timeouts) timeout.cancel();
     this.timeouts.clear();
     this.removedRescan = null;
     this.bursts.clear();
@@ -426,13 +378,18 @@ class FolderWatch {
     this.addedDirectories.clear();
   }
 
-  private later(ms: number, run: () => void): NodeJS.Timeout {
-    const timeout = setTimeout(() => {
+  private later(ms: number, run: () => void): Timer {
+    const timeout = this.clock.setTimeout(() => {
       this.timeouts.delete(timeout);
       run();
     }, ms);
     this.timeouts.add(timeout);
     return timeout;
+  }
+
+  private forget(timeout: Timer): void {
+    timeout.cancel();
+    this.timeouts.delete(timeout);
   }
 
   private async statRoot(): Promise<RootIdentity | null> {
@@ -466,21 +423,5 @@ function outermost(directories: Set<string>): string[] {
       if (directories.has(directory.slice(0, slash))) return false;
     }
     return true;
-  });
-}
-
-function fallbackError(error: NodeJS.ErrnoException, intervalMs: number): SyncError {
-  const every = `every ${Math.round(intervalMs / 1000)} seconds`;
-  const code = error?.code;
-  const message =
-    code === 'EMFILE' || code === 'ENFILE'
-      ? `Hoist cannot watch this folder for changes (too many files are open on this computer), so it rescans ${every} instead. Closing other apps and restarting Hoist lets it watch in real time again.`
-      : code === 'EPERM' || code === 'EACCES'
-        ? `Hoist cannot watch this folder for changes (permission denied), so it rescans ${every} instead. Check that your account can open the folder.`
-        : `Hoist cannot watch this folder for changes (the system's limit on watched folders was reached), so it rescans ${every} instead. To watch in real time, raise fs.inotify.max_user_watches.`;
-  return new SyncError('local-file', message, {
-    retryable: false,
-    detail: error instanceof Error ? error.message : String(error),
-    cause: error,
   });
 }

@@ -1,6 +1,6 @@
 import type { ActivityEntry, ActivityKind } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache } from '../../base/statement-cache.js';
 
 // Enough history to explain the last few days; older entries go so the DB does not grow forever.
 const KEEP_ENTRIES = 10_000;

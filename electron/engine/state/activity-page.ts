@@ -1,7 +1,7 @@
 import type { ActivityPage, ActivityQuery } from '../../../shared/remote-browse.js';
 import type { ActivityEntry } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache } from '../../base/statement-cache.js';
 
 /** The activity log as the UI pages it: newest first, filtered by kind, searched in path and message. */
 export class ActivityPages {

@@ -1,6 +1,20 @@
 import { DEFAULT_PAIR_SETTINGS, type PairSettings } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache } from '../../base/statement-cache.js';
+
+/**
+ * The facts a pair records about itself, by name: what it is (folder, provider, remote), when it
+ * last synced and listed, the remote's tag of the listing the mirror holds, and the remote folder
+ * the stored names were computed with.
+ */
+export type PairFactName =
+  | 'folder'
+  | 'provider'
+  | 'remote'
+  | 'lastSyncAt'
+  | 'lastRemoteRefreshAt'
+  | 'remoteListingVersion'
+  | 'appliedRemoteFolder';
 
 /** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
 export class PairSettingsStore {
@@ -31,14 +45,14 @@ export class PairSettingsStore {
     return this.read();
   }
 
-  fact(name: string): string | null {
+  fact(name: PairFactName): string | null {
     const row = this.sql.get('SELECT value FROM pair WHERE name = ?').get(name) as
       { value: string } | undefined;
     return row?.value ?? null;
   }
 
   /** Stores a fact; null forgets it. */
-  setFact(name: string, value: string | null): void {
+  setFact(name: PairFactName, value: string | null): void {
     if (value === null) {
       this.sql.get('DELETE FROM pair WHERE name = ?').run(name);
       return;

@@ -8,7 +8,7 @@ import type {
   RemoteSelectionSummary,
 } from '../../../shared/remote-browse.js';
 import type { Db } from './state-db.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache } from '../../base/statement-cache.js';
 
 const SORT_COLUMNS = {
   name: 'r.display_path COLLATE NOCASE',

@@ -3,7 +3,7 @@ import type { RemoteEntry } from '../remote/remote-provider.js';
 import type { MirroredCopy } from './local-files.js';
 import type { PairSettingsStore } from './pair-settings.js';
 import type { Db } from './state-db.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache } from '../../base/statement-cache.js';
 
 interface ViewRow {
   key: string;

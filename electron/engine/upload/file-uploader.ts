@@ -2,18 +2,10 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mime from 'mime-types';
 import { formatBytes } from '../../../shared/format-bytes.js';
-import type { ActivityKind } from '../../../shared/sync-types.js';
-import type { Clock } from '../../base/clock.js';
-import type { RemoteProvider, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
-import { withRetry, type RetryOptions } from '../remote/retry.js';
-import {
-  copyMatches,
-  sameStat,
-  type LocalFile,
-  type LocalFiles,
-  type StatKey,
-} from '../state/local-files.js';
-import type { RemoteMirror } from '../state/remote-mirror.js';
+import type { EngineContext } from '../engine-context.js';
+import type { UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
+import { withRetry } from '../remote/retry.js';
+import { copyMatches, sameStat, type LocalFile, type StatKey } from '../state/local-files.js';
 import { SyncError, toSyncError } from '../sync-error.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import { conflictFor } from './conflicts.js';
@@ -22,20 +14,12 @@ import { conflictWith, ownershipConflict, type OwnershipConflict } from './owner
 import type { TransferSlots } from './transfer-slots.js';
 import type { ProgressTracker } from './progress-tracker.js';
 
-export interface UploadContext {
-  root: string;
-  provider: RemoteProvider;
-  files: LocalFiles;
-  mirror: RemoteMirror;
-  clock: Clock;
+/** The uploader's world: the engine's, plus transfer pacing, progress and the shared transfer slots. */
+export interface UploadContext extends EngineContext {
   limiter: BandwidthLimiter;
   progress: ProgressTracker;
-  retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
-  report: (kind: ActivityKind, path: string | null, message: string, detail?: string) => void;
   /** Called as bytes go out, so progress moves during one large upload too. */
   onProgress: () => void;
-  /** Aborted on pause and stop: the file goes back to the queue untouched. */
-  signal: AbortSignal;
   /** The concurrency limit on bodies being sent (shared by all upload workers). */
   transferSlots: TransferSlots;
 }
@@ -63,7 +47,8 @@ const MAX_DIGEST_RETRIES = 3;
  * in the DB before this returns.
  */
 export async function uploadFile(context: UploadContext, file: LocalFile): Promise<UploadOutcome> {
-  const { files, clock } = context;
+  const { clock } = context;
+  const files = context.state.files;
   const absolutePath = join(context.root, ...file.path.split('/'));
   const current = await statFile(absolutePath);
   if (current === null) {
@@ -89,7 +74,7 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     // The remote already has exactly this content under this file's key (a touched file): nothing to
     // ask, as long as the mirror lists that copy unchanged. Replaced there: a conflict, never a quiet
     // "synced". Gone from the mirror: the remote is asked like for any other file.
-    const recorded = context.mirror.copy(file.remoteKey);
+    const recorded = context.state.mirror.copy(file.remoteKey);
     if (recorded !== null && !copyMatches(file, recorded)) {
       return markConflict(context, file, conflictWith(file, recorded));
     }
@@ -110,14 +95,15 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     sha256Hex: file.sha256,
   };
   try {
-    const ticket = await withRetry(() => context.provider.prepareUpload(candidate, context.signal), {
+    const ticket = await withRetry(() => context.provider.prepareUpload(candidate, context.signal()), {
       ...context.retry,
-      signal: context.signal,
+      signal: context.signal(),
+      clock: context.clock,
     });
     if (ticket.kind === 'existing') {
       return finish(context, file, candidate, current, { key: ticket.key, sentBytes: null });
     }
-    const refused = ownershipConflict(context.mirror, file, ticket);
+    const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
     const result = await sendWithRetries(context, candidate, ticket);
     return finish(context, file, candidate, current, result);
@@ -128,7 +114,13 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
 
 function markConflict(context: UploadContext, file: LocalFile, conflict: OwnershipConflict): UploadOutcome {
   const repeated = file.conflictKind === conflict.kind && file.conflictKey === conflict.key;
-  context.files.markConflict(file.path, conflict.kind, conflict.key, conflict.message, context.clock.now());
+  context.state.files.markConflict(
+    file.path,
+    conflict.kind,
+    conflict.key,
+    conflict.message,
+    context.clock.now(),
+  );
   if (!repeated) context.report('conflict', file.path, conflict.message);
   return { kind: 'conflict' };
 }
@@ -139,8 +131,9 @@ async function sendWithRetries(
   candidate: UploadCandidate,
   firstTicket: Extract<UploadTicket, { kind: 'send' }>,
 ): Promise<{ key: string; sentBytes: number | null }> {
-  const { provider, signal } = context;
-  const retryOptions = { ...context.retry, signal };
+  const { provider } = context;
+  const signal = context.signal();
+  const retryOptions = { ...context.retry, signal, clock: context.clock };
   let ticket: UploadTicket = firstTicket;
   let needsNewTicket = false;
   // The file's own bar goes when it is done, however it ends (stored, given up, aborted).
@@ -195,15 +188,16 @@ async function finish(
   hashedStat: StatKey,
   result: { key: string; sentBytes: number | null },
 ): Promise<UploadOutcome> {
-  const { files, clock, provider } = context;
+  const { clock, provider } = context;
+  const files = context.state.files;
   const md5 = candidate.md5Hex;
   // A copy found by content may be another file of someone else's: only ours is ever replaced or deleted.
-  const owned = result.sentBytes !== null || context.mirror.nameOf(result.key) === candidate.remoteName;
+  const owned = result.sentBytes !== null || context.state.mirror.nameOf(result.key) === candidate.remoteName;
   // One commit for both: they are one fact (this file's bytes are at that key), and a commit per
   // statement was a measurable share of the client's CPU on a sync of many small files. The mirror
   // row first: markSynced only records a copy the mirror knows.
   files.transaction(() => {
-    context.mirror.upsertOne(
+    context.state.mirror.upsertOne(
       {
         key: result.key,
         name: candidate.remoteName,
@@ -228,7 +222,7 @@ async function finish(
     !previousStillUsed &&
     provider.replaced
   ) {
-    const removed = await provider.replaced(previousKey, result.key, context.signal).then(
+    const removed = await provider.replaced(previousKey, result.key, context.signal()).then(
       () => true,
       (error: unknown) => {
         context.report(
@@ -240,7 +234,7 @@ async function finish(
         return false;
       },
     );
-    if (removed) context.mirror.remove(previousKey);
+    if (removed) context.state.mirror.remove(previousKey);
   }
   if (result.sentBytes === null)
     context.report('already-on-remote', file.path, 'Already on the remote; nothing uploaded');
@@ -264,9 +258,10 @@ async function failed(
   hashedStat: StatKey,
   error: SyncError,
 ): Promise<UploadOutcome> {
-  const { files, clock } = context;
+  const { clock } = context;
+  const files = context.state.files;
   const now = clock.now();
-  if (context.signal.aborted) {
+  if (context.signal().aborted) {
     files.setState(file.path, 'hashed', now);
     return { kind: 'aborted' };
   }
@@ -305,7 +300,12 @@ async function failed(
       retryAt,
       attempts,
     });
-    context.report('failed', file.path, `${error.message}; retrying later`, error.detail);
+    context.report(
+      'failed',
+      file.path,
+      `${error.message.replace(/\.$/, '')}; Hoist will try again later`,
+      error.detail,
+    );
     return { kind: 'retrying', error: withPath };
   }
   files.setState(file.path, 'failed', now, { message: error.message, category: error.category });

@@ -7,6 +7,8 @@ import { credentialAccount } from '../web/credentials-temporary.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
 
+const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
+
 export interface HandlerContext {
   app: HoistApp;
   deletions: RemoteDeletionRunner;
@@ -49,23 +51,23 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return null;
   },
   'sync.pause': ({ until }, context) => {
-    serviceOf(context);
-    try {
-      context.app.pause.pause(until);
-    } catch (error) {
-      throw new HandlerError('invalid-request', (error as Error).message);
+    const service = serviceOf(context);
+    // A timer past 7 days would overflow; a pause that long is a mistake, not a wish.
+    if (until !== undefined && (until <= Date.now() || until > Date.now() + MAX_PAUSE_MS)) {
+      throw new HandlerError('invalid-request', 'A pause must end within the next 7 days');
     }
+    service.pause(until);
     return null;
   },
   'sync.resume': (_, context) => {
-    serviceOf(context);
-    context.app.pause.resume();
+    serviceOf(context).resume();
     return null;
   },
   'sync.now': (_, context) => {
-    const service = serviceOf(context);
-    context.app.pause.clear();
-    void service.syncNow().catch(() => undefined);
+    // Resumes a paused pair; the answer does not wait for the whole sync.
+    void serviceOf(context)
+      .syncNow()
+      .catch(() => undefined);
     return null;
   },
   'deletions.confirm': async (_, context) => {

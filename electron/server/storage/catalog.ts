@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { StatementCache } from '../../base/statement-cache.js';
 
 /** Which dialect an object belongs to; each keeps its own key space. */
 export type Namespace = 'alloy' | 'composio' | 'owui';
@@ -100,13 +101,15 @@ const MIGRATIONS: readonly string[] = [
  */
 export class Catalog {
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  /** Prepared once per SQL text: preparing costs more than running these small statements. */
+  private readonly sql: StatementCache;
   private readonly durable: boolean;
   // One wrapper for every transaction: db.transaction() prepares BEGIN/COMMIT each time it is called.
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(file: string, options: { durable: boolean }) {
     this.db = new Database(file);
+    this.sql = new StatementCache(this.db);
     this.db.pragma('journal_mode = WAL');
     // NORMAL: every commit survives a process crash; a power cut may lose the last few. That only
     // loses data where a commit is followed by deleting something, so those commits (a replaced or
@@ -115,16 +118,6 @@ export class Catalog {
     this.durable = options.durable;
     this.runInTransaction = this.db.transaction((work: () => unknown) => work());
     this.migrate();
-  }
-
-  /** Prepared once per SQL text: preparing costs more than running these small statements. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
   }
 
   /**
@@ -156,7 +149,7 @@ export class Catalog {
   }
 
   get(ns: Namespace, key: string): StoredObject | null {
-    const row = this.sql('SELECT * FROM objects WHERE ns = ? AND key = ?').get(ns, key) as
+    const row = this.sql.get('SELECT * FROM objects WHERE ns = ? AND key = ?').get(ns, key) as
       ObjectRow | undefined;
     return row ? fromRow(row) : null;
   }
@@ -166,18 +159,20 @@ export class Catalog {
     const replacing = this.get(object.ns, object.key);
     return this.durably(replacing !== null && replacing.blob !== object.blob, () => {
       const previous = this.get(object.ns, object.key);
-      this.sql(
-        `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
+      this.sql
+        .get(
+          `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
            VALUES (@ns, @key, @owner, @filename, @size, @md5, @sha256, @contentType, @createdAt, @updatedAt, @blob, @meta)
            ON CONFLICT (ns, key) DO UPDATE SET owner = excluded.owner, filename = excluded.filename,
              size = excluded.size, md5 = excluded.md5, sha256 = excluded.sha256,
              content_type = excluded.content_type, updated_at = excluded.updated_at,
              blob = excluded.blob, meta = excluded.meta`,
-      ).run({
-        ...object,
-        createdAt: previous?.createdAt ?? object.createdAt,
-        meta: JSON.stringify(object.meta),
-      });
+        )
+        .run({
+          ...object,
+          createdAt: previous?.createdAt ?? object.createdAt,
+          meta: JSON.stringify(object.meta),
+        });
       this.bumpGeneration(object.ns, object.owner);
       if (previous && previous.owner !== object.owner) this.bumpGeneration(previous.ns, previous.owner);
       return previous && previous.blob !== object.blob ? previous.blob : null;
@@ -189,7 +184,7 @@ export class Catalog {
     return this.durably(true, () => {
       const previous = this.get(ns, key);
       if (previous) {
-        this.sql('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
+        this.sql.get('DELETE FROM objects WHERE ns = ? AND key = ?').run(ns, key);
         this.bumpGeneration(ns, previous.owner);
       }
       return previous;
@@ -202,11 +197,13 @@ export class Catalog {
    * owner and the owner's generation, hashed, so two owners or two data dirs never share a tag.
    */
   listingVersion(ns: Namespace, owner: string): string {
-    const instance = this.sql(`SELECT value FROM catalog_facts WHERE name = 'instance'`)
+    const instance = this.sql
+      .get(`SELECT value FROM catalog_facts WHERE name = 'instance'`)
       .pluck()
       .get() as string;
     const generation =
-      (this.sql('SELECT generation FROM listing_generations WHERE ns = ? AND owner = ?')
+      (this.sql
+        .get('SELECT generation FROM listing_generations WHERE ns = ? AND owner = ?')
         .pluck()
         .get(ns, owner) as number | undefined) ?? 0;
     return createHash('sha256')
@@ -216,10 +213,12 @@ export class Catalog {
   }
 
   private bumpGeneration(ns: Namespace, owner: string): void {
-    this.sql(
-      `INSERT INTO listing_generations (ns, owner, generation) VALUES (?, ?, 1)
+    this.sql
+      .get(
+        `INSERT INTO listing_generations (ns, owner, generation) VALUES (?, ?, 1)
        ON CONFLICT (ns, owner) DO UPDATE SET generation = generation + 1`,
-    ).run(ns, owner);
+      )
+      .run(ns, owner);
   }
 
   list(query: ListQuery): { items: StoredObject[]; total: number } {
@@ -242,10 +241,11 @@ export class Catalog {
       params[`metaValue${index}`] = value;
     }
     const clause = where.join(' AND ');
-    const total = (this.sql(`SELECT count(*) AS n FROM objects WHERE ${clause}`).get(params) as { n: number })
-      .n;
+    const total = (
+      this.sql.get(`SELECT count(*) AS n FROM objects WHERE ${clause}`).get(params) as { n: number }
+    ).n;
     const page = query.limit !== undefined ? ' LIMIT @limit OFFSET @offset' : '';
-    const rows = this.sql(`SELECT * FROM objects WHERE ${clause} ORDER BY key${page}`).all({
+    const rows = this.sql.get(`SELECT * FROM objects WHERE ${clause} ORDER BY key${page}`).all({
       ...params,
       limit: query.limit ?? -1,
       offset: query.offset ?? 0,
@@ -265,10 +265,12 @@ export class Catalog {
     limit: number,
   ): StoredObject[] {
     const low = afterKey > keyPrefix ? afterKey : keyPrefix;
-    const rows = this.sql(
-      `SELECT * FROM objects WHERE ns = @ns AND owner = @owner AND key > @low AND key >= @prefixLow
+    const rows = this.sql
+      .get(
+        `SELECT * FROM objects WHERE ns = @ns AND owner = @owner AND key > @low AND key >= @prefixLow
          AND key < @prefixHigh ORDER BY key LIMIT @limit`,
-    ).all({ ns, owner, low, prefixLow: keyPrefix, prefixHigh: nextPrefix(keyPrefix), limit }) as ObjectRow[];
+      )
+      .all({ ns, owner, low, prefixLow: keyPrefix, prefixHigh: nextPrefix(keyPrefix), limit }) as ObjectRow[];
     return rows.map(fromRow);
   }
 
@@ -279,37 +281,37 @@ export class Catalog {
   }
 
   addPending(upload: PendingUpload): void {
-    this.sql(
-      `INSERT INTO pending_uploads (ns, key, md5, owner, filename, content_type, meta, requested_at)
+    this.sql
+      .get(
+        `INSERT INTO pending_uploads (ns, key, md5, owner, filename, content_type, meta, requested_at)
          VALUES (@ns, @key, @md5, @owner, @filename, @contentType, @meta, @requestedAt)
          ON CONFLICT (ns, key, md5) DO UPDATE SET content_type = excluded.content_type,
            meta = excluded.meta, requested_at = excluded.requested_at`,
-    ).run({ ...upload, meta: JSON.stringify(upload.meta) });
+      )
+      .run({ ...upload, meta: JSON.stringify(upload.meta) });
   }
 
   pendingFor(ns: Namespace, key: string): PendingUpload[] {
-    const rows = this.sql('SELECT * FROM pending_uploads WHERE ns = ? AND key = ?').all(
-      ns,
-      key,
-    ) as PendingRow[];
+    const rows = this.sql
+      .get('SELECT * FROM pending_uploads WHERE ns = ? AND key = ?')
+      .all(ns, key) as PendingRow[];
     return rows.map(fromPendingRow);
   }
 
   pendingForOwner(ns: Namespace, owner: string): PendingUpload[] {
-    const rows = this.sql('SELECT * FROM pending_uploads WHERE ns = ? AND owner = ?').all(
-      ns,
-      owner,
-    ) as PendingRow[];
+    const rows = this.sql
+      .get('SELECT * FROM pending_uploads WHERE ns = ? AND owner = ?')
+      .all(ns, owner) as PendingRow[];
     return rows.map(fromPendingRow);
   }
 
   removePending(ns: Namespace, key: string, md5?: string): void {
-    if (md5 === undefined) this.sql('DELETE FROM pending_uploads WHERE ns = ? AND key = ?').run(ns, key);
-    else this.sql('DELETE FROM pending_uploads WHERE ns = ? AND key = ? AND md5 = ?').run(ns, key, md5);
+    if (md5 === undefined) this.sql.get('DELETE FROM pending_uploads WHERE ns = ? AND key = ?').run(ns, key);
+    else this.sql.get('DELETE FROM pending_uploads WHERE ns = ? AND key = ? AND md5 = ?').run(ns, key, md5);
   }
 
   removePendingOlderThan(cutoff: number): void {
-    this.sql('DELETE FROM pending_uploads WHERE requested_at < ?').run(cutoff);
+    this.sql.get('DELETE FROM pending_uploads WHERE requested_at < ?').run(cutoff);
   }
 
   /** Runs `work` in one transaction (used when a listing commits many landed uploads at once). */

@@ -5,9 +5,7 @@ export function nowMs(): number {
   return performance.now();
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep } from '../../../electron/base/sleep.js';
 
 export function median(values: readonly number[]): number {
   return percentile(values, 50);

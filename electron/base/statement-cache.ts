@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 
 /**
  * Prepares each SQL text once per connection: preparing costs more than running the small statements
- * the engine issues per file, which adds up over 100,000 files.
+ * the engine's state and the reference server's catalog issue per file, which adds up over 100,000
+ * files.
  */
 export class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();

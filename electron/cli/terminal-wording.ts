@@ -1,0 +1,30 @@
+/**
+ * The engine's messages say what to do where most users are, the app ("update it in Settings"). In a
+ * terminal the same fix is a variable or a flag: these rewrite the advice, never the facts.
+ */
+const REWRITES: Array<[RegExp, string]> = [
+  [/Update it in Settings or set HOIST_TOKEN\./g, 'Set the right token in HOIST_TOKEN.'],
+  [/update it in Settings or set HOIST_TOKEN\./g, 'set the right token in HOIST_TOKEN.'],
+  [/Add it in Settings or set HOIST_TOKEN\./g, 'Set it in HOIST_TOKEN.'],
+  [/Check it in Settings\./g, 'Check --remote.'],
+  [/ \(the provider setting\)/g, ' (--provider)'],
+];
+
+export function forTerminal(message: string): string {
+  return REWRITES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+}
+
+/**
+ * A file name as one line of output: control characters (a newline in a name would split the line,
+ * an escape sequence would drive the terminal) are shown escaped, `\n`, `\t` or `\xNN`.
+ */
+export function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (character) => {
+    if (character === '\\') return '\\\\';
+    if (character === '\n') return '\\n';
+    if (character === '\t') return '\\t';
+    if (character === '\r') return '\\r';
+    return `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}

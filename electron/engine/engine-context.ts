@@ -1,0 +1,25 @@
+import type { ActivityKind } from '../../shared/sync-types.js';
+import type { Clock } from '../base/clock.js';
+import type { HasherPool } from './hash/hasher-pool.js';
+import type { RemoteProvider } from './remote/remote-provider.js';
+import type { RetryOptions } from './remote/retry.js';
+import type { PairState } from './state/pair-state.js';
+
+/**
+ * The engine's world, as one object (filen-sync's `environment` habit): the folder, its state, the
+ * remote, the hasher, time and timers, the activity log and the current run's abort signal. The
+ * engine builds it once; the pipeline, the hashing and the uploader all take it (plus what is theirs
+ * alone), so a test builds one world on a temp dir and a real reference server.
+ */
+export interface EngineContext {
+  /** The folder, absolute. */
+  readonly root: string;
+  readonly state: PairState;
+  readonly provider: RemoteProvider;
+  readonly hasher: HasherPool;
+  readonly clock: Clock;
+  readonly retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  report(kind: ActivityKind, path: string | null, message: string, detail?: string): void;
+  /** The current run's signal: aborted on pause, stop and a rejected token. */
+  signal(): AbortSignal;
+}

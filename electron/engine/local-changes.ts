@@ -1,0 +1,189 @@
+import { stat } from 'node:fs/promises';
+import type { Clock } from '../base/clock.js';
+import type { EngineEvents } from './engine-events.js';
+import type { EngineReporter } from './engine-reporter.js';
+import { scanFolder, type ScanOutcome } from './folder-scan.js';
+import { applyPathHints } from './path-hints.js';
+import { remoteNamer } from './remote/remote-names.js';
+import { IgnoreRules } from './scan/ignore-rules.js';
+import type { PairState } from './state/pair-state.js';
+import { SyncError, toSyncError } from './sync-error.js';
+
+// More deletions than this in one scan are logged as one line, not one per file.
+const DELETIONS_LISTED = 20;
+// The pair fact naming the remote folder the stored remote names were computed with.
+const APPLIED_REMOTE_FOLDER = 'appliedRemoteFolder';
+
+export interface LocalChangesOptions {
+  root: string;
+  state: PairState;
+  clock: Clock;
+  reporter: EngineReporter;
+  events: EngineEvents;
+  needsSha256: boolean;
+  /** Absolute paths inside the folder that are never synced (Hoist's own state dir). */
+  ignoreAbsolutePaths: string[];
+  /** The pair's remote folder as currently set. */
+  remoteFolder: () => string;
+}
+
+/**
+ * The local side of a pair: what changed in the folder (scans and watcher hints, both checked
+ * against the stat cache), the ignore rules, the remote names files get (under the pair's remote
+ * folder), and the conflicts between two local paths that would share one remote name.
+ */
+export class LocalChanges {
+  private ignoreRules: IgnoreRules | null = null;
+
+  constructor(private readonly options: LocalChangesOptions) {}
+
+  get rules(): IgnoreRules {
+    if (this.ignoreRules === null) throw new Error('LocalChanges.load() has not run');
+    return this.ignoreRules;
+  }
+
+  /** The naming rule of this pair: its remote folder, then the path, encoded (remote-names.ts). */
+  get remoteName(): (path: string) => string {
+    return remoteNamer(this.options.remoteFolder());
+  }
+
+  /** Recovery after a crash, the remote folder, the ignore rules: before the first scan. */
+  async load(): Promise<void> {
+    this.options.state.files.resetInterrupted();
+    this.applyRemoteFolder();
+    this.ignoreRules = await IgnoreRules.load(this.options.root, {
+      extraAbsolutePaths: this.options.ignoreAbsolutePaths,
+    });
+  }
+
+  /**
+   * Puts every file under the pair's current remote folder. Names in the DB follow the folder the
+   * pair was last synced with, so a changed folder renames (and re-uploads) what is tracked.
+   */
+  applyRemoteFolder(): void {
+    const { state, clock, reporter } = this.options;
+    const folder = this.options.remoteFolder();
+    if (folder === this.appliedRemoteFolder()) return;
+    const moved = state.files.renameAll(this.remoteName, clock.now());
+    state.settings.setFact(APPLIED_REMOTE_FOLDER, folder === '' ? null : folder);
+    if (moved > 0) {
+      const where = folder === '' ? 'the top of the remote' : `the remote folder “${folder}”`;
+      reporter.report(
+        'info',
+        null,
+        `${moved} file(s) will be uploaded to ${where}; their copies under the previous names stay on the remote until you delete them`,
+      );
+    }
+  }
+
+  remoteFolderChanged(): boolean {
+    return this.options.remoteFolder() !== this.appliedRemoteFolder();
+  }
+
+  /** Compares the folder with the stat cache; null when the folder is not there to compare. */
+  async scan(): Promise<ScanOutcome | null> {
+    if (!(await this.folderPresent())) return null;
+    const { state, clock, reporter } = this.options;
+    let outcome: ScanOutcome;
+    try {
+      outcome = await scanFolder({
+        root: this.options.root,
+        rules: this.rules,
+        files: state.files,
+        now: clock.now(),
+        needsSha256: this.options.needsSha256,
+        remoteName: this.remoteName,
+      });
+    } catch (error) {
+      this.noteScanFailure(error);
+      return null;
+    }
+    this.reportDeletions(outcome.deleted);
+    for (const entry of outcome.unreadable) {
+      reporter.report(
+        'warning',
+        entry.path,
+        `Cannot read this folder entry; it is left as it was: ${entry.message}`,
+      );
+    }
+    this.reevaluateConflicts();
+    this.options.events.emit('changed', { local: true, remote: false });
+    return outcome;
+  }
+
+  /**
+   * Applies watcher hints (each path stat'ed, exactly as a scan would). A changed `.hoistignore`
+   * reloads the rules; `onRulesChanged` then re-watches and rescans with them.
+   */
+  async applyHints(paths: readonly string[], onRulesChanged: () => Promise<void>): Promise<void> {
+    try {
+      if (paths.includes('.hoistignore') && (await this.rules.reload())) await onRulesChanged();
+      const deleted = await applyPathHints(paths, {
+        root: this.options.root,
+        rules: this.rules,
+        files: this.options.state.files,
+        now: this.options.clock.now(),
+        remoteName: this.remoteName,
+      });
+      this.reportDeletions(deleted);
+      this.reevaluateConflicts();
+      this.options.events.emit('changed', { local: true, remote: false });
+    } catch (error) {
+      this.noteScanFailure(error);
+    }
+  }
+
+  noteScanFailure(error: unknown): void {
+    const syncError = toSyncError(error);
+    const { reporter } = this.options;
+    if (syncError.reason === 'folder-missing') reporter.raiseProblem('folder-missing', syncError.toInfo());
+    else
+      reporter.report('warning', null, `Scanning the folder failed: ${syncError.message}`, syncError.detail);
+  }
+
+  private appliedRemoteFolder(): string {
+    return this.options.state.settings.fact(APPLIED_REMOTE_FOLDER) ?? '';
+  }
+
+  /** A missing folder is never "every file deleted": nothing changes until it is back. */
+  private async folderPresent(): Promise<boolean> {
+    const { root, reporter } = this.options;
+    const present = await stat(root).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (present) {
+      reporter.clearProblem('folder-missing');
+      return true;
+    }
+    reporter.raiseProblem(
+      'folder-missing',
+      new SyncError(
+        'local-file',
+        `The folder ${root} is missing (deleted, renamed, or on a disk that is not mounted). Hoist changes nothing until it is back.`,
+      ).toInfo(),
+    );
+    return false;
+  }
+
+  private reportDeletions(paths: readonly string[]): void {
+    const { reporter } = this.options;
+    // An emptied folder must not flood the log.
+    if (paths.length > DELETIONS_LISTED) {
+      reporter.report('deleted-locally', null, `${paths.length} files were deleted from the folder`);
+      return;
+    }
+    for (const path of paths) reporter.report('deleted-locally', path, 'Deleted from the folder');
+  }
+
+  /** Same-name conflicts resolve when one of the paths goes away or is renamed: another look. */
+  private reevaluateConflicts(): void {
+    const { files } = this.options.state;
+    for (const file of files.inState('conflict', Number.MAX_SAFE_INTEGER)) {
+      if (file.conflictKind !== 'same-name') continue; // Those wait for the user or the remote.
+      if (files.sharingRemoteName(file.remoteName, file.path).length === 0) {
+        files.setState(file.path, file.md5 === null ? 'pending' : 'hashed', this.options.clock.now());
+      }
+    }
+  }
+}
