@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebApp, type RunningWebApp } from '../../electron/host/web/run-web-app.js';
+import { CliProcesses } from '../support/cli-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 interface Answer {
@@ -102,5 +103,35 @@ describe('the web host (hoist ui) lets in only this run’s browser', () => {
   it('does not serve files outside the renderer', async () => {
     const answer = await get(`${running.host.url}..%2f..%2fpackage.json`, { Cookie: cookie });
     expect(answer.status).not.toBe(200);
+  });
+});
+
+describe('hoist ui on the command line', () => {
+  let temp: { path: string; remove: () => Promise<void> };
+  let processes: CliProcesses;
+  beforeEach(async () => {
+    temp = await makeTempDir('hoist-ui-cli-');
+    processes = new CliProcesses(() => temp.path);
+  });
+  afterEach(async () => {
+    await processes.killAll();
+    await temp.remove();
+  });
+
+  it('prints its usage, and refuses a folder that does not exist with a usage error', async () => {
+    const help = await processes.run(['ui', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: hoist ui [<folder>] [options]');
+    const missing = await processes.run(['ui', '--no-open', `${temp.path}/nowhere`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+  });
+
+  it('prints a link with this run’s secret and stops cleanly on SIGTERM', async () => {
+    const cli = processes.spawn(['ui', '--no-open', '--state', `${temp.path}/data`]);
+    const [, url] = await cli.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]{43})/);
+    expect((await get(url as string)).status).toBe(303);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
   });
 });
