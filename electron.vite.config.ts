@@ -9,7 +9,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          // The app core's utility process (see electron/main/core-process/core-entry.ts).
+          'core-process': resolve(__dirname, 'electron/main/core-process/core-entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -55,10 +55,47 @@ export default tseslint.config(
     ['electron', '**/main/**', '**/renderer/**'],
     'The CLI is a host: it may use engine, server and shared, never Electron main.',
   ),
+  // Desktop shell (issue 10): main sits on host, shared and base; the preload sees only electron and
+  // the bridge contract; host never reaches up into Electron or the hosts built on it.
   layer(
-    ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
-    ['**/cli/**', '**/renderer/**'],
-    'Electron main and preload never import the CLI or the renderer.',
+    ['electron/main/**/*.ts'],
+    ['**/cli/**', '**/renderer/**', '**/engine/**', '**/server/**', '**/preload/**'],
+    'Electron main imports host (and what it exports), shared and base; never the CLI or the renderer.',
+  ),
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Anything above the preload's folder except shared/bridge/.
+              regex: '^\\.\\./(?!\\.\\./shared/bridge/)',
+              message: 'The preload imports only electron and the bridge contract in shared/bridge/.',
+            },
+            {
+              group: NODE_BUILTINS,
+              message: 'The preload imports only electron and the bridge contract in shared/bridge/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // electron-builder loads its hooks with require(): scripts/electron-fuses.cjs is CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', exports: 'writable', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  layer(
+    ['electron/host/**/*.ts'],
+    ['electron', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+    'host/ is shared by every host: it never imports electron, main, the CLI or the renderer.',
   ),
   layer(
     ['renderer/**/*.ts', 'renderer/**/*.tsx'],

@@ -43,3 +43,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build
+
+# The desktop app's own build of better-sqlite3 (Electron's ABI), beside the Node one; needs the internet
+# and says so in one line when it cannot (see README, Desktop app).
+node scripts/electron-sqlite.mjs

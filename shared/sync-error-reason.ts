@@ -12,6 +12,7 @@ export type SyncErrorReason =
   | 'state-dir' // Hoist's state directory cannot be used
   | 'pair-locked' // another Hoist process is syncing this folder to this remote
   | 'no-pair' // Hoist has not synced that folder with that remote yet
+  | 'mass-deletion' // more than half the folder disappeared within a minute: deletions are held
   | 'bad-setting' // a stored pair setting failed validation
   | 'not-the-api' // the address answers with a web page, not the API
   | 'redirected' // the API redirected: usually the wrong address

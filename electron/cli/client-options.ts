@@ -14,7 +14,8 @@ export const REMOTE_OPTIONS_HELP = `Remote options (sync, ls, rm, status):
   --provider local|alloy|composio|openwebui   which API the remote speaks (default local)
   --remote URL         the remote's base URL (local without --remote: the embedded remote)
   --state DIR          where Hoist keeps state (default the data root)
-  The API token comes from the HOIST_TOKEN environment variable.
+  The API token comes from the HOIST_TOKEN environment variable, or else from the keychain
+  entry hoist login saved.
 `;
 
 const REMOTE_ARGS = {

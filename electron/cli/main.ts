@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { LOGIN_USAGE, runLoginCommand } from './login-command.js';
+import { LOGOUT_USAGE, runLogoutCommand } from './logout-command.js';
 import { LS_USAGE, runLsCommand } from './ls-command.js';
 import type { CommandIo } from './remote-command.js';
 import { REMOTE_USAGE } from './remote-options.js';
@@ -13,7 +15,8 @@ import { SyncError } from '../engine/sync-error.js';
 /** The host's words for a configuration problem, with what to do about it in a terminal. */
 function cliWording(error: SyncError): string {
   if (error.reason === 'missing-token') {
-    return `${error.message}. Set the API token in the HOIST_TOKEN environment variable.`;
+    const why = error.detail === undefined ? '' : ` (${error.detail})`;
+    return `${error.message}. Set the API token in the HOIST_TOKEN environment variable or save it with hoist login${why}.`;
   }
   if (error.reason === 'missing-url') return `${error.message}: it needs --remote <url>`;
   return error.message;
@@ -29,6 +32,8 @@ Commands:
   ui        open Hoist's window in the browser (status, remote files, settings)
   resolve   list or resolve files in conflict (keep both, replace, ignore)
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
+  login     save a remote's API token in the OS keychain (read from stdin or a prompt)
+  logout    remove a remote's saved API token from the keychain
 
 Run "hoist <command> --help" for a command's options.
 `;
@@ -42,6 +47,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   status: { run: runStatusCommand, usage: STATUS_USAGE },
   ui: { run: runUiCommand, usage: UI_USAGE },
   resolve: { run: runResolveCommand, usage: RESOLVE_USAGE },
+  login: { run: runLoginCommand, usage: LOGIN_USAGE },
+  logout: { run: runLogoutCommand, usage: LOGOUT_USAGE },
   // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
   remote: {
     run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),

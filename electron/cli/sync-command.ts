@@ -33,6 +33,9 @@ Options:
   --delete-remote      apply local deletions to the remote (never a mass deletion)
   --bandwidth RATE     limit uploads, e.g. 500K or 2M bytes per second
   --quiet              no per-file lines; only the summary and problems
+  --confirm-deletions  with --delete-remote: a held mass deletion (more than half the folder gone
+                       within a minute) goes ahead
+  --keep-remote-copies refuse a held mass deletion: keep those remote copies
 ${REMOTE_OPTIONS_HELP}`;
 
 export async function runSyncCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -43,7 +46,12 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     'delete-remote': { type: 'boolean' },
     bandwidth: { type: 'string' },
     quiet: { type: 'boolean' },
+    'confirm-deletions': { type: 'boolean' },
+    'keep-remote-copies': { type: 'boolean' },
   });
+  if (values['confirm-deletions'] === true && values['keep-remote-copies'] === true) {
+    throw new UsageError('Choose one of --confirm-deletions and --keep-remote-copies');
+  }
   if (positionals.length > 1) throw new UsageError('hoist sync takes one folder');
   const folder = await resolveFolder(positionals[0]);
   // Only the flags given override the folder's stored settings, checked like settings from the UI.
@@ -60,10 +68,18 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
   });
   const pair = await openPair(
     { ...remote, folder, overrides, store },
-    { purpose: values.once === true ? 'hoist sync --once' : 'hoist sync' },
+    {
+      purpose: values.once === true ? 'hoist sync --once' : 'hoist sync',
+      engine: { confirmMassDeletion: values['confirm-deletions'] === true },
+    },
   );
   try {
     for (const warning of pair.warnings) io.err(`Warning: ${warning}`);
+    if (values['keep-remote-copies'] === true) {
+      io.out(
+        `Kept the remote copies of ${pair.service.refuseDeletions()} file(s) that disappeared from the folder.`,
+      );
+    }
     return await runPair(pair, folder, io, values.once === true, values.quiet === true);
   } finally {
     await pair.close();
@@ -164,6 +180,11 @@ function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io
     for (const file of notSynced) io.err(`  ${printable(file.path)}: ${forTerminal(file.message)}`);
   }
   printConflicts(summary.conflicts, pair, folder, io);
+  if (summary.deletions.kind === 'refused-mass-deletion') {
+    io.err(
+      'Review the deleted files with hoist status, then run again with --confirm-deletions or --keep-remote-copies.',
+    );
+  }
   const blocking =
     summary.problems.some((problem) => problem.category === 'auth') ||
     summary.deletions.kind === 'refused-mass-deletion';

@@ -7,6 +7,58 @@ import { SyncError, toSyncError } from './sync-error.js';
 
 export type { DeletionOutcome } from '../../shared/sync-types.js';
 
+// What disappeared within this window counts toward a mass deletion; a backlog of older ones does not.
+const MASS_DELETION_WINDOW_MS = 60_000;
+const HELD = 'deletionsHeldBefore';
+
+/**
+ * The mass-deletion guard. More than half of the folder's files disappearing within a minute (a
+ * folder moved, a disk unmounted, a sync tool gone wrong) is held: none of those remote copies is
+ * deleted until the user confirms (`confirm`) or refuses (`refuseHeldDeletions`), however long that
+ * takes. Files that reappeared elsewhere in the folder (same content or inode) moved and do not count.
+ * Returns the refusal, or null when deletions may go ahead.
+ */
+function heldDeletions(state: PairState, now: number, confirm: boolean): DeletionOutcome | null {
+  const heldBefore = state.settings.fact(HELD);
+  if (confirm) {
+    state.settings.setFact(HELD, null);
+    return null;
+  }
+  if (heldBefore === null) {
+    const lost = state.files.recentlyLost(now - MASS_DELETION_WINDOW_MS);
+    const trackedBefore = state.files.trackedCount() + lost;
+    if (lost * 2 <= trackedBefore) return null;
+    state.settings.setFact(HELD, String(now));
+    return refusal(lost, trackedBefore);
+  }
+  const count = state.files
+    .inState('deleted', Number.MAX_SAFE_INTEGER)
+    .filter((file) => file.updatedAt <= Number(heldBefore) && file.remoteOwned).length;
+  if (count === 0) {
+    state.settings.setFact(HELD, null);
+    return null;
+  }
+  return refusal(count, state.files.trackedCount() + count);
+}
+
+function refusal(count: number, of: number): DeletionOutcome {
+  const problem = new SyncError(
+    'local-file',
+    `${count} of ${of} files disappeared from the folder within a minute. Hoist did not delete their remote copies, in case the folder was moved or a disk unmounted. Confirm to delete them from the remote, or keep them.`,
+    { reason: 'mass-deletion' },
+  ).toInfo();
+  return { kind: 'refused-mass-deletion', problem };
+}
+
+/** The user refused a held mass deletion: those remote copies stay, and the hold is lifted. */
+export function refuseHeldDeletions(state: PairState): number {
+  const heldBefore = state.settings.fact(HELD);
+  if (heldBefore === null) return 0;
+  const kept = state.files.keepRemoteCopies(Number(heldBefore));
+  state.settings.setFact(HELD, null);
+  return kept;
+}
+
 /**
  * Applies local deletions to the remote when the user turned mirrored deletions on. A mass deletion —
  * more than half of the tracked files at once, which is what a vanished or unmounted folder looks
@@ -36,14 +88,8 @@ export async function applyMirroredDeletions(options: {
     ).toInfo();
     return { kind: 'unsupported', problem };
   }
-  const trackedBefore = state.files.trackedCount() + deleted.length;
-  if (!options.confirmMassDeletion && deleted.length * 2 > trackedBefore) {
-    const problem = new SyncError(
-      'local-file',
-      `${deleted.length} of ${trackedBefore} files disappeared from the folder at once. Hoist did not delete their remote copies, in case the folder was moved or a disk unmounted. If you meant it, delete them from the remote list.`,
-    ).toInfo();
-    return { kind: 'refused-mass-deletion', problem };
-  }
+  const held = heldDeletions(state, options.now(), options.confirmMassDeletion);
+  if (held !== null) return held;
 
   let applied = 0;
   let failed = 0;

@@ -17,7 +17,7 @@ import { EngineTimers } from './engine-timers.js';
 import type { HasherPool } from './hash/hasher-pool.js';
 import { LocalChanges } from './local-changes.js';
 import { refreshMirror, type RefreshOutcome } from './mirror-refresh.js';
-import { applyMirroredDeletions, type DeletionOutcome } from './mirrored-deletions.js';
+import { applyMirroredDeletions, refuseHeldDeletions, type DeletionOutcome } from './mirrored-deletions.js';
 import type { OnceSummary } from './once-summary.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
@@ -54,6 +54,8 @@ export interface SyncEngineOptions {
   batchRefreshGapMs?: number;
   /** The remote's address as people know it, for messages ("http://127.0.0.1:8080"). */
   remoteUrl?: string;
+  /** The user confirmed ahead that a held mass deletion may go ahead (`--confirm-deletions`). */
+  confirmMassDeletion?: boolean;
 }
 
 // Watcher events arriving within this window are handled together.
@@ -95,13 +97,14 @@ export class SyncEngine {
   private pumpPromise: Promise<void> | null = null;
   private pumpAgain = false;
   private uploadedSinceRefresh = 0;
-  private confirmMassDeletion = false;
+  private confirmMassDeletion: boolean;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.state = options.state;
     this.provider = options.provider;
     this.settings = { ...options.state.settings.read(), ...options.settings };
+    this.confirmMassDeletion = options.confirmMassDeletion ?? false;
     this.reporter = new EngineReporter(this.state, this.events, this.clock);
     this.timers = new EngineTimers(this.clock);
     this.local = new LocalChanges({
@@ -243,13 +246,30 @@ export class SyncEngine {
     if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
   }
 
+  /** The user refused a held mass deletion: those remote copies are kept. Returns how many. */
+  refuseDeletions(): number {
+    const kept = refuseHeldDeletions(this.state);
+    this.reporter.clearProblem('mass-deletion');
+    if (kept > 0) {
+      this.reporter.report(
+        'info',
+        null,
+        `Kept the remote copies of ${kept} file(s) that disappeared from the folder`,
+      );
+    }
+    this.events.emit('changed', { local: true, remote: false });
+    this.kick();
+    return kept;
+  }
+
   /** Applies a mass deletion the guard refused, once the user confirmed it. */
   async confirmDeletions(): Promise<DeletionOutcome> {
+    const before = this.confirmMassDeletion;
     this.confirmMassDeletion = true;
     try {
       return await this.applyDeletions();
     } finally {
-      this.confirmMassDeletion = false;
+      this.confirmMassDeletion = before;
     }
   }
 
@@ -436,8 +456,13 @@ export class SyncEngine {
 
   private async pump(): Promise<void> {
     this.reporter.setState('syncing');
+    let round = 0;
     do {
       this.pumpAgain = false;
+      // Deletions are work beside uploads: applied between rounds too, so a queue kept busy by churn
+      // or a flaky remote does not hold them back (they used to wait for an empty queue). Not before
+      // the first round, so a renamed file's new copy goes up before its old one is removed.
+      if (round++ > 0 && this.watcher && !this.halted) await this.applyDeletions();
       await this.pipeline.run();
     } while (this.pumpAgain && !this.halted);
     if (!this.halted && this.uploadedSinceRefresh > 0) {

@@ -120,6 +120,11 @@ export class SyncService {
     return this.engine.resolveConflict(path, resolution);
   }
 
+  /** Keeps the remote copies of a held mass deletion; returns how many. */
+  refuseDeletions(): number {
+    return this.engine.refuseDeletions();
+  }
+
   confirmDeletions(): Promise<DeletionOutcome> {
     return this.engine.confirmDeletions();
   }

@@ -2,7 +2,7 @@ import type { PairConfig } from './app-config.js';
 import { BridgeServer } from './bridge/bridge-server.js';
 import { HoistApp } from './hoist-app.js';
 import { openPair } from './open-pair.js';
-import type { CredentialStore } from './web/credentials-temporary.js';
+import type { CredentialStore } from './web/session-credentials.js';
 
 export interface AppCoreOptions {
   dataRoot: string;

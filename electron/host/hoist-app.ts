@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
-import { credentialAccount, type CredentialStore } from './web/credentials-temporary.js';
+import { credentialAccount, type CredentialStore } from './web/session-credentials.js';
 import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
 
 /** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */

@@ -32,7 +32,12 @@ export interface OpenPairOptions {
   /** Who opens it, for the lock's "already syncing" message ("hoist sync --once"). */
   purpose?: string;
   /** Tests: faster retries, a shorter settle time, watch options. */
-  engine?: Partial<Pick<SyncEngineOptions, 'retry' | 'settleMs' | 'watch' | 'batchRefreshGapMs' | 'clock'>>;
+  engine?: Partial<
+    Pick<
+      SyncEngineOptions,
+      'retry' | 'settleMs' | 'watch' | 'batchRefreshGapMs' | 'clock' | 'confirmMassDeletion'
+    >
+  >;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
 }
 

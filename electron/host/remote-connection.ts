@@ -4,6 +4,8 @@ import { createProvider } from '../engine/remote/create-provider.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import { checkHttpUrl } from '../base/http-url.js';
 import { SyncError } from '../engine/sync-error.js';
+import { credentialAccount } from './credentials/credential-store.js';
+import { lookUpToken } from './credentials/token-lookup.js';
 import { startEmbeddedRemote } from './embedded-remote.js';
 import { embeddedRemoteDir } from './pair-location.js';
 
@@ -79,11 +81,15 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
       },
     };
   }
-  if (choice.token === undefined || choice.token === '') {
+  // HOIST_TOKEN wins; without it, the token `hoist login` (or the desktop app) saved in the keychain.
+  const found = await lookUpToken(choice.token, credentialAccount(choice.provider, remoteUrl));
+  if (found.token === null) {
+    // Why the keychain could not even be asked goes in the detail: each host words the advice.
     throw new SyncError('config', `No API token for ${choice.provider} at ${remoteUrl}`, {
       reason: 'missing-token',
+      ...(found.keychainProblem === null ? {} : { detail: `no keychain: ${found.keychainProblem}` }),
     });
   }
-  const provider = createProvider({ kind: choice.provider, baseUrl: remoteUrl, token: choice.token });
+  const provider = createProvider({ kind: choice.provider, baseUrl: remoteUrl, token: found.token });
   return { provider, remoteUrl, close: () => provider.close() };
 }

@@ -1,33 +1,260 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
+import type { SyncStatus } from '../../shared/sync-types.js';
+import { openKeychain } from '../host/credentials/open-keychain.js';
+import { CoreBridgeClient } from './core-process/core-bridge-client.js';
+import { routeCoreMessage } from './core-process/core-message-router.js';
+import { DesktopCredentials } from './core-process/desktop-credentials.js';
+import { CoreSupervisor } from './core-process/supervisor.js';
+import { forkCoreProcess } from './core-process/utility-process-child.js';
+import { startBridgeRelay } from './ipc/bridge-relay.js';
+import { LoginItem, startedAtLogin } from './login-item/login-item.js';
+import { createMainLog } from './logging/main-log.js';
+import { appMenuTemplate } from './menu/app-menu-template.js';
+import { menuActions } from './menu/menu-actions.js';
+import { NotificationPolicy, type DesktopNotification } from './notifications/notification-policy.js';
+import { answerDesktopSettings } from './settings/desktop-settings-handler.js';
+import { ShellSettingsFile } from './settings/shell-settings.js';
+import { electronShellApi, isDirectory } from './shell-actions/electron-shell-api.js';
+import { answerShellRequest } from './shell-actions/shell-request-handler.js';
+import { TrayController } from './tray/tray-controller.js';
+import { appIconFile } from './tray/tray-icons.js';
+import { trayModel, type CoreState, type TrayModel } from './tray/tray-model.js';
+import { LatestValueThrottle } from './updates/latest-value-throttle.js';
+import { isOwnUrl, type AppOrigin } from './windows/app-origin.js';
+import { withContentSecurityPolicy } from './windows/content-security-policy.js';
+import {
+  denyPermissionCheck,
+  denyPermissionRequest,
+  navigationGuard,
+  refuseWebview,
+  windowOpenHandler,
+} from './windows/web-guards.js';
+import { WindowManager } from './windows/window-manager.js';
+import { WindowStateFile } from './windows/window-state-file.js';
 
-// The desktop shell: one instance, one window, locked down. The engine, tray and bridge arrive with
-// their issues; this file only proves the build and the window's security settings.
-if (!app.requestSingleInstanceLock()) app.quit();
+// Electron main: lifecycle, tray, windows, menus, notifications, the keychain and the IPC relay. This
+// file is wiring only; every decision lives in a plain module beside it, tested under Node. The app
+// core runs in a utility process (core-process/core-entry.ts), so a long scan or SQLite write never
+// blocks the tray or a window.
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 960,
-    height: 640,
-    show: false,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  window.once('ready-to-show', () => window.show());
-  // Nothing in the renderer may open other windows or navigate away from the app.
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  void window.loadFile(join(__dirname, '../renderer/index.html'));
-  return window;
+// A temp profile for tests and a second, separate copy of the app: Electron's own data (window state,
+// shell settings, main's log) goes where HOIST_USER_DATA says.
+if (process.env.HOIST_USER_DATA) app.setPath('userData', process.env.HOIST_USER_DATA);
+
+const log = createMainLog(join(app.getPath('userData'), 'logs', 'main.log'));
+
+if (!app.requestSingleInstanceLock()) {
+  // The running Hoist gets 'second-instance' and comes to the front; this one just leaves.
+  app.exit(0);
+} else {
+  void main();
 }
 
-app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-void app.whenReady().then(createWindow);
+async function main(): Promise<void> {
+  const development = !app.isPackaged && process.env.ELECTRON_RENDERER_URL !== undefined;
+  const origin: AppOrigin = development
+    ? { kind: 'dev-server', origin: process.env.ELECTRON_RENDERER_URL as string }
+    : { kind: 'file', rendererDir: join(__dirname, '..', 'renderer') };
+  const resourcesDir = app.isPackaged ? process.resourcesPath : join(__dirname, '..', '..', 'resources');
+  const settings = new ShellSettingsFile(join(app.getPath('userData'), 'shell-settings.json'));
+  const windowState = new WindowStateFile(join(app.getPath('userData'), 'window-state.json'));
+  const loginItem = new LoginItem(app, process.platform, process.execPath);
+  const notifications = new NotificationPolicy({ enabled: () => settings.current.notifications });
+  const credentials = new DesktopCredentials(() => openKeychain());
+  let quitting = false;
+  let status: SyncStatus | null = null;
+  let pausedUntil: number | null = null;
+  let core: CoreState = 'starting';
+  let restarted = false;
+
+  // Every webContents, whatever created it: no navigation away, no new windows, no webviews.
+  app.on('web-contents-created', (_event, contents) => {
+    const guard = navigationGuard(origin);
+    contents.on('will-navigate', guard);
+    contents.on('will-redirect', guard);
+    contents.on('will-attach-webview', refuseWebview);
+    contents.setWindowOpenHandler(windowOpenHandler((url) => void shell.openExternal(url), log));
+  });
+
+  await app.whenReady();
+  await Promise.all([settings.load(), windowState.load()]);
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
+  if (!development) {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
+    );
+  }
+
+  const windows = new WindowManager({
+    origin,
+    preload: join(__dirname, '..', 'preload', 'index.cjs'),
+    icon: appIconFile(resourcesDir),
+    state: windowState,
+    log,
+    onMainClose: () => {
+      if (quitting) return false;
+      if (!settings.current.closeNoticeShown) {
+        // Where no tray shows (GNOME without an AppIndicator extension), this is how people learn
+        // Hoist is still there, and how to get back to it.
+        const notice = {
+          title: 'Hoist is still running',
+          body: 'It keeps syncing in the background. Open it from the tray icon or by starting Hoist again; quit from the Hoist menu.',
+        };
+        // A desktop without a notification service still gets told, once, in a dialog.
+        if (Notification.isSupported()) notify({ ...notice, opens: 'main' });
+        else void dialog.showMessageBox({ type: 'info', message: notice.title, detail: notice.body });
+        void settings.update({ closeNoticeShown: true });
+      }
+      return true;
+    },
+  });
+
+  const supervisor = new CoreSupervisor({
+    spawn: () => forkCoreProcess(__dirname, log),
+    onMessage: (message) =>
+      routeCoreMessage(message, {
+        status: (next, until) => {
+          status = next;
+          pausedUntil = until;
+          if (next !== null) for (const shown of notifications.observe(next, Date.now())) notify(shown);
+          refresh();
+        },
+        bridge: (connection, message) => bridgeClient.deliver(connection, message),
+        credentials: (request) => credentials.answer(request),
+        shell: (request) =>
+          answerShellRequest(
+            request,
+            electronShellApi(() => windows.focused()),
+          ),
+        desktopSettings: (request) =>
+          answerDesktopSettings(request, { settings, loginItem, changed: refresh }),
+        reply: (message) => void supervisor.send(message),
+        log,
+      }),
+    onState: (state, detail) => {
+      if (detail !== null) log(detail);
+      if (state === 'restarting' || state === 'failed') {
+        relay.closeConnections();
+        bridgeClient.forgetAll();
+        restarted = true;
+      }
+      if (state === 'running') {
+        bridgeClient.coreReady();
+        if (restarted) windows.reloadAll();
+      }
+      if (state === 'failed' && core !== 'failed' && detail !== null) {
+        notify({
+          title: 'Hoist’s sync process keeps stopping',
+          body: `${detail}. Hoist keeps trying.`,
+          opens: 'main',
+        });
+      }
+      core = state;
+      refresh();
+    },
+  });
+  const bridgeClient = new CoreBridgeClient((message) => supervisor.send(message), log);
+  const relay = startBridgeRelay({
+    ipcMain,
+    bridge: bridgeClient,
+    isOwnUrl: (url) => isOwnUrl(url, origin),
+    log,
+  });
+
+  const run = menuActions({
+    sendToCore: (message) => void supervisor.send(message),
+    openWindow: (kind) => void windows.open(kind),
+    folder: () => status?.folder ?? '',
+    // Only a folder: openPath on a file would run it with its default application.
+    openFolder: (folder) =>
+      void isDirectory(folder).then(async (yes) => {
+        if (yes) await shell.openPath(folder);
+      }),
+    toggleNotifications: () =>
+      void settings.update({ notifications: !settings.current.notifications }).then(refresh),
+    toggleStartAtLogin: () =>
+      void loginItem
+        .isOn()
+        .then((on) => loginItem.set(!on))
+        .then(refresh, (error: unknown) => log(`start at login: ${(error as Error).message}`)),
+    quit: () => app.quit(),
+    now: () => Date.now(),
+  });
+
+  const formatTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  const model = (): TrayModel =>
+    trayModel({ status, pausedUntil, core, now: Date.now(), formatTime: (at) => formatTime.format(at) });
+  const tray = new TrayController(resourcesDir, run, model());
+  const menuUpdates = new LatestValueThrottle<TrayModel>(1000, (current) => {
+    void loginItem.isOn().then((startAtLogin) =>
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          appMenuTemplate(
+            {
+              tray: current,
+              notifications: settings.current.notifications,
+              startAtLogin,
+              isMac: process.platform === 'darwin',
+              development,
+            },
+            run,
+          ),
+        ),
+      ),
+    );
+  });
+  let lastMenu = '';
+  function refresh(): void {
+    const current = model();
+    tray.update(current);
+    const key = JSON.stringify(current.items) + String(settings.current.notifications);
+    if (key !== lastMenu) {
+      lastMenu = key;
+      menuUpdates.push(current);
+    }
+  }
+
+  let notificationTimer: NodeJS.Timeout | null = null;
+  function notify(notification: Pick<DesktopNotification, 'title' | 'body' | 'opens'>): void {
+    if (!Notification.isSupported()) return;
+    const shown = new Notification({
+      title: notification.title,
+      body: notification.body,
+      icon: appIconFile(resourcesDir),
+    });
+    shown.on('click', () => windows.open(notification.opens));
+    shown.show();
+    // Summaries held back by the quiet period come out when it ends, even if no status arrives then.
+    const next = notifications.nextDueAt();
+    if (notificationTimer !== null) clearTimeout(notificationTimer);
+    notificationTimer =
+      next === null
+        ? null
+        : setTimeout(() => notifications.due(Date.now()).forEach(notify), Math.max(0, next - Date.now()));
+  }
+
+  app.on('second-instance', () => windows.open('main'));
+  app.on('activate', () => windows.open('main'));
+  // Closing every window keeps Hoist in the tray; only Quit ends it.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void (async () => {
+      relay.close();
+      menuUpdates.dispose();
+      if (notificationTimer !== null) clearTimeout(notificationTimer);
+      await Promise.all([supervisor.stop(), windows.saveAll()]);
+      tray.destroy();
+      // Quits for real this time: windows close (the main one no longer hides) and the app exits.
+      app.quit();
+    })();
+  });
+
+  supervisor.start();
+  refresh();
+  if (!startedAtLogin(process.argv)) windows.open('main');
+}

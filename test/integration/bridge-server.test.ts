@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS, type HostMessage } from '../../shared/bridge/contract.js';
 import { BridgeServer } from '../../electron/host/bridge/bridge-server.js';
 import { HoistApp } from '../../electron/host/hoist-app.js';
-import { SessionCredentialStore } from '../../electron/host/web/credentials-temporary.js';
+import { SessionCredentialStore } from '../../electron/host/web/session-credentials.js';
 import { openPair } from '../../electron/host/open-pair.js';
 import { until } from '../support/poll-until.js';
 import { makeTempDir } from '../support/temp-dir.js';

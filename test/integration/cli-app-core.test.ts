@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -93,6 +93,33 @@ describe('names in the output', () => {
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout).toMatch(/uploaded +two\\nlines\.txt — Uploaded/);
     expect(sync.stdout.split('\n').some((line) => line.startsWith('lines.txt'))).toBe(false);
+  });
+});
+
+describe('a held mass deletion from the CLI', () => {
+  it('is reviewed, then refused with --keep-remote-copies or confirmed with --confirm-deletions', async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 6; index++) files[`f${index}.txt`] = `file ${index}`;
+    const folder = await folderWith(files);
+    const sync = (...more: string[]) =>
+      processes.run(['sync', folder, '--once', '--delete-remote', ...more, ...remoteArgs()], { env });
+    expect((await sync()).code).toBe(0);
+    for (let index = 0; index < 4; index++) await rm(join(folder, `f${index}.txt`));
+    const held = await sync();
+    expect(held.code).toBe(1);
+    expect(held.stderr).toMatch(/4 of 6 files disappeared from the folder within a minute/);
+    expect(held.stderr).toMatch(/--confirm-deletions or --keep-remote-copies/);
+
+    const kept = await sync('--keep-remote-copies');
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(/Kept the remote copies of 4 file\(s\)/);
+    expect(server.server.requestCounts.get('alloy.delete') ?? 0).toBe(0);
+
+    for (let index = 4; index < 6; index++) await rm(join(folder, `f${index}.txt`));
+    expect((await sync()).code).toBe(1);
+    const confirmed = await sync('--confirm-deletions');
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(server.server.requestCounts.get('alloy.delete')).toBe(2);
   });
 });
 

@@ -11,7 +11,7 @@ import type {
   UploadTicket,
   VersionedListing,
 } from './remote-provider.js';
-import { mimeTypeOf, parseTime, connectionOptions } from './provider-helpers.js';
+import { mimeTypeOf, parseTime, connectionOptions, SMALL_ANSWER_BYTES } from './provider-helpers.js';
 import { expectShape } from './response-shape.js';
 
 /**
@@ -81,6 +81,7 @@ export class AlloyProvider implements RemoteProvider {
       headers: { ...this.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ filename: file.remoteName, mimeType, md5: file.md5Hex.toLowerCase() }),
       action,
+      maxResponseBytes: SMALL_ANSWER_BYTES,
       ...(signal ? { signal } : {}),
     });
     const { presignedUrl: ticket } = expectShape(this.http, ticketSchema, answer, action);
@@ -148,6 +149,7 @@ export class AlloyProvider implements RemoteProvider {
       url: `${this.base}/connectors/files/${encodeURIComponent(key)}`,
       headers: this.headers,
       action: `delete ${key}`,
+      maxResponseBytes: SMALL_ANSWER_BYTES,
       ...(signal ? { signal } : {}),
       okStatuses: [404],
       classify: (response) => {

@@ -3,7 +3,13 @@ import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
-import { mimeTypeOf, connectionOptions, trimBase } from './provider-helpers.js';
+import {
+  mimeTypeOf,
+  connectionOptions,
+  LISTING_PAGE_BYTES,
+  SMALL_ANSWER_BYTES,
+  trimBase,
+} from './provider-helpers.js';
 import type {
   BodySource,
   ProviderInfo,
@@ -106,6 +112,7 @@ export class ComposioProvider implements RemoteProvider {
         md5: file.md5Hex.toLowerCase(),
       }),
       action,
+      maxResponseBytes: SMALL_ANSWER_BYTES,
       ...(signal ? { signal } : {}),
     });
     const ticket = expectShape(this.http, ticketSchema, answer, action);
@@ -147,6 +154,7 @@ export class ComposioProvider implements RemoteProvider {
         url: `${this.base}/api/v3/files/list?${query.toString()}`,
         headers: this.headers,
         action,
+        maxResponseBytes: LISTING_PAGE_BYTES,
         ...(signal ? { signal } : {}),
       });
       const { items, next_cursor: next } = expectShape(this.http, pageSchema, answer, action);

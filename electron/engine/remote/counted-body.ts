@@ -98,9 +98,13 @@ export async function readCapped(
       chunks.push(buffer.subarray(0, limit - total));
       body.destroy();
       if (mustFit) {
-        throw new SyncError('remote-rejected', `The answer was larger than the ${limit} bytes Hoist reads.`, {
-          reason: 'response-too-large',
-        });
+        throw new SyncError(
+          'remote-rejected',
+          `The answer was larger than the ${formatLimit(limit)} Hoist reads for this request.`,
+          {
+            reason: 'response-too-large',
+          },
+        );
       }
       break;
     }
@@ -108,4 +112,8 @@ export async function readCapped(
     total += buffer.length;
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function formatLimit(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }

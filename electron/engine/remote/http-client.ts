@@ -133,7 +133,9 @@ export class HttpClient {
     const ok = (status >= 200 && status < 300) || (request.okStatuses?.includes(status) ?? false);
     let text: string;
     try {
-      const limit = ok ? (this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) : MAX_ERROR_BODY_BYTES;
+      const limit = ok
+        ? (request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+        : MAX_ERROR_BODY_BYTES;
       text = await readCapped(response.body, limit, ok);
     } catch (error) {
       if (error instanceof SyncError) throw this.scrub(error, `${request.method} ${describeUrl(url)}`);

@@ -52,6 +52,11 @@ export interface HttpRequest {
   target?: 'api' | 'object';
   /** Statuses besides 2xx that answer the request as the caller wants (404 on a delete). */
   okStatuses?: readonly number[];
+  /**
+   * Largest answer this request may read: what the route can legitimately send (a ticket is a few
+   * hundred bytes, a listing page is bounded by its page size). Default the client's limit.
+   */
+  maxResponseBytes?: number;
   /** Classifies a non-2xx response first; return undefined to fall back to the defaults. */
   classify?: (response: HttpResponse) => SyncError | undefined;
 }

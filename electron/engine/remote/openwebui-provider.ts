@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { multipartBody } from './multipart-body.js';
-import { mimeTypeOf, openBody, connectionOptions, trimBase } from './provider-helpers.js';
+import { mimeTypeOf, openBody, connectionOptions, SMALL_ANSWER_BYTES, trimBase } from './provider-helpers.js';
 import type {
   BodySource,
   ProviderInfo,
@@ -126,6 +126,7 @@ export class OpenWebUiProvider implements RemoteProvider {
         },
         body: multipart.body,
         action,
+        maxResponseBytes: SMALL_ANSWER_BYTES,
         ...(signal ? { signal } : {}),
         classify: (response) => {
           // Ours: the server checks metadata.file_hash against the bytes that arrived.
@@ -176,6 +177,7 @@ export class OpenWebUiProvider implements RemoteProvider {
       url: `${this.filesUrl}${encodeURIComponent(key)}`,
       headers: this.headers,
       action: `delete ${key}`,
+      maxResponseBytes: SMALL_ANSWER_BYTES,
       okStatuses: [404],
       ...(signal ? { signal } : {}),
     });

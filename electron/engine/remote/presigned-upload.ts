@@ -1,6 +1,6 @@
 import { SyncError } from '../sync-error.js';
 import type { HttpClient } from './http-client.js';
-import { openBody } from './provider-helpers.js';
+import { openBody, SMALL_ANSWER_BYTES } from './provider-helpers.js';
 import type { BodySource, UploadCandidate, UploadTicket } from './remote-provider.js';
 import { classifyPresignedPutError } from './s3-error.js';
 
@@ -52,6 +52,7 @@ export async function putPresigned(
       url: target.url,
       target: 'object',
       action: 'store the file',
+      maxResponseBytes: SMALL_ANSWER_BYTES,
       headers: {
         'content-type': target.mimeType,
         'content-md5': target.md5Base64,

@@ -60,3 +60,12 @@ export function openBody(body: BodySource): { source: AsyncIterable<Uint8Array>;
     },
   };
 }
+
+/**
+ * What each kind of answer may weigh (issue 11: memory follows what the server sends, so it is
+ * bounded by what the route can legitimately send). A ticket, a file object or an acknowledgement is
+ * a few hundred bytes; a page of 1,000 listed files stays well under 16 MiB. Alloy's listing has no
+ * pages and keeps the client's default limit.
+ */
+export const SMALL_ANSWER_BYTES = 256 * 1024;
+export const LISTING_PAGE_BYTES = 16 * 1024 * 1024;

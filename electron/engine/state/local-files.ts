@@ -281,6 +281,16 @@ export class LocalFiles {
         "UPDATE local_files SET state = CASE WHEN md5 IS NULL THEN 'pending' ELSE 'hashed' END WHERE state = 'uploading'",
       ),
       trackedCount: db.prepare("SELECT count(*) AS n FROM local_files WHERE state <> 'deleted'"),
+      // Deleted since `since`, and not a move: no live file has the same content (or the same inode).
+      recentlyLost: db.prepare(
+        `SELECT count(*) AS n FROM local_files d WHERE d.state = 'deleted' AND d.updated_at >= @since
+           AND d.remote_owned = 1 AND d.remote_key IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM local_files l WHERE l.state <> 'deleted'
+             AND ((d.md5 IS NOT NULL AND l.md5 = d.md5) OR l.inode = d.inode))`,
+      ),
+      keepRemoteCopies: db.prepare(
+        "UPDATE local_files SET remote_owned = 0 WHERE state = 'deleted' AND updated_at <= @before",
+      ),
     };
   }
 
@@ -524,6 +534,19 @@ export class LocalFiles {
       else if (state === 'deleted') counts.deleted += n;
     }
     return counts;
+  }
+
+  /**
+   * Files that disappeared since `since` whose remote copy mirrored deletions would delete, and that
+   * did not reappear elsewhere in the folder (moves).
+   */
+  recentlyLost(since: number): number {
+    return (this.statements.recentlyLost.get({ since }) as { n: number }).n;
+  }
+
+  /** The user refused a held mass deletion: those files' remote copies are kept, never deleted. */
+  keepRemoteCopies(deletedBefore: number): number {
+    return this.statements.keepRemoteCopies.run({ before: deletedBefore }).changes;
   }
 
   trackedCount(): number {

@@ -14,7 +14,8 @@ export type PairFactName =
   | 'lastSyncAt'
   | 'lastRemoteRefreshAt'
   | 'remoteListingVersion'
-  | 'appliedRemoteFolder';
+  | 'appliedRemoteFolder'
+  | 'deletionsHeldBefore';
 
 /** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
 export class PairSettingsStore {

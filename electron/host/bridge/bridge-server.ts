@@ -12,7 +12,7 @@ import {
 import { SyncError } from '../../engine/sync-error.js';
 import type { HoistApp } from '../hoist-app.js';
 import { RemoteDeletionRunner } from '../remote-deletion-runner.js';
-import type { CredentialStore } from '../web/credentials-temporary.js';
+import type { CredentialStore } from '../web/session-credentials.js';
 import { handlers, type HandlerContext } from './command-handlers.js';
 import { EventThrottle } from './event-throttle.js';
 import { HandlerError } from './handler-error.js';

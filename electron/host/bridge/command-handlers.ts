@@ -3,7 +3,7 @@ import type { SyncService } from '../../engine/sync-service.js';
 import { testConnection } from '../connection-test.js';
 import type { HoistApp } from '../hoist-app.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
-import { credentialAccount } from '../web/credentials-temporary.js';
+import { credentialAccount } from '../web/session-credentials.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
 

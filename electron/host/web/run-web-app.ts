@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { PairConfig } from '../app-config.js';
 import { startAppCore } from '../app-core.js';
 import type { HoistApp } from '../hoist-app.js';
-import { SessionCredentialStore } from './credentials-temporary.js';
+import { SessionCredentialStore } from './session-credentials.js';
 import { findRendererDir } from './static-files.js';
 import { startWebHost, type WebHost } from './web-host.js';
 

@@ -1,19 +1,6 @@
-/**
- * The credential store interface agreed with the Electron shell (issue 10), which owns
- * electron/host/credentials/credential-store.ts and adds the keychain. Until that file is on main,
- * the interface lives here; swapping is one import.
- */
-export interface CredentialStore {
-  readonly kind: 'keychain' | 'memory' | 'environment';
-  get(account: string): Promise<string | null>;
-  set(account: string, token: string): Promise<void>;
-  delete(account: string): Promise<boolean>;
-}
+import type { CredentialStore } from '../credentials/credential-store.js';
 
-/** The account a token belongs to: one per remote. */
-export function credentialAccount(provider: string, remoteUrl: string): string {
-  return `${provider} ${remoteUrl}`;
-}
+export { credentialAccount, type CredentialStore } from '../credentials/credential-store.js';
 
 /**
  * Tokens for this run only, in memory; with `HOIST_TOKEN` set it answers that token for any account

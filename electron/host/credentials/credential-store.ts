@@ -1,0 +1,35 @@
+import type { ProviderKind } from '../../../shared/sync-types.js';
+
+/**
+ * Where API tokens are kept. The desktop app and the CLI share one implementation, so a token saved by
+ * `hoist login` is the one the desktop app uses and the other way round. keytar (archived since 2022)
+ * sits behind this interface in one file (keytar-credential-store.ts): a maintained binding such as
+ * `@napi-rs/keyring` replaces it there without touching any caller.
+ */
+export interface CredentialStore {
+  /** keychain: the OS keychain; memory: this session only; environment: HOIST_TOKEN, read-only. */
+  readonly kind: 'keychain' | 'memory' | 'environment';
+  get(account: string): Promise<string | null>;
+  set(account: string, token: string): Promise<void>;
+  /** True when something was deleted. */
+  delete(account: string): Promise<boolean>;
+}
+
+/** The keychain service every entry is filed under (what a keychain app shows). */
+export const CREDENTIAL_SERVICE = 'Hoist';
+
+/** One keychain entry per remote: the provider and its base URL (no trailing slash). */
+export function credentialAccount(provider: ProviderKind | string, remoteUrl: string): string {
+  return `${provider} ${remoteUrl}`;
+}
+
+/**
+ * No keychain can be used on this machine: keytar did not load, no Secret Service answers, or the
+ * keyring is locked and cannot be unlocked. `reason` is the platform's own words, for the detail line.
+ */
+export class KeychainUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`no keychain available: ${reason}`);
+    this.name = 'KeychainUnavailableError';
+  }
+}

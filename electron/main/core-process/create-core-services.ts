@@ -1,0 +1,86 @@
+import type { SyncStatus } from '../../../shared/sync-types.js';
+import type { BridgeEndpoint } from '../ipc/bridge-relay.js';
+import type { ChannelCredentialStore } from './channel-credential-store.js';
+import type { TrayCommand } from './core-protocol.js';
+import type { DesktopShellClient } from './desktop-shell-client.js';
+import { importFromDist } from './dist-module.js';
+import type * as AppCoreModule from '../../host/app-core.js';
+import type * as DataPathsModule from '../../host/data-paths.js';
+
+/** What the utility process runs: the app core with its bridge server, as main needs it. */
+export interface CoreServices {
+  /** The BridgeServer (shared/bridge contract): one connection per renderer window. */
+  bridge: BridgeEndpoint;
+  /** Every status change, for the tray and notifications; returns an unsubscribe. */
+  onStatus(listener: (status: SyncStatus | null, pausedUntil: number | null) => void): () => void;
+  /** Sync now, pause until (null: until resumed), resume: the tray's and the window menu's actions. */
+  runTrayCommand(command: TrayCommand, until: number | null): Promise<void>;
+  /**
+   * Stops every pair: uploads in flight are abandoned (a file is recorded as synced only after its
+   * upload finished, so an abandoned one is simply uploaded again next time), the embedded remote and
+   * the databases are closed.
+   */
+  close(): Promise<void>;
+}
+
+export interface CoreContext {
+  /** Tokens: asks main, which owns the keychain. */
+  credentials: ChannelCredentialStore;
+  /** The native folder picker, "Show in folder" and "Open folder" (main does them). */
+  desktop: DesktopShellClient;
+  /** The app's root (the source tree, or app.asar): `importFromDist(appRoot, …)` loads the app core. */
+  appRoot: string;
+  /** The Electron build of better-sqlite3 (see sqlite-binding.ts), or null to use the default one. */
+  sqliteNativeBinding: string | null;
+  log: (line: string) => void;
+}
+
+/**
+ * Builds the app core (startAppCore: issue 9's app core over issue 8's openPair, and its BridgeServer)
+ * with `context.credentials` as its CredentialStore; status events feed `onStatus`, the tray's
+ * commands go to the pair's SyncService. Loaded with `importFromDist` (dist-module.ts), not a static
+ * import: bundled into out/main, the engine's worker threads would lose their files.
+ * Still to do: route `context.sqliteNativeBinding` to better-sqlite3's `nativeBinding`; in Settings,
+ * offer `context.credentials.useSessionOnly()` after a KeychainUnavailableError, the desktop switches
+ * (`context.desktop.desktopSettings`) and the native folder picker (`context.desktop.pickFolder()`).
+ */
+export async function createCoreServices(context: CoreContext): Promise<CoreServices> {
+  const { startAppCore } = await importFromDist<typeof AppCoreModule>(
+    context.appRoot,
+    'electron/host/app-core.ts',
+  );
+  const { defaultDataRoot } = await importFromDist<typeof DataPathsModule>(
+    context.appRoot,
+    'electron/host/data-paths.ts',
+  );
+  // Not yet routed: context.sqliteNativeBinding (better-sqlite3's nativeBinding) needs openStateDb to take it.
+  const core = await startAppCore({
+    dataRoot: defaultDataRoot(),
+    credentials: context.credentials,
+    log: context.log,
+  });
+  const { app } = core;
+  return {
+    bridge: core.bridge,
+    onStatus(listener) {
+      const push = (): void => {
+        const status = app.service?.status() ?? null;
+        listener(status, status?.pausedUntil ?? null);
+      };
+      app.events.on('status', push);
+      app.events.on('app', push);
+      return () => {
+        app.events.off('status', push);
+        app.events.off('app', push);
+      };
+    },
+    async runTrayCommand(command, until) {
+      const service = app.service;
+      if (!service) return;
+      if (command === 'sync-now') await service.syncNow();
+      else if (command === 'pause') service.pause(until ?? undefined);
+      else service.resume();
+    },
+    close: () => core.close(),
+  };
+}

@@ -1,0 +1,2 @@
+/** The Electron binary's path, or null when it was never downloaded. */
+export function electronBinary(): string | null;
