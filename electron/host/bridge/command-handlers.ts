@@ -81,8 +81,8 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return { message: outcome.problem.message };
   },
   'deletions.keep': (_, context) => {
-    serviceOf(context);
-    context.app.dismissProblem('mass-deletion');
+    // The engine forgets those files and keeps their remote copies (issue 7's refuse).
+    serviceOf(context).refuseDeletions();
     return null;
   },
   'settings.get': (_, context) => serviceOf(context).settings(),
