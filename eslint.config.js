@@ -47,7 +47,7 @@ export default tseslint.config(
   ),
   layer(
     ['electron/host/**/*.ts'],
-    ['electron', '**/main/**', '**/cli/**', '**/renderer/**'],
+    ['electron', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
     'The app core every host shares: it may use engine, server and shared, never Electron or a host.',
   ),
   layer(

@@ -47,6 +47,11 @@ const BENCHES = [
     command: [process.execPath, 'dist/test/bench/tracking-rss.bench.js'],
   },
   {
+    name: 'ui',
+    what: 'hoist ui in Chromium: 100,000-row mirror (first rows, scroll p95, heap), bridge messages and UI CPU during a 10,000-file sync',
+    command: [process.execPath, 'dist/test/bench/ui.bench.js'],
+  },
+  {
     name: 'sync',
     what: 'initial sync vs rclone on s3rver (goal: faster), no-change re-run of 100,000 files (goal < 3 s)',
     command: [process.execPath, 'dist/test/bench/sync.bench.js'],

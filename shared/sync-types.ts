@@ -73,6 +73,11 @@ export interface SyncErrorInfo {
   retryable: boolean;
   /** Technical detail for the activity log, never the headline. */
   detail?: string;
+  /**
+   * Which standing problem of the pair this is ('auth', 'mass-deletion', 'watch', …), so a UI can
+   * offer the action that fits; set on problems in status() and 'problem' events.
+   */
+  id?: string;
 }
 
 export interface SyncProgress {
@@ -84,6 +89,8 @@ export interface SyncProgress {
   rate: number;
   /** Seconds left at the current rate; null while unknown. */
   etaSeconds: number | null;
+  /** The uploads whose bytes are on the wire now, each with its own progress (at most 16). */
+  inFlight?: Array<{ path: string; bytesDone: number; bytesTotal: number }>;
 }
 
 export type ActivityKind =

@@ -8,6 +8,7 @@ import { RESOLVE_USAGE, runResolveCommand } from './resolve-command.js';
 import { RM_USAGE, runRmCommand } from './rm-command.js';
 import { STATUS_USAGE, runStatusCommand } from './status-command.js';
 import { SYNC_USAGE, runSyncCommand } from './sync-command.js';
+import { UI_USAGE, runUiCommand } from './ui-command.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
 import { SyncError } from '../engine/sync-error.js';
 
@@ -28,6 +29,7 @@ Commands:
   ls        list the files on the remote
   rm        delete files from the remote
   status    what Hoist knows about each synced folder
+  ui        open Hoist's window in the browser (status, remote files, settings)
   resolve   list or resolve files in conflict (keep both, replace, ignore)
   remote    run the reference remote (Alloy, Composio and Open WebUI file APIs)
   login     save a remote's API token in the OS keychain (read from stdin or a prompt)
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   ls: { run: runLsCommand, usage: LS_USAGE },
   rm: { run: runRmCommand, usage: RM_USAGE },
   status: { run: runStatusCommand, usage: STATUS_USAGE },
+  ui: { run: runUiCommand, usage: UI_USAGE },
   resolve: { run: runResolveCommand, usage: RESOLVE_USAGE },
   login: { run: runLoginCommand, usage: LOGIN_USAGE },
   logout: { run: runLogoutCommand, usage: LOGOUT_USAGE },

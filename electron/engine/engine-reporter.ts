@@ -34,7 +34,8 @@ export class EngineReporter {
     const kind =
       problem.category === 'unsupported' ? 'info' : problem.category === 'auth' ? 'failed' : 'warning';
     this.report(kind, problem.path ?? null, problem.message, problem.detail);
-    this.events.emit('problem', problem);
+    // The id goes with the problem, so a UI can offer the action that fits (mass-deletion, auth…).
+    this.events.emit('problem', { ...problem, id });
   }
 
   clearProblem(id: string): void {
@@ -42,7 +43,7 @@ export class EngineReporter {
   }
 
   get currentProblems(): SyncErrorInfo[] {
-    return [...this.problems.values()];
+    return [...this.problems].map(([id, problem]) => ({ ...problem, id }));
   }
 
   get state(): EngineState {

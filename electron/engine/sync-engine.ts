@@ -285,6 +285,24 @@ export class SyncEngine {
     return results;
   }
 
+  /**
+   * Reads `.hoistignore` again now, instead of when the watcher reports its change: a host that just
+   * wrote it (delete from the remote and ignore in one step) must not race an upload of a file the
+   * new rules leave out.
+   */
+  async applyIgnoreRules(): Promise<void> {
+    let rules;
+    try {
+      rules = this.local.rules;
+    } catch {
+      return; // Not started yet: start loads the rules as they are now.
+    }
+    if (!(await rules.reload())) return;
+    await this.watcher?.refresh();
+    await this.scan();
+    this.events.emit('changed', { local: true, remote: false });
+  }
+
   /** Files in conflict with both sides (ignored ones too, marked). */
   conflicts(): ConflictView[] {
     return listConflicts(this.state);

@@ -7,6 +7,22 @@ import type {
   SyncStatus,
 } from '../../shared/sync-types.js';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
+import type {
+  ActivityPage,
+  ActivityQuery,
+  RemoteBrowsePage,
+  RemoteBrowseQuery,
+  RemoteSelection,
+  RemoteSelectionSummary,
+  UnsyncedFile,
+} from '../../shared/remote-browse.js';
+import {
+  deleteInBatch,
+  type DeletionBatchOptions,
+  type DeletionBatchOutcome,
+} from './remote-deletion-batch.js';
+import type { ActivityPages } from './state/activity-page.js';
+import type { RemoteBrowse } from './state/remote-browse.js';
 import type { EngineEventMap } from './engine-events.js';
 import type { DeletionOutcome } from './mirrored-deletions.js';
 import type { RemoteDeleteResult } from './remote-deletion.js';
@@ -20,10 +36,16 @@ import type { OnceSummary, SyncEngine } from './sync-engine.js';
  * host passes in (settings, keys, queries) may come from a renderer: it is checked here.
  */
 export class SyncService {
+  private readonly browse: RemoteBrowse;
+  private readonly activityPages: ActivityPages;
+
   constructor(
     private readonly engine: SyncEngine,
     private readonly state: PairState,
-  ) {}
+  ) {
+    this.browse = state.browse;
+    this.activityPages = state.activityPages;
+  }
 
   /** Watch mode until `stop`. */
   start(): Promise<void> {
@@ -120,6 +142,76 @@ export class SyncService {
       throw configError(`Setting not changed: ${field} ${issue?.message ?? 'is not valid'}`);
     }
     return this.engine.updateSettings(parsed.data);
+  }
+
+  // ---- for the UI (issue 9): browse, selections, batch deletion, activity pages, unsynced files ----
+
+  /** A page of the remote list filtered by origin, each row with its local file's state. */
+  browseRemote(query: RemoteBrowseQuery): RemoteBrowsePage {
+    if (!Number.isInteger(query.offset) || query.offset < 0)
+      throw configError('offset must be a whole number ≥ 0');
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000)
+      throw configError('limit must be 1 to 1000');
+    return this.browse.page(query);
+  }
+
+  remoteSelectionSummary(selection: RemoteSelection): RemoteSelectionSummary {
+    return this.browse.summary(selection);
+  }
+
+  /** Deletes a selection (keys or a query) with bounded concurrency, cancellable, with progress. */
+  deleteRemoteSelection(
+    selection: RemoteSelection,
+    options: DeletionBatchOptions,
+  ): Promise<DeletionBatchOutcome> {
+    const keys = this.browse.keys(selection);
+    return deleteInBatch(
+      keys,
+      async (key) =>
+        (await this.engine.deleteRemote([key]))[0] ?? { key, deleted: false, message: 'Not deleted' },
+      options,
+    );
+  }
+
+  activityPage(query: ActivityQuery): ActivityPage {
+    if (!Number.isInteger(query.offset) || query.offset < 0)
+      throw configError('offset must be a whole number ≥ 0');
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000)
+      throw configError('limit must be 1 to 1000');
+    return this.activityPages.page(query);
+  }
+
+  /** Files that are not synced and why: failed, waiting to retry, or in conflict. */
+  unsyncedFiles(limit = 500): UnsyncedFile[] {
+    const files: UnsyncedFile[] = [];
+    for (const state of ['failed', 'retrying', 'conflict'] as const) {
+      for (const file of this.state.files.inState(state, limit)) {
+        files.push({
+          path: file.path,
+          state,
+          message: file.lastError ?? 'Not uploaded yet',
+          attempts: file.attempts,
+          retryAt: file.retryAt,
+        });
+      }
+    }
+    return files.slice(0, limit);
+  }
+
+  /** Applies an edited `.hoistignore` at once (see SyncEngine.applyIgnoreRules). */
+  applyIgnoreRules(): Promise<void> {
+    return this.engine.applyIgnoreRules();
+  }
+
+  /** "Retry now" for a failed or waiting file: hash and upload it again at once. */
+  async retryFile(path: string): Promise<void> {
+    const file = this.state.files.get(path);
+    if (file === null) throw configError(`“${path}” is not in the folder any more`);
+    if (file.state === 'failed' || file.state === 'retrying') {
+      this.state.files.requeueForHash(path, 0, Date.now());
+      this.engine.events.emit('changed', { local: true, remote: false });
+    }
+    await this.engine.syncNow();
   }
 
   /** Listens to one of the engine's events; returns the function that stops listening. */

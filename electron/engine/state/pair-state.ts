@@ -1,6 +1,8 @@
 import { ActivityLog } from './activity-log.js';
+import { ActivityPages } from './activity-page.js';
 import { LocalFiles } from './local-files.js';
 import { PairSettingsStore } from './pair-settings.js';
+import { RemoteBrowse } from './remote-browse.js';
 import { RemoteMirror } from './remote-mirror.js';
 import { openStateDb } from './state-db.js';
 
@@ -12,6 +14,9 @@ export interface PairState {
   mirror: RemoteMirror;
   activity: ActivityLog;
   settings: PairSettingsStore;
+  /** The UI's read-only views: the remote list filtered and joined with local state, activity pages. */
+  browse: RemoteBrowse;
+  activityPages: ActivityPages;
   close(): void;
 }
 
@@ -24,6 +29,8 @@ export function openPairState(file: string): PairState {
     mirror: new RemoteMirror(db, settings),
     activity: new ActivityLog(db),
     settings,
+    browse: new RemoteBrowse(db),
+    activityPages: new ActivityPages(db),
     close: () => db.close(),
   };
 }

@@ -136,36 +136,49 @@ async function sendWithRetries(
   const retryOptions = { ...context.retry, signal, clock: context.clock };
   let ticket: UploadTicket = firstTicket;
   let needsNewTicket = false;
-  return withRetry(async () => {
-    if (needsNewTicket) {
-      ticket = await provider.prepareUpload(candidate, signal);
-      needsNewTicket = false;
-      if (ticket.kind === 'existing') return { key: ticket.key, sentBytes: null };
-    }
-    let sentThisAttempt = 0;
-    const body = fileBody(candidate.absolutePath, candidate.size, {
-      limiter: context.limiter,
-      signal,
-      onBytes: (bytes) => {
-        sentThisAttempt += bytes;
-        context.progress.sent(bytes);
-        context.onProgress();
-      },
-    });
-    try {
-      const sendTicket = ticket as Extract<UploadTicket, { kind: 'send' }>;
-      const key = await context.transferSlots.run(
-        () => provider.send(sendTicket, candidate, body, signal),
+  // The file's own bar goes when it is done, however it ends (stored, given up, aborted).
+  try {
+    return await attempts();
+  } finally {
+    context.progress.fileEnded(candidate.path);
+  }
+
+  function attempts(): Promise<{ key: string; sentBytes: number | null }> {
+    return withRetry(async () => {
+      if (needsNewTicket) {
+        ticket = await provider.prepareUpload(candidate, signal);
+        needsNewTicket = false;
+        if (ticket.kind === 'existing') return { key: ticket.key, sentBytes: null };
+      }
+      let sentThisAttempt = 0;
+      const body = fileBody(candidate.absolutePath, candidate.size, {
+        limiter: context.limiter,
         signal,
-      );
-      return { key, sentBytes: sentThisAttempt };
-    } catch (error) {
-      context.progress.unsent(sentThisAttempt);
-      // An expired URL is retryable only with a fresh one.
-      if (error instanceof SyncError && error.reason === 'expired-url') needsNewTicket = true;
-      throw error;
-    }
-  }, retryOptions);
+        onBytes: (bytes) => {
+          sentThisAttempt += bytes;
+          context.progress.sent(bytes);
+          context.progress.fileSent(candidate.path, candidate.size, bytes);
+          context.onProgress();
+        },
+      });
+      try {
+        const sendTicket = ticket as Extract<UploadTicket, { kind: 'send' }>;
+        const key = await context.transferSlots.run(() => {
+          // On the wire from here (it had a transfer slot): its bar shows before the first byte.
+          context.progress.fileSent(candidate.path, candidate.size, 0);
+          context.onProgress();
+          return provider.send(sendTicket, candidate, body, signal);
+        }, signal);
+        return { key, sentBytes: sentThisAttempt };
+      } catch (error) {
+        context.progress.unsent(sentThisAttempt);
+        context.progress.fileSent(candidate.path, candidate.size, -sentThisAttempt);
+        // An expired URL is retryable only with a fresh one.
+        if (error instanceof SyncError && error.reason === 'expired-url') needsNewTicket = true;
+        throw error;
+      }
+    }, retryOptions);
+  }
 }
 
 async function finish(

@@ -2,6 +2,7 @@ import type { SyncProgress } from '../../../shared/sync-types.js';
 
 // The rate is averaged over this window: long enough to be steady, short enough to follow changes.
 const RATE_WINDOW_MS = 5000;
+const MAX_IN_FLIGHT_SHOWN = 16;
 
 /**
  * Files and bytes of the current batch of uploads. A batch starts when work appears after idle and
@@ -13,6 +14,8 @@ export class ProgressTracker {
   private bytesDone = 0;
   private bytesTotal = 0;
   private samples: Array<{ at: number; bytes: number }> = [];
+  /** Files whose bytes are on the wire, in the order they started: the UI's bar per upload. */
+  private readonly inFlight = new Map<string, { bytesDone: number; bytesTotal: number }>();
 
   constructor(private readonly now: () => number) {}
 
@@ -39,7 +42,19 @@ export class ProgressTracker {
     this.bytesDone -= bytes;
   }
 
+  /** Bytes of one file's upload sent (negative: an attempt's bytes that will be sent again). */
+  fileSent(path: string, size: number, bytes: number): void {
+    const file = this.inFlight.get(path) ?? { bytesDone: 0, bytesTotal: size };
+    file.bytesDone = Math.max(0, Math.min(size, file.bytesDone + bytes));
+    this.inFlight.set(path, file);
+  }
+
+  fileEnded(path: string): void {
+    this.inFlight.delete(path);
+  }
+
   reset(): void {
+    this.inFlight.clear();
     this.filesDone = 0;
     this.filesTotal = 0;
     this.bytesDone = 0;
@@ -61,6 +76,8 @@ export class ProgressTracker {
       bytesTotal: this.bytesTotal,
       rate: Math.round(rate),
       etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : remaining === 0 ? 0 : null,
+      // Bounded: the transfer slots cap it anyway; a UI shows a handful of bars, not hundreds.
+      inFlight: [...this.inFlight].slice(0, MAX_IN_FLIGHT_SHOWN).map(([path, file]) => ({ path, ...file })),
     };
   }
 }

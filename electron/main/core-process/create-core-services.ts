@@ -3,6 +3,9 @@ import type { BridgeEndpoint } from '../ipc/bridge-relay.js';
 import type { ChannelCredentialStore } from './channel-credential-store.js';
 import type { TrayCommand } from './core-protocol.js';
 import type { DesktopShellClient } from './desktop-shell-client.js';
+import { importFromDist } from './dist-module.js';
+import type * as AppCoreModule from '../../host/app-core.js';
+import type * as DataPathsModule from '../../host/data-paths.js';
 
 /** What the utility process runs: the app core with its bridge server, as main needs it. */
 export interface CoreServices {
@@ -33,18 +36,51 @@ export interface CoreContext {
 }
 
 /**
- * MERGE POINT: builds the app core (issue 9's app core over issue 8's openPair) and its BridgeServer.
- * Neither is on this branch, so this is the one function to complete at merge: construct the app core
- * with `context.credentials` as its CredentialStore, `new BridgeServer(appCore)` as `bridge`, map the
- * app core's status events to `onStatus`, its sync-now / pause / resume to `runTrayCommand`, and its
- * shutdown to `close`; route `context.sqliteNativeBinding` to better-sqlite3's `nativeBinding` option.
- * Load the app core with `importFromDist(context.appRoot, 'electron/host/…')` (dist-module.ts), not a
- * static import: bundled into out/main, the engine's worker threads would lose their files.
- * For the Settings screen: `context.credentials.storage === 'none'` after a failed save (a
- * KeychainUnavailableError; word it with keychainProblem(error, 'desktop')) is when to offer
- * `context.credentials.useSessionOnly()`; `context.desktop.desktopSettings(change)` reads and sets the
- * notifications and start-at-login switches; `context.desktop.pickFolder()` is the native picker.
+ * Builds the app core (startAppCore: issue 9's app core over issue 8's openPair, and its BridgeServer)
+ * with `context.credentials` as its CredentialStore; status events feed `onStatus`, the tray's
+ * commands go to the pair's SyncService. Loaded with `importFromDist` (dist-module.ts), not a static
+ * import: bundled into out/main, the engine's worker threads would lose their files.
+ * Still to do: route `context.sqliteNativeBinding` to better-sqlite3's `nativeBinding`; in Settings,
+ * offer `context.credentials.useSessionOnly()` after a KeychainUnavailableError, the desktop switches
+ * (`context.desktop.desktopSettings`) and the native folder picker (`context.desktop.pickFolder()`).
  */
-export async function createCoreServices(_context: CoreContext): Promise<CoreServices> {
-  throw new Error('createCoreServices: the app core and BridgeServer are not on this branch yet');
+export async function createCoreServices(context: CoreContext): Promise<CoreServices> {
+  const { startAppCore } = await importFromDist<typeof AppCoreModule>(
+    context.appRoot,
+    'electron/host/app-core.ts',
+  );
+  const { defaultDataRoot } = await importFromDist<typeof DataPathsModule>(
+    context.appRoot,
+    'electron/host/data-paths.ts',
+  );
+  // Not yet routed: context.sqliteNativeBinding (better-sqlite3's nativeBinding) needs openStateDb to take it.
+  const core = await startAppCore({
+    dataRoot: defaultDataRoot(),
+    credentials: context.credentials,
+    log: context.log,
+  });
+  const { app } = core;
+  return {
+    bridge: core.bridge,
+    onStatus(listener) {
+      const push = (): void => {
+        const status = app.service?.status() ?? null;
+        listener(status, status?.pausedUntil ?? null);
+      };
+      app.events.on('status', push);
+      app.events.on('app', push);
+      return () => {
+        app.events.off('status', push);
+        app.events.off('app', push);
+      };
+    },
+    async runTrayCommand(command, until) {
+      const service = app.service;
+      if (!service) return;
+      if (command === 'sync-now') await service.syncNow();
+      else if (command === 'pause') service.pause(until ?? undefined);
+      else service.resume();
+    },
+    close: () => core.close(),
+  };
 }

@@ -1,0 +1,116 @@
+import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
+import type { SyncService } from '../../engine/sync-service.js';
+import { testConnection } from '../connection-test.js';
+import type { HoistApp } from '../hoist-app.js';
+import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
+import { credentialAccount } from '../web/session-credentials.js';
+import { HandlerError } from './handler-error.js';
+import { statusView } from './status-view.js';
+
+const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
+
+export interface HandlerContext {
+  app: HoistApp;
+  deletions: RemoteDeletionRunner;
+  credentials: { get(account: string): Promise<string | null> };
+}
+
+type Handler<C extends CommandName> = (
+  payload: ParsedRequest<C>,
+  context: HandlerContext,
+) => CommandResponse<C> | Promise<CommandResponse<C>>;
+
+function serviceOf(context: HandlerContext): SyncService {
+  const service = context.app.service;
+  if (!service) throw new HandlerError('no-pair', 'Choose a folder and a remote in Settings first');
+  return service;
+}
+
+/** Each command's implementation over the app core; requests arrive already validated. */
+export const handlers: { [C in CommandName]: Handler<C> } = {
+  'app.get': (_, { app }) => app.view(),
+  'status.get': (_, context) => statusView(context.app, serviceOf(context)),
+  'remote.page': (query, context) => serviceOf(context).browseRemote(query),
+  'remote.summary': ({ selection }, context) => serviceOf(context).remoteSelectionSummary(selection),
+  'remote.delete': async ({ selection, addToIgnore }, context) => {
+    const { app } = context;
+    const view = await app.view();
+    if (view.pair && !view.pair.canDelete) {
+      throw new HandlerError('unsupported', `${view.pair.label} has no way to delete files`);
+    }
+    serviceOf(context);
+    return context.deletions.run(selection, addToIgnore === true);
+  },
+  'remote.cancelDelete': (_, { deletions }) => ({ cancelled: deletions.cancel() }),
+  'activity.page': (query, context) => serviceOf(context).activityPage(query),
+  'files.unsynced': (_, context) => serviceOf(context).unsyncedFiles(),
+  'files.retry': async ({ path }, context) => {
+    const service = serviceOf(context);
+    // Resolves when the retry has run; the answer does not wait for a whole sync.
+    void service.retryFile(path).catch(() => undefined);
+    return null;
+  },
+  'sync.pause': ({ until }, context) => {
+    const service = serviceOf(context);
+    // A timer past 7 days would overflow; a pause that long is a mistake, not a wish.
+    if (until !== undefined && (until <= Date.now() || until > Date.now() + MAX_PAUSE_MS)) {
+      throw new HandlerError('invalid-request', 'A pause must end within the next 7 days');
+    }
+    service.pause(until);
+    return null;
+  },
+  'sync.resume': (_, context) => {
+    serviceOf(context).resume();
+    return null;
+  },
+  'sync.now': (_, context) => {
+    // Resumes a paused pair; the answer does not wait for the whole sync.
+    void serviceOf(context)
+      .syncNow()
+      .catch(() => undefined);
+    return null;
+  },
+  'deletions.confirm': async (_, context) => {
+    const outcome = await serviceOf(context).confirmDeletions();
+    if (outcome.kind === 'applied') {
+      return {
+        message: `Deleted ${outcome.deleted} remote cop${outcome.deleted === 1 ? 'y' : 'ies'}${outcome.failed > 0 ? `; ${outcome.failed} could not be deleted` : ''}.`,
+      };
+    }
+    if (outcome.kind === 'none') return { message: 'Nothing left to delete.' };
+    return { message: outcome.problem.message };
+  },
+  'deletions.keep': (_, context) => {
+    // The engine forgets those files and keeps their remote copies (issue 7's refuse).
+    serviceOf(context).refuseDeletions();
+    return null;
+  },
+  'settings.get': (_, context) => serviceOf(context).settings(),
+  'settings.update': (patch, context) => serviceOf(context).updateSettings(patch),
+  'pair.open': async ({ token, ...pair }, { app }) => {
+    await app.openPair(pair, token);
+    return app.view();
+  },
+  'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
+    const stored = token ?? (await credentials.get(credentialAccount(provider, remoteUrl?.trim() ?? '')));
+    return testConnection(provider, remoteUrl, stored ?? null);
+  },
+  'token.set': async ({ token }, { app }) => {
+    await app.setToken(token);
+    return app.view();
+  },
+  'ignore.read': async (_, { app }) => ({ text: await app.readIgnore() }),
+  'ignore.write': async ({ text }, { app }) => {
+    await app.writeIgnore(text);
+    await app.service?.applyIgnoreRules();
+    return null;
+  },
+  'preferences.update': async ({ theme }, { app }) => {
+    await app.setTheme(theme);
+    return app.view();
+  },
+  'conflicts.list': (_, context) => serviceOf(context).conflicts(),
+  'conflicts.resolve': ({ path, resolution }, context) => ({
+    message: serviceOf(context).resolveConflict(path, resolution),
+  }),
+};

@@ -1,0 +1,49 @@
+import type { ConnectionTestView } from '../../shared/bridge/contract.js';
+import type { ProviderKind } from '../../shared/sync-types.js';
+import { createProvider } from '../engine/remote/create-provider.js';
+import { toSyncError } from '../engine/sync-error.js';
+
+const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
+  alloy: 'https://production.runalloy.com',
+  composio: 'https://backend.composio.dev',
+};
+
+// Long enough for a slow remote to list a first page, short enough that a person is not left waiting.
+const TEST_TIMEOUT_MS = 15_000;
+
+/**
+ * "Test connection": lists the remote once with the given URL and token and says in words what
+ * happened. The token is used for this one request and kept nowhere.
+ */
+export async function testConnection(
+  provider: ProviderKind,
+  remoteUrl: string | undefined,
+  token: string | null,
+): Promise<ConnectionTestView> {
+  const url = remoteUrl?.trim() || DEFAULT_URLS[provider];
+  if (provider === 'local' && url === undefined) {
+    return { ok: true, message: 'This computer keeps the files itself: no account or network needed.' };
+  }
+  if (url === undefined) return { ok: false, message: 'Enter the server URL first.' };
+  let remote;
+  try {
+    remote = createProvider({ kind: provider, baseUrl: url, token: token ?? '' });
+  } catch (error) {
+    return { ok: false, message: toSyncError(error, 'config').message };
+  }
+  const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
+  try {
+    const files = await remote.list(signal);
+    return {
+      ok: true,
+      message: `Connected to ${remote.info.label}: ${files.length.toLocaleString('en')} file${files.length === 1 ? '' : 's'} there.`,
+    };
+  } catch (error) {
+    if (signal.aborted)
+      return { ok: false, message: `${remote.info.label} did not answer within 15 seconds.` };
+    const syncError = toSyncError(error, 'network');
+    return { ok: false, message: syncError.message };
+  } finally {
+    await remote.close();
+  }
+}

@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { AppView, PairView } from '../../shared/bridge/contract.js';
+import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
+import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
+import { credentialAccount, type CredentialStore } from './web/session-credentials.js';
+import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
+
+/** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
+export interface HoistAppEvents {
+  /** Status may have changed (state, progress, problems, pause). */
+  status: [];
+  changed: [{ remote: boolean; local: boolean; activity: boolean }];
+  problem: [SyncErrorInfo];
+  /** The app's configuration or pair changed. */
+  app: [];
+}
+
+export interface HoistAppOptions {
+  dataRoot: string;
+  credentials: CredentialStore;
+  openPair: (config: OpenPairConfig) => Promise<OpenedPair>;
+  log?: (line: string) => void;
+}
+
+const NEEDS_TOKEN: Record<ProviderKind, boolean> = {
+  local: false,
+  alloy: true,
+  composio: true,
+  openwebui: true,
+};
+
+/**
+ * The app core every host shares, beyond one pair: the configuration (which folder, which remote),
+ * opening and switching pairs at runtime, the credentials, timed pauses. Hosts add a transport and
+ * their windows; the bridge server turns this into commands and events.
+ */
+export class HoistApp {
+  readonly events = new EventEmitter<HoistAppEvents>();
+  private config: AppConfig = { pair: null, theme: 'system' };
+  private opened: OpenedPair | null = null;
+  private openError: string | null = null;
+  private detach: Array<() => void> = [];
+  private readonly configFile: AppConfigFile;
+  /** Problems the user chose to set aside (a refused mass deletion they keep), by id and message. */
+  private readonly dismissed = new Set<string>();
+  /** Serializes opening and closing: two quick switches must not open two engines. */
+  private switching: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: HoistAppOptions) {
+    this.configFile = new AppConfigFile(options.dataRoot);
+  }
+
+  /** Reads the stored configuration (or takes `initial`, e.g. a folder given on the command line) and opens it. */
+  async start(initial?: PairConfig): Promise<void> {
+    this.config = await this.configFile.read();
+    if (initial) this.config = { ...this.config, pair: initial };
+    if (this.config.pair) await this.openPair(this.config.pair);
+  }
+
+  get service(): OpenedPair['service'] | null {
+    return this.opened?.service ?? null;
+  }
+
+  async view(): Promise<AppView> {
+    return {
+      pair: await this.pairView(),
+      openError: this.openError,
+      theme: this.config.theme,
+      suggestedFolder: join(homedir(), 'Hoist'),
+      credentialStore: this.options.credentials.kind,
+    };
+  }
+
+  /** Stops the current pair (if any), remembers `pair` and opens it; `token` is stored, never persisted in config. */
+  openPair(pair: PairConfig, token?: string): Promise<void> {
+    const run = this.switching.then(() => this.switchTo(pair, token));
+    this.switching = run.catch(() => undefined);
+    return run;
+  }
+
+  async setToken(token: string): Promise<void> {
+    const pair = this.config.pair;
+    if (!pair) throw new Error('Choose a folder and a remote first');
+    await this.openPair(pair, token);
+  }
+
+  async setTheme(theme: AppConfig['theme']): Promise<void> {
+    this.config = { ...this.config, theme };
+    await this.configFile.write(this.config);
+    this.events.emit('app');
+  }
+
+  /** Sets aside the current problem `id` until it changes (e.g. keep the remote copies of a mass deletion). */
+  dismissProblem(id: string): void {
+    const problem = this.service?.status().problems.find((candidate) => candidate.id === id);
+    if (problem) this.dismissed.add(`${id}\n${problem.message}`);
+    this.events.emit('status');
+  }
+
+  isDismissed(id: string | undefined, message: string): boolean {
+    return id !== undefined && this.dismissed.has(`${id}\n${message}`);
+  }
+
+  ignoreFile(): string {
+    const pair = this.config.pair;
+    if (!pair) throw new Error('Choose a folder first');
+    return join(pair.folder, '.hoistignore');
+  }
+
+  async readIgnore(): Promise<string> {
+    try {
+      return await readFile(this.ignoreFile(), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+      throw error;
+    }
+  }
+
+  async writeIgnore(text: string): Promise<void> {
+    await writeFile(this.ignoreFile(), text);
+  }
+
+  /** Adds paths (as exact, rooted rules) to `.hoistignore`; returns how many were new. */
+  async addToIgnore(paths: readonly string[]): Promise<number> {
+    const current = await this.readIgnore();
+    const lines = new Set(current.split('\n').map((line) => line.trim()));
+    const added = paths
+      .map((path) => `/${path.replace(/([*?[\\!#])/g, '\\$1')}`)
+      .filter((rule) => !lines.has(rule));
+    if (added.length === 0) return 0;
+    const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
+    await this.writeIgnore(`${prefix}${added.join('\n')}\n`);
+    return added.length;
+  }
+
+  async close(): Promise<void> {
+    await this.switching;
+    await this.closeCurrent();
+  }
+
+  private async switchTo(requested: PairConfig, token?: string): Promise<void> {
+    await this.closeCurrent();
+    let pair = requested;
+    this.config = { ...this.config, pair };
+    await this.configFile.write(this.config);
+    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
+    const account = credentialAccount(pair.provider, remoteUrl ?? '');
+    if (token !== undefined && token !== '') await this.options.credentials.set(account, token);
+    const storedToken = (await this.options.credentials.get(account)) ?? undefined;
+    this.openError = null;
+    try {
+      if (!isAbsolute(pair.folder))
+        throw new Error('The folder must be a full path, like /home/you/Documents');
+      let folder = await stat(pair.folder).catch(() => null);
+      // A new folder where its parent exists (the first run's ~/Hoist) is made; a typo elsewhere is not.
+      if (folder === null && (await stat(dirname(pair.folder)).catch(() => null))?.isDirectory()) {
+        await mkdir(pair.folder);
+        folder = await stat(pair.folder);
+      }
+      if (!folder?.isDirectory()) throw new Error(`The folder ${pair.folder} does not exist`);
+      // One folder, one pair: the same folder reached through a symlink is the same pair.
+      pair = { ...pair, folder: await realpath(pair.folder) };
+      this.config = { ...this.config, pair };
+      await this.configFile.write(this.config);
+      if (NEEDS_TOKEN[pair.provider] && storedToken === undefined) {
+        throw new Error('Add the API token in Settings to start syncing');
+      }
+      this.opened = await this.options.openPair({
+        folder: pair.folder,
+        provider: pair.provider,
+        stateRoot: this.options.dataRoot,
+        ...(remoteUrl !== undefined ? { remote: remoteUrl } : {}),
+        ...(storedToken !== undefined ? { token: storedToken } : {}),
+      });
+    } catch (error) {
+      this.openError = (error as Error).message;
+      this.options.log?.(`Could not open ${pair.folder}: ${this.openError}`);
+      this.events.emit('app');
+      return;
+    }
+    this.attach(this.opened.service);
+    this.events.emit('app');
+    // Watch mode starts in the background: a first scan of a big folder must not hold up the window.
+    this.opened.service.start().catch((error: unknown) => {
+      this.options.log?.(`Syncing ${pair.folder} stopped: ${(error as Error).message}`);
+    });
+  }
+
+  private attach(service: OpenedPair['service']): void {
+    const status = (): void => void this.events.emit('status');
+    this.detach = [
+      service.on('state', status),
+      service.on('progress', status),
+      service.on('problem', (problem) => {
+        this.events.emit('problem', problem);
+        status();
+      }),
+      service.on('activity', () =>
+        this.events.emit('changed', { remote: false, local: false, activity: true }),
+      ),
+      service.on('changed', (change) => {
+        this.events.emit('changed', { ...change, activity: false });
+        status();
+      }),
+    ];
+  }
+
+  private async closeCurrent(): Promise<void> {
+    for (const detach of this.detach) detach();
+    this.detach = [];
+    const opened = this.opened;
+    this.opened = null;
+    if (opened) await opened.close();
+  }
+
+  private async pairView(): Promise<PairView | null> {
+    const pair = this.config.pair;
+    if (!pair) return null;
+    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : null;
+    const token = await this.options.credentials.get(credentialAccount(pair.provider, remoteUrl ?? ''));
+    return {
+      folder: pair.folder,
+      provider: pair.provider,
+      remoteUrl,
+      label:
+        this.opened?.label ?? (pair.provider === 'local' ? 'This computer' : (remoteUrl ?? pair.provider)),
+      canDelete: pair.provider !== 'composio',
+      tokenSet: token !== null,
+      needsToken: NEEDS_TOKEN[pair.provider],
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import { useContext, useEffect, useState } from 'react';
+import type { AppView, StatusView } from '../../shared/bridge/contract.js';
+import { ConnectionContext, useBridge, useBridgeEvent } from './bridge/bridge-context.js';
+import { RemoteFilesScreen } from './screens/remote-files-screen.js';
+import { SettingsScreen } from './screens/settings-screen.js';
+import { SyncScreen } from './screens/sync-screen.js';
+
+export type Route = 'sync' | 'remote' | 'settings';
+
+const ROUTES: Array<{ route: Route; label: string }> = [
+  { route: 'sync', label: 'Sync' },
+  { route: 'remote', label: 'Remote files' },
+  { route: 'settings', label: 'Settings' },
+];
+
+function routeFromHash(): Route {
+  const hash = location.hash.replace(/^#\/?/, '');
+  return ROUTES.some((entry) => entry.route === hash) ? (hash as Route) : 'sync';
+}
+
+/** The one window: a slim navigation and the screen beside it; routes live in the URL hash. */
+export function App() {
+  const bridge = useBridge();
+  const connection = useContext(ConnectionContext);
+  const [app, setApp] = useState<AppView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [status, setStatus] = useState<StatusView | null>(null);
+  const [route, setRoute] = useState<Route>(routeFromHash);
+
+  useEffect(() => {
+    const onHash = (): void => setRoute(routeFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    if (connection !== 'open') return;
+    bridge.call('app.get', {}).then(setApp, (error: Error) => setLoadError(error.message));
+  }, [bridge, connection]);
+  useEffect(() => {
+    if (connection !== 'open' || !app?.pair || app.openError) return;
+    bridge.call('status.get', {}).then(setStatus, () => setStatus(null));
+  }, [bridge, connection, app]);
+  useBridgeEvent('app', setApp);
+  useBridgeEvent('status', setStatus);
+  useEffect(() => {
+    document.documentElement.dataset.theme = app?.theme ?? 'system';
+  }, [app?.theme]);
+
+  const go = (next: Route): void => {
+    location.hash = `#/${next}`;
+    setRoute(next);
+  };
+
+  if (app === null) {
+    return (
+      <div className="centered" role="status">
+        {loadError
+          ? `Hoist could not start: ${loadError}`
+          : connection === 'closed'
+            ? 'Reconnecting to Hoist…'
+            : 'Loading Hoist…'}
+      </div>
+    );
+  }
+  const firstRun = app.pair === null;
+  // The first run shows Settings whatever the address says: nothing else works before a folder is chosen.
+  const shown: Route = firstRun ? 'settings' : route;
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Hoist">
+        <div className="brand" aria-hidden="true">
+          Hoist
+        </div>
+        <ul>
+          {ROUTES.map(({ route: target, label }) => (
+            <li key={target}>
+              <a
+                href={`#/${target}`}
+                aria-current={shown === target ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  go(target);
+                }}
+              >
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        {connection !== 'open' && (
+          <p className="connection" role="status">
+            Reconnecting…
+          </p>
+        )}
+      </nav>
+      <main className="content">
+        {firstRun || route === 'settings' ? (
+          <SettingsScreen app={app} firstRun={firstRun} onApp={setApp} />
+        ) : app.openError ? (
+          <section className="screen">
+            <h1>Sync</h1>
+            <div className="problem" role="alert">
+              <p>{app.openError}</p>
+              <button type="button" onClick={() => go('settings')}>
+                Open settings
+              </button>
+            </div>
+          </section>
+        ) : route === 'remote' ? (
+          <RemoteFilesScreen app={app} />
+        ) : (
+          <SyncScreen app={app} status={status} onOpenSettings={() => go('settings')} />
+        )}
+      </main>
+    </div>
+  );
+}

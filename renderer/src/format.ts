@@ -1,0 +1,88 @@
+/** Numbers people read: sizes, counts, rates, dates, all through Intl in the browser's language. */
+
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+export function formatSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return sizeFormat(unit, unit === 0 || value >= 100 ? 0 : 1).format(value);
+}
+
+// Building an Intl formatter costs far more than using one: a scrolling grid formats ~50 sizes a frame.
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+function sizeFormat(unit: number, digits: number): Intl.NumberFormat {
+  const key = `${unit}:${digits}`;
+  let format = sizeFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, {
+      style: 'unit',
+      unit: UNITS[unit],
+      unitDisplay: unit === 0 ? 'long' : 'short',
+      maximumFractionDigits: digits,
+    });
+    sizeFormats.set(key, format);
+  }
+  return format;
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatSize(bytesPerSecond)}/s`;
+}
+
+const countFormat = new Intl.NumberFormat();
+export function formatCount(count: number): string {
+  return countFormat.format(count);
+}
+
+export function plural(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const day = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
+
+/** "2 min ago", "yesterday", or the date for anything older than a week. */
+export function formatWhen(at: number | null | undefined, now = Date.now()): string {
+  if (at === null || at === undefined) return '—';
+  const seconds = Math.round((at - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 7 * 86_400) return relative.format(Math.round(seconds / 86_400), 'day');
+  return exact.format(at);
+}
+
+export function formatExact(at: number | null | undefined): string {
+  return at === null || at === undefined ? '' : exact.format(at);
+}
+
+/** "15:00" today, "Fri 09:00" on another day. */
+export function formatUntil(at: number, now = Date.now()): string {
+  return new Date(at).toDateString() === new Date(now).toDateString() ? time.format(at) : day.format(at);
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return 'less than a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+/** Shows the middle of a long path as an ellipsis, keeping the file name: `docs/…/report.pdf`. */
+export function middleTruncate(path: string, max = 80): string {
+  if (path.length <= max) return path;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name.length >= max - 6) return `…${name.slice(name.length - max + 1)}`;
+  const head = path.slice(0, max - name.length - 2);
+  return `${head}…/${name}`;
+}

@@ -1,0 +1,280 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import type { RemoteFileRow, RemoteFileStatus } from '../../../shared/remote-browse.js';
+import type { RemoteSortField } from '../../../shared/sync-types.js';
+import { formatExact, formatSize, formatWhen, middleTruncate } from '../format.js';
+import { isSelected, only, toggle, withRows, type Selection } from './selection.js';
+import type { PagedRows } from './use-paged-rows.js';
+
+const ROW_HEIGHT = 32;
+
+export const STATUS_WORDS: Record<RemoteFileStatus, string> = {
+  synced: 'Synced',
+  uploading: 'Uploading',
+  queued: 'Queued',
+  'remote-only': 'Remote only',
+  'deleted-locally': 'Deleted locally',
+  conflict: 'Conflict',
+  failed: 'Failed',
+};
+
+const COLUMNS: Array<{ field: RemoteSortField | null; label: string }> = [
+  { field: 'name', label: 'Path' },
+  { field: 'size', label: 'Size' },
+  { field: 'lastModified', label: 'Modified' },
+  { field: null, label: 'Status' },
+];
+
+export interface GridProps {
+  label: string;
+  rows: PagedRows<RemoteFileRow>;
+  sort: RemoteSortField;
+  descending: boolean;
+  onSort: (field: RemoteSortField) => void;
+  selection: Selection;
+  onSelection: (selection: Selection) => void;
+  onSelectAll: () => void;
+  onDelete: () => void;
+  /** Loads rows from..to (inclusive) for a range selection over rows not on screen. */
+  loadRange: (from: number, to: number) => Promise<RemoteFileRow[]>;
+}
+
+/**
+ * The remote files as a WAI-ARIA grid: virtualized (only the rows on screen exist in the DOM and in
+ * memory), aria-rowcount the real total, rows with aria-selected; mouse and keyboard selection.
+ */
+export function RemoteGrid(props: GridProps) {
+  const { rows, selection, onSelection } = props;
+  const total = rows.total ?? 0;
+  const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  const anchor = useRef(0);
+  const baseId = useId();
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    // Few rows beyond the screen: each one costs render time on every fast scroll frame.
+    overscan: 6,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { ensure } = rows;
+  useEffect(() => ensure(first, last), [first, last, ensure, total]);
+  useEffect(() => {
+    body.current?.style.setProperty('height', `${virtualizer.getTotalSize()}px`);
+  });
+  useEffect(() => {
+    if (active >= total && total > 0) setActive(total - 1);
+  }, [active, total]);
+
+  const rowId = (index: number): string => `${baseId}-row-${index}`;
+
+  const selectRange = async (from: number, to: number, extend: Selection | null): Promise<void> => {
+    const [low, high] = from <= to ? [from, to] : [to, from];
+    const loaded: RemoteFileRow[] = [];
+    let missing = false;
+    for (let index = low; index <= high; index++) {
+      const row = rows.rowAt(index);
+      if (row) loaded.push(row);
+      else missing = true;
+    }
+    const range = missing ? await props.loadRange(low, high) : loaded;
+    onSelection(extend ? withRows(extend, range) : only(range));
+  };
+
+  const clickRef = useRef<(event: MouseEvent, index: number) => void>(() => undefined);
+  // Stable for the memoized rows; always calls the latest handler.
+  const onRowClickStable = useCallback(
+    (event: MouseEvent, index: number) => clickRef.current(event, index),
+    [],
+  );
+  clickRef.current = (event: MouseEvent, index: number): void => {
+    const row = rows.rowAt(index);
+    if (!row) return;
+    setActive(index);
+    if (event.shiftKey) {
+      void selectRange(anchor.current, index, event.ctrlKey || event.metaKey ? selection : null);
+      return;
+    }
+    anchor.current = index;
+    onSelection(event.ctrlKey || event.metaKey ? toggle(selection, row.key, row.size ?? 0) : only([row]));
+  };
+
+  const moveTo = (index: number, extend: boolean): void => {
+    const next = Math.max(0, Math.min(total - 1, index));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    if (extend) void selectRange(anchor.current, next, null);
+    else anchor.current = next;
+  };
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (total === 0) return;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
+    const command = event.ctrlKey || event.metaKey;
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(active + 1, event.shiftKey);
+        break;
+      case 'ArrowUp':
+        moveTo(active - 1, event.shiftKey);
+        break;
+      case 'PageDown':
+        moveTo(active + page, event.shiftKey);
+        break;
+      case 'PageUp':
+        moveTo(active - page, event.shiftKey);
+        break;
+      case 'Home':
+        moveTo(0, event.shiftKey);
+        break;
+      case 'End':
+        moveTo(total - 1, event.shiftKey);
+        break;
+      case ' ': {
+        const row = rows.rowAt(active);
+        if (row) onSelection(toggle(selection, row.key, row.size ?? 0));
+        anchor.current = active;
+        break;
+      }
+      case 'a':
+      case 'A':
+        if (!command) return;
+        props.onSelectAll();
+        break;
+      case 'Delete':
+      case 'Backspace':
+        props.onDelete();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  return (
+    <div
+      className="grid"
+      role="grid"
+      aria-label={props.label}
+      aria-rowcount={total + 1}
+      aria-colcount={COLUMNS.length}
+      aria-multiselectable="true"
+      tabIndex={0}
+      aria-activedescendant={total > 0 ? rowId(active) : undefined}
+      onKeyDown={onKeyDown}
+    >
+      <div className="grid-header" role="rowgroup">
+        <div className="grid-row" role="row" aria-rowindex={1}>
+          {COLUMNS.map(({ field, label }) => (
+            <div
+              key={label}
+              role="columnheader"
+              className="grid-cell"
+              aria-sort={
+                field !== null && field === props.sort
+                  ? props.descending
+                    ? 'descending'
+                    : 'ascending'
+                  : undefined
+              }
+            >
+              {field === null ? (
+                label
+              ) : (
+                <button type="button" tabIndex={-1} className="sort" onClick={() => props.onSort(field)}>
+                  {label}
+                  <span aria-hidden="true">
+                    {field === props.sort ? (props.descending ? ' ↓' : ' ↑') : ''}
+                  </span>
+                </button>
+              )}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="grid-scroll" ref={scroller}>
+        <div className="grid-body" role="rowgroup" ref={body}>
+          {items.map((item) => {
+            const row = rows.rowAt(item.index);
+            return (
+              <GridRow
+                key={item.key}
+                id={rowId(item.index)}
+                index={item.index}
+                start={item.start}
+                row={row}
+                selected={row ? isSelected(selection, row.key) : false}
+                active={item.index === active}
+                onClick={onRowClickStable}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface GridRowProps {
+  id: string;
+  index: number;
+  start: number;
+  row: RemoteFileRow | undefined;
+  selected: boolean;
+  active: boolean;
+  onClick: (event: MouseEvent, index: number) => void;
+}
+
+/** One row, memoized: while scrolling, rows that stay on screen are not rendered again. */
+const GridRow = memo(function GridRow({ id, index, start, row, selected, active, onClick }: GridRowProps) {
+  const element = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    element.current?.style.setProperty('transform', `translateY(${start}px)`);
+  }, [start]);
+  return (
+    <div
+      ref={element}
+      id={id}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`grid-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
+      onClick={(event) => onClick(event, index)}
+    >
+      {row ? (
+        <>
+          <div role="gridcell" className="grid-cell path" title={row.displayPath}>
+            {middleTruncate(row.displayPath)}
+          </div>
+          <div role="gridcell" className="grid-cell number">
+            {formatSize(row.size)}
+          </div>
+          <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
+            {formatWhen(row.lastModified)}
+          </div>
+          <div role="gridcell" className="grid-cell">
+            <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
+          </div>
+        </>
+      ) : (
+        <div role="gridcell" className="grid-cell muted">
+          Loading…
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,131 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import type { ActivityEntry, ActivityKind } from '../../../shared/sync-types.js';
+import { useBridge, useBridgeEvent, useThrottled } from '../bridge/bridge-context.js';
+import { formatExact, formatWhen } from '../format.js';
+import { usePagedRows } from '../grid/use-paged-rows.js';
+
+const FILTERS: Array<{ label: string; kinds: ActivityKind[] }> = [
+  { label: 'Everything', kinds: [] },
+  { label: 'Uploads', kinds: ['uploaded', 'already-on-remote'] },
+  { label: 'Deletions', kinds: ['deleted-remote', 'deleted-locally'] },
+  { label: 'Failures and warnings', kinds: ['failed', 'warning', 'conflict'] },
+  { label: 'Other', kinds: ['info', 'skipped'] },
+];
+
+const KIND_WORDS: Record<ActivityKind, string> = {
+  uploaded: 'Uploaded',
+  'already-on-remote': 'Already there',
+  'deleted-remote': 'Deleted from remote',
+  'deleted-locally': 'Deleted locally',
+  failed: 'Failed',
+  conflict: 'Conflict',
+  skipped: 'Skipped',
+  info: 'Note',
+  warning: 'Warning',
+};
+
+const ROW_HEIGHT = 32;
+
+/** The activity log, newest first, virtualized, filterable by kind and searchable. */
+export function ActivityLog() {
+  const bridge = useBridge();
+  const [filter, setFilter] = useState(0);
+  const [search, setSearch] = useState('');
+  const [reload, setReload] = useState(0);
+  const kinds = FILTERS[filter]?.kinds ?? [];
+  const rows = usePagedRows<ActivityEntry>(
+    (offset, limit) =>
+      bridge.call('activity.page', {
+        offset,
+        limit,
+        ...(kinds.length > 0 ? { kinds } : {}),
+        ...(search.trim() ? { search } : {}),
+      }),
+    `${filter}\n${search}`,
+    reload,
+  );
+  const rereadLater = useThrottled(() => setReload((value) => value + 1), 1000);
+  useBridgeEvent('changed', (change) => change.activity && rereadLater());
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.total ?? 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { ensure } = rows;
+  useEffect(() => ensure(first, last), [first, last, ensure, rows.total]);
+
+  return (
+    <section className="panel activity" aria-labelledby="activity-title">
+      <h2 id="activity-title">Activity</h2>
+      <div className="toolbar">
+        <label>
+          Show{' '}
+          <select value={filter} onChange={(event) => setFilter(Number(event.target.value))}>
+            {FILTERS.map((entry, index) => (
+              <option key={entry.label} value={index}>
+                {entry.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search activity{' '}
+          <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
+        </label>
+      </div>
+      {rows.error ? (
+        <p role="alert">The activity could not be read: {rows.error}</p>
+      ) : rows.total === null ? (
+        <p role="status">Loading activity…</p>
+      ) : rows.total === 0 ? (
+        <p className="empty">{search || filter ? 'Nothing matches.' : 'Nothing has happened yet.'}</p>
+      ) : (
+        <div
+          className="activity-scroll"
+          ref={(element) => {
+            scroller.current = element;
+            // As tall as its rows, up to ten of them: a short log leaves no empty box.
+            element?.style.setProperty('height', `${Math.min(320, (rows.total ?? 0) * ROW_HEIGHT + 2)}px`);
+          }}
+        >
+          <ul
+            className="activity-list"
+            aria-label="Activity, newest first"
+            ref={(element) => element?.style.setProperty('height', `${virtualizer.getTotalSize()}px`)}
+          >
+            {items.map((item) => {
+              const entry = rows.rowAt(item.index);
+              return (
+                <li
+                  key={item.key}
+                  className={`activity-row kind-${entry?.kind ?? 'loading'}`}
+                  ref={(element) => element?.style.setProperty('transform', `translateY(${item.start}px)`)}
+                >
+                  {entry ? (
+                    <>
+                      <span className="activity-kind">{KIND_WORDS[entry.kind]}</span>
+                      <span className="activity-text">
+                        {entry.path ? <strong>{entry.path}</strong> : null}
+                        {entry.path && entry.message ? ' — ' : ''}
+                        {entry.message}
+                      </span>
+                      <time title={formatExact(entry.at)}>{formatWhen(entry.at)}</time>
+                    </>
+                  ) : (
+                    <span className="muted">Loading…</span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

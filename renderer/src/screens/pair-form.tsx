@@ -1,0 +1,160 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { AppView } from '../../../shared/bridge/contract.js';
+import type { ProviderKind } from '../../../shared/sync-types.js';
+import { useBridge } from '../bridge/bridge-context.js';
+
+const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
+  {
+    kind: 'local',
+    label: 'This computer',
+    hint: 'Keeps the copies in Hoist’s own store here. No account needed.',
+  },
+  { kind: 'alloy', label: 'Alloy', hint: 'Alloy’s per-user file store.' },
+  { kind: 'composio', label: 'Composio', hint: 'Composio’s file store (it cannot delete files).' },
+  { kind: 'openwebui', label: 'Open WebUI', hint: 'The files of an Open WebUI server.' },
+];
+
+/** Folder, remote, token (write-only) and Test connection: opens the pair, or sets its token. */
+export function PairForm({
+  app,
+  firstRun,
+  onApp,
+}: {
+  app: AppView;
+  firstRun: boolean;
+  onApp: (app: AppView) => void;
+}) {
+  const bridge = useBridge();
+  const [folder, setFolder] = useState(app.pair?.folder ?? app.suggestedFolder);
+  const [provider, setProvider] = useState<ProviderKind>(app.pair?.provider ?? 'local');
+  const [remoteUrl, setRemoteUrl] = useState(app.pair?.remoteUrl ?? '');
+  const [token, setToken] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const hintId = useId();
+  const needsRemote = provider !== 'local';
+  const samePair =
+    app.pair !== null &&
+    app.pair.folder === folder &&
+    app.pair.provider === provider &&
+    (app.pair.remoteUrl ?? '') === remoteUrl.trim();
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      // Same folder and remote with a new token: only the token changes (the pair reopens with it).
+      const view =
+        samePair && token !== ''
+          ? await bridge.call('token.set', { token })
+          : await bridge.call('pair.open', {
+              folder: folder.trim(),
+              provider,
+              ...(needsRemote && remoteUrl.trim() ? { remoteUrl: remoteUrl.trim() } : {}),
+              ...(token !== '' ? { token } : {}),
+            });
+      setToken('');
+      onApp(view);
+      setMessage(
+        view.openError
+          ? { ok: false, text: view.openError }
+          : { ok: true, text: `Syncing ${view.pair?.folder ?? ''} with ${view.pair?.label ?? ''}.` },
+      );
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const test = async (): Promise<void> => {
+    setMessage({ ok: true, text: 'Testing the connection…' });
+    try {
+      const result = await bridge.call('connection.test', {
+        provider,
+        ...(remoteUrl.trim() ? { remoteUrl: remoteUrl.trim() } : {}),
+        ...(token !== '' ? { token } : {}),
+      });
+      setMessage({ ok: result.ok, text: result.message });
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+
+  return (
+    <form className="panel form" onSubmit={(event) => void submit(event)} aria-label="Folder and remote">
+      <h2>Folder and remote</h2>
+      <label>
+        Folder
+        <input
+          value={folder}
+          onChange={(event) => setFolder(event.target.value)}
+          required
+          spellCheck={false}
+        />
+      </label>
+      <label>
+        Keep the copies on
+        <select
+          value={provider}
+          onChange={(event) => setProvider(event.target.value as ProviderKind)}
+          aria-describedby={hintId}
+        >
+          {PROVIDERS.map((entry) => (
+            <option key={entry.kind} value={entry.kind}>
+              {entry.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p id={hintId} className="muted">
+        {PROVIDERS.find((entry) => entry.kind === provider)?.hint}
+      </p>
+      {needsRemote && (
+        <>
+          <label>
+            Server URL
+            <input
+              type="url"
+              value={remoteUrl}
+              placeholder={provider === 'alloy' ? 'https://production.runalloy.com' : 'https://…'}
+              onChange={(event) => setRemoteUrl(event.target.value)}
+              spellCheck={false}
+            />
+          </label>
+          <label>
+            API token
+            <input
+              type="password"
+              value={token}
+              autoComplete="off"
+              placeholder={
+                app.pair?.tokenSet && samePair ? 'A token is set; type to replace it' : 'Paste the API token'
+              }
+              onChange={(event) => setToken(event.target.value)}
+            />
+          </label>
+          <p className="muted">
+            {app.credentialStore === 'keychain'
+              ? 'The token is kept in the system keychain.'
+              : 'The token is kept in memory until Hoist stops; it is never shown again.'}
+          </p>
+        </>
+      )}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'note' : 'problem'}>
+          {message.text}
+        </p>
+      )}
+      <div className="toolbar">
+        <button type="button" onClick={() => void test()} disabled={busy}>
+          Test connection
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {firstRun ? 'Start syncing' : samePair && token !== '' ? 'Save token' : 'Save and sync'}
+        </button>
+      </div>
+    </form>
+  );
+}

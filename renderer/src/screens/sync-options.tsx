@@ -1,0 +1,81 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { PairSettings } from '../../../shared/sync-types.js';
+import { useBridge } from '../bridge/bridge-context.js';
+
+/** The pair's settings: uploads at once, bandwidth, refresh interval, mirrored deletions. */
+export function SyncOptions() {
+  const bridge = useBridge();
+  const [settings, setSettings] = useState<PairSettings | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    bridge
+      .call('settings.get', {})
+      .then(setSettings, (error: Error) => setMessage({ ok: false, text: error.message }));
+  }, [bridge]);
+  if (!settings) return <p role="status">{message?.text ?? 'Loading settings…'}</p>;
+  const save = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    try {
+      setSettings(await bridge.call('settings.update', settings));
+      setMessage({ ok: true, text: 'Saved.' });
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+  return (
+    <form className="panel form" onSubmit={(event) => void save(event)} aria-label="Sync options">
+      <h2>Sync options</h2>
+      <label>
+        Uploads at once
+        <input
+          type="number"
+          min={1}
+          max={64}
+          value={settings.concurrency}
+          onChange={(event) => setSettings({ ...settings, concurrency: Number(event.target.value) })}
+        />
+      </label>
+      <label>
+        Bandwidth limit (KB/s, 0 = no limit)
+        <input
+          type="number"
+          min={0}
+          value={Math.round(settings.bandwidthLimit / 1000)}
+          onChange={(event) =>
+            setSettings({ ...settings, bandwidthLimit: Number(event.target.value) * 1000 })
+          }
+        />
+      </label>
+      <label>
+        Check the remote every (seconds)
+        <input
+          type="number"
+          min={10}
+          max={86400}
+          value={settings.refreshIntervalSeconds}
+          onChange={(event) =>
+            setSettings({ ...settings, refreshIntervalSeconds: Number(event.target.value) })
+          }
+        />
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={settings.mirrorDeletions}
+          onChange={(event) => setSettings({ ...settings, mirrorDeletions: event.target.checked })}
+        />
+        Delete the remote copy when a file is deleted here (a mass deletion always asks first)
+      </label>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'note' : 'problem'}>
+          {message.text}
+        </p>
+      )}
+      <div className="toolbar">
+        <button type="submit" className="primary">
+          Save sync options
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import type { ProviderKind } from '../../../shared/sync-types.js';
+import { createProvider } from '../../../electron/engine/remote/create-provider.js';
+import type { RemoteEntry, RemoteProvider } from '../../../electron/engine/remote/remote-provider.js';
+import { CliProcesses, type Cli } from '../../support/cli-process.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { TEST_USERS, startTestServer, type TestServer } from '../../support/test-server.js';
+
+/** Debian's Chromium: no browser download. Flags keep it quiet and light on a shared two-core machine. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+export interface UiOptions {
+  /** Start with this folder (created) on the command line; false for the first run. */
+  withFolder?: boolean;
+  provider?: ProviderKind;
+  /** Run against the test reference server (default) or the embedded remote ("This computer"). */
+  embedded?: boolean;
+  token?: string;
+  /** A command prefix (e.g. unprivileged, so file permissions hold for root). */
+  prefix?: string[];
+  files?: Record<string, string>;
+  /** Override the remote URL (e.g. an unreachable one). */
+  remoteUrl?: string;
+  /** Prepare the data root before hoist ui starts (e.g. seed a state DB). */
+  beforeStart?: (paths: { dataRoot: string; folder: string; remoteUrl: string }) => Promise<void>;
+}
+
+/**
+ * One `hoist ui` process (the built CLI, a real engine and SQLite) against a real reference server,
+ * and a Chromium page on it. Every WebSocket frame the page receives is kept, so a test can check
+ * that no token ever reached the renderer.
+ */
+export class UiHarness {
+  page!: Page;
+  context!: BrowserContext;
+  cli!: Cli;
+  server: TestServer | null = null;
+  readonly framesReceived: string[] = [];
+  private processes!: CliProcesses;
+  private temp!: { path: string; remove: () => Promise<void> };
+  private provider: RemoteProvider | null = null;
+
+  get folder(): string {
+    return join(this.temp.path, 'folder');
+  }
+  get dataRoot(): string {
+    return join(this.temp.path, 'data');
+  }
+  get remoteUrl(): string {
+    return this.server?.url ?? '';
+  }
+
+  static async start(browser: Browser, options: UiOptions = {}): Promise<UiHarness> {
+    const harness = new UiHarness();
+    await harness.open(browser, options);
+    return harness;
+  }
+
+  private async open(browser: Browser, options: UiOptions): Promise<void> {
+    this.temp = await makeTempDir('hoist-ui-');
+    this.processes = new CliProcesses(() => this.temp.path);
+    await mkdir(this.folder, { recursive: true });
+    await mkdir(this.dataRoot, { recursive: true });
+    for (const [path, content] of Object.entries(options.files ?? {})) await this.write(path, content);
+    const args = ['ui', '--no-open', '--state', this.dataRoot];
+    if (options.withFolder !== false) args.push(this.folder);
+    if (!options.embedded) {
+      this.server = await startTestServer();
+      args.push('--provider', options.provider ?? 'local', '--remote', options.remoteUrl ?? this.server.url);
+    }
+    await options.beforeStart?.({
+      dataRoot: this.dataRoot,
+      folder: this.folder,
+      remoteUrl: options.remoteUrl ?? this.server?.url ?? '',
+    });
+    const token = options.token ?? TEST_USERS.alice.token;
+    this.cli = this.processes.spawn(args, { HOIST_TOKEN: token }, options.prefix ?? []);
+    const [, url] = await this.cli.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=\S+)/, 30_000);
+    this.context = await browser.newContext({ viewport: { width: 1024, height: 720 } });
+    this.page = await this.context.newPage();
+    this.page.on('websocket', (socket) => {
+      socket.on('framereceived', (frame) => this.framesReceived.push(String(frame.payload)));
+    });
+    await this.page.goto(url as string);
+  }
+
+  async write(path: string, content: string): Promise<void> {
+    const absolute = join(this.folder, ...path.split('/'));
+    await mkdir(dirname(absolute), { recursive: true });
+    await writeFile(absolute, content);
+  }
+
+  path(relative: string): string {
+    return join(this.folder, ...relative.split('/'));
+  }
+
+  /** The test server's view as this user (the checks are made on the server, not in the UI). */
+  remote(kind: ProviderKind = 'local'): RemoteProvider {
+    if (!this.server) throw new Error('No test server');
+    this.provider ??= createProvider({ kind, baseUrl: this.server.url, token: TEST_USERS.alice.token });
+    return this.provider;
+  }
+
+  async remoteEntries(): Promise<RemoteEntry[]> {
+    return this.remote().list();
+  }
+
+  /** Puts a file on the remote that this folder does not have, as another device would. */
+  async uploadFromElsewhere(name: string, content: string): Promise<void> {
+    const provider = this.remote();
+    const bytes = Buffer.from(content);
+    const file = {
+      path: name,
+      absolutePath: `/elsewhere/${name}`,
+      remoteName: name,
+      size: bytes.length,
+      mimeType: 'text/plain',
+      md5Hex: createHash('md5').update(bytes).digest('hex'),
+      sha256Hex: null,
+    };
+    const ticket = await provider.prepareUpload(file);
+    if (ticket.kind !== 'send') return;
+    await provider.send(ticket, file, async function* () {
+      yield bytes;
+    });
+  }
+
+  /** Saves the current screen in the light and the dark theme (the app follows the OS by default). */
+  async screenshot(name: string): Promise<void> {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await this.page.emulateMedia({ colorScheme: scheme });
+      await this.page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
+    }
+    await this.page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  /** What the page showed when a test failed, and what hoist ui said, for the person reading the failure. */
+  async failureShot(name: string): Promise<void> {
+    const directory = join(process.cwd(), 'test-results', 'failures');
+    await mkdir(directory, { recursive: true });
+    const file = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+    await this.page.screenshot({ path: join(directory, `${file}.png`) }).catch(() => undefined);
+    await writeFile(
+      join(directory, `${file}.log`),
+      `${this.cli.stdout()}\n--- stderr ---\n${this.cli.stderr()}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.context?.close().catch(() => undefined);
+    if (this.cli && this.cli.child.exitCode === null) {
+      this.cli.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.cli.child.kill('SIGKILL'), 10_000);
+      await this.cli.exited;
+      clearTimeout(timer);
+    }
+    await this.processes?.killAll();
+    await this.provider?.close();
+    await this.server?.close();
+    await this.temp?.remove();
+  }
+}

@@ -1,0 +1,116 @@
+import { chmod } from 'node:fs/promises';
+import type { Browser } from 'playwright';
+import { expect as expectPage } from 'playwright/test';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_USERS } from '../support/test-server.js';
+import { until } from '../support/poll-until.js';
+import { unprivilegedPrefix } from '../support/unprivileged.js';
+import { launchChromium, UiHarness } from './support/ui-harness.js';
+
+const UI_TIMEOUT = { timeout: 30_000 };
+
+describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
+  let browser: Browser;
+  let ui: UiHarness | null = null;
+  let tokens: string[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  afterEach(async ({ task }) => {
+    if (ui) {
+      if (task.result?.state === 'fail') await ui.failureShot(task.name);
+      for (const frame of ui.framesReceived) for (const token of tokens) expect(frame).not.toContain(token);
+      await ui.close();
+    }
+    ui = null;
+    tokens = [TEST_USERS.alice.token];
+  });
+
+  it('a wrong token shows the auth error; fixing it in Settings resumes syncing', async () => {
+    const wrong = 'wrong-token-7d1e4a';
+    tokens = [wrong, TEST_USERS.alice.token];
+    ui = await UiHarness.start(browser, {
+      provider: 'alloy',
+      token: wrong,
+      files: { 'x.txt': 'x', 'y.txt': 'yy' },
+    });
+    const { page } = ui;
+    await expectPage(page.getByTestId('status-text')).toHaveText(/rejected the API token/, UI_TIMEOUT);
+    const problem = page.getByRole('alert').filter({ hasText: /rejected the API token/ });
+    await expectPage(problem).toBeVisible();
+    await ui.screenshot('sync-auth-failed');
+    await problem.getByRole('button', { name: 'Open settings' }).click();
+
+    const token = page.getByLabel('API token');
+    await expectPage(token).toHaveValue('');
+    await expectPage(token).toHaveAttribute('type', 'password');
+    await token.fill(TEST_USERS.alice.token);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expectPage(page.getByRole('status').filter({ hasText: /^Connected to Alloy/ })).toBeVisible(
+      UI_TIMEOUT,
+    );
+    await ui.screenshot('settings-connection-ok');
+    await page.getByRole('button', { name: 'Save token' }).click();
+    await expectPage(page.getByRole('status').filter({ hasText: /^Syncing / })).toBeVisible(UI_TIMEOUT);
+    // Write-only: the field empties and the token is never shown again.
+    await expectPage(token).toHaveValue('');
+
+    await page.getByRole('link', { name: 'Sync' }).click();
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+    expect((await ui.remote('alloy').list()).map((entry) => entry.name).sort()).toEqual(['x.txt', 'y.txt']);
+  });
+
+  it('lists a failed file with its reason, and “Retry now” uploads it once it can be read', async () => {
+    ui = await UiHarness.start(browser, {
+      files: { 'ok.txt': 'fine', 'locked.txt': 'secret' },
+      // As root, file permissions hold only without the capabilities that bypass them.
+      prefix: unprivilegedPrefix(),
+      beforeStart: async ({ folder }) => chmod(`${folder}/locked.txt`, 0o000),
+    });
+    const { page } = ui;
+    const failed = page.getByRole('region', { name: /Files not synced/ });
+    await expectPage(failed.getByText('locked.txt', { exact: true })).toBeVisible(UI_TIMEOUT);
+    await expectPage(failed).toContainText(/permission|read/i);
+    await ui.screenshot('sync-failed-file');
+    await chmod(ui.path('locked.txt'), 0o644);
+    await failed.getByRole('button', { name: 'Retry now: locked.txt' }).click();
+    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(failed).toHaveCount(0);
+    expect((await ui.remoteEntries()).map((entry) => entry.name).sort()).toEqual(['locked.txt', 'ok.txt']);
+  });
+
+  it('shows a conflict with both sides and resolves it with “Keep both”', async () => {
+    ui = await UiHarness.start(browser, { files: { 'other.txt': 'o' } });
+    const { page } = ui;
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    // Another app put report.txt on the remote; this folder then gets its own, different report.txt.
+    await ui.uploadFromElsewhere('report.txt', 'theirs');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('link', { name: 'Remote files' }).click();
+    const grid = page.getByRole('grid', { name: 'Remote files' });
+    await expectPage(grid.getByRole('row', { name: /report\.txt/ })).toContainText('Remote only', UI_TIMEOUT);
+    await ui.write('report.txt', 'ours, and longer');
+    await page.getByRole('link', { name: 'Sync' }).click();
+    const conflicts = page.getByRole('region', { name: /Conflicts/ });
+    await expectPage(conflicts.getByText('report.txt', { exact: true })).toBeVisible(UI_TIMEOUT);
+    await expectPage(conflicts).toContainText('In the folder');
+    await expectPage(conflicts).toContainText('On the remote as “report.txt”');
+    await ui.screenshot('sync-conflict');
+    await conflicts
+      .getByRole('group', { name: 'Resolve report.txt' })
+      .getByRole('button', { name: 'Keep both' })
+      .click();
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    await until('both copies are on the server', async () => (await ui?.remoteEntries())?.length === 3);
+    const names = (await ui.remoteEntries()).map((entry) => entry.name).sort();
+    expect(names).toContain('report.txt');
+    expect(names).toContain('other.txt');
+    expect(names.find((name) => name !== 'report.txt' && name !== 'other.txt')).toMatch(
+      /^report.*conflict.*\.txt$/,
+    );
+  });
+});
