@@ -79,6 +79,22 @@ describe('never overwrite what is not ours', () => {
     expect(harness.engine.status().counts).toMatchObject({ synced: 1, conflict: 1 });
   });
 
+  it('an object the cached list has not seen yet is not overwritten either (the remote says so)', async () => {
+    harness = await EngineHarness.create();
+    await harness.engine.start(); // lists the remote: empty
+    const key = await uploadElsewhere(harness, 'local', 'fresh.md', 'put there after our listing');
+    await harness.write('fresh.md', 'ours, written later');
+    for (let waited = 0; harness.state.files.get('fresh.md')?.state !== 'conflict'; waited += 20) {
+      if (waited > 20_000) throw new Error('fresh.md never became a conflict');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(harness.state.files.get('fresh.md')).toMatchObject({
+      conflictKind: 'name-taken',
+      conflictKey: key,
+    });
+    expect((await harness.storedBytes(key)).toString()).toBe('put there after our listing');
+  });
+
   it('identical content already there under that name is adopted, not a conflict', async () => {
     harness = await EngineHarness.create();
     await uploadElsewhere(harness, 'local', 'same.txt', 'same bytes');

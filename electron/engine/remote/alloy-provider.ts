@@ -38,6 +38,8 @@ const ticketSchema = z.object({
     presignedUrl: z.string().optional(),
     type: z.enum(['new', 'existing']),
     s3Key: z.string().min(1),
+    // The reference remote's extension (docs/reference-remote.md §2); absent from real Alloy.
+    replaces: z.boolean().optional(),
   }),
 });
 
@@ -91,6 +93,7 @@ export class AlloyProvider implements RemoteProvider {
     return {
       kind: 'send',
       key: ticket.s3Key,
+      ...(ticket.replaces !== undefined ? { replaces: ticket.replaces } : {}),
       target: { url: ticket.presignedUrl, md5Base64: ticket.md5 || hexToBase64(file.md5Hex), mimeType },
     };
   }

@@ -75,6 +75,9 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
             presignedUrl: putUrl,
             type: current?.md5 === md5Hex ? 'existing' : 'new',
             s3Key: key,
+            // Ours (docs/reference-remote.md §2): whether an object already sits under s3Key, so a
+            // client can refuse to replace what it did not put there. Real Alloy does not send it.
+            replaces: current !== null && current !== undefined,
           },
         });
       },
