@@ -1,7 +1,7 @@
+import { openSqlite } from '../base/sqlite.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SyncError } from '../engine/sync-error.js';
 
 /** Who holds a pair: written beside the lock so a second process can say so. */
@@ -24,7 +24,7 @@ export interface PairLock {
  * process. `owner.json` only names the holder for the message.
  */
 export function acquirePairLock(pairDir: string, what: string): PairLock {
-  const db = new Database(join(pairDir, 'lock.db'));
+  const db = openSqlite(join(pairDir, 'lock.db'));
   db.pragma('busy_timeout = 0');
   try {
     db.exec('BEGIN EXCLUSIVE');

@@ -1,6 +1,7 @@
+import { openSqlite } from '../base/sqlite.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ProviderKind } from '../../shared/sync-types.js';
 
 /** Another folder this data root syncs to the same remote account, as its state DB records it. */
@@ -65,7 +66,7 @@ export function originOfKey(siblings: readonly SiblingPair[], key: string): stri
 function readOnly<T>(file: string, read: (db: Database.Database) => T | null): T | null {
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openSqlite(file, { readonly: true, fileMustExist: true });
     return read(db);
   } catch {
     return null;

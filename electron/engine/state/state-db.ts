@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../base/sqlite.js';
+import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -8,7 +9,7 @@ export type Db = Database.Database;
  * writes, versioned migrations applied in order, each in its own transaction.
  */
 export function openStateDb(file: string): Db {
-  const db = new Database(file);
+  const db = openSqlite(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode is durable against process crashes; a power cut may lose the last commits,
   // which only means re-checking those files on the next start, never losing one.

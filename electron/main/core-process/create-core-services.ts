@@ -6,6 +6,7 @@ import type { DesktopShellClient } from './desktop-shell-client.js';
 import { importFromDist } from './dist-module.js';
 import type * as AppCoreModule from '../../host/app-core.js';
 import type * as DataPathsModule from '../../host/data-paths.js';
+import type * as SqliteModule from '../../base/sqlite.js';
 
 /** What the utility process runs: the app core with its bridge server, as main needs it. */
 export interface CoreServices {
@@ -40,7 +41,7 @@ export interface CoreContext {
  * with `context.credentials` as its CredentialStore; status events feed `onStatus`, the tray's
  * commands go to the pair's SyncService. Loaded with `importFromDist` (dist-module.ts), not a static
  * import: bundled into out/main, the engine's worker threads would lose their files.
- * Still to do: route `context.sqliteNativeBinding` to better-sqlite3's `nativeBinding`; in Settings,
+ * `context.sqliteNativeBinding` is routed to better-sqlite3's `nativeBinding` (base/sqlite.ts). Still to do: in Settings,
  * offer `context.credentials.useSessionOnly()` after a KeychainUnavailableError, the desktop switches
  * (`context.desktop.desktopSettings`) and the native folder picker (`context.desktop.pickFolder()`).
  */
@@ -53,7 +54,13 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
     context.appRoot,
     'electron/host/data-paths.ts',
   );
-  // Not yet routed: context.sqliteNativeBinding (better-sqlite3's nativeBinding) needs openStateDb to take it.
+  // Before anything opens a database: every SQLite file of the app core (state, catalog, lock) then
+  // loads the Electron build of better-sqlite3, through the same module instance the core uses.
+  const { useSqliteNativeBinding } = await importFromDist<typeof SqliteModule>(
+    context.appRoot,
+    'electron/base/sqlite.ts',
+  );
+  useSqliteNativeBinding(context.sqliteNativeBinding);
   const core = await startAppCore({
     dataRoot: defaultDataRoot(),
     credentials: context.credentials,

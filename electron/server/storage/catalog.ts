@@ -1,5 +1,6 @@
+import { openSqlite } from '../../base/sqlite.js';
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StatementCache } from '../../base/statement-cache.js';
 
 /** Which dialect an object belongs to; each keeps its own key space. */
@@ -108,7 +109,7 @@ export class Catalog {
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
   constructor(file: string, options: { durable: boolean }) {
-    this.db = new Database(file);
+    this.db = openSqlite(file);
     this.sql = new StatementCache(this.db);
     this.db.pragma('journal_mode = WAL');
     // NORMAL: every commit survives a process crash; a power cut may lose the last few. That only
