@@ -195,6 +195,47 @@ describe('never overwrite what is not ours', () => {
     expect((await harness.engine.refresh()).replaced).toEqual(['seen.txt']);
   });
 
+  it('Composio: the list shows other toolkits’ files, marked and never touched by sync', async () => {
+    harness = await EngineHarness.create({ kind: 'composio' });
+    const gmail = createProvider({
+      kind: 'composio',
+      baseUrl: harness.server.url,
+      token: TEST_USERS.alice.token,
+      composio: { toolkitSlug: 'gmail', toolSlug: 'send_email' },
+    });
+    const temp = await makeTempDir('hoist-gmail-');
+    try {
+      const absolutePath = join(temp.path, 'f');
+      await writeFile(absolutePath, 'an attachment');
+      const candidate = {
+        path: 'notes.txt',
+        absolutePath,
+        remoteName: 'notes.txt',
+        size: 13,
+        mimeType: 'text/plain',
+        md5Hex: md5('an attachment'),
+        sha256Hex: null,
+      };
+      const ticket = await gmail.prepareUpload(candidate);
+      if (ticket.kind !== 'send') throw new Error('expected send');
+      await gmail.send(ticket, candidate, async function* () {
+        yield Buffer.from('an attachment');
+      });
+    } finally {
+      await gmail.close();
+      await temp.remove();
+    }
+    await harness.write('notes.txt', 'my own notes');
+    const summary = await harness.runOnce();
+    expect(summary.conflicts).toEqual([]);
+    expect(summary.uploaded).toBe(1);
+    const page = harness.state.mirror.page({ limit: 10 });
+    expect(page.items.map(({ key, displayPath, origin }) => ({ key, displayPath, origin }))).toEqual([
+      { key: 'gmail/send_email/notes.txt', displayPath: 'gmail/send_email/notes.txt', origin: 'elsewhere' },
+      { key: 'hoist/sync/notes.txt', displayPath: 'notes.txt', origin: 'this-folder' },
+    ]);
+  });
+
   it('Open WebUI never replaces by name: two files of one name both stay', async () => {
     harness = await EngineHarness.create({ kind: 'openwebui' });
     await uploadElsewhere(harness, 'openwebui', 'report.txt', 'someone else’s report');

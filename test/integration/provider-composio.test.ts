@@ -110,7 +110,7 @@ describe('Composio provider against the reference server', () => {
     ]);
   });
 
-  it('keeps its files in its own toolkit and tool', async () => {
+  it('writes only its own toolkit and tool, and lists the whole project (others named by toolkit)', async () => {
     const other = createProvider({
       kind: 'composio',
       baseUrl: remote.url,
@@ -124,8 +124,13 @@ describe('Composio provider against the reference server', () => {
       expect([mine.key, theirs.key]).toEqual(['hoist/sync/shared.txt', 'gmail/send_email/shared.txt']);
       if (theirs.kind !== 'send') throw new Error('expected send');
       await other.send(theirs, file.candidate, file.body);
-      expect(await provider.list()).toEqual([]);
-      expect((await other.list()).map((entry) => entry.key)).toEqual(['gmail/send_email/shared.txt']);
+      // Every file of the project is listed; another toolkit's is named by its toolkit and tool.
+      expect((await provider.list()).map(({ key, name }) => ({ key, name }))).toEqual([
+        { key: 'gmail/send_email/shared.txt', name: 'gmail/send_email/shared.txt' },
+      ]);
+      expect((await other.list()).map(({ key, name }) => ({ key, name }))).toEqual([
+        { key: 'gmail/send_email/shared.txt', name: 'shared.txt' },
+      ]);
     } finally {
       await other.close();
     }

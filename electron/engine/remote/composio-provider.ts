@@ -136,18 +136,19 @@ export class ComposioProvider implements RemoteProvider {
     return sendToPresignedUrl(this.http, this.info.label, ticket, file, body, signal);
   }
 
-  /** This toolkit and tool's files, every page (1000 a page), following `next_cursor` to the end. */
+  /**
+   * Every file of the account's project, all toolkits and tools, every page (1000 a page), following
+   * `next_cursor` to the end: the remote list shows what is really there. Files of other toolkits
+   * are named `toolkit/tool/filename`, so they read as what they are; sync only ever writes its own
+   * toolkit and tool (keys say which), so it never touches them.
+   */
   async list(signal?: AbortSignal): Promise<RemoteEntry[]> {
     const entries: RemoteEntry[] = [];
     const seenCursors = new Set<string>();
     let cursor: string | null = null;
     for (let page = 1; ; page++) {
       const action = `list files (page ${page})`;
-      const query = new URLSearchParams({
-        toolkit_slug: this.toolkitSlug,
-        tool_slug: this.toolSlug,
-        limit: String(COMPOSIO_PAGE_SIZE),
-      });
+      const query = new URLSearchParams({ limit: String(COMPOSIO_PAGE_SIZE) });
       if (cursor !== null) query.set('cursor', cursor);
       const answer = await this.http.requestJson({
         method: 'GET',
@@ -161,7 +162,10 @@ export class ComposioProvider implements RemoteProvider {
       for (const item of items) {
         entries.push({
           key: this.keyFor(item.filename, item.toolkit_slug, item.tool_slug),
-          name: item.filename,
+          name:
+            item.toolkit_slug === this.toolkitSlug && item.tool_slug === this.toolSlug
+              ? item.filename
+              : `${item.toolkit_slug}/${item.tool_slug}/${item.filename}`,
           size: null,
           lastModified: null,
           md5:
