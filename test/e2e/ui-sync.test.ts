@@ -2,6 +2,7 @@ import type { Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expect as expectPage } from 'playwright/test';
 import { pairStateFile } from '../../electron/host/pair-location.js';
+import { until } from '../support/poll-until.js';
 import { seedMirror } from '../support/seed-mirror.js';
 import { TEST_USERS } from '../support/test-server.js';
 import { launchChromium, UiHarness } from './support/ui-harness.js';
@@ -185,6 +186,20 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     await expectPage(page.getByRole('button', { name: 'Save and sync' })).toBeInViewport(UI_TIMEOUT);
     expect(await fitsWidth()).toBe(true);
     await ui.screenshot('small-settings');
+  });
+
+  it('puts the folder’s files under a remote folder chosen in Settings', async () => {
+    const harness = await UiHarness.start(browser, { files: { 'first.txt': 'f' } });
+    ui = harness;
+    const { page } = harness;
+    await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Folder on the remote (empty: at the top)').fill('Work');
+    await page.getByRole('button', { name: 'Save sync options' }).click();
+    await expectPage(page.getByText('Saved.')).toBeVisible(UI_TIMEOUT);
+    await until('first.txt is on the remote under Work', async () =>
+      (await harness.remoteEntries()).some((entry) => entry.name === 'Work\u2215first.txt'),
+    );
   });
 
   it('shows each upload in flight with its own bar, and applies a bandwidth limit from Settings', async () => {

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PairSettings } from '../../../shared/sync-types.js';
 import { useBridge } from '../bridge/bridge-context.js';
 
-/** The pair's settings: uploads at once, bandwidth, refresh interval, mirrored deletions. */
+/** The pair's settings: uploads at once, bandwidth, refresh interval, remote folder, mirrored deletions. */
 export function SyncOptions() {
   const bridge = useBridge();
   const [settings, setSettings] = useState<PairSettings | null>(null);
@@ -58,6 +58,21 @@ export function SyncOptions() {
           }
         />
       </label>
+      <label>
+        Folder on the remote (empty: at the top)
+        <input
+          type="text"
+          maxLength={100}
+          placeholder="e.g. Documents"
+          aria-describedby="remote-folder-help"
+          value={settings.remoteFolder}
+          onChange={(event) => setSettings({ ...settings, remoteFolder: event.target.value })}
+        />
+      </label>
+      <p id="remote-folder-help" className="muted">
+        Keeps this folder’s files apart from other folders or apps using the same account. Changing it uploads
+        the files under the new folder; the copies under the old names stay until you delete them.
+      </p>
       <label className="checkbox">
         <input
           type="checkbox"
