@@ -1,3 +1,5 @@
+// Just past 300 lines: one walk (its queue of directories and files) with the error handling that
+// keeps one unreadable entry from failing it.
 import { lstat, readdir, stat, type Dirent, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { systemClock, type Clock } from '../../base/clock.js';

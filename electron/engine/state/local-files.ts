@@ -1,3 +1,5 @@
+// Past 300 lines on purpose: every statement on local_files, prepared once, in one place, so the SQL
+// that decides a file's state (synced only against a listed copy, COPY_MATCHES, conflicts) reads as one.
 import type { ConflictKind, ErrorCategory, FileCounts, FileSyncState } from '../../../shared/sync-types.js';
 import type { Db } from './state-db.js';
 

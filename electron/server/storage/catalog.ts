@@ -1,3 +1,5 @@
+// Past 300 lines on purpose: every statement of the server's catalog, prepared once, beside the
+// transaction rules they share (one commit per stored, replaced or removed object).
 import { openSqlite } from '../../base/sqlite.js';
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';

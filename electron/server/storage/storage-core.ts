@@ -1,3 +1,5 @@
+// Past 300 lines on purpose: the one storage core of three dialects; prepare, receive, commit, read,
+// delete and sweep share its catalog and blob-store rules, and split they would each restate them.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
