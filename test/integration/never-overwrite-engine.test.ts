@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { lstat, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../../shared/sync-types.js';
@@ -93,6 +93,28 @@ describe('never overwrite what is not ours', () => {
       conflictKey: key,
     });
     expect((await harness.storedBytes(key)).toString()).toBe('put there after our listing');
+  });
+
+  it('an object from our own unrecorded upload (the answer lost, the process killed) is ours, not a conflict', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('other.txt', 'establishes the pair');
+    await harness.runOnce();
+    const userPrefix = (harness.state.files.get('other.txt')?.remoteKey ?? '').replace(/other\.txt$/, '');
+    // An attempt sent draft.md's bytes to its key and died before recording the outcome...
+    await harness.write('draft.md', 'mine');
+    const stat = await lstat(harness.path('draft.md'));
+    harness.state.files.markSeen(
+      'draft.md',
+      'draft.md',
+      { size: stat.size, mtimeMs: stat.mtimeMs, inode: stat.ino },
+      0,
+    );
+    harness.state.files.markSending('draft.md', `${userPrefix}draft.md`);
+    // ...and the server had committed them (here: put there the same way, by another connection).
+    const key = await uploadElsewhere(harness, 'local', 'draft.md', 'what that attempt sent');
+    const summary = await harness.runOnce();
+    expect(summary.conflicts).toEqual([]);
+    expect((await harness.storedBytes(key)).toString()).toBe('mine');
   });
 
   it('identical content already there under that name is adopted, not a conflict', async () => {

@@ -33,6 +33,8 @@ export interface LocalFile extends StatKey {
   conflictKey: string | null;
   /** The remote name a "keep both" resolution gave this file; it keeps it from then on. */
   nameOverride: string | null;
+  /** The key of an upload attempt whose outcome was not recorded (see migrations.ts), or null. */
+  sentKey: string | null;
   lastError: string | null;
   errorCategory: ErrorCategory | null;
   attempts: number;
@@ -57,6 +59,7 @@ interface Row {
   conflict_kind: ConflictKind | null;
   conflict_key: string | null;
   name_override: string | null;
+  sent_key: string | null;
   last_error: string | null;
   error_category: ErrorCategory | null;
   attempts: number;
@@ -164,7 +167,7 @@ export class LocalFiles {
            synced_remote_modified = CASE WHEN @keepBaseline = 1 AND remote_key = @remoteKey AND synced_md5 = @md5
              THEN synced_remote_modified END,
            last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL, conflict_kind = NULL,
-           conflict_key = NULL, updated_at = @now
+           conflict_key = NULL, sent_key = NULL, updated_at = @now
          WHERE path = @path AND md5 = @md5 AND EXISTS (SELECT 1 FROM remote_files WHERE key = @remoteKey)`,
       ),
       // A touched file whose bytes are what it last uploaded: synced again only while the remote
@@ -175,6 +178,7 @@ export class LocalFiles {
          WHERE path = @path AND md5 = @md5 AND synced_md5 = @md5 AND remote_key IS NOT NULL
            AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key AND ${COPY_MATCHES_CORRELATED})`,
       ),
+      markSending: db.prepare('UPDATE local_files SET sent_key = @key WHERE path = @path'),
       markConflict: db.prepare(
         `UPDATE local_files SET state = 'conflict', conflict_kind = @kind, conflict_key = @key,
            remote_owned = CASE WHEN @kind = 'replaced-on-remote' THEN 0 ELSE remote_owned END,
@@ -384,6 +388,11 @@ export class LocalFiles {
     return this.statements.reconfirmSynced.run({ path, md5, now }).changes === 1;
   }
 
+  /** Bytes are about to go to `key`: until the outcome is recorded, an object there may be ours. */
+  markSending(path: string, key: string): void {
+    this.statements.markSending.run({ path, key });
+  }
+
   /** The file would overwrite something that is not ours: it waits, with its reason, for the user. */
   markConflict(path: string, kind: ConflictKind, key: string | null, message: string, now: number): void {
     this.statements.markConflict.run({ path, kind, key, message, now });
@@ -583,6 +592,7 @@ function fromRow(row: Row): LocalFile {
     conflictKind: row.conflict_kind,
     conflictKey: row.conflict_key,
     nameOverride: row.name_override,
+    sentKey: row.sent_key,
     lastError: row.last_error,
     errorCategory: row.error_category,
     attempts: row.attempts,

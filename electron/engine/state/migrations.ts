@@ -63,4 +63,7 @@ export const MIGRATIONS: readonly string[] = [
    UPDATE local_files SET conflict_kind = 'same-name' WHERE state = 'conflict';
    UPDATE local_files SET synced_size = size WHERE state = 'synced';
    CREATE INDEX remote_files_by_name ON remote_files (name);`,
+  // The key a file last sent bytes to whose outcome was never recorded (an abandoned or failed PUT
+  // the server may still have committed): such an object is this folder's, not someone else's.
+  `ALTER TABLE local_files ADD COLUMN sent_key TEXT;`,
 ];

@@ -107,6 +107,7 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     }
     const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
+    if (ticket.key !== null) files.markSending(file.path, ticket.key);
     const result = await sendWithRetries(context, candidate, ticket);
     return finish(context, file, candidate, current, result);
   } catch (error) {

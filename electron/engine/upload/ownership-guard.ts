@@ -25,12 +25,19 @@ export function ownershipConflict(
   ticket: Extract<UploadTicket, { kind: 'send' }>,
 ): OwnershipConflict | null {
   if (ticket.key === null) return null; // The remote picks a new key (Open WebUI): nothing is replaced.
+  // An earlier attempt of this file sent bytes there and its outcome was never recorded (the file
+  // changed mid-send, the process died, the answer was lost): what the server may hold is ours.
+  const ourUnrecordedSend = file.sentKey === ticket.key;
   const listed = mirror.copy(ticket.key);
   if (listed !== null) {
-    if (isOwnCopy(file, listed)) return null;
+    if (isOwnCopy(file, listed) || ourUnrecordedSend) return null;
     return conflictWith(file, listed);
   }
-  if (ticket.replaces === true && !(file.remoteKey === ticket.key && file.remoteOwned)) {
+  if (
+    ticket.replaces === true &&
+    !(file.remoteKey === ticket.key && file.remoteOwned) &&
+    !ourUnrecordedSend
+  ) {
     return {
       kind: 'name-taken',
       key: ticket.key,
