@@ -37,7 +37,7 @@ export function sanitizeRemoteFilename(input: string): string {
 }
 
 /** C0 controls, DEL and C1 controls (all single UTF-16 units). */
-function isControlCharacter(code: number): boolean {
+export function isControlCharacter(code: number): boolean {
   return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
 }
 

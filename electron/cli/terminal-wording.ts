@@ -1,3 +1,5 @@
+import { isControlCharacter } from '../../shared/remote-filename.js';
+
 /**
  * The engine's messages say what to do where most users are, the app ("update it in Settings"). In a
  * terminal the same fix is a variable or a flag: these rewrite the advice, never the facts.
@@ -19,12 +21,15 @@ export function forTerminal(message: string): string {
  * an escape sequence would drive the terminal) are shown escaped, `\n`, `\t` or `\xNN`.
  */
 export function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (character) => {
-    if (character === '\\') return '\\\\';
-    if (character === '\n') return '\\n';
-    if (character === '\t') return '\\t';
-    if (character === '\r') return '\\r';
-    return `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
+  let out = '';
+  for (const character of name) {
+    const code = character.codePointAt(0) ?? 0;
+    if (character === '\\') out += '\\\\';
+    else if (character === '\n') out += '\\n';
+    else if (character === '\t') out += '\\t';
+    else if (character === '\r') out += '\\r';
+    else if (isControlCharacter(code)) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += character;
+  }
+  return out;
 }

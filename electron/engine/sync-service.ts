@@ -71,7 +71,7 @@ export class SyncService {
     const limit = query.limit ?? 100;
     if (!Number.isInteger(offset) || offset < 0) throw configError('offset must be a whole number ≥ 0');
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw configError('limit must be 1 to 1000');
-    return this.state.mirror.page({ ...query, offset, limit });
+    return this.state.browse.page({ ...query, offset, limit });
   }
 
   /** Lists the remote again into the mirror (a remote that versions its listing answers cheaply). */

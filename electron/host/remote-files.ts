@@ -59,7 +59,7 @@ export async function listRemoteFiles(config: RemoteConfig, folder?: string): Pr
     const state = openPairState(pair.stateFile);
     try {
       return {
-        files: sortByName(allPages((query) => state.mirror.page(query))),
+        files: sortByName(allPages((query) => state.browse.page(query))),
         source: 'pair-mirror',
         folder: pair.folder,
       };

@@ -20,7 +20,7 @@ describe('local deletions', () => {
     expect(harness.count('alloy.delete')).toBe(0);
     expect(await harness.remotePaths()).toEqual(['gone.txt', 'keep.txt']);
     expect(harness.engine.status().counts).toMatchObject({ total: 1, synced: 1, deleted: 1 });
-    const gone = harness.state.mirror.page({ search: 'gone' }).items;
+    const gone = harness.state.browse.page({ offset: 0, limit: 100, search: 'gone' }).items;
     expect(gone).toEqual([
       expect.objectContaining({ displayPath: 'gone.txt', deletedLocally: true, origin: 'this-folder' }),
     ]);

@@ -194,7 +194,7 @@ describe('sync engine against the reference server', () => {
     expect(harness.hasher.stats.bytesHashed).toBe(0);
     // Without mirrored deletions the old copy stays on the remote, marked deleted locally.
     expect(await harness.remotePaths()).toEqual(['new/name.txt', 'old/name.txt']);
-    const page = harness.state.mirror.page({ sort: 'name' });
+    const page = harness.state.browse.page({ offset: 0, limit: 100, sort: 'name' });
     expect(page.items.map((item) => [item.displayPath, item.deletedLocally])).toEqual([
       ['new/name.txt', false],
       ['old/name.txt', true],
@@ -248,8 +248,8 @@ describe('sync engine against the reference server', () => {
       shortNames.sort(),
     );
     // What the browse window shows is the local path, whatever the remote name had to become.
-    const shown = harness.state.mirror
-      .page({ limit: 100 })
+    const shown = harness.state.browse
+      .page({ offset: 0, limit: 100 })
       .items.map((item) => item.displayPath)
       .sort();
     expect(shown).toEqual([...names].sort());

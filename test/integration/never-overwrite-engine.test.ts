@@ -251,7 +251,7 @@ describe('never overwrite what is not ours', () => {
     const summary = await harness.runOnce();
     expect(summary.conflicts).toEqual([]);
     expect(summary.uploaded).toBe(1);
-    const page = harness.state.mirror.page({ limit: 10 });
+    const page = harness.state.browse.page({ offset: 0, limit: 10 });
     expect(page.items.map(({ key, displayPath, origin }) => ({ key, displayPath, origin }))).toEqual([
       { key: 'gmail/send_email/notes.txt', displayPath: 'gmail/send_email/notes.txt', origin: 'elsewhere' },
       { key: 'hoist/sync/notes.txt', displayPath: 'notes.txt', origin: 'this-folder' },

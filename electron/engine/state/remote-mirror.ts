@@ -1,28 +1,11 @@
-import type { RemoteFileView, RemoteListPage, RemoteListQuery } from '../../../shared/sync-types.js';
 import type { RemoteEntry } from '../remote/remote-provider.js';
 import type { MirroredCopy } from './local-files.js';
 import type { PairSettingsStore } from './pair-settings.js';
 import type { Db } from './state-db.js';
 import { StatementCache } from '../../base/statement-cache.js';
 
-interface ViewRow {
-  key: string;
-  name: string;
-  display_path: string;
-  size: number | null;
-  last_modified: number | null;
-  local_path: string | null;
-  local_state: string | null;
-}
-
 /** The pair fact holding listingVersion. */
 const LISTING_VERSION = 'remoteListingVersion';
-
-const SORT_COLUMNS = {
-  name: 'r.display_path COLLATE NOCASE',
-  size: 'r.size',
-  lastModified: 'r.last_modified',
-} as const;
 
 /**
  * The remote file list as last seen, which is all the UI ever reads. A refresh replaces it in one
@@ -138,44 +121,6 @@ export class RemoteMirror {
   count(): number {
     return (this.sql.get('SELECT count(*) AS n FROM remote_files').get() as { n: number }).n;
   }
-
-  page(query: RemoteListQuery): RemoteListPage {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (query.search !== undefined && query.search.trim() !== '') {
-      where.push("r.display_path LIKE @search ESCAPE '\\' COLLATE NOCASE");
-      params.search = `%${query.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${query.descending ? 'DESC' : 'ASC'}, r.key`;
-    const total = (
-      this.sql.get(`SELECT count(*) AS n FROM remote_files r ${clause}`).get(params) as { n: number }
-    ).n;
-    const rows = this.sql
-      .get(
-        // Per-row subqueries on the remote_key index: several local files may share one remote copy
-        // (content dedupe), and a page never needs more than its own rows joined.
-        `SELECT r.key, r.name, r.display_path, r.size, r.last_modified,
-                (SELECT path FROM local_files WHERE remote_key = r.key ORDER BY state = 'deleted', path LIMIT 1) AS local_path,
-                (SELECT state FROM local_files WHERE remote_key = r.key ORDER BY state = 'deleted', path LIMIT 1) AS local_state
-         FROM remote_files r
-         ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit: Math.min(query.limit ?? 100, 1000), offset: query.offset ?? 0 }) as ViewRow[];
-    return { items: rows.map(toView), total };
-  }
-}
-
-function toView(row: ViewRow): RemoteFileView {
-  return {
-    key: row.key,
-    name: row.name,
-    displayPath: row.local_path ?? row.display_path,
-    size: row.size,
-    lastModified: row.last_modified,
-    origin: row.local_path !== null ? 'this-folder' : 'elsewhere',
-    deletedLocally: row.local_state === 'deleted',
-  };
 }
 
 function fingerprint(
