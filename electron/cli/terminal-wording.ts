@@ -5,9 +5,9 @@ import { isControlCharacter } from '../../shared/remote-filename.js';
  * terminal the same fix is a variable or a flag: these rewrite the advice, never the facts.
  */
 const REWRITES: Array<[RegExp, string]> = [
-  [/Update it in Settings or set HOIST_TOKEN\./g, 'Set the right token in HOIST_TOKEN.'],
-  [/update it in Settings or set HOIST_TOKEN\./g, 'set the right token in HOIST_TOKEN.'],
-  [/Add it in Settings or set HOIST_TOKEN\./g, 'Set it in HOIST_TOKEN.'],
+  [/Update it in Settings\./g, 'Set the right token in HOIST_TOKEN.'],
+  [/update it in Settings\./g, 'set the right token in HOIST_TOKEN.'],
+  [/Add it in Settings\./g, 'Set it in HOIST_TOKEN.'],
   [/Check it in Settings\./g, 'Check --remote.'],
   [/ \(the provider setting\)/g, ' (--provider)'],
 ];

@@ -139,9 +139,7 @@ describe.each([
     try {
       const error = await syncError(wrong.list());
       expect(error).toMatchObject({ category: 'auth', retryable: false, status: 401 });
-      expect(error.message).toBe(
-        `${label} rejected the API token (401). Update it in Settings or set HOIST_TOKEN.`,
-      );
+      expect(error.message).toBe(`${label} rejected the API token (401). Update it in Settings.`);
       expect(`${error.message} ${error.detail}`).not.toContain('not-a-real-token-123');
       const file = await localFile('auth.txt', 'x');
       expect(await syncError(wrong.prepareUpload(file.candidate))).toMatchObject({ category: 'auth' });
@@ -482,7 +480,7 @@ describe('createProvider', () => {
     expect(attempt({ kind: 'alloy', baseUrl: 'https://example.com', token: ' ' })).toMatchObject({
       category: 'config',
       reason: 'missing-token',
-      message: 'No API token for Alloy. Add it in Settings or set HOIST_TOKEN.',
+      message: 'No API token for Alloy. Add it in Settings.',
     });
     for (const baseUrl of [
       'example.com',

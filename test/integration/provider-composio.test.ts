@@ -171,9 +171,7 @@ describe('Composio provider against the reference server', () => {
     try {
       const error = await syncError(wrong.list());
       expect(error).toMatchObject({ category: 'auth', retryable: false, status: 401 });
-      expect(error.message).toBe(
-        'Composio rejected the API key (401). Update it in Settings or set HOIST_TOKEN.',
-      );
+      expect(error.message).toBe('Composio rejected the API key (401). Update it in Settings.');
       expect(`${error.message} ${error.detail}`).not.toContain('wrong-composio-key');
     } finally {
       await wrong.close();

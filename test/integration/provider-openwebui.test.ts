@@ -189,9 +189,7 @@ describe('Open WebUI provider against the reference server', () => {
     try {
       const error = await syncError(wrong.list());
       expect(error).toMatchObject({ category: 'auth', status: 401, retryable: false });
-      expect(error.message).toBe(
-        'Open WebUI rejected the API key (401). Update it in Settings or set HOIST_TOKEN.',
-      );
+      expect(error.message).toBe('Open WebUI rejected the API key (401). Update it in Settings.');
       expect(`${error.message} ${error.detail}`).not.toContain('owui-wrong-token');
     } finally {
       await wrong.close();

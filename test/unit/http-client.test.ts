@@ -172,9 +172,7 @@ describe('HttpClient', () => {
     });
     const unauthorized = await syncError(client().request(get(`${server.url}/list`)));
     expect(unauthorized).toMatchObject({ category: 'auth', retryable: false, status: 401 });
-    expect(unauthorized.message).toBe(
-      'Alloy rejected the API token (401). Update it in Settings or set HOIST_TOKEN.',
-    );
+    expect(unauthorized.message).toBe('Alloy rejected the API token (401). Update it in Settings.');
     const forbidden = await syncError(client().request(get(`${server.url}/forbidden`)));
     expect(forbidden).toMatchObject({ category: 'auth', status: 403 });
     expect(forbidden.message).toContain('Token lacks the files scope');

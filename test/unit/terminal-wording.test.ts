@@ -12,7 +12,7 @@ describe('terminal wording', () => {
   });
 
   it('turns the app’s advice into the terminal’s, and leaves the facts', () => {
-    expect(forTerminal('Alloy rejected the API token (401). Update it in Settings or set HOIST_TOKEN.')).toBe(
+    expect(forTerminal('Alloy rejected the API token (401). Update it in Settings.')).toBe(
       'Alloy rejected the API token (401). Set the right token in HOIST_TOKEN.',
     );
     expect(forTerminal('Could not reach Alloy at x: the connection was refused.')).toBe(

@@ -170,7 +170,7 @@ describe('tray model', () => {
           problems: [
             {
               category: 'auth',
-              message: 'Alloy rejected the API token (401). Update it in Settings or set HOIST_TOKEN.',
+              message: 'Alloy rejected the API token (401). Update it in Settings.',
               retryable: false,
             },
           ],

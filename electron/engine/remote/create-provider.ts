@@ -37,7 +37,7 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
     throw new SyncError('config', `Hoist does not know the remote kind "${String(config.kind)}".`);
   remoteUrl(config.baseUrl, label, { base: true });
   if (config.token.trim() === '') {
-    throw new SyncError('config', `No API token for ${label}. Add it in Settings or set HOIST_TOKEN.`, {
+    throw new SyncError('config', `No API token for ${label}. Add it in Settings.`, {
       reason: 'missing-token',
     });
   }

@@ -27,16 +27,15 @@ export function classifyStatus(
   const credential = wording.credentialName ?? 'API token';
   const api = (request.target ?? 'api') === 'api';
   if (api && status === 401) {
-    return new SyncError(
-      'auth',
-      `${label} rejected the ${credential} (401). Update it in Settings or set HOIST_TOKEN.`,
-      { status, detail },
-    );
+    return new SyncError('auth', `${label} rejected the ${credential} (401). Update it in Settings.`, {
+      status,
+      detail,
+    });
   }
   if (api && status === 403) {
     return new SyncError(
       'auth',
-      `${label} refused access with this ${credential} (403)${serverSays ? `: ${serverSays}` : ''}. Check its permissions, or update it in Settings or set HOIST_TOKEN.`,
+      `${label} refused access with this ${credential} (403)${serverSays ? `: ${serverSays}` : ''}. Check its permissions, or update it in Settings.`,
       { status, detail },
     );
   }
