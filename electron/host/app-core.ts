@@ -1,4 +1,5 @@
 import type { PairConfig } from './app-config.js';
+import type { DesktopHost } from './desktop-host.js';
 import { BridgeServer } from './bridge/bridge-server.js';
 import { HoistApp } from './hoist-app.js';
 import { openPair } from './open-pair.js';
@@ -9,6 +10,8 @@ export interface AppCoreOptions {
   credentials: CredentialStore;
   /** The pair given on a command line; without it, the stored one or the first run. */
   pair?: PairConfig;
+  /** The desktop shell's abilities (Electron's utility process passes main's); none in the web host. */
+  desktop?: DesktopHost;
   log: (line: string) => void;
 }
 
@@ -29,6 +32,7 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     credentials: options.credentials,
     openPair,
     log: options.log,
+    ...(options.desktop ? { desktop: options.desktop } : {}),
   });
   await app.start(options.pair);
   const bridge = new BridgeServer(app, options.credentials, options.log);

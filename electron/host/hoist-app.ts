@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
+import type { DesktopHost } from './desktop-host.js';
 import { credentialAccount, type CredentialStore } from './web/session-credentials.js';
 import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
 
@@ -22,6 +23,8 @@ export interface HoistAppOptions {
   dataRoot: string;
   credentials: CredentialStore;
   openPair: (config: OpenPairConfig) => Promise<OpenedPair>;
+  /** The desktop shell's abilities (Electron); absent in the web host. */
+  desktop?: DesktopHost;
   log?: (line: string) => void;
 }
 
@@ -71,12 +74,42 @@ export class HoistApp {
       theme: this.config.theme,
       suggestedFolder: join(homedir(), 'Hoist'),
       credentialStore: this.options.credentials.kind,
+      desktop: this.options.desktop ? await this.options.desktop.switches() : null,
+      canKeepTokenForSession:
+        this.options.credentials.useSessionOnly !== undefined && this.options.credentials.kind !== 'memory',
     };
   }
 
-  /** Stops the current pair (if any), remembers `pair` and opens it; `token` is stored, never persisted in config. */
+  /** The desktop shell, when there is one (the window offers its abilities only then). */
+  get desktop(): DesktopHost | null {
+    return this.options.desktop ?? null;
+  }
+
+  /** The folder of the open pair, or null. */
+  get folder(): string | null {
+    return this.config.pair?.folder ?? null;
+  }
+
+  /** Where no keychain works: keep tokens for this session only (the person chose it in Settings). */
+  async useSessionOnlyCredentials(): Promise<void> {
+    const credentials = this.options.credentials;
+    if (!credentials.useSessionOnly) throw new Error('This Hoist keeps tokens only where it already does');
+    await credentials.useSessionOnly();
+    this.events.emit('app');
+  }
+
+  /**
+   * Stops the current pair (if any), remembers `pair` and opens it; `token` is stored, never persisted
+   * in config. The token is saved first: where no keychain works that throws a
+   * KeychainUnavailableError and nothing else has changed (the current pair keeps syncing).
+   */
   openPair(pair: PairConfig, token?: string): Promise<void> {
-    const run = this.switching.then(() => this.switchTo(pair, token));
+    const run = this.switching.then(async () => {
+      if (token !== undefined && token !== '') {
+        await this.options.credentials.set(credentialAccount(pair.provider, remoteUrlOf(pair) ?? ''), token);
+      }
+      await this.switchTo(pair);
+    });
     this.switching = run.catch(() => undefined);
     return run;
   }
@@ -141,14 +174,13 @@ export class HoistApp {
     await this.closeCurrent();
   }
 
-  private async switchTo(requested: PairConfig, token?: string): Promise<void> {
+  private async switchTo(requested: PairConfig): Promise<void> {
     await this.closeCurrent();
     let pair = requested;
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
-    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
+    const remoteUrl = remoteUrlOf(pair);
     const account = credentialAccount(pair.provider, remoteUrl ?? '');
-    if (token !== undefined && token !== '') await this.options.credentials.set(account, token);
     const storedToken = (await this.options.credentials.get(account)) ?? undefined;
     this.openError = null;
     try {
@@ -219,7 +251,7 @@ export class HoistApp {
   private async pairView(): Promise<PairView | null> {
     const pair = this.config.pair;
     if (!pair) return null;
-    const remoteUrl = pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : null;
+    const remoteUrl = remoteUrlOf(pair) ?? null;
     const token = await this.options.credentials.get(credentialAccount(pair.provider, remoteUrl ?? ''));
     return {
       folder: pair.folder,
@@ -232,4 +264,9 @@ export class HoistApp {
       needsToken: NEEDS_TOKEN[pair.provider],
     };
   }
+}
+
+/** The pair's remote URL as accounts and providers use it: trimmed, no trailing slash; undefined when none. */
+function remoteUrlOf(pair: PairConfig): string | undefined {
+  return pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
 }

@@ -73,6 +73,18 @@ export interface AppView {
   suggestedFolder: string;
   /** Where credentials live: 'memory' (this run only), 'environment' (HOIST_TOKEN), 'keychain'. */
   credentialStore: 'keychain' | 'memory' | 'environment';
+  /**
+   * The desktop app's own switches and abilities (folder picker, file manager); null in a browser
+   * (`hoist ui`), where the window offers none of them.
+   */
+  desktop: DesktopView | null;
+  /** Whether tokens can be kept for this session only when no keychain works (the desktop app). */
+  canKeepTokenForSession: boolean;
+}
+
+export interface DesktopView {
+  notifications: boolean;
+  startAtLogin: boolean;
 }
 
 /** The pair's status (with `pausedUntil` for a timed pause), as the renderer gets it. */
@@ -181,6 +193,18 @@ export const commands = {
   'ignore.read': { request: empty, response: view<{ text: string }>() },
   'ignore.write': { request: z.object({ text: text(256 * 1024) }).strict(), response: view<null>() },
   'preferences.update': { request: z.object({ theme: themeSchema }).strict(), response: view<AppView>() },
+  /** The desktop app's native folder picker; `unsupported` in a browser. */
+  'desktop.pickFolder': { request: empty, response: view<{ path: string | null }>() },
+  /** Opens the pair's folder in the file manager (desktop app only). */
+  'desktop.openFolder': { request: empty, response: view<null>() },
+  'desktop.update': {
+    request: z
+      .object({ notifications: z.boolean().optional(), startAtLogin: z.boolean().optional() })
+      .strict(),
+    response: view<AppView>(),
+  },
+  /** After a `keychain-unavailable` error: keep tokens in memory until Hoist quits. */
+  'credentials.useSessionOnly': { request: empty, response: view<AppView>() },
   'conflicts.list': { request: empty, response: view<ConflictView[]>() },
   'conflicts.resolve': {
     request: z
@@ -218,6 +242,7 @@ export const bridgeErrorCodes = [
   'unsupported', // the remote or this build cannot do it
   'auth',
   'config',
+  'keychain-unavailable', // a token could not be saved: no keychain works here (see canKeepTokenForSession)
   'failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];

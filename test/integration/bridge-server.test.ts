@@ -132,6 +132,20 @@ describe('the bridge server validates every message and answers with typed resul
     expect(JSON.stringify(c.received)).not.toContain(secretToken);
   });
 
+  it('in a browser (no desktop shell), offers no folder picker, switches or session-only tokens', async () => {
+    const c = client(server);
+    const view = await c.call('app.get');
+    expect(view).toMatchObject({
+      ok: true,
+      result: { desktop: null, canKeepTokenForSession: false, credentialStore: 'memory' },
+    });
+    for (const command of ['desktop.pickFolder', 'desktop.update', 'credentials.useSessionOnly']) {
+      const answer = await c.call(command);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    }
+    expect(await c.call('desktop.openFolder')).toMatchObject({ ok: false, error: { code: 'no-pair' } });
+  });
+
   it('coalesces status events to about seven a second', async () => {
     const folder = join(temp.path, 'folder');
     await mkdir(folder);

@@ -10,6 +10,8 @@ import {
   type HostMessage,
 } from '../../../shared/bridge/contract.js';
 import { SyncError } from '../../engine/sync-error.js';
+import { KeychainUnavailableError } from '../credentials/credential-store.js';
+import { keychainProblem } from '../credentials/open-keychain.js';
 import type { HoistApp } from '../hoist-app.js';
 import { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import type { CredentialStore } from '../web/session-credentials.js';
@@ -187,6 +189,9 @@ export class BridgeServer {
 
 function describe(error: unknown): { code: BridgeErrorCode; message: string } {
   if (error instanceof HandlerError) return { code: error.code, message: error.message };
+  if (error instanceof KeychainUnavailableError) {
+    return { code: 'keychain-unavailable', message: keychainProblem(error, 'desktop') };
+  }
   if (error instanceof SyncError) {
     const code: BridgeErrorCode =
       error.category === 'auth'

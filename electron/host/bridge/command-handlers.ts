@@ -1,6 +1,7 @@
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
 import { testConnection } from '../connection-test.js';
+import type { DesktopHost } from '../desktop-host.js';
 import type { HoistApp } from '../hoist-app.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import { credentialAccount } from '../web/session-credentials.js';
@@ -19,6 +20,17 @@ type Handler<C extends CommandName> = (
   payload: ParsedRequest<C>,
   context: HandlerContext,
 ) => CommandResponse<C> | Promise<CommandResponse<C>>;
+
+function desktopOf(app: HoistApp): DesktopHost {
+  const desktop = app.desktop;
+  if (!desktop) {
+    throw new HandlerError(
+      'unsupported',
+      'Only the desktop app can do this; in a browser, type the path instead',
+    );
+  }
+  return desktop;
+}
 
 function serviceOf(context: HandlerContext): SyncService {
   const service = context.app.service;
@@ -107,6 +119,25 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   },
   'preferences.update': async ({ theme }, { app }) => {
     await app.setTheme(theme);
+    return app.view();
+  },
+  'desktop.pickFolder': async (_, { app }) => ({ path: await desktopOf(app).pickFolder() }),
+  'desktop.openFolder': async (_, { app }) => {
+    const folder = app.folder;
+    if (folder === null) throw new HandlerError('no-pair', 'Choose a folder in Settings first');
+    await desktopOf(app).openFolder(folder);
+    return null;
+  },
+  'desktop.update': async (change, { app }) => {
+    await desktopOf(app).switches(change);
+    return app.view();
+  },
+  'credentials.useSessionOnly': async (_, { app }) => {
+    const view = await app.view();
+    if (!view.canKeepTokenForSession) {
+      throw new HandlerError('unsupported', 'Tokens are already kept for this session only here');
+    }
+    await app.useSessionOnlyCredentials();
     return app.view();
   },
   'conflicts.list': (_, context) => serviceOf(context).conflicts(),

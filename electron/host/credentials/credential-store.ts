@@ -13,6 +13,11 @@ export interface CredentialStore {
   set(account: string, token: string): Promise<void>;
   /** True when something was deleted. */
   delete(account: string): Promise<boolean>;
+  /**
+   * Where no keychain works, the person may accept keeping tokens in memory until Hoist quits; a
+   * store that can offer this has the method (the desktop app's), others leave it out.
+   */
+  useSessionOnly?(): Promise<void>;
 }
 
 /** The keychain service every entry is filed under (what a keychain app shows). */

@@ -41,9 +41,9 @@ export interface CoreContext {
  * with `context.credentials` as its CredentialStore; status events feed `onStatus`, the tray's
  * commands go to the pair's SyncService. Loaded with `importFromDist` (dist-module.ts), not a static
  * import: bundled into out/main, the engine's worker threads would lose their files.
- * `context.sqliteNativeBinding` is routed to better-sqlite3's `nativeBinding` (base/sqlite.ts). Still to do: in Settings,
- * offer `context.credentials.useSessionOnly()` after a KeychainUnavailableError, the desktop switches
- * (`context.desktop.desktopSettings`) and the native folder picker (`context.desktop.pickFolder()`).
+ * `context.sqliteNativeBinding` is routed to better-sqlite3's `nativeBinding` (base/sqlite.ts). Main's
+ * abilities reach Settings through the app core's DesktopHost: the folder picker, the file manager and
+ * the desktop switches; `context.credentials` offers session-only tokens where no keychain works.
  */
 export async function createCoreServices(context: CoreContext): Promise<CoreServices> {
   const { startAppCore } = await importFromDist<typeof AppCoreModule>(
@@ -64,6 +64,11 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
   const core = await startAppCore({
     dataRoot: defaultDataRoot(),
     credentials: context.credentials,
+    desktop: {
+      pickFolder: () => context.desktop.pickFolder(),
+      openFolder: (path) => context.desktop.openFolder(path),
+      switches: (change) => context.desktop.desktopSettings(change),
+    },
     log: context.log,
   });
   const { app } = core;

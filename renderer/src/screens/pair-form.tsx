@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppView } from '../../../shared/bridge/contract.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
+import { BridgeError } from '../../../shared/bridge/bridge-client.js';
 import { useBridge } from '../bridge/bridge-context.js';
 
 const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
@@ -30,6 +31,8 @@ export function PairForm({
   const [remoteUrl, setRemoteUrl] = useState(app.pair?.remoteUrl ?? '');
   const [token, setToken] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // No keychain works here: the save failed, and the person may keep the token for this session only.
+  const [noKeychain, setNoKeychain] = useState(false);
   const [busy, setBusy] = useState(false);
   const hintId = useId();
   const needsRemote = provider !== 'local';
@@ -39,10 +42,11 @@ export function PairForm({
     app.pair.provider === provider &&
     (app.pair.remoteUrl ?? '') === remoteUrl.trim();
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  const submit = async (event?: FormEvent): Promise<void> => {
+    event?.preventDefault();
     setBusy(true);
     setMessage(null);
+    setNoKeychain(false);
     try {
       // Same folder and remote with a new token: only the token changes (the pair reopens with it).
       const view =
@@ -63,8 +67,29 @@ export function PairForm({
       );
     } catch (error) {
       setMessage({ ok: false, text: (error as Error).message });
+      setNoKeychain(
+        error instanceof BridgeError && error.code === 'keychain-unavailable' && app.canKeepTokenForSession,
+      );
     } finally {
       setBusy(false);
+    }
+  };
+
+  const keepForSession = async (): Promise<void> => {
+    try {
+      onApp(await bridge.call('credentials.useSessionOnly', {}));
+      await submit();
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+
+  const pickFolder = async (): Promise<void> => {
+    try {
+      const { path } = await bridge.call('desktop.pickFolder', {});
+      if (path !== null) setFolder(path);
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
     }
   };
 
@@ -85,15 +110,22 @@ export function PairForm({
   return (
     <form className="panel form" onSubmit={(event) => void submit(event)} aria-label="Folder and remote">
       <h2>Folder and remote</h2>
-      <label>
-        Folder
-        <input
-          value={folder}
-          onChange={(event) => setFolder(event.target.value)}
-          required
-          spellCheck={false}
-        />
-      </label>
+      <div className="field-with-button">
+        <label>
+          Folder
+          <input
+            value={folder}
+            onChange={(event) => setFolder(event.target.value)}
+            required
+            spellCheck={false}
+          />
+        </label>
+        {app.desktop && (
+          <button type="button" onClick={() => void pickFolder()} disabled={busy}>
+            Choose…
+          </button>
+        )}
+      </div>
       <label>
         Keep the copies on
         <select
@@ -135,10 +167,12 @@ export function PairForm({
               onChange={(event) => setToken(event.target.value)}
             />
           </label>
-          <p className="muted">
+          <p className="muted" hidden={noKeychain}>
             {app.credentialStore === 'keychain'
               ? 'The token is kept in the system keychain.'
-              : 'The token is kept in memory until Hoist stops; it is never shown again.'}
+              : app.credentialStore === 'environment'
+                ? 'The token comes from HOIST_TOKEN; one typed here is kept in memory until Hoist stops.'
+                : 'The token is kept in memory until Hoist stops; it is never shown again.'}
           </p>
         </>
       )}
@@ -146,6 +180,13 @@ export function PairForm({
         <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'note' : 'problem'}>
           {message.text}
         </p>
+      )}
+      {noKeychain && (
+        <div className="toolbar">
+          <button type="button" onClick={() => void keepForSession()} disabled={busy}>
+            Keep the token for this session only
+          </button>
+        </div>
       )}
       <div className="toolbar">
         <button type="button" onClick={() => void test()} disabled={busy}>

@@ -107,6 +107,14 @@ export function SyncScreen({
           <button type="button" className="primary" onClick={() => act('sync.now')}>
             Sync now
           </button>
+          {app.desktop && (
+            <button
+              type="button"
+              onClick={() => void bridge.call('desktop.openFolder', {}).catch(() => undefined)}
+            >
+              Open folder
+            </button>
+          )}
         </div>
       </header>
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
