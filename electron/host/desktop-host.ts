@@ -16,6 +16,8 @@ export interface DesktopHost {
   pickFolder(): Promise<string | null>;
   /** Opens a folder in the file manager. */
   openFolder(path: string): Promise<void>;
+  /** Shows a file in the file manager, selected ("Show in folder"). */
+  showInFolder(path: string): Promise<void>;
   /** Reads the switches, or changes some and returns them all. */
   switches(change?: Partial<DesktopSwitches>): Promise<DesktopSwitches>;
 }

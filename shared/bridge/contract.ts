@@ -197,6 +197,8 @@ export const commands = {
   'desktop.pickFolder': { request: empty, response: view<{ path: string | null }>() },
   /** Opens the pair's folder in the file manager (desktop app only). */
   'desktop.openFolder': { request: empty, response: view<null>() },
+  /** Shows one of the folder's files (a path relative to the folder) in the file manager. */
+  'desktop.showInFolder': { request: z.object({ path: text(4096).min(1) }).strict(), response: view<null>() },
   'desktop.update': {
     request: z
       .object({ notifications: z.boolean().optional(), startAtLogin: z.boolean().optional() })

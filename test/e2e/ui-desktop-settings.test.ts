@@ -1,8 +1,10 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AlloyProvider } from '../../electron/engine/remote/alloy-provider.js';
 import { startAppCore, type AppCore } from '../../electron/host/app-core.js';
 import { openKeychain } from '../../electron/host/credentials/open-keychain.js';
 import { findRendererDir } from '../../electron/host/web/static-files.js';
@@ -114,6 +116,7 @@ describe(
         desktop: {
           pickFolder: () => shell.pickFolder(),
           openFolder: (path) => shell.openFolder(path),
+          showInFolder: (path) => shell.showInFolder(path),
           switches: (change) => shell.desktopSettings(change),
         },
         log: () => undefined,
@@ -183,6 +186,38 @@ describe(
       expect(config).not.toContain(TEST_USERS.alice.token);
     });
 
+    it('shows a file in conflict in the file manager, and never a path outside the folder', async () => {
+      const folder = join(temp.path, 'Work');
+      await mkdir(folder);
+      await writeFile(join(folder, 'clash.txt'), 'ours');
+      await putFromElsewhere(server.url, 'clash.txt', 'theirs, from another device');
+      desktop = await start(null);
+      const { page } = desktop;
+      await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(folder);
+      await page.getByLabel('Keep the copies on').selectOption({ label: 'Alloy' });
+      await page.getByLabel('Server URL').fill(server.url);
+      await page.getByLabel('API token').fill(TEST_USERS.alice.token);
+      await page.getByRole('button', { name: 'Start syncing' }).click();
+      await page.getByRole('button', { name: 'Keep the token for this session only' }).click();
+      await page.getByRole('link', { name: 'Sync' }).click();
+      await page.getByRole('button', { name: 'Show in folder: clash.txt' }).click(UI_TIMEOUT);
+      await expect.poll(() => desktop?.opened).toEqual([`show ${join(folder, 'clash.txt')}`]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'sync-conflict-desktop.png') });
+
+      const answers: unknown[] = [];
+      const connection = desktop.core.bridge.connect((message) => answers.push(message));
+      for (const [id, path] of ['../outside.txt', '/etc/passwd', 'a/./b', 'a//b'].entries()) {
+        connection.receive(
+          JSON.stringify({ type: 'request', id, command: 'desktop.showInFolder', payload: { path } }),
+        );
+      }
+      await expect.poll(() => answers.length).toBe(4);
+      for (const answer of answers)
+        expect(answer).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+      connection.close();
+      expect(desktop.opened).toHaveLength(1);
+    });
+
     it('turns notifications and start at login on and off, where main keeps them', async () => {
       desktop = await start(null);
       const { page } = desktop;
@@ -194,15 +229,48 @@ describe(
 
       await atLogin.check();
       await expectPage(atLogin).toBeChecked(UI_TIMEOUT);
-      expect(await readFile(autostart, 'utf8')).toContain('Exec=/opt/Hoist/hoist --hidden');
+      // The box follows the click at once; main writes the entry in moments.
+      await expect
+        .poll(() => readFile(autostart, 'utf8').catch(() => ''))
+        .toContain('Exec=/opt/Hoist/hoist --hidden');
       await notifications.uncheck();
       await expectPage(notifications).not.toBeChecked(UI_TIMEOUT);
-      const shellSettings = JSON.parse(await readFile(join(temp.path, 'shell-settings.json'), 'utf8'));
-      expect(shellSettings.notifications).toBe(false);
+      const shellSettings = (): Promise<string> =>
+        readFile(join(temp.path, 'shell-settings.json'), 'utf8').catch(() => '');
+      await expect.poll(shellSettings).toMatch(/"notifications": false/);
 
       await atLogin.uncheck();
       await expectPage(atLogin).not.toBeChecked(UI_TIMEOUT);
-      expect(await stat(autostart).catch(() => null)).toBeNull();
+      await expect.poll(() => stat(autostart).catch(() => null)).toBeNull();
+      // What the window shows is what main holds, after a reload too.
+      await page.reload();
+      await expectPage(atLogin).not.toBeChecked(UI_TIMEOUT);
+      await expectPage(notifications).not.toBeChecked();
     });
   },
 );
+
+/** Another device's upload under `name`: the conflict a folder with other bytes of that name meets. */
+async function putFromElsewhere(baseUrl: string, name: string, content: string): Promise<void> {
+  const provider = new AlloyProvider({ baseUrl, token: TEST_USERS.alice.token });
+  const bytes = Buffer.from(content);
+  const file = {
+    path: name,
+    absolutePath: `/elsewhere/${name}`,
+    remoteName: name,
+    size: bytes.length,
+    mimeType: 'text/plain',
+    md5Hex: createHash('md5').update(bytes).digest('hex'),
+    sha256Hex: null,
+  };
+  try {
+    const ticket = await provider.prepareUpload(file);
+    if (ticket.kind === 'send') {
+      await provider.send(ticket, file, async function* () {
+        yield bytes;
+      });
+    }
+  } finally {
+    await provider.close();
+  }
+}

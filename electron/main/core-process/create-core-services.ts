@@ -67,6 +67,7 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
     desktop: {
       pickFolder: () => context.desktop.pickFolder(),
       openFolder: (path) => context.desktop.openFolder(path),
+      showInFolder: (path) => context.desktop.showInFolder(path),
       switches: (change) => context.desktop.desktopSettings(change),
     },
     log: context.log,

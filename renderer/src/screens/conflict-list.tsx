@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ConflictResolution, ConflictView } from '../../../shared/sync-types.js';
 import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { ShowInFolder } from '../components/show-in-folder.js';
 import { formatExact, formatSize, formatWhen } from '../format.js';
 
 const CHOICES: Array<{ resolution: ConflictResolution; label: string }> = [
@@ -40,7 +41,7 @@ function otherSide(conflict: ConflictView) {
 }
 
 /** Conflicts, each with both sides and its choices: keep both, replace the remote copy, ignore. */
-export function ConflictList({ count }: { count: number }) {
+export function ConflictList({ count, canShow }: { count: number; canShow: boolean }) {
   const bridge = useBridge();
   const conflicts = useQuery(() => bridge.call('conflicts.list', {}), [bridge, count]);
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -87,6 +88,7 @@ export function ConflictList({ count }: { count: number }) {
                   {label}
                 </button>
               ))}
+              {canShow && <ShowInFolder path={conflict.path} />}
             </div>
           </li>
         ))}

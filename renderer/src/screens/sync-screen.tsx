@@ -118,8 +118,8 @@ export function SyncScreen({
         </div>
       </header>
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
-      <UnsyncedList failedCount={status.counts.failed} />
-      <ConflictList count={status.counts.conflict} />
+      <UnsyncedList failedCount={status.counts.failed} canShow={app.desktop !== null} />
+      <ConflictList count={status.counts.conflict} canShow={app.desktop !== null} />
       <ActivityLog />
     </section>
   );

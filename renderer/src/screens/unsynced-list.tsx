@@ -1,8 +1,9 @@
 import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { ShowInFolder } from '../components/show-in-folder.js';
 import { formatWhen } from '../format.js';
 
 /** The files that failed, each with its reason and "Retry now", in one place. */
-export function UnsyncedList({ failedCount }: { failedCount: number }) {
+export function UnsyncedList({ failedCount, canShow }: { failedCount: number; canShow: boolean }) {
   const bridge = useBridge();
   const files = useQuery(() => bridge.call('files.unsynced', {}), [bridge, failedCount]);
   const reload = useThrottled(files.reload, 2000);
@@ -31,6 +32,7 @@ export function UnsyncedList({ failedCount }: { failedCount: number }) {
             >
               Retry now
             </button>
+            {canShow && <ShowInFolder path={file.path} />}
           </li>
         ))}
       </ul>
