@@ -24,12 +24,12 @@ export const pairSettingsPatchSchema = z
   .object({
     mirrorDeletions: z.boolean(),
     concurrency: z.number().int().min(1).max(64),
-    // 0 means unlimited; below ~1 KiB/s an upload would look hung rather than slow.
+    // 0 means unlimited; below 1 KB/s (the smallest the Settings field can say) an upload would look hung.
     bandwidthLimit: z
       .number()
       .int()
-      .refine((value) => value === 0 || value >= 1024, {
-        message: 'must be 0 (unlimited) or at least 1024 bytes per second',
+      .refine((value) => value === 0 || value >= 1000, {
+        message: 'must be 0 (unlimited) or at least 1000 bytes per second (1 KB/s)',
       }),
     refreshIntervalSeconds: z.number().int().min(10).max(86_400),
     remoteFolder: remoteFolderSchema,

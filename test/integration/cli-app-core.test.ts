@@ -150,7 +150,7 @@ describe('settings from flags', () => {
       env,
     });
     expect(slow.code).toBe(2);
-    expect(slow.stderr).toMatch(/--bandwidth must be 0 \(unlimited\) or at least 1024/);
+    expect(slow.stderr).toMatch(/--bandwidth must be 0 \(unlimited\) or at least 1000/);
     const big = await processes.run(['sync', folder, '--once', '--concurrency', '65', ...remoteArgs()], {
       env,
     });

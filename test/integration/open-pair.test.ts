@@ -59,7 +59,7 @@ describe('openPair', () => {
     }
     await expect(openPair(config({ overrides: { bandwidthLimit: 500 } }))).rejects.toMatchObject({
       category: 'config',
-      message: expect.stringMatching(/bandwidthLimit must be 0 \(unlimited\) or at least 1024/),
+      message: expect.stringMatching(/bandwidthLimit must be 0 \(unlimited\) or at least 1000/),
     });
   });
 

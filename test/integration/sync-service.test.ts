@@ -208,7 +208,7 @@ describe('SyncService, the facade every host uses', () => {
     for (const [patch, message] of [
       [{ concurrency: 0 }, /concurrency/],
       [{ concurrency: 2.5 }, /concurrency/],
-      [{ bandwidthLimit: 10 }, /bandwidthLimit must be 0 \(unlimited\) or at least 1024/],
+      [{ bandwidthLimit: 10 }, /bandwidthLimit must be 0 \(unlimited\) or at least 1000/],
       [{ refreshIntervalSeconds: 1 }, /refreshIntervalSeconds/],
       [{ mirrorDeletions: 'yes' }, /mirrorDeletions/],
       [{ apiToken: 'secret' }, /Setting not changed/],
