@@ -24,6 +24,9 @@ check('typecheck (node)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 check('typecheck (renderer)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
 check('lint', 'npx', ['eslint', '.']);
 check('format', 'npx', ['prettier', '--check', '.']);
+// The desktop app's bundles (main, preload, renderer) build without the Electron binary; packaging
+// itself needs a download (test/unit/shell-packaging.test.ts checks its configuration instead).
+check('desktop build', 'npx', ['electron-vite', 'build']);
 
 mkdirSync('test-results', { recursive: true });
 const report = 'test-results/vitest.json';
