@@ -217,7 +217,7 @@ describe('a file replaced by a folder, a folder by a file', () => {
   };
   const after = ['d', 'x.txt/inner.txt', ...Object.keys(fillers)];
 
-  it('between runs: the new tree syncs, the old paths count as deleted, the remote equals the folder', async () => {
+  it('between runs: the new tree syncs, the old paths go from the remote, which equals the folder', async () => {
     const folder = await folderWith({
       'x.txt': 'a file',
       'd/one.txt': 'one',
@@ -374,7 +374,7 @@ describe('a file deleted between its hash and its upload', () => {
     harness = undefined;
   });
 
-  it('is not uploaded, is said once, and counts as deleted; the rest syncs', async () => {
+  it('is not uploaded, is said once and listed as vanished; the rest syncs', async () => {
     // Every upload ticket takes 400 ms: the file is hashed and on its way when it is deleted.
     harness = await EngineHarness.create({
       server: { faults: { seed: 1, routes: { 'alloy.upload-request': { latencyMs: 400 } } } },

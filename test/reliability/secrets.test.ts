@@ -57,6 +57,9 @@ afterEach(async () => {
     for (const line of commandLines) found.push(...secretsIn(`command line ${line}`, line, SECRETS));
   }
   expect(found).toEqual([]);
+  // The command lines were really read: hoist's own is among them.
+  const lines = spawned.flatMap(({ commandLines }) => [...commandLines]);
+  expect(lines.some((line) => line.includes('dist/electron/cli/main.js'))).toBe(true);
 });
 
 /** Spawns hoist with HOME and the data root inside the swept tree, watching its command lines. */
