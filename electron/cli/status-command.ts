@@ -27,6 +27,10 @@ export interface PairStatusReport {
   notSynced: Array<{ path: string; state: string; message: string }>;
   /** What the last scan deliberately left out (symbolic links, special files). */
   skipped: Array<{ path: string; message: string }>;
+  /** What the last scan could not read: nothing in these is synced (nor deleted). */
+  unreadable: Array<{ path: string; message: string }>;
+  /** Files deleted during the last run before they could be uploaded. */
+  vanished: Array<{ path: string; message: string }>;
 }
 
 export async function runStatusCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -66,6 +70,11 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
         `  skipped by design: ${report.skipped.length} (symbolic links, special files; --json lists them)`,
       );
     }
+    for (const entry of report.unreadable.slice(0, 20))
+      io.out(`  cannot read: ${printable(entry.path || '.')}: ${forTerminal(entry.message)}`);
+    if (report.vanished.length > 0) {
+      io.out(`  deleted before they were uploaded: ${report.vanished.length} (--json lists them)`);
+    }
     for (const file of report.notSynced.slice(0, 20))
       io.out(`  ${file.state}: ${printable(file.path)}: ${forTerminal(file.message)}`);
     if (report.notSynced.length > 20) io.out(`  … and ${report.notSynced.length - 20} more`);
@@ -88,6 +97,8 @@ function readReport(file: string): PairStatusReport {
       lastRemoteRefreshAt: iso(stored.lastRemoteRefreshAt),
       notSynced: stored.notSynced,
       skipped: stored.skipped,
+      unreadable: stored.unreadable,
+      vanished: stored.vanished,
     };
   } finally {
     state.close();

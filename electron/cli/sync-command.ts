@@ -210,6 +210,10 @@ function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io
     io.out(`Skipped (${summary.skipped.length}), not synced by design:`);
     for (const entry of summary.skipped) io.out(`  ${printable(entry.path)}: ${entry.message}`);
   }
+  if (summary.vanished.length > 0) {
+    io.out(`Deleted from the folder during the run, so not uploaded (${summary.vanished.length}):`);
+    for (const entry of summary.vanished) io.out(`  ${printable(entry.path)}: ${entry.message}`);
+  }
   printConflicts(summary.conflicts, pair, folder, io);
   if (summary.deletions.kind === 'refused-mass-deletion') {
     io.err(

@@ -20,6 +20,11 @@ export interface EngineContext {
   readonly clock: Clock;
   readonly retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
   report(kind: ActivityKind, path: string | null, message: string, detail?: string): void;
+  /**
+   * A file the scan saw was gone before it could be synced (deleted mid-run): logged once, and
+   * listed in the run's summary and `hoist status`. Call only when its row was just marked deleted.
+   */
+  vanished(path: string, message: string): void;
   /** The current run's signal: aborted on pause, stop and a rejected token. */
   signal(): AbortSignal;
 }

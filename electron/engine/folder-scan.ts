@@ -37,14 +37,7 @@ export async function scanFolder(options: {
   const skipped: ScanOutcome['skipped'] = [];
   const walked = await walkFolder(options.root, options.rules, {
     onError: (path, error) => unreadable.push({ path, message: error.message }),
-    onSkipped: (path, what) =>
-      skipped.push({
-        path,
-        message:
-          what === 'symlink'
-            ? 'A symbolic link: not followed, so not synced'
-            : 'A special file (FIFO, socket or device): nothing to upload',
-      }),
+    onSkipped: (path, what) => skipped.push({ path, message: skipMessage(what) }),
   });
   const onDisk = new Map<string, StatKey>();
   for (const { path, stat } of walked) onDisk.set(path, stat);
@@ -106,6 +99,13 @@ export async function scanFolder(options: {
     }
   });
   return { filesSeen, changed, renamed, deleted: vanished.map((row) => row.path), unreadable, skipped };
+}
+
+/** Why an entry is not synced, in words (the summary, `hoist status` and the activity log say it). */
+export function skipMessage(what: 'symlink' | 'special'): string {
+  return what === 'symlink'
+    ? 'A symbolic link: not followed, so not synced'
+    : 'A special file (FIFO, socket or device): nothing to upload';
 }
 
 function statIdentity(stat: StatKey): string {

@@ -4,7 +4,10 @@ import type { EngineContext } from './engine-context.js';
 import type { LocalFile } from './state/local-files.js';
 
 /** Hashing needs the engine's world: the folder, its file table, the hasher pool, time, the log. */
-export type HashContext = Pick<EngineContext, 'root' | 'state' | 'hasher' | 'provider' | 'clock' | 'report'>;
+export type HashContext = Pick<
+  EngineContext,
+  'root' | 'state' | 'hasher' | 'provider' | 'clock' | 'report' | 'vanished'
+>;
 
 export type HashOutcome = 'hashed' | 'unchanged-content' | 'requeued' | 'deleted' | 'unreadable';
 
@@ -49,7 +52,7 @@ export async function hashPendingFile(
     case 'changed': {
       const stat = await lstat(absolutePath).catch(() => null);
       if (stat === null || !stat.isFile()) {
-        files.markDeleted(file.path, now);
+        if (files.markDeleted(file.path, now)) context.vanished(file.path, 'Deleted while it was being read');
         return 'deleted';
       }
       files.markSeen(
@@ -62,8 +65,7 @@ export async function hashPendingFile(
     }
     case 'missing':
       // Gone between the scan and the read: said, so counts and the log agree.
-      if (files.markDeleted(file.path, now))
-        context.report('deleted-locally', file.path, 'Deleted before it could be read');
+      if (files.markDeleted(file.path, now)) context.vanished(file.path, 'Deleted before it could be read');
       return 'deleted';
     case 'unreadable': {
       const message = result.message;
@@ -74,7 +76,14 @@ export async function hashPendingFile(
         attempts,
         retryAt: now + UNREADABLE_RETRY_MS * Math.min(32, 2 ** (attempts - 1)),
       });
-      context.report('failed', file.path, `${message}; Hoist will try again`, result.code);
+      // Said once: a retry that fails for the same reason adds nothing to the log.
+      if (file.lastError !== message)
+        context.report(
+          'failed',
+          file.path,
+          `${message.replace(/\.$/, '')}; Hoist will try again`,
+          result.code,
+        );
       return 'unreadable';
     }
   }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../base/clock.js';
 import type { EngineEvents } from './engine-events.js';
 import type { EngineReporter } from './engine-reporter.js';
-import { scanFolder, type ScanOutcome } from './folder-scan.js';
+import { scanFolder, skipMessage, type ScanOutcome } from './folder-scan.js';
 import { applyPathHints } from './path-hints.js';
 import { remoteNamer } from './remote/remote-names.js';
 import { IgnoreRules } from './scan/ignore-rules.js';
@@ -11,9 +11,13 @@ import { SyncError, toSyncError } from './sync-error.js';
 
 // More deletions than this in one scan are logged as one line, not one per file.
 const DELETIONS_LISTED = 20;
-// The pair fact holding the last scan's skipped entries (for `hoist status`), and how many it keeps.
+// The pair facts holding what `hoist status` lists as left out: the entries skipped by design and
+// those that could not be read (at the last scan, kept current by watcher hints), and the files that
+// vanished mid-run (since this run began). How many of each are kept.
 const LAST_SKIPPED = 'lastScanSkipped';
-const SKIPPED_KEPT = 1000;
+const LAST_UNREADABLE = 'lastScanUnreadable';
+const RUN_VANISHED = 'runVanished';
+const ENTRIES_KEPT = 1000;
 // The pair fact naming the remote folder the stored remote names were computed with.
 const APPLIED_REMOTE_FOLDER = 'appliedRemoteFolder';
 
@@ -39,6 +43,12 @@ export class LocalChanges {
   private ignoreRules: IgnoreRules | null = null;
   /** Skipped entries already reported: each is said once, not at every scan. */
   private readonly reportedSkips = new Set<string>();
+  /** What is skipped by design now, path → why: the last scan's list, kept current by hints. */
+  private skipped = new Map<string, string>();
+  /** Unreadable entries of the last scan, path → why; each is said once while it stays unreadable. */
+  private unreadable = new Map<string, string>();
+  /** Files seen by a scan that were gone before they could be uploaded, in this run. */
+  private readonly vanishedInRun: Array<{ path: string; message: string }> = [];
 
   constructor(private readonly options: LocalChangesOptions) {}
 
@@ -55,6 +65,9 @@ export class LocalChanges {
   /** Recovery after a crash, the remote folder, the ignore rules: before the first scan. */
   async load(): Promise<void> {
     this.options.state.files.resetInterrupted();
+    this.options.state.files.retryLocalProblemsNow(this.options.clock.now());
+    this.vanishedInRun.length = 0;
+    this.options.state.settings.setFact(RUN_VANISHED, null);
     this.applyRemoteFolder();
     this.ignoreRules = await IgnoreRules.load(this.options.root, {
       extraAbsolutePaths: this.options.ignoreAbsolutePaths,
@@ -88,7 +101,7 @@ export class LocalChanges {
   /** Compares the folder with the stat cache; null when the folder is not there to compare. */
   async scan(): Promise<ScanOutcome | null> {
     if (!(await this.folderPresent())) return null;
-    const { state, clock, reporter } = this.options;
+    const { state, clock } = this.options;
     let outcome: ScanOutcome;
     try {
       outcome = await scanFolder({
@@ -104,14 +117,9 @@ export class LocalChanges {
       return null;
     }
     this.reportDeletions(outcome.deleted);
-    this.reportSkipped(outcome.skipped);
-    for (const entry of outcome.unreadable) {
-      reporter.report(
-        'warning',
-        entry.path,
-        `Cannot read this folder entry; it is left as it was: ${entry.message}`,
-      );
-    }
+    this.skipped = new Map();
+    this.noteSkipped(outcome.skipped);
+    this.noteUnreadable(outcome.unreadable);
     this.reevaluateConflicts();
     this.options.events.emit('changed', { local: true, remote: false });
     return outcome;
@@ -124,14 +132,19 @@ export class LocalChanges {
   async applyHints(paths: readonly string[], onRulesChanged: () => Promise<void>): Promise<void> {
     try {
       if (paths.includes('.hoistignore') && (await this.rules.reload())) await onRulesChanged();
-      const deleted = await applyPathHints(paths, {
+      const outcome = await applyPathHints(paths, {
         root: this.options.root,
         rules: this.rules,
         files: this.options.state.files,
         now: this.options.clock.now(),
         remoteName: this.remoteName,
       });
-      this.reportDeletions(deleted);
+      this.reportDeletions(outcome.deleted);
+      let noLongerSkipped = false;
+      for (const path of outcome.notSkipped) noLongerSkipped = this.skipped.delete(path) || noLongerSkipped;
+      if (noLongerSkipped || outcome.skipped.length > 0) {
+        this.noteSkipped(outcome.skipped.map(({ path, what }) => ({ path, message: skipMessage(what) })));
+      }
       this.reevaluateConflicts();
       this.options.events.emit('changed', { local: true, remote: false });
     } catch (error) {
@@ -147,15 +160,59 @@ export class LocalChanges {
       reporter.report('warning', null, `Scanning the folder failed: ${syncError.message}`, syncError.detail);
   }
 
-  /** Says once what is deliberately not synced, and keeps the last scan's list for `status`. */
-  private reportSkipped(skipped: ScanOutcome['skipped']): void {
+  /**
+   * A file the scan saw that was gone before it could be uploaded (deleted mid-run): said once, and
+   * listed in this run's summary and in `hoist status`.
+   */
+  noteVanished(path: string, message: string): void {
+    this.options.reporter.report('deleted-locally', path, message);
+    this.vanishedInRun.push({ path, message });
+    this.storeList(RUN_VANISHED, this.vanishedInRun);
+  }
+
+  /** The files that vanished mid-run since this run began. */
+  get vanished(): Array<{ path: string; message: string }> {
+    return [...this.vanishedInRun];
+  }
+
+  /** Says once what is deliberately not synced, and keeps the current list for `status`. */
+  private noteSkipped(skipped: ScanOutcome['skipped']): void {
     for (const entry of skipped) {
+      this.skipped.set(entry.path, entry.message);
       if (this.reportedSkips.has(entry.path)) continue;
       this.reportedSkips.add(entry.path);
       this.options.reporter.report('skipped', entry.path, entry.message);
     }
-    const kept = skipped.slice(0, SKIPPED_KEPT);
-    this.options.state.settings.setFact(LAST_SKIPPED, kept.length === 0 ? null : JSON.stringify(kept));
+    this.storeList(
+      LAST_SKIPPED,
+      [...this.skipped].map(([path, message]) => ({ path, message })),
+    );
+  }
+
+  /**
+   * Says once what could not be read (a folder without permission, a name that is not UTF-8), not at
+   * every rescan; said again only if it becomes readable and then unreadable again.
+   */
+  private noteUnreadable(unreadable: ScanOutcome['unreadable']): void {
+    const previous = this.unreadable;
+    this.unreadable = new Map(unreadable.map((entry) => [entry.path, entry.message]));
+    for (const entry of unreadable) {
+      if (previous.has(entry.path)) continue;
+      this.options.reporter.report(
+        'warning',
+        entry.path,
+        `Cannot read this folder entry; it is left as it was: ${entry.message}`,
+      );
+    }
+    this.storeList(LAST_UNREADABLE, unreadable);
+  }
+
+  private storeList(
+    name: typeof LAST_SKIPPED | typeof LAST_UNREADABLE | typeof RUN_VANISHED,
+    entries: ReadonlyArray<{ path: string; message: string }>,
+  ): void {
+    const kept = entries.slice(0, ENTRIES_KEPT);
+    this.options.state.settings.setFact(name, kept.length === 0 ? null : JSON.stringify(kept));
   }
 
   private appliedRemoteFolder(): string {

@@ -5,6 +5,8 @@ import type { DeletionOutcome } from './mirrored-deletions.js';
 export interface OnceSummary {
   /** Folder entries deliberately not synced (symbolic links, special files), each with why. */
   skipped: Array<{ path: string; message: string }>;
+  /** Files the scan saw that were deleted before they could be uploaded, each with why. */
+  vanished: Array<{ path: string; message: string }>;
   uploaded: number;
   alreadyOnRemote: number;
   bytesUploaded: number;

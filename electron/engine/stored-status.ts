@@ -12,6 +12,10 @@ export interface StoredStatus {
   notSynced: Array<{ path: string; state: FileSyncState; message: string }>;
   /** What the last scan deliberately left out (symbolic links, special files), with why. */
   skipped: Array<{ path: string; message: string }>;
+  /** What the last scan could not read (a folder without permission, a name that is not UTF-8). */
+  unreadable: Array<{ path: string; message: string }>;
+  /** Files deleted mid-run, after the scan saw them and before they were uploaded (the last run). */
+  vanished: Array<{ path: string; message: string }>;
 }
 
 const NOT_SYNCED_STATES = ['failed', 'retrying', 'conflict'] as const;
@@ -33,7 +37,9 @@ export function readStoredStatus(
     remoteFiles: countRemote ? state.mirror.count() : null,
     lastSyncAt: time('lastSyncAt'),
     lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
-    skipped: notSyncedLimit === 0 ? [] : parseSkipped(state.settings.fact('lastScanSkipped')),
+    skipped: notSyncedLimit === 0 ? [] : parseEntries(state.settings.fact('lastScanSkipped')),
+    unreadable: notSyncedLimit === 0 ? [] : parseEntries(state.settings.fact('lastScanUnreadable')),
+    vanished: notSyncedLimit === 0 ? [] : parseEntries(state.settings.fact('runVanished')),
     notSynced: (notSyncedLimit === 0 ? [] : NOT_SYNCED_STATES).flatMap((fileState) =>
       state.files
         .inState(fileState, notSyncedLimit)
@@ -42,10 +48,10 @@ export function readStoredStatus(
   };
 }
 
-function parseSkipped(stored: string | null): StoredStatus['skipped'] {
+function parseEntries(stored: string | null): Array<{ path: string; message: string }> {
   if (stored === null) return [];
   try {
-    return JSON.parse(stored) as StoredStatus['skipped'];
+    return JSON.parse(stored) as Array<{ path: string; message: string }>;
   } catch {
     return [];
   }

@@ -132,6 +132,7 @@ export class SyncEngine {
       settings: () => this.settings,
       signal: () => this.controller.signal,
       report: (kind, path, message, detail) => this.reporter.report(kind, path, message, detail),
+      vanished: (path, message) => this.local.noteVanished(path, message),
       onUploadOutcome: (file, outcome) => this.afterUpload(file, outcome),
       onProgress: () => this.emitProgress(false),
     });
@@ -191,6 +192,7 @@ export class SyncEngine {
       remoteUnusable,
       stopped: this.run.kind === 'stopped',
       skipped: scan?.skipped ?? [],
+      vanished: this.local.vanished,
       unreadable: (scan?.unreadable ?? []).map((entry) => ({
         path: entry.path,
         message: `Cannot read this folder entry, so nothing in it is synced: ${entry.message}`,

@@ -1,3 +1,4 @@
+import { isControlCharacter } from '../../../shared/remote-filename.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import type { Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
@@ -40,6 +41,13 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
     throw new SyncError('config', `No API token for ${label}. Add it in Settings.`, {
       reason: 'missing-token',
     });
+  }
+  // undici refuses such a header with an error about arguments, which would read as a bad address.
+  if ([...config.token].some((character) => isControlCharacter(character.charCodeAt(0)))) {
+    throw new SyncError(
+      'config',
+      `The API token for ${label} contains a line break or another control character, which no request can carry; set it again without it.`,
+    );
   }
   const common = {
     baseUrl: config.baseUrl,

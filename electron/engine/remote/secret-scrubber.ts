@@ -9,7 +9,11 @@ const MIN_SCRUBBED_SECRET = 8;
  * catches servers that echo one back. Returns the same error when there was nothing to change.
  */
 export function scrubSecrets(error: SyncError, secrets: readonly string[], extraDetail?: string): SyncError {
-  const real = secrets.filter((secret) => secret.length >= MIN_SCRUBBED_SECRET);
+  const real = secrets
+    .filter((secret) => secret.length >= MIN_SCRUBBED_SECRET)
+    .flatMap(encodedForms)
+    // Longest first: a form that contains another is replaced whole.
+    .sort((a, b) => b.length - a.length);
   const clean = (text: string | undefined): string | undefined =>
     text === undefined ? undefined : real.reduce((out, secret) => out.split(secret).join('***'), text);
   const message = clean(error.message) ?? '';
@@ -24,4 +28,20 @@ export function scrubSecrets(error: SyncError, secrets: readonly string[], extra
     ...(error.reason !== undefined ? { reason: error.reason } : {}),
     cause: error.cause,
   });
+}
+
+/**
+ * A secret as a server may echo it: as sent, URL-encoded (a query string or a form it parsed), and
+ * base64 or base64url (a header it decoded, or encoded back). Each distinct form once.
+ */
+function encodedForms(secret: string): string[] {
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    base64,
+    base64.replace(/=+$/, ''),
+    Buffer.from(secret, 'utf8').toString('base64url'),
+  ];
+  return [...new Set(forms)].filter((form) => form.length >= MIN_SCRUBBED_SECRET);
 }

@@ -274,6 +274,9 @@ export class LocalFiles {
         `DELETE FROM local_files WHERE state = 'deleted'
            AND (remote_key IS NULL OR NOT EXISTS (SELECT 1 FROM remote_files WHERE key = local_files.remote_key))`,
       ),
+      retryLocalNow: db.prepare(
+        "UPDATE local_files SET retry_at = @now WHERE state = 'retrying' AND error_category = 'local-file' AND retry_at > @now",
+      ),
       nextRetryAt: db.prepare("SELECT min(retry_at) AS at FROM local_files WHERE state = 'retrying'"),
       sameRemoteName: db.prepare(
         "SELECT * FROM local_files WHERE remote_name = ? AND path <> ? AND state <> 'deleted'",
@@ -486,6 +489,14 @@ export class LocalFiles {
 
   inState(state: FileSyncState, limit: number): LocalFile[] {
     return (this.statements.byState.all(state, limit) as Row[]).map(fromRow);
+  }
+
+  /**
+   * Files waiting to retry a local problem (unreadable, still being written) are due now: a new run
+   * is the moment to look again, since the user may have fixed what stopped them.
+   */
+  retryLocalProblemsNow(now: number): number {
+    return this.statements.retryLocalNow.run({ now }).changes;
   }
 
   /** Files whose retry time has come go back to their queue (hashing or upload), keeping their attempt count. */

@@ -16,7 +16,9 @@ export type PairFactName =
   | 'remoteListingVersion'
   | 'appliedRemoteFolder'
   | 'deletionsHeldBefore'
-  | 'lastScanSkipped';
+  | 'lastScanSkipped'
+  | 'lastScanUnreadable'
+  | 'runVanished';
 
 /** Settings that belong to the pair, and facts about it (last sync time); never the API token. */
 export class PairSettingsStore {

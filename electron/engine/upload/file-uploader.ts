@@ -54,7 +54,8 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
   const absolutePath = join(context.root, ...file.path.split('/'));
   const current = await statFile(absolutePath);
   if (current === null) {
-    files.markDeleted(file.path, clock.now());
+    if (files.markDeleted(file.path, clock.now()))
+      context.vanished(file.path, 'Deleted before it could be uploaded');
     return { kind: 'deleted' };
   }
   if (!sameStat(file, current)) {
@@ -245,7 +246,9 @@ async function finish(
   // The remote now has the version we hashed; if the file changed meanwhile, the new version follows.
   const after = await statFile(candidate.absolutePath);
   if (after === null) {
-    files.markDeleted(file.path, clock.now());
+    // Its content is on the remote: an ordinary deletion, found a little earlier than by a scan.
+    if (files.markDeleted(file.path, clock.now()))
+      context.report('deleted-locally', file.path, 'Deleted from the folder');
     return { kind: 'deleted' };
   }
   if (!sameStat(hashedStat, after)) {
@@ -271,8 +274,9 @@ async function failed(
   if (error.reason === 'file-changed' || error.reason === 'digest-mismatch') {
     const current = await statFile(join(context.root, ...file.path.split('/')));
     if (current === null) {
-      files.markDeleted(file.path, now);
-      return { kind: 'requeued' };
+      if (files.markDeleted(file.path, now))
+        context.vanished(file.path, 'Deleted before it could be uploaded');
+      return { kind: 'deleted' };
     }
     if (!sameStat(current, hashedStat)) {
       files.markSeen(file.path, file.remoteName, current, now);
