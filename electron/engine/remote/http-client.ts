@@ -104,7 +104,7 @@ export class HttpClient {
     return this.scrub(
       new SyncError(
         'remote-rejected',
-        `${this.label} answered in a form Hoist does not understand while trying to ${request.action}.`,
+        `${this.label} answered in a form Hoist does not understand while trying to ${request.action} (${problem}).`,
         { reason: 'unexpected-response', detail: problem },
       ),
     );
@@ -136,7 +136,7 @@ export class HttpClient {
       const limit = ok
         ? (request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
         : MAX_ERROR_BODY_BYTES;
-      text = await readCapped(response.body, limit, ok);
+      text = await readCapped(response.body, limit, ok, `${this.label}'s answer to "${request.action}"`);
     } catch (error) {
       if (error instanceof SyncError) throw this.scrub(error, `${request.method} ${describeUrl(url)}`);
       throw this.fromThrown(error, request, url);
@@ -163,7 +163,7 @@ export class HttpClient {
 
   private fromThrown(error: unknown, request: HttpRequest, url: URL): unknown {
     if (request.signal?.aborted) return request.signal.reason ?? error;
-    return this.scrub(thrownFailure(error, request, url, this.label));
+    return this.scrub(thrownFailure(error, request, url, this.label, this.transport.timeoutsFor(request)));
   }
 
   private scrub(error: SyncError, extraDetail?: string): SyncError {
