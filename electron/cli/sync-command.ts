@@ -198,14 +198,26 @@ function attachOutput(
   service.on('activity', () => (lastSaid = Date.now()));
   const ticker = setInterval(() => {
     const status = service.status();
-    const busy = status.state === 'syncing' || status.state === 'scanning' || status.state === 'offline';
+    // Waiting on the remote counts as busy whatever the state says (the first listing of a run
+    // goes on after the scan, in state idle).
+    const waits = service.waitingOn(1);
+    const busy =
+      waits.length > 0 ||
+      status.state === 'syncing' ||
+      status.state === 'scanning' ||
+      status.state === 'offline';
     const moved = status.progress.bytesDone !== lastBytes;
     lastBytes = status.progress.bytesDone;
     if (!busy || Date.now() - lastSaid < QUIET_MS || (moved && bar)) return;
     lastSaid = Date.now();
     const { filesDone, filesTotal } = status.progress;
     const counted = filesTotal > 0 ? ` (${filesDone} of ${filesTotal} files done)` : '';
-    const what = status.state === 'scanning' ? 'scanning the folder' : `waiting for ${status.remoteLabel}`;
+    const what =
+      status.state === 'scanning'
+        ? 'scanning the folder'
+        : waits.length > 0
+          ? `waiting to ${printable(waits.join(', '))}`
+          : `waiting for ${status.remoteLabel}`;
     line(`…          still ${what}${counted}; nothing new in the last ${QUIET_MS / 1000} s`);
   }, 1000);
   ticker.unref();

@@ -360,6 +360,11 @@ export class SyncEngine {
     return this.currentSettings;
   }
 
+  /** What the engine is waiting on the remote for right now, one line each, the longest first. */
+  waitingOn(limit?: number): string[] {
+    return this.waits.describe(limit);
+  }
+
   status(): SyncStatus {
     const stored = readStoredStatus(this.state, { notSyncedLimit: 0, countRemote: false });
     return {

@@ -57,6 +57,11 @@ export class SyncService {
     return this.engine.runOnce(options);
   }
 
+  /** What the engine is waiting on the remote for right now ("list the files on Alloy (waiting 12 s)"). */
+  waitingOn(limit?: number): string[] {
+    return this.engine.waitingOn(limit);
+  }
+
   stop(): Promise<void> {
     return this.engine.stop();
   }

@@ -32,14 +32,15 @@ export class WaitTracker {
 
   /** One line per wait, the longest first, at most `limit` of them and a count of the rest. */
   describe(limit = 5): string[] {
+    const shown = Math.max(1, limit);
     const now = this.now();
     const waits = [...this.waits].sort((a, b) => a.since - b.since);
-    const lines = waits.slice(0, limit).map((wait) => {
+    const lines = waits.slice(0, shown).map((wait) => {
       const seconds = Math.max(0, Math.round((now - wait.since) / 1000));
       const last = wait.lastFailure === null ? '' : `; last try: ${wait.lastFailure.replace(/\.$/, '')}`;
       return `${wait.what} (waiting ${seconds} s${last})`;
     });
-    if (waits.length > limit) lines.push(`and ${waits.length - limit} more`);
+    if (waits.length > shown) lines.push(`and ${waits.length - shown} more`);
     return lines;
   }
 }
