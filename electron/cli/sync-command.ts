@@ -47,8 +47,8 @@ Options:
   --time-limit D       with --once: stop cleanly after D (e.g. 90s, 10m, 2h; default 1h; none for
                        no limit), say what it was still waiting on, exit 124; what is left is
                        synced by the next run
-  --stall-timeout D    give up on a request when the remote sends nothing for D in the middle of
-                       an answer (default 30s); it gets twice that to start answering or to take
+  --stall-timeout D    give up on a request when the remote sends nothing for D after it began
+                       to answer (default 30s); it gets twice that to start answering or to take
                        more of an upload
   --remote-folder NAME put this folder's files under NAME on the remote (remembered for the
                        folder; --remote-folder '' puts them back at the top)

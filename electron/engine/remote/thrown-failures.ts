@@ -116,7 +116,7 @@ function stallWords(
   const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
   if (code === 'UND_ERR_BODY_TIMEOUT') {
     return timeouts
-      ? `no data for ${seconds(timeouts.bodyMs)} in the middle of its answer`
+      ? `no data for ${seconds(timeouts.bodyMs)} after it began to answer`
       : 'the answer stalled';
   }
   // Also what a PUT whose body the remote stopped reading ends with (see HttpTransport.dispatch).
