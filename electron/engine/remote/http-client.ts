@@ -10,6 +10,7 @@ import {
   type HttpResponse,
 } from './http-types.js';
 import { remoteUrl } from './remote-address.js';
+import { DEFAULT_RETRY } from './retry.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { classifyStatus, serverMessage } from './status-failures.js';
 import { thrownFailure } from './thrown-failures.js';
@@ -146,7 +147,10 @@ export class HttpClient {
     const classified =
       request.classify?.(answer) ?? classifyStatus(answer, request, url, this.options, this.clock.now());
     if (classified.retryAfterMs !== undefined && status === 429) {
-      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + classified.retryAfterMs);
+      // Held at most as long as a retry waits (DEFAULT_RETRY.maxRetryAfterMs): "come back tomorrow"
+      // must not freeze every request of the provider until then, out of reach of any time limit.
+      const holdMs = Math.min(classified.retryAfterMs, DEFAULT_RETRY.maxRetryAfterMs);
+      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + holdMs);
     }
     throw this.scrub(classified);
   }
