@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import { defaultDataRoot } from '../host/data-paths.js';
-import { parseRate } from './format.js';
+import { parseDuration, parseRate } from './format.js';
 import type { RemoteChoice } from '../host/remote-connection.js';
 import { UsageError } from './usage-error.js';
 
@@ -83,6 +83,27 @@ export function rate(value: string | boolean | undefined, name: string): number 
   const parsed = typeof value === 'string' ? parseRate(value) : null;
   if (parsed === null) throw new UsageError(`--${name} must be a rate like 500K or 2M (bytes per second)`);
   return parsed;
+}
+
+/**
+ * A duration flag (`10m`, `90s`, `1h`) in milliseconds, from `min` to `max`; `none` or `0` is null
+ * where `none` is allowed (no limit). Undefined when the flag is absent.
+ */
+export function duration(
+  value: string | boolean | undefined,
+  name: string,
+  range: { min: number; max: number; none?: boolean },
+): number | null | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (range.none === true && (text === 'none' || text === '0')) return null;
+  const ms = parseDuration(text);
+  if (ms === null || ms < range.min || ms > range.max) {
+    throw new UsageError(
+      `--${name} must be a duration like 90s, 10m or 1h, from ${range.min / 1000} s to ${range.max / 3_600_000} h${range.none === true ? ', or none' : ''}`,
+    );
+  }
+  return ms;
 }
 
 /**

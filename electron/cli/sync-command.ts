@@ -4,6 +4,7 @@ import type { OnceSummary } from '../engine/sync-engine.js';
 import type { SyncService } from '../engine/sync-service.js';
 import { openPair, type OpenedPair } from '../host/open-pair.js';
 import {
+  duration,
   parseClientArgs,
   positiveInteger,
   rate,
@@ -12,10 +13,26 @@ import {
   settingsFromFlags,
 } from './client-options.js';
 import { printConflicts } from './conflict-output.js';
+import { describeDuration } from './format.js';
 import { ProgressLine } from './progress-line.js';
 import { forTerminal, printable } from './terminal-wording.js';
 import type { CommandIo } from './remote-command.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './usage-error.js';
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_SIGINT,
+  EXIT_SIGTERM,
+  EXIT_TIME_LIMIT,
+  EXIT_USAGE,
+  UsageError,
+} from './usage-error.js';
+
+// A --once run ends by then whatever the remote does. Stalls are caught much sooner (a 30 s stall
+// time-out per request, 5 min without progress per file), so this is the backstop: long enough for
+// a first sync of tens of GB on an ordinary uplink, short enough that an hourly cron job never piles
+// up behind a remote that keeps the run busy without getting anywhere. What it cuts is resumed by
+// the next run.
+const DEFAULT_ONCE_TIME_LIMIT_MS = 60 * 60_000;
 
 export const SYNC_USAGE = `Usage: hoist sync <folder> [options]
 
@@ -26,7 +43,13 @@ Without --once it keeps watching until Ctrl-C.
 Options:
   --once               scan, upload everything pending, refresh, print a summary and exit
                        (exit 0: all synced; 1: some file not synced or in conflict, each listed;
-                       2: usage or configuration error)
+                       2: usage or configuration error; 124: stopped at the time limit)
+  --time-limit D       with --once: stop cleanly after D (e.g. 90s, 10m, 2h; default 1h; none for
+                       no limit), say what it was still waiting on, exit 124; what is left is
+                       synced by the next run
+  --stall-timeout D    give up on a request when the remote sends nothing for D after it began
+                       to answer (default 30s); it gets twice that to start answering or to take
+                       more of an upload
   --remote-folder NAME put this folder's files under NAME on the remote (remembered for the
                        folder; --remote-folder '' puts them back at the top)
   --concurrency N      file bodies on the wire at once (default 4, or the folder's setting)
@@ -48,11 +71,22 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     quiet: { type: 'boolean' },
     'confirm-deletions': { type: 'boolean' },
     'keep-remote-copies': { type: 'boolean' },
+    'time-limit': { type: 'string' },
+    'stall-timeout': { type: 'string' },
   });
   if (values['confirm-deletions'] === true && values['keep-remote-copies'] === true) {
     throw new UsageError('Choose one of --confirm-deletions and --keep-remote-copies');
   }
   if (positionals.length > 1) throw new UsageError('hoist sync takes one folder');
+  if (values['time-limit'] !== undefined && values.once !== true) {
+    throw new UsageError('--time-limit goes with --once (watching has no end)');
+  }
+  const timeLimitMs = duration(values['time-limit'], 'time-limit', {
+    min: 1000,
+    max: 7 * 24 * 3_600_000,
+    none: true,
+  });
+  const stallTimeoutMs = duration(values['stall-timeout'], 'stall-timeout', { min: 1000, max: 3_600_000 });
   const folder = await resolveFolder(positionals[0]);
   // Only the flags given override the folder's stored settings, checked like settings from the UI.
   const overrides = settingsFromFlags({
@@ -67,7 +101,7 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     remoteFolder: { flag: '--remote-folder', value: values['remote-folder'] },
   });
   const pair = await openPair(
-    { ...remote, folder, overrides, store },
+    { ...remote, folder, overrides, store, ...(stallTimeoutMs ? { stallTimeoutMs } : {}) },
     {
       purpose: values.once === true ? 'hoist sync --once' : 'hoist sync',
       engine: { confirmMassDeletion: values['confirm-deletions'] === true },
@@ -80,7 +114,11 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
         `Kept the remote copies of ${pair.service.refuseDeletions()} file(s) that disappeared from the folder.`,
       );
     }
-    return await runPair(pair, folder, io, values.once === true, values.quiet === true);
+    const once =
+      values.once === true
+        ? { timeLimitMs: timeLimitMs === undefined ? DEFAULT_ONCE_TIME_LIMIT_MS : timeLimitMs }
+        : null;
+    return await runPair(pair, folder, io, once, values.quiet === true);
   } finally {
     await pair.close();
   }
@@ -90,7 +128,7 @@ async function runPair(
   pair: OpenedPair,
   folder: string,
   io: CommandIo,
-  once: boolean,
+  once: { timeLimitMs: number | null } | null,
   quiet: boolean,
 ): Promise<number> {
   const { service } = pair;
@@ -103,7 +141,7 @@ async function runPair(
       output.line(`${signal}: stopping…`);
       void service.stop();
     });
-    const summary = await service.runOnce();
+    const summary = await service.runOnce(once.timeLimitMs === null ? {} : { timeLimitMs: once.timeLimitMs });
     output.done();
     if (stoppedBy !== null) {
       io.err(
@@ -111,7 +149,10 @@ async function runPair(
       );
       return stoppedBy === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
     }
-    return printSummary(summary, pair, folder, io);
+    const code = printSummary(summary, pair, folder, io);
+    if (summary.timeLimit === null) return code;
+    printTimeLimit(summary.timeLimit, io);
+    return EXIT_TIME_LIMIT;
   }
   await service.start();
   output.line(`Watching ${folder} → ${pair.label}. Press Ctrl-C to stop.`);
@@ -157,14 +198,26 @@ function attachOutput(
   service.on('activity', () => (lastSaid = Date.now()));
   const ticker = setInterval(() => {
     const status = service.status();
-    const busy = status.state === 'syncing' || status.state === 'scanning' || status.state === 'offline';
+    // Waiting on the remote counts as busy whatever the state says (the first listing of a run
+    // goes on after the scan, in state idle).
+    const waits = service.waitingOn(1);
+    const busy =
+      waits.length > 0 ||
+      status.state === 'syncing' ||
+      status.state === 'scanning' ||
+      status.state === 'offline';
     const moved = status.progress.bytesDone !== lastBytes;
     lastBytes = status.progress.bytesDone;
     if (!busy || Date.now() - lastSaid < QUIET_MS || (moved && bar)) return;
     lastSaid = Date.now();
     const { filesDone, filesTotal } = status.progress;
     const counted = filesTotal > 0 ? ` (${filesDone} of ${filesTotal} files done)` : '';
-    const what = status.state === 'scanning' ? 'scanning the folder' : `waiting for ${status.remoteLabel}`;
+    const what =
+      status.state === 'scanning'
+        ? 'scanning the folder'
+        : waits.length > 0
+          ? `waiting to ${printable(waits.join(', '))}`
+          : `waiting for ${status.remoteLabel}`;
     line(`…          still ${what}${counted}; nothing new in the last ${QUIET_MS / 1000} s`);
   }, 1000);
   ticker.unref();
@@ -175,6 +228,16 @@ function attachOutput(
       bar?.clear();
     },
   };
+}
+
+/** Why the run ended early: the limit, and what it was still waiting on the remote for. */
+function printTimeLimit(limit: NonNullable<OnceSummary['timeLimit']>, io: CommandIo): void {
+  const waiting = limit.waitingOn;
+  io.err(
+    `Stopped at the time limit (--time-limit ${describeDuration(limit.limitMs)})${waiting.length > 0 ? ', still waiting to:' : '.'}`,
+  );
+  for (const line of waiting) io.err(`  ${forTerminal(printable(line))}`);
+  io.err('Nothing was half-recorded: what is not synced is synced by the next hoist sync.');
 }
 
 // Without a word for this long while working, the CLI says what it is waiting on.
@@ -220,8 +283,16 @@ function printSummary(summary: OnceSummary, pair: OpenedPair, folder: string, io
       'Review the deleted files with hoist status, then run again with --confirm-deletions or --keep-remote-copies.',
     );
   }
+  // A deletion --delete-remote asked for that failed leaves the remote out of step: said, and exit 1.
+  const failedDeletions = summary.deletions.kind === 'applied' ? summary.deletions.failed : 0;
+  if (failedDeletions > 0) {
+    io.err(
+      `${failedDeletions} remote cop${failedDeletions === 1 ? 'y' : 'ies'} of deleted files could not be deleted (each named above); the next hoist sync --delete-remote tries again.`,
+    );
+  }
   const blocking =
     summary.problems.some((problem) => problem.category === 'auth') ||
-    summary.deletions.kind === 'refused-mass-deletion';
+    summary.deletions.kind === 'refused-mass-deletion' ||
+    failedDeletions > 0;
   return notSynced.length > 0 || conflicts > 0 || blocking ? EXIT_FAILED : EXIT_OK;
 }

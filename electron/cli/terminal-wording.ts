@@ -9,6 +9,7 @@ const REWRITES: Array<[RegExp, string]> = [
   [/update it in Settings\./g, 'set the right token in HOIST_TOKEN.'],
   [/Add it in Settings\./g, 'Set it in HOIST_TOKEN.'],
   [/Check it in Settings\./g, 'Check --remote.'],
+  [/Check the server address in Settings\./g, 'Check --remote.'],
   [/ \(the provider setting\)/g, ' (--provider)'],
 ];
 

@@ -4,6 +4,7 @@ import type { HasherPool } from './hash/hasher-pool.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
 import type { PairState } from './state/pair-state.js';
+import type { WaitTracker } from './wait-tracker.js';
 
 /**
  * The engine's world, as one object (filen-sync's `environment` habit): the folder, its state, the
@@ -19,6 +20,13 @@ export interface EngineContext {
   readonly hasher: HasherPool;
   readonly clock: Clock;
   readonly retry: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  /**
+   * How long one file's upload may go on trying without a byte accepted before it is set aside for
+   * now (retried later in watch mode, by the next run with --once).
+   */
+  readonly fileBudgetMs: number;
+  /** What is being waited on the remote for, to say what stalled when a run runs out of time. */
+  readonly waits: WaitTracker;
   report(kind: ActivityKind, path: string | null, message: string, detail?: string): void;
   /**
    * A file the scan saw was gone before it could be synced (deleted mid-run): logged once, and

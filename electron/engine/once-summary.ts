@@ -27,4 +27,39 @@ export interface OnceSummary {
   unreadable: Array<{ path: string; message: string }>;
   /** `stop` was called (a signal): the run ended early, its uploads in flight back in the queue. */
   stopped: boolean;
+  /**
+   * The run reached its time limit and was stopped (as by `stop`, so `stopped` is true too): the
+   * limit, and what it was still waiting on the remote for then, one line each.
+   */
+  timeLimit: { limitMs: number; waitingOn: string[] } | null;
+}
+
+/**
+ * What one run did, counted per file, not per event: a file uploaded, then found "already there"
+ * after its copy went missing, is one upload; one the remote then does not list is none.
+ */
+export class RunTally {
+  private readonly uploaded = new Map<string, number>();
+  private readonly existing = new Set<string>();
+
+  uploadedFile(path: string, bytes: number): void {
+    this.existing.delete(path);
+    this.uploaded.set(path, bytes);
+  }
+
+  foundOnRemote(path: string): void {
+    if (!this.uploaded.has(path)) this.existing.add(path);
+  }
+
+  /** The remote does not show it after all: neither uploaded nor already there. */
+  notConfirmed(path: string): void {
+    this.uploaded.delete(path);
+    this.existing.delete(path);
+  }
+
+  get counts(): Pick<OnceSummary, 'uploaded' | 'alreadyOnRemote' | 'bytesUploaded'> {
+    let bytes = 0;
+    for (const sent of this.uploaded.values()) bytes += sent;
+    return { uploaded: this.uploaded.size, alreadyOnRemote: this.existing.size, bytesUploaded: bytes };
+  }
 }

@@ -18,7 +18,7 @@ import type { HasherPool } from './hash/hasher-pool.js';
 import { LocalChanges } from './local-changes.js';
 import { refreshMirror, type RefreshOutcome } from './mirror-refresh.js';
 import { applyMirroredDeletions, refuseHeldDeletions, type DeletionOutcome } from './mirrored-deletions.js';
-import type { OnceSummary } from './once-summary.js';
+import { RunTally, type OnceSummary } from './once-summary.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
@@ -32,6 +32,8 @@ import { SyncPipeline } from './sync-pipeline.js';
 import { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import type { UploadOutcome } from './upload/file-uploader.js';
 import { ProgressTracker } from './upload/progress-tracker.js';
+import { UnlistedUploads } from './unlisted-uploads.js';
+import { WaitTracker } from './wait-tracker.js';
 
 export type { OnceSummary } from './once-summary.js';
 
@@ -56,6 +58,14 @@ export interface SyncEngineOptions {
   remoteUrl?: string;
   /** The user confirmed ahead that a held mass deletion may go ahead (`--confirm-deletions`). */
   confirmMassDeletion?: boolean;
+  /** One file's upload is set aside after this long without a byte accepted. Default 5 minutes. */
+  fileBudgetMs?: number;
+}
+
+/** How a `--once` run is bounded. */
+export interface OnceOptions {
+  /** The run stops (as by `stop`) after this long and says what it was waiting on. Default none. */
+  timeLimitMs?: number;
 }
 
 // Watcher events arriving within this window are handled together.
@@ -70,6 +80,8 @@ const BATCH_REFRESH_GAP_MS = 30_000;
 // the run in a few seconds.
 const PREFLIGHT_ATTEMPTS = 3;
 const PREFLIGHT_MAX_DELAY_MS = 2_000;
+// A file's upload goes on retrying for at most this long without a byte accepted (issue 11).
+const DEFAULT_FILE_BUDGET_MS = 5 * 60_000;
 
 /**
  * The sync loop of one pair: scan or watch the folder, hash what changed, upload what the remote
@@ -88,7 +100,9 @@ export class SyncEngine {
   private readonly limiter: BandwidthLimiter;
   private readonly pipeline: SyncPipeline;
   private readonly hints = new Set<string>();
-  private readonly session = { uploaded: 0, existing: 0, bytes: 0 };
+  private readonly tally = new RunTally();
+  private readonly unlisted = new UnlistedUploads();
+  private readonly waits: WaitTracker;
   private settings: PairSettings;
   private watcher: FolderWatcher | null = null;
   private run: RunState = { kind: 'running' };
@@ -106,6 +120,7 @@ export class SyncEngine {
     this.settings = { ...options.state.settings.read(), ...options.settings };
     this.confirmMassDeletion = options.confirmMassDeletion ?? false;
     this.reporter = new EngineReporter(this.state, this.events, this.clock);
+    this.waits = new WaitTracker(() => this.clock.now());
     this.timers = new EngineTimers(this.clock);
     this.local = new LocalChanges({
       root: options.root,
@@ -129,6 +144,8 @@ export class SyncEngine {
       progress: this.progress,
       settleMs: this.settleMs,
       retry: options.retry ?? {},
+      fileBudgetMs: options.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS,
+      waits: this.waits,
       settings: () => this.settings,
       signal: () => this.controller.signal,
       report: (kind, path, message, detail) => this.reporter.report(kind, path, message, detail),
@@ -171,9 +188,29 @@ export class SyncEngine {
    * `--once`: scan, upload everything pending, refresh the mirror, and say what is not synced. The
    * first listing is also the check that the remote is there and speaks its API: if it is not, the
    * run ends at once with that one problem (`remoteUnusable`) instead of failing file by file. `stop`
-   * ends it promptly: uploads in flight are aborted and go back to the queue.
+   * ends it promptly: uploads in flight are aborted and go back to the queue; so does the time limit,
+   * which also records what the run was still waiting on (`timeLimit`).
    */
-  async runOnce(): Promise<OnceSummary> {
+  async runOnce(options: OnceOptions = {}): Promise<OnceSummary> {
+    let timeLimit: OnceSummary['timeLimit'] = null;
+    const { timeLimitMs } = options;
+    const limitTimer =
+      timeLimitMs === undefined
+        ? null
+        : this.clock.setTimeout(() => {
+            if (this.run.kind === 'stopped') return;
+            timeLimit = { limitMs: timeLimitMs, waitingOn: this.waits.describe() };
+            void this.stop();
+          }, timeLimitMs);
+    try {
+      const summary = await this.runOnceUnbounded();
+      return { ...summary, timeLimit };
+    } finally {
+      limitTimer?.cancel();
+    }
+  }
+
+  private async runOnceUnbounded(): Promise<Omit<OnceSummary, 'timeLimit'>> {
     await this.prepare();
     // Independent, so overlapped: listing waits on the remote, scanning on the disk.
     const [remoteUnusable, scan] = await Promise.all([this.checkRemote(), this.scan()]);
@@ -197,9 +234,7 @@ export class SyncEngine {
         path: entry.path,
         message: `Cannot read this folder entry, so nothing in it is synced: ${entry.message}`,
       })),
-      uploaded: this.session.uploaded,
-      alreadyOnRemote: this.session.existing,
-      bytesUploaded: this.session.bytes,
+      ...this.tally.counts,
       scanned: scan?.filesSeen ?? 0,
       unsynced: this.unsyncedFiles(),
       problems: this.reporter.currentProblems,
@@ -327,6 +362,11 @@ export class SyncEngine {
     return this.currentSettings;
   }
 
+  /** What the engine is waiting on the remote for right now, one line each, the longest first. */
+  waitingOn(limit?: number): string[] {
+    return this.waits.describe(limit);
+  }
+
   status(): SyncStatus {
     const stored = readStoredStatus(this.state, { notSyncedLimit: 0, countRemote: false });
     return {
@@ -347,19 +387,45 @@ export class SyncEngine {
   /** Refreshes the remote mirror (callers make sure no uploads run: a listing taken mid-batch is stale). */
   async refresh(retry: RetryOptions = this.retryOptions()): Promise<RefreshOutcome> {
     this.lastRefreshAt = this.clock.now();
-    const outcome = await refreshMirror(this.state, this.provider, this.clock, retry);
+    const label = this.provider.info.label;
+    const wait = this.waits.begin(`list the files on ${label}`);
+    const shouldShow = this.unlisted.take();
+    let outcome: RefreshOutcome;
+    try {
+      outcome = await refreshMirror(this.state, this.provider, this.clock, {
+        ...retry,
+        onRetry: (error, attempt, delayMs) => {
+          wait.failed(error.message);
+          retry.onRetry?.(error, attempt, delayMs);
+        },
+      });
+    } catch (error) {
+      this.unlisted.restore(shouldShow);
+      throw error;
+    } finally {
+      wait.end();
+    }
     this.reporter.clearProblem('remote');
     this.uploadedSinceRefresh = 0;
     this.reporter.clearProblem('refresh');
     const reporter = this.reporter;
-    for (const path of outcome.lost)
+    const unlisted = this.unlisted.setAside(
+      this.state,
+      outcome.lost,
+      shouldShow,
+      label,
+      this.clock.now(),
+      (kind, path, message) => reporter.report(kind, path, message),
+    );
+    for (const path of unlisted) this.tally.notConfirmed(path);
+    for (const path of outcome.lost.filter((lost) => !shouldShow.has(lost)))
       reporter.report('info', path, 'Its copy disappeared from the remote; uploading it again');
     for (const path of outcome.replaced) {
       reporter.report('conflict', path, this.state.files.get(path)?.lastError ?? 'Replaced on the remote');
     }
     for (const path of outcome.released)
       reporter.report('info', path, 'The remote file it was in conflict with is gone; uploading it');
-    const requeued = outcome.lost.length + outcome.released.length;
+    const requeued = outcome.lost.length - unlisted.length + outcome.released.length;
     this.events.emit('changed', {
       local: requeued + outcome.replaced.length > 0,
       remote: !outcome.unchanged,
@@ -505,13 +571,13 @@ export class SyncEngine {
       case 'uploaded':
       case 'existing':
         if (outcome.kind === 'uploaded') {
-          this.session.uploaded++;
-          this.session.bytes += outcome.bytes;
+          this.tally.uploadedFile(file.path, outcome.bytes);
           this.progress.finished(0);
         } else {
-          this.session.existing++;
+          this.tally.foundOnRemote(file.path);
           this.progress.finished(file.size);
         }
+        this.unlisted.confirm(file.path);
         this.uploadedSinceRefresh++;
         if (this.reporter.state === 'offline') this.reporter.setState('syncing');
         break;
@@ -555,6 +621,7 @@ export class SyncEngine {
 
   private async applyDeletions(): Promise<DeletionOutcome> {
     if (!this.settings.mirrorDeletions) return { kind: 'none' };
+    const wait = this.waits.begin(`delete files on ${this.provider.info.label}`);
     try {
       const outcome = await applyMirroredDeletions({
         state: this.state,
@@ -575,6 +642,8 @@ export class SyncEngine {
       const syncError = toSyncError(error, 'network');
       if (syncError.category === 'auth') this.onAuthFailed(syncError);
       return { kind: 'applied', deleted: 0, failed: 1 };
+    } finally {
+      wait.end();
     }
   }
 
@@ -616,13 +685,15 @@ export class SyncEngine {
 
   /**
    * The first contact of a `--once` run: one listing with a short retry budget (a remote that is down
-   * should not hold the run for minutes). Null when it worked; else the problem that ends the run.
+   * should not hold the run for minutes, and one that stalls is not waited out a second time). Null
+   * when it worked; else the problem that ends the run.
    */
   private async checkRemote(): Promise<SyncErrorInfo | null> {
     const quick: RetryOptions = {
       ...this.retryOptions(),
       attempts: Math.min(this.options.retry?.attempts ?? PREFLIGHT_ATTEMPTS, PREFLIGHT_ATTEMPTS),
       maxDelayMs: Math.min(this.options.retry?.maxDelayMs ?? PREFLIGHT_MAX_DELAY_MS, PREFLIGHT_MAX_DELAY_MS),
+      stallAttempts: 1,
     };
     try {
       await this.refresh(quick);

@@ -28,7 +28,7 @@ import type { DeletionOutcome } from './mirrored-deletions.js';
 import type { RemoteDeleteResult } from './remote-deletion.js';
 import type { PairState } from './state/pair-state.js';
 import { SyncError } from './sync-error.js';
-import type { OnceSummary, SyncEngine } from './sync-engine.js';
+import type { OnceOptions, OnceSummary, SyncEngine } from './sync-engine.js';
 
 /**
  * The one facade hosts use (CLI, desktop main, web host): typed commands over one pair's engine, and
@@ -53,8 +53,13 @@ export class SyncService {
   }
 
   /** One pass: scan, upload what is pending, refresh, and report what is not synced. */
-  runOnce(): Promise<OnceSummary> {
-    return this.engine.runOnce();
+  runOnce(options: OnceOptions = {}): Promise<OnceSummary> {
+    return this.engine.runOnce(options);
+  }
+
+  /** What the engine is waiting on the remote for right now ("list the files on Alloy (waiting 12 s)"). */
+  waitingOn(limit?: number): string[] {
+    return this.engine.waitingOn(limit);
   }
 
   stop(): Promise<void> {

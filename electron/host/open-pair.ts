@@ -27,6 +27,8 @@ export interface PairConfig {
   overrides?: unknown;
   /** Settings to store with the pair (e.g. `--remote-folder`): validated the same way. */
   store?: unknown;
+  /** How long the remote may stay silent mid-answer (`--stall-timeout`); see ProviderConfig. */
+  stallTimeoutMs?: number | undefined;
 }
 
 export interface OpenPairOptions {
@@ -36,7 +38,7 @@ export interface OpenPairOptions {
   engine?: Partial<
     Pick<
       SyncEngineOptions,
-      'retry' | 'settleMs' | 'watch' | 'batchRefreshGapMs' | 'clock' | 'confirmMassDeletion'
+      'retry' | 'settleMs' | 'watch' | 'batchRefreshGapMs' | 'clock' | 'confirmMassDeletion' | 'fileBudgetMs'
     >
   >;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
@@ -88,6 +90,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       remote: config.remote,
       stateRoot: config.stateRoot,
       token: config.token,
+      stallTimeoutMs: config.stallTimeoutMs,
     });
     opened.push(() => connection.close());
     const hasher = new HasherPool();

@@ -15,6 +15,8 @@ export interface RemoteChoice {
   remote: string | undefined;
   stateRoot: string;
   token: string | undefined;
+  /** See ProviderConfig.stallTimeoutMs (`--stall-timeout`). */
+  stallTimeoutMs?: number | undefined;
 }
 
 export interface RemoteConnection {
@@ -71,7 +73,7 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
   if (remoteUrl === EMBEDDED_REMOTE_ID) {
     const token = randomBytes(24).toString('base64url');
     const server = await startEmbeddedRemote({ dataDir: embeddedRemoteDir(choice.stateRoot), token });
-    const provider = createProvider({ kind: 'local', baseUrl: server.url, token });
+    const provider = createProvider({ kind: 'local', baseUrl: server.url, token, ...stallOption(choice) });
     return {
       provider,
       remoteUrl,
@@ -90,6 +92,15 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
       ...(found.keychainProblem === null ? {} : { detail: `no keychain: ${found.keychainProblem}` }),
     });
   }
-  const provider = createProvider({ kind: choice.provider, baseUrl: remoteUrl, token: found.token });
+  const provider = createProvider({
+    kind: choice.provider,
+    baseUrl: remoteUrl,
+    token: found.token,
+    ...stallOption(choice),
+  });
   return { provider, remoteUrl, close: () => provider.close() };
+}
+
+function stallOption(choice: RemoteChoice): { stallTimeoutMs?: number } {
+  return choice.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: choice.stallTimeoutMs };
 }

@@ -55,6 +55,18 @@ describe('HttpClient on a clock', () => {
     await client.close(0);
   });
 
+  it('holds requests no longer than a retry would wait, whatever Retry-After asks (a day here)', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(429, { 'retry-after': String(24 * 3600) });
+      res.end('{}');
+    });
+    const clock = new FakeClock();
+    const client = new HttpClient({ label: 'Alloy', clock });
+    await expect(client.request(get(url))).rejects.toMatchObject({ retryAfterMs: 24 * 3600_000 });
+    expect(client.throttledUntil).toBe(clock.now() + 5 * 60_000);
+    await client.close(0);
+  });
+
   it('gives requests in flight the grace of close on the clock, then cuts them', async () => {
     const url = await serve(() => undefined); // never answers
     const clock = new FakeClock();

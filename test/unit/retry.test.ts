@@ -179,6 +179,49 @@ describe('withRetry', () => {
   });
 });
 
+describe('withRetry within a budget', () => {
+  const stalled = (): SyncError =>
+    new SyncError('network', 'stalled', { retryable: true, reason: 'UND_ERR_BODY_TIMEOUT' });
+
+  it('tries a stalled request twice by default, since each try costs a whole time-out', async () => {
+    const operation = scripted([stalled(), stalled(), stalled()]);
+    await expect(withRetry(operation.run, { startingDelayMs: 1 })).rejects.toBeInstanceOf(SyncError);
+    expect(operation.attempts).toEqual([1, 2]);
+  });
+
+  it('counts only stalls against stallAttempts: other failures keep their attempts', async () => {
+    const operation = scripted([transient(), stalled(), transient()]);
+    expect(await withRetry(operation.run, { startingDelayMs: 1, stallAttempts: 2 })).toBe('done');
+    expect(operation.attempts).toEqual([1, 2, 3, 4]);
+    const once = scripted([stalled()]);
+    await expect(withRetry(once.run, { startingDelayMs: 1, stallAttempts: 1 })).rejects.toBeInstanceOf(
+      SyncError,
+    );
+    expect(once.attempts).toEqual([1]);
+  });
+
+  it('starts no retry whose wait would end past the deadline, and reads the deadline each time', async () => {
+    const clock = new FakeClock();
+    const last = transient(1000);
+    const fixed = scripted([transient(1000), last]);
+    const deadline = clock.now() + 1500;
+    const cut = withRetry(fixed.run, { clock, startingDelayMs: 0, deadline: () => deadline }).catch(
+      (error: unknown) => error,
+    );
+    await clock.advance(1000); // the first wait ends 1000 ms in, inside the budget
+    expect(await cut).toBe(last); // the second would end at 2000 ms, past it: the last error, at once
+    expect(fixed.attempts).toEqual([1, 2]);
+    expect(clock.pending()).toBe(0);
+
+    // A deadline that moves with progress (an upload's bytes) lets the same retry go ahead.
+    const moving = scripted([transient(1000), transient(1000)]);
+    const goes = withRetry(moving.run, { clock, startingDelayMs: 0, deadline: () => clock.now() + 1500 });
+    await clock.advance(2000);
+    expect(await goes).toBe('done');
+    expect(moving.attempts).toEqual([1, 2, 3]);
+  });
+});
+
 describe('withRetry on a clock the test drives', () => {
   it('waits its jittered backoff on the clock it is given, and nothing more', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.999);

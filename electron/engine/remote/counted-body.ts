@@ -82,13 +82,14 @@ export function countedBody(
 
 /**
  * A response body as text, read up to `limit` bytes. Past the limit the body is destroyed and, when
- * it `mustFit` (an answer the caller needs whole), that is a SyncError; otherwise (an error body,
- * only read for its message) the first `limit` bytes are kept.
+ * it `mustFit` (an answer the caller needs whole), that is a SyncError naming `what` was too large;
+ * otherwise (an error body, only read for its message) the first `limit` bytes are kept.
  */
 export async function readCapped(
   body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown },
   limit: number,
   mustFit: boolean,
+  what = 'The answer',
 ): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
@@ -100,7 +101,7 @@ export async function readCapped(
       if (mustFit) {
         throw new SyncError(
           'remote-rejected',
-          `The answer was larger than the ${formatLimit(limit)} Hoist reads for this request.`,
+          `${what} was larger than the ${formatLimit(limit)} Hoist reads for it; the rest was not read.`,
           {
             reason: 'response-too-large',
           },

@@ -19,6 +19,11 @@ export interface ProviderConfig {
   maxConnections?: number;
   /** The engine's clock, for the HTTP client's waits. Default the system clock. */
   clock?: Clock;
+  /**
+   * The longest silence inside an answer before a request is given up as stalled; the remote gets
+   * twice as long to start an answer (or to take more of an upload). Default 30 s (so 60 s).
+   */
+  stallTimeoutMs?: number;
 }
 
 const LABELS: Record<ProviderKind, string> = {
@@ -54,6 +59,9 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
     token: config.token,
     ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
     ...(config.clock !== undefined ? { clock: config.clock } : {}),
+    ...(config.stallTimeoutMs !== undefined
+      ? { bodyTimeoutMs: config.stallTimeoutMs, headersTimeoutMs: 2 * config.stallTimeoutMs }
+      : {}),
   };
   switch (config.kind) {
     case 'local':

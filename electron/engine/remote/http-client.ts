@@ -10,6 +10,7 @@ import {
   type HttpResponse,
 } from './http-types.js';
 import { remoteUrl } from './remote-address.js';
+import { DEFAULT_RETRY } from './retry.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { classifyStatus, serverMessage } from './status-failures.js';
 import { thrownFailure } from './thrown-failures.js';
@@ -104,7 +105,7 @@ export class HttpClient {
     return this.scrub(
       new SyncError(
         'remote-rejected',
-        `${this.label} answered in a form Hoist does not understand while trying to ${request.action}.`,
+        `${this.label} answered in a form Hoist does not understand while trying to ${request.action} (${problem}).`,
         { reason: 'unexpected-response', detail: problem },
       ),
     );
@@ -136,7 +137,7 @@ export class HttpClient {
       const limit = ok
         ? (request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
         : MAX_ERROR_BODY_BYTES;
-      text = await readCapped(response.body, limit, ok);
+      text = await readCapped(response.body, limit, ok, `${this.label}'s answer to "${request.action}"`);
     } catch (error) {
       if (error instanceof SyncError) throw this.scrub(error, `${request.method} ${describeUrl(url)}`);
       throw this.fromThrown(error, request, url);
@@ -146,7 +147,10 @@ export class HttpClient {
     const classified =
       request.classify?.(answer) ?? classifyStatus(answer, request, url, this.options, this.clock.now());
     if (classified.retryAfterMs !== undefined && status === 429) {
-      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + classified.retryAfterMs);
+      // Held at most as long as a retry waits (DEFAULT_RETRY.maxRetryAfterMs): "come back tomorrow"
+      // must not freeze every request of the provider until then, out of reach of any time limit.
+      const holdMs = Math.min(classified.retryAfterMs, DEFAULT_RETRY.maxRetryAfterMs);
+      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + holdMs);
     }
     throw this.scrub(classified);
   }
@@ -163,7 +167,7 @@ export class HttpClient {
 
   private fromThrown(error: unknown, request: HttpRequest, url: URL): unknown {
     if (request.signal?.aborted) return request.signal.reason ?? error;
-    return this.scrub(thrownFailure(error, request, url, this.label));
+    return this.scrub(thrownFailure(error, request, url, this.label, this.transport.timeoutsFor(request)));
   }
 
   private scrub(error: SyncError, extraDetail?: string): SyncError {

@@ -3,10 +3,12 @@ import type { Clock } from '../../base/clock.js';
 import { contentLength, countedBody } from './counted-body.js';
 import type { HttpConnectionOptions, HttpRequest } from './http-types.js';
 
+// A remote may take a while to start an answer (compose a listing, verify an upload it just read)
+// but not to go on with one: 60 s for headers, 30 s of silence inside a body (issue 11).
 const DEFAULTS = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 60_000,
-  bodyTimeoutMs: 60_000,
+  bodyTimeoutMs: 30_000,
   maxConnections: 8,
 } as const;
 
@@ -22,16 +24,20 @@ export class HttpTransport {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private closedFlag = false;
+  private readonly headersTimeoutMs: number;
+  private readonly bodyTimeoutMs: number;
 
   constructor(
     options: Omit<HttpConnectionOptions, 'clock'>,
     private readonly clock: Clock,
   ) {
+    this.headersTimeoutMs = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+    this.bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs;
     this.agent = new Agent({
       connections: options.maxConnections ?? DEFAULTS.maxConnections,
       connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs },
-      headersTimeout: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+      headersTimeout: this.headersTimeoutMs,
+      bodyTimeout: this.bodyTimeoutMs,
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 60_000,
     });
@@ -52,16 +58,32 @@ export class HttpTransport {
     }
   }
 
-  /** Sends the request; its streamed body is counted against its Content-Length (see countedBody). */
+  /**
+   * The limits a request runs under: its own where it has them, but never longer than the client's,
+   * so a client made impatient (`--stall-timeout`) is impatient on every route.
+   */
+  timeoutsFor(request: Pick<HttpRequest, 'timeouts'>): { headersMs: number; bodyMs: number } {
+    return {
+      headersMs: Math.min(request.timeouts?.headersMs ?? Infinity, this.headersTimeoutMs),
+      bodyMs: Math.min(request.timeouts?.bodyMs ?? Infinity, this.bodyTimeoutMs),
+    };
+  }
+
+  /**
+   * Sends the request; its streamed body is counted against its Content-Length (see countedBody).
+   * The headers time-out also bounds a body the remote stops reading: undici restarts it whenever a
+   * write has to wait, so it fires after that long without the remote taking a byte.
+   */
   dispatch(url: URL, request: HttpRequest): Promise<Dispatched> {
+    const timeouts = this.timeoutsFor(request);
     return undiciRequest(url, {
       dispatcher: this.agent,
       method: request.method,
       headers: request.headers ?? {},
       body: countedBody(request.body, contentLength(request.headers)),
       ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.timeouts?.headersMs !== undefined ? { headersTimeout: request.timeouts.headersMs } : {}),
-      ...(request.timeouts?.bodyMs !== undefined ? { bodyTimeout: request.timeouts.bodyMs } : {}),
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyMs,
     });
   }
 

@@ -9,9 +9,12 @@ export type RequestBody = string | Uint8Array | AsyncIterable<Uint8Array>;
 export interface HttpTimeouts {
   /** Establishing a connection (TCP + TLS). Default 10 s. */
   connectTimeoutMs?: number;
-  /** From the end of the request body to the response headers. Default 60 s. */
+  /**
+   * From the end of the request body to the response headers; also the longest a request body may
+   * wait for the remote to take more of it. Default 60 s.
+   */
   headersTimeoutMs?: number;
-  /** Longest silence between two chunks of a response body. Default 60 s. */
+  /** Longest silence between two chunks of a response body. Default 30 s. */
   bodyTimeoutMs?: number;
 }
 
@@ -59,7 +62,8 @@ export interface HttpRequest {
   maxResponseBytes?: number;
   /**
    * Time limits for this request where the client's are too long for what it awaits: a ticket
-   * that sends its headers and then stalls should fail in seconds, not in the listing's minute.
+   * that sends its headers and then stalls should fail in seconds, not in the listing's half minute.
+   * They only ever shorten the client's own.
    */
   timeouts?: { headersMs?: number; bodyMs?: number };
   /** Classifies a non-2xx response first; return undefined to fall back to the defaults. */

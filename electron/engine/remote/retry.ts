@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../../base/clock.js';
 import { abortReason } from '../../base/sleep.js';
 import { SyncError } from '../sync-error.js';
+import { isStall } from './thrown-failures.js';
 
 /**
  * The retry policy for everything that talks to a remote: exponential backoff with full jitter,
@@ -32,10 +33,23 @@ export interface RetryOptions {
   onRetry?: (error: SyncError, attempt: number, delayMs: number) => void;
   /** Whose time the waits pass in. Default the system clock; tests pass one they drive. */
   clock?: Clock;
+  /**
+   * Attempts in all when the remote stalled (stopped answering or reading): each such try costs a
+   * whole time-out, and a remote that stalls tends to keep stalling. Default 2.
+   */
+  stallAttempts?: number;
+  /**
+   * No retry starts whose wait would end after this time (epoch ms, read before each retry, so it
+   * may move): the caller's budget for the whole operation. The attempt in flight is not cut.
+   */
+  deadline?: () => number;
+  /** Called when the deadline, not the attempts, ended the retries (with the error thrown). */
+  onDeadline?: (error: SyncError) => void;
 }
 
 export const DEFAULT_RETRY = {
   attempts: 6,
+  stallAttempts: 2,
   startingDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 5 * 60_000,
@@ -82,21 +96,28 @@ async function attemptUntilDone<T>(
   const startingDelayMs = Math.max(0, options.startingDelayMs ?? DEFAULT_RETRY.startingDelayMs);
   const maxDelayMs = Math.max(0, options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs);
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_RETRY.maxRetryAfterMs;
-  const { signal, onRetry } = options;
+  const stallAttempts = Math.max(1, Math.floor(options.stallAttempts ?? DEFAULT_RETRY.stallAttempts));
+  const { signal, onRetry, deadline, onDeadline } = options;
   const clock = options.clock ?? systemClock;
+  let stalls = 0;
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
     try {
       return await operation(attempt);
     } catch (error) {
       if (signal?.aborted || !isRetryable(error) || attempt >= attempts) throw error;
+      if (isStall(error) && ++stalls >= stallAttempts) throw error;
       const retryAfterMs = Math.max(0, error.retryAfterMs ?? 0);
       if (retryAfterMs > maxRetryAfterMs) throw error;
       const backoffCeiling = Math.min(maxDelayMs, startingDelayMs * 2 ** (attempt - 1));
-      onRetry?.(error, attempt + 1, retryAfterMs + backoffCeiling);
       // Full jitter: the backoff is drawn uniformly below its ceiling, and comes on top of
       // Retry-After, so the wait is never shorter than the server asked.
       const waitMs = retryAfterMs + Math.round(Math.random() * backoffCeiling);
+      if (deadline !== undefined && clock.now() + waitMs > deadline()) {
+        onDeadline?.(error);
+        throw error;
+      }
+      onRetry?.(error, attempt + 1, retryAfterMs + backoffCeiling);
       if (waitMs > 0) await clock.sleep(waitMs, signal);
     }
   }

@@ -38,7 +38,13 @@ const PROGRAMMING_CODES = new Set([
  * failed (the body source's own SyncError when it made one), otherwise the network's (see
  * classifyNetworkError). Not yet scrubbed of secrets.
  */
-export function thrownFailure(error: unknown, request: HttpRequest, url: URL, label: string): SyncError {
+export function thrownFailure(
+  error: unknown,
+  request: HttpRequest,
+  url: URL,
+  label: string,
+  timeouts?: { headersMs: number; bodyMs: number },
+): SyncError {
   const where = `${request.method} ${describeUrl(url)}`;
   const local = localBodyError(error);
   // The body source already said precisely what happened to the file (e.g. it changed): keep that.
@@ -57,7 +63,7 @@ export function thrownFailure(error: unknown, request: HttpRequest, url: URL, la
       },
     );
   }
-  return classifyNetworkError(error, label, url, where, request.action);
+  return classifyNetworkError(error, label, url, where, request.action, timeouts);
 }
 
 /** A thrown transport error as a SyncError: network and retryable unless it is a TLS or programming problem. */
@@ -67,6 +73,7 @@ export function classifyNetworkError(
   url: URL,
   where: string,
   action?: string,
+  timeouts?: { headersMs: number; bodyMs: number },
 ): SyncError {
   const codes = errorCodes(error);
   const detail = `${where}: ${describeError(error)}`;
@@ -87,10 +94,11 @@ export function classifyNetworkError(
   }
   const known = codes.find(isConnectionCode);
   const why = (known && CONNECTION_CODES[known]) ?? 'the connection failed';
-  // A server that answered and then went quiet was reached: say what stalled, not "could not reach".
+  // A server that answered and then went quiet was reached: say what stalled, for how long, and
+  // while doing what, not "could not reach".
   const stalled = known === 'UND_ERR_HEADERS_TIMEOUT' || known === 'UND_ERR_BODY_TIMEOUT';
   const message = stalled
-    ? `${label} at ${url.host} stopped answering${action ? ` while Hoist tried to ${action}` : ''}: ${why}.`
+    ? `${label} at ${url.host} stalled${action ? ` while Hoist tried to ${action}` : ''}: ${stallWords(known, timeouts)}.`
     : `Could not reach ${label} at ${url.host}: ${why}.`;
   return new SyncError('network', message, {
     retryable: true,
@@ -98,6 +106,28 @@ export function classifyNetworkError(
     detail,
     cause: error,
   });
+}
+
+/** What a stall was, with how long Hoist waited when it knows: "no data for 30 s". */
+function stallWords(
+  code: 'UND_ERR_HEADERS_TIMEOUT' | 'UND_ERR_BODY_TIMEOUT',
+  timeouts: { headersMs: number; bodyMs: number } | undefined,
+): string {
+  const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+  if (code === 'UND_ERR_BODY_TIMEOUT') {
+    return timeouts
+      ? `no data for ${seconds(timeouts.bodyMs)} after it began to answer`
+      : 'the answer stalled';
+  }
+  // Also what a PUT whose body the remote stopped reading ends with (see HttpTransport.dispatch).
+  return timeouts
+    ? `no answer (and nothing more of the request taken) for ${seconds(timeouts.headersMs)}`
+    : 'the server took too long to answer';
+}
+
+/** True for a request the remote stopped answering (or stopped reading): each such try costs a time-out. */
+export function isStall(error: SyncError): boolean {
+  return error.reason === 'UND_ERR_HEADERS_TIMEOUT' || error.reason === 'UND_ERR_BODY_TIMEOUT';
 }
 
 /** A code that names what happened to the connection (errno or undici), kept as the reason. */

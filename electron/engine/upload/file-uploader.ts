@@ -11,6 +11,7 @@ import { copyMatches, sameStat, type LocalFile, type StatKey } from '../state/lo
 import { SyncError, toSyncError } from '../sync-error.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import { conflictFor } from './conflicts.js';
+import { FileBudget } from './file-budget.js';
 import { fileBody } from './file-body.js';
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { TransferSlots } from './transfer-slots.js';
@@ -97,22 +98,24 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     md5Hex: md5,
     sha256Hex: file.sha256,
   };
+  const budget = new FileBudget(context, file.path);
   try {
-    const ticket = await withRetry(() => context.provider.prepareUpload(candidate, context.signal()), {
-      ...context.retry,
-      signal: context.signal(),
-      clock: context.clock,
-    });
+    const ticket = await withRetry(
+      () => context.provider.prepareUpload(candidate, context.signal()),
+      budget.retryOptions(),
+    );
     if (ticket.kind === 'existing') {
       return finish(context, file, candidate, current, { key: ticket.key, sentBytes: null });
     }
     const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
     if (ticket.key !== null) files.markSending(file.path, ticket.key);
-    const result = await sendWithRetries(context, candidate, ticket);
+    const result = await sendWithRetries(context, candidate, ticket, budget);
     return finish(context, file, candidate, current, result);
   } catch (error) {
-    return failed(context, file, current, toSyncError(error, 'network'));
+    return failed(context, file, current, budget.explain(toSyncError(error, 'network')));
+  } finally {
+    budget.end();
   }
 }
 
@@ -134,10 +137,11 @@ async function sendWithRetries(
   context: UploadContext,
   candidate: UploadCandidate,
   firstTicket: Extract<UploadTicket, { kind: 'send' }>,
+  budget: FileBudget,
 ): Promise<{ key: string; sentBytes: number | null }> {
   const { provider } = context;
   const signal = context.signal();
-  const retryOptions = { ...context.retry, signal, clock: context.clock };
+  const retryOptions = budget.retryOptions();
   let ticket: UploadTicket = firstTicket;
   let needsNewTicket = false;
   // The file's own bar goes when it is done, however it ends (stored, given up, aborted).
@@ -160,6 +164,7 @@ async function sendWithRetries(
         signal,
         onBytes: (bytes) => {
           sentThisAttempt += bytes;
+          budget.progressed();
           context.progress.sent(bytes);
           context.progress.fileSent(candidate.path, candidate.size, bytes);
           context.onProgress();
