@@ -10,7 +10,8 @@ export interface ScanOutcome {
   renamed: number;
   /** Paths that vanished in this scan. */
   deleted: string[];
-  unreadable: Array<{ path: string; message: string }>;
+  /** `folder`: a directory that could not be listed, so nothing below it is known. */
+  unreadable: Array<{ path: string; message: string; folder: boolean }>;
   /** Entries deliberately not synced, with why: symbolic links and special files. */
   skipped: Array<{ path: string; message: string }>;
 }
@@ -36,7 +37,7 @@ export async function scanFolder(options: {
   const unreadable: ScanOutcome['unreadable'] = [];
   const skipped: ScanOutcome['skipped'] = [];
   const walked = await walkFolder(options.root, options.rules, {
-    onError: (path, error) => unreadable.push({ path, message: error.message }),
+    onError: (path, error) => unreadable.push({ path, message: error.message, folder: isFolderError(error) }),
     onSkipped: (path, what) => skipped.push({ path, message: skipMessage(what) }),
   });
   const onDisk = new Map<string, StatKey>();
@@ -110,4 +111,9 @@ export function skipMessage(what: 'symlink' | 'special'): string {
 
 function statIdentity(stat: StatKey): string {
   return `${stat.inode}:${stat.size}:${stat.mtimeMs}`;
+}
+
+/** Whether the walk failed to list a directory (rather than to look at one entry). */
+function isFolderError(error: NodeJS.ErrnoException): boolean {
+  return error.syscall === 'scandir' || error.syscall === 'opendir';
 }

@@ -201,10 +201,15 @@ export class LocalChanges {
       this.options.reporter.report(
         'warning',
         entry.path,
-        `Cannot read this folder entry; it is left as it was: ${entry.message}`,
+        entry.folder
+          ? `Cannot open this folder; what is in it is left as it was: ${entry.message}`
+          : `Cannot read this; it is left as it was: ${entry.message}`,
       );
     }
-    this.storeList(LAST_UNREADABLE, unreadable);
+    this.storeList(
+      LAST_UNREADABLE,
+      unreadable.map(({ path, message }) => ({ path, message })),
+    );
   }
 
   private storeList(

@@ -232,7 +232,9 @@ export class SyncEngine {
       vanished: this.local.vanished,
       unreadable: (scan?.unreadable ?? []).map((entry) => ({
         path: entry.path,
-        message: `Cannot read this folder entry, so nothing in it is synced: ${entry.message}`,
+        message: entry.folder
+          ? `Cannot open this folder, so nothing in it is synced: ${entry.message}`
+          : `Cannot read this, so it is not synced: ${entry.message}`,
       })),
       ...this.tally.counts,
       scanned: scan?.filesSeen ?? 0,

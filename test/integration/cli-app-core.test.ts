@@ -284,7 +284,7 @@ describe('stopping and failing fast', () => {
       });
       expect(result.code, result.stdout + result.stderr).toBe(1);
       expect(result.stdout).toMatch(/1 uploaded/);
-      expect(result.stderr).toMatch(/private: Cannot read this folder entry, so nothing in it is synced/);
+      expect(result.stderr).toMatch(/private: Cannot open this folder, so nothing in it is synced/);
     } finally {
       await chmod(join(folder, 'private'), 0o755);
     }

@@ -330,7 +330,9 @@ describe('permissions changed under the engine', () => {
 
     const blocked = await syncOnce(folder, ['--delete-remote'], prefix);
     expect(blocked.code, blocked.stdout + blocked.stderr).toBe(1);
-    expect(blocked.stderr).toMatch(/Not synced \(1\):\n {2}private: Cannot read this folder entry/);
+    expect(blocked.stderr).toMatch(
+      /Not synced \(1\):\n {2}private: Cannot open this folder, so nothing in it is synced/,
+    );
     expect(server.server.requestCounts.get('alloy.delete') ?? 0).toBe(0);
     expect(await remoteContents(server.dataDir)).toEqual(before);
     const report = await status(folder);
