@@ -59,6 +59,8 @@ export interface ListingServer {
   requests: Map<string, number>;
   /** Listing requests answered 304. */
   notModified: number;
+  /** Listing bodies written to their end (a client reading as it goes sees this lag behind). */
+  completed: number;
   /** Changes what the next listings say (the ETag changes with it when `version` is given). */
   update(options: Partial<ListingServerOptions>): void;
   close(): Promise<void>;
@@ -71,7 +73,7 @@ const ENTRIES_PER_CHUNK = 200;
 export async function startListingServer(initial: ListingServerOptions): Promise<ListingServer> {
   let options: ListingServerOptions = { ...initial };
   const requests = new Map<string, number>();
-  const state = { notModified: 0 };
+  const state = { notModified: 0, completed: 0 };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://listing');
     requests.set(url.pathname, (requests.get(url.pathname) ?? 0) + 1);
@@ -88,6 +90,9 @@ export async function startListingServer(initial: ListingServerOptions): Promise
     get notModified() {
       return state.notModified;
     },
+    get completed() {
+      return state.completed;
+    },
     update: (patch) => {
       options = { ...options, ...patch };
     },
@@ -103,32 +108,56 @@ async function answer(
   ifNoneMatch: string | undefined,
   res: ServerResponse,
   options: ListingServerOptions,
-  state: { notModified: number },
+  state: { notModified: number; completed: number },
 ): Promise<void> {
-  const etag = `"${options.version ?? 'v1'}"`;
-  if (url.pathname === '/connectors/files/list') {
-    if (ifNoneMatch === etag) {
-      state.notModified++;
-      res.writeHead(304, { etag }).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json', etag });
-    await writeEntries(res, '{"files":[', ']}', 0, options.count, options, (file) => JSON.stringify(file));
+  const body = listingBody(url, options);
+  if (body === null) {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `No route for ${url.pathname}`, code: 'NOT_FOUND' } }));
     return;
   }
-  if (url.pathname === '/api/v1/files/' || url.pathname === '/api/v1/files') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    await writeEntries(res, '[', ']', 0, options.count, options, (file, index) =>
-      JSON.stringify({
-        id: `id-${index}`,
-        user_id: 'u1',
-        filename: file.filename,
-        meta: { name: file.filename, size: file.size, content_type: 'application/pdf' },
-        created_at: 1_767_225_600 + index,
-        updated_at: 1_767_225_600 + index,
-      }),
-    );
+  const etag = `"${options.version ?? 'v1'}"`;
+  if (body.tagged && ifNoneMatch === etag) {
+    state.notModified++;
+    res.writeHead(304, { etag }).end();
     return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json', ...(body.tagged ? { etag } : {}) });
+  if (await writeEntries(res, body, options)) state.completed++;
+}
+
+interface ListingBody {
+  open: string;
+  close: string;
+  start: number;
+  end: number;
+  /** Alloy's listing carries an ETag. */
+  tagged: boolean;
+  render: (file: ListedRemoteFile, index: number) => string;
+}
+
+/** What a path lists in its dialect, or null for a path that is no listing. */
+function listingBody(url: URL, options: ListingServerOptions): ListingBody | null {
+  const all = { start: 0, end: options.count };
+  if (url.pathname === '/connectors/files/list') {
+    return { ...all, open: '{"files":[', close: ']}', tagged: true, render: (file) => JSON.stringify(file) };
+  }
+  if (url.pathname === '/api/v1/files/' || url.pathname === '/api/v1/files') {
+    return {
+      ...all,
+      open: '[',
+      close: ']',
+      tagged: false,
+      render: (file, index) =>
+        JSON.stringify({
+          id: `id-${index}`,
+          user_id: 'u1',
+          filename: file.filename,
+          meta: { name: file.filename, size: file.size, content_type: 'application/pdf' },
+          created_at: 1_767_225_600 + index,
+          updated_at: 1_767_225_600 + index,
+        }),
+    };
   }
   if (url.pathname === '/api/v3/files/list') {
     const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? '1000'));
@@ -136,15 +165,13 @@ async function answer(
     const start = cursor === null ? 0 : Number(Buffer.from(cursor, 'base64').toString('utf8'));
     const end = Math.min(options.count, start + limit);
     const next = end < options.count ? Buffer.from(String(end)).toString('base64') : null;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    await writeEntries(
-      res,
-      '{"items":[',
-      `],"next_cursor":${JSON.stringify(next)}}`,
+    return {
       start,
       end,
-      options,
-      (file) =>
+      open: '{"items":[',
+      close: `],"next_cursor":${JSON.stringify(next)}}`,
+      tagged: false,
+      render: (file) =>
         JSON.stringify({
           toolkit_slug: 'hoist',
           tool_slug: 'sync',
@@ -152,47 +179,47 @@ async function answer(
           mimetype: 'application/pdf',
           md5: null,
         }),
-    );
-    return;
+    };
   }
-  res.writeHead(404, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: { message: `No route for ${url.pathname}`, code: 'NOT_FOUND' } }));
+  return null;
 }
 
-/** Writes `open`, the entries from `start` to `end` separated by commas, and `close`, with backpressure. */
+/**
+ * Writes `open`, the entries from `start` to `end` separated by commas, and `close`, with
+ * backpressure; false when the body was cut (on purpose, or by the client going away).
+ */
 async function writeEntries(
   res: ServerResponse,
-  open: string,
-  close: string,
-  start: number,
-  end: number,
+  body: ListingBody,
   options: ListingServerOptions,
-  render: (file: ListedRemoteFile, index: number) => string,
-): Promise<void> {
+): Promise<boolean> {
   const skipEvery = options.variant?.skipEvery ?? 0;
   const sizeDelta = options.variant?.sizeDelta ?? 0;
-  let chunk = open;
+  let chunk = body.open;
   let first = true;
   let written = 0;
-  for (let index = start; index < end; index++) {
+  for (let index = body.start; index < body.end; index++) {
     if (skipEvery > 0 && index % skipEvery === 0) continue;
     if (options.cutAfter !== undefined && written >= options.cutAfter) {
       if (!res.write(chunk)) await drained(res);
       res.destroy();
-      return;
+      return false;
     }
     const text =
-      options.corrupt?.index === index ? options.corrupt.json : render(listedFile(index, sizeDelta), index);
+      options.corrupt?.index === index
+        ? options.corrupt.json
+        : body.render(listedFile(index, sizeDelta), index);
     chunk += (first ? '' : ',') + text;
     first = false;
     written++;
     if (written % ENTRIES_PER_CHUNK === 0) {
       if (!res.write(chunk)) await drained(res);
       chunk = '';
-      if (res.destroyed) return;
+      if (res.destroyed) return false;
     }
   }
-  res.end(chunk + close);
+  res.end(chunk + body.close);
+  return true;
 }
 
 /** Until the response can take more, or its connection is gone (a client that stopped reading). */

@@ -14,6 +14,9 @@ export function openStateDb(file: string): Db {
   // NORMAL in WAL mode is durable against process crashes; a power cut may lose the last commits,
   // which only means re-checking those files on the next start, never losing one.
   db.pragma('synchronous = NORMAL');
+  // A refresh that rewrites a big mirror grows the WAL by as much as it writes (~400 MB for 1,000,000
+  // new rows); without a limit the file keeps that size for as long as the DB is open.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
