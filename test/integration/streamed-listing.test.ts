@@ -147,8 +147,21 @@ describe('streamed listings', () => {
     expect(cut).toMatchObject({ category: 'network', retryable: true });
     untouched();
 
+    // Silent partway for longer than the body timeout: given up on, like any stalled answer.
+    server.update({ cutAfter: undefined, stallAfter: 60_000 });
+    const impatient = new AlloyProvider({
+      baseUrl: server.url,
+      token: 'listing-test-token-0001',
+      bodyTimeoutMs: 300,
+    });
+    cleanups.push(() => impatient.close());
+    const stalled = await failure(refresh(state, impatient));
+    expect(stalled).toMatchObject({ category: 'network', retryable: true });
+    expect(stalled.message).toContain('stalled');
+    untouched();
+
     // Aborted partway (the user stopped the run): nothing changes, and the abort is what is thrown.
-    server.update({ cutAfter: undefined });
+    server.update({ stallAfter: undefined });
     const controller = new AbortController();
     const aborted = await refreshMirror(state, abortingAfter(provider, controller, 50_000), systemClock, {
       attempts: 3,

@@ -22,6 +22,8 @@ export interface ListingServerOptions {
   corrupt?: { index: number; json: string };
   /** The connection is cut once this many entries were written (a remote dying mid-listing). */
   cutAfter?: number;
+  /** The body goes silent once this many entries were written, until the client gives up. */
+  stallAfter?: number;
   /** Entries skipped (as if removed) and the size added to each entry (as if rewritten). */
   variant?: { skipEvery?: number; sizeDelta?: number };
 }
@@ -203,6 +205,11 @@ async function writeEntries(
     if (options.cutAfter !== undefined && written >= options.cutAfter) {
       if (!res.write(chunk)) await drained(res);
       res.destroy();
+      return false;
+    }
+    if (options.stallAfter !== undefined && written >= options.stallAfter) {
+      res.write(chunk);
+      if (!res.destroyed) await once(res, 'close');
       return false;
     }
     const text =
