@@ -47,6 +47,11 @@ const BENCHES = [
     command: [process.execPath, 'dist/test/bench/tracking-rss.bench.js'],
   },
   {
+    name: 'listing-rss',
+    what: 'peak RSS mirroring a 1,000,000-entry (203 MB) Alloy listing (goal < 300 MB)',
+    command: [process.execPath, 'dist/test/bench/listing-rss.bench.js'],
+  },
+  {
     name: 'ui',
     what: 'hoist ui in Chromium: 100,000-row mirror (first rows, scroll p95, heap), bridge messages and UI CPU during a 10,000-file sync',
     command: [process.execPath, 'dist/test/bench/ui.bench.js'],

@@ -216,7 +216,11 @@ export class SyncEngine {
     const [remoteUnusable, scan] = await Promise.all([this.checkRemote(), this.scan()]);
     if (remoteUnusable === null && this.run.kind !== 'stopped') {
       await this.drain();
-      if (!this.halted && this.uploadedSinceRefresh > 0) {
+      // Listed again only when something was stored and the mirror is no longer exactly the listing
+      // the remote tagged at the start (our uploads drop its version). Bytes we sent are listed again
+      // for the remote's own date of each new copy, the baseline that shows a later replacement; a
+      // run that only found its files already there (their listed rows kept) lists once.
+      if (!this.halted && this.uploadedSinceRefresh > 0 && this.state.mirror.listingVersion() === null) {
         await this.refreshQuietly();
         // The refresh may have found copies the remote lost: upload those too.
         await this.drain();

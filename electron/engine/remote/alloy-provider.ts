@@ -4,15 +4,24 @@ import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
 import type {
   BodySource,
+  ListingResult,
+  ListingSink,
   ProviderInfo,
   RemoteEntry,
   RemoteProvider,
   UploadCandidate,
   UploadTicket,
-  VersionedListing,
 } from './remote-provider.js';
-import { mimeTypeOf, parseTime, connectionOptions, SMALL_ANSWER } from './provider-helpers.js';
+import {
+  collectListing,
+  connectionOptions,
+  mimeTypeOf,
+  parseTime,
+  SMALL_ANSWER,
+  UNPAGED_LISTING_BYTES,
+} from './provider-helpers.js';
 import { expectShape } from './response-shape.js';
+import { checkedEntry, readUnpagedListing } from './unpaged-listing.js';
 
 /**
  * Alloy's file API (API.md §1). Every call carries `Authorization: Bearer` and `x-api-version`; an
@@ -43,9 +52,8 @@ const ticketSchema = z.object({
   }),
 });
 
-// The list is checked in two steps, the envelope and then each file while it is converted: zod copies
-// what it parses, and a copy of 100,000 entries at once would double the peak memory of a refresh.
-const listSchema = z.object({ files: z.array(z.unknown()) });
+// The list has no pages: it is read as it arrives (unpaged-listing.ts), each file checked and
+// converted on its own, so a million of them never sit in memory at once.
 const listedFileSchema = z.object({
   s3Key: z.string().min(1),
   filename: z.string(),
@@ -107,13 +115,20 @@ export class AlloyProvider implements RemoteProvider {
     return sendToPresignedUrl(this.http, this.info.label, ticket, file, body, signal);
   }
 
-  async list(signal?: AbortSignal): Promise<RemoteEntry[]> {
-    const listing = await this.listSince(null, signal);
-    // Without a version to compare with, a 304 is refused in listSince: this is never `unchanged`.
-    return listing.unchanged ? [] : listing.entries;
+  list(signal?: AbortSignal): Promise<RemoteEntry[]> {
+    return collectListing((onBatch) => this.listInBatches(onBatch, signal));
   }
 
-  async listSince(version: string | null, signal?: AbortSignal): Promise<VersionedListing> {
+  async listInBatches(onBatch: ListingSink, signal?: AbortSignal): Promise<void> {
+    // Without a version to compare with, a 304 is refused in listSince: this is never `unchanged`.
+    await this.listSince(null, onBatch, signal);
+  }
+
+  async listSince(
+    version: string | null,
+    onBatch: ListingSink,
+    signal?: AbortSignal,
+  ): Promise<ListingResult> {
     const action = 'list files';
     const request = {
       method: 'GET' as const,
@@ -121,28 +136,18 @@ export class AlloyProvider implements RemoteProvider {
       headers: version === null ? this.headers : { ...this.headers, 'if-none-match': version },
       action,
       okStatuses: [304],
+      maxResponseBytes: UNPAGED_LISTING_BYTES,
       ...(signal ? { signal } : {}),
     };
-    const response = await this.http.request(request);
+    const response = await this.http.requestStream(request);
     if (response.status === 304) {
+      response.cancel();
       if (version !== null) return { unchanged: true };
       throw this.http.unexpectedShape(request, 'a 304 Not Modified to a listing that was not conditional');
     }
     const etag = response.headers.etag;
-    const answer = this.http.parseJson(response, request);
-    const { files } = expectShape(this.http, listSchema, answer, action);
-    const entries = files.map((listed, index): RemoteEntry => {
-      const file = expectShape(this.http, listedFileSchema, listed, `${action} (file ${index})`);
-      return {
-        key: file.s3Key,
-        name: file.filename,
-        size: typeof file.size === 'number' && Number.isFinite(file.size) ? file.size : null,
-        lastModified: parseTime(file.lastModified),
-        md5: null,
-        sha256: null,
-      };
-    });
-    return { unchanged: false, entries, version: typeof etag === 'string' && etag !== '' ? etag : null };
+    await readUnpagedListing(this.http, request, response, 'files', toEntry, onBatch);
+    return { unchanged: false, version: typeof etag === 'string' && etag !== '' ? etag : null };
   }
 
   /** Deleting a key that is already gone succeeds: the remote is as asked. */
@@ -172,6 +177,19 @@ export class AlloyProvider implements RemoteProvider {
   close(): Promise<void> {
     return this.http.close();
   }
+}
+
+/** One listed file, checked (a bad one is named: "files[12].s3Key is missing"). */
+function toEntry(listed: unknown, index: number): RemoteEntry {
+  const file = checkedEntry(listedFileSchema, listed, `files[${index}]`);
+  return {
+    key: file.s3Key,
+    name: file.filename,
+    size: typeof file.size === 'number' && Number.isFinite(file.size) ? file.size : null,
+    lastModified: parseTime(file.lastModified),
+    md5: null,
+    sha256: null,
+  };
 }
 
 /** Alloy's error body (ours, API.md §1): `{"error": {"message", "code"}}`. */

@@ -4,14 +4,17 @@ import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
 import {
-  mimeTypeOf,
+  collectListing,
   connectionOptions,
   LISTING_PAGE_BYTES,
+  MAX_LISTED_FILES,
+  mimeTypeOf,
   SMALL_ANSWER,
   trimBase,
 } from './provider-helpers.js';
 import type {
   BodySource,
+  ListingSink,
   ProviderInfo,
   RemoteEntry,
   RemoteProvider,
@@ -46,7 +49,7 @@ export interface ComposioProviderOptions extends HttpConnectionOptions {
 
 export const COMPOSIO_PAGE_SIZE = 1000;
 // A listing that claims more pages than this is going round in circles (10 million files).
-const MAX_PAGES = 10_000;
+const MAX_PAGES = MAX_LISTED_FILES / COMPOSIO_PAGE_SIZE;
 
 const ticketSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('new'), key: z.string().optional(), new_presigned_url: z.string().min(1) }),
@@ -140,10 +143,10 @@ export class ComposioProvider implements RemoteProvider {
    * Every file of the account's project, all toolkits and tools, every page (1000 a page), following
    * `next_cursor` to the end: the remote list shows what is really there. Files of other toolkits
    * are named `toolkit/tool/filename`, so they read as what they are; sync only ever writes its own
-   * toolkit and tool (keys say which), so it never touches them.
+   * toolkit and tool (keys say which), so it never touches them. Each page is one batch: only the
+   * page in hand is held (and the cursors seen, to stop one that goes round in circles).
    */
-  async list(signal?: AbortSignal): Promise<RemoteEntry[]> {
-    const entries: RemoteEntry[] = [];
+  async listInBatches(onBatch: ListingSink, signal?: AbortSignal): Promise<void> {
     const seenCursors = new Set<string>();
     let cursor: string | null = null;
     for (let page = 1; ; page++) {
@@ -159,8 +162,8 @@ export class ComposioProvider implements RemoteProvider {
         ...(signal ? { signal } : {}),
       });
       const { items, next_cursor: next } = expectShape(this.http, pageSchema, answer, action);
-      for (const item of items) {
-        entries.push({
+      await onBatch(
+        items.map((item) => ({
           key: this.keyFor(item.filename, item.toolkit_slug, item.tool_slug),
           name:
             item.toolkit_slug === this.toolkitSlug && item.tool_slug === this.toolSlug
@@ -171,18 +174,28 @@ export class ComposioProvider implements RemoteProvider {
           md5:
             typeof item.md5 === 'string' && /^[0-9a-f]{32}$/i.test(item.md5) ? item.md5.toLowerCase() : null,
           sha256: null,
-        });
-      }
-      if (next === null || next === undefined || next === '') return entries;
-      if (seenCursors.has(next) || page >= MAX_PAGES) {
+        })),
+      );
+      if (next === null || next === undefined || next === '') return;
+      if (seenCursors.has(next)) {
         throw this.http.unexpectedShape(
           { action },
           `next_cursor ${JSON.stringify(next)} repeats: the listing would never end`,
         );
       }
+      if (page >= MAX_PAGES) {
+        throw this.http.unexpectedShape(
+          { action },
+          `the listing goes on past ${MAX_PAGES.toLocaleString('en')} pages (${MAX_LISTED_FILES.toLocaleString('en')} files), more than Hoist mirrors`,
+        );
+      }
       seenCursors.add(next);
       cursor = next;
     }
+  }
+
+  list(signal?: AbortSignal): Promise<RemoteEntry[]> {
+    return collectListing((onBatch) => this.listInBatches(onBatch, signal));
   }
 
   async delete(_key: string, _signal?: AbortSignal): Promise<void> {

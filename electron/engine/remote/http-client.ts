@@ -13,6 +13,7 @@ import { remoteUrl } from './remote-address.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { scrubSecrets } from './secret-scrubber.js';
 import { classifyStatus, serverMessage } from './status-failures.js';
+import { streamedResponse, type StreamedResponse } from './streamed-body.js';
 import { thrownFailure } from './thrown-failures.js';
 
 /**
@@ -34,6 +35,7 @@ export type {
   HttpTimeouts,
   RequestBody,
 } from './http-types.js';
+export type { StreamedResponse } from './streamed-body.js';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 // An error body is read only for the server's message: its start is enough.
@@ -63,6 +65,46 @@ export class HttpClient {
   async request(request: HttpRequest): Promise<HttpResponse> {
     if (this.transport.closed) throw new SyncError('config', `The connection to ${this.label} was closed.`);
     return this.transport.track(() => this.send(request));
+  }
+
+  /**
+   * `request` for an answer too big to hold (an unpaged listing): resolves at the headers of a 2xx
+   * (or `okStatuses`) answer, with a body to read as it arrives (see StreamedResponse), counted against
+   * `maxResponseBytes` and still subject to the body timeout (silence between chunks). Any other
+   * status throws SyncError as `request` does. The request counts as in flight, for `close`, until
+   * its body ended or was cancelled.
+   */
+  async requestStream(request: HttpRequest): Promise<StreamedResponse> {
+    if (this.transport.closed) throw new SyncError('config', `The connection to ${this.label} was closed.`);
+    let release = (): void => undefined;
+    const bodyDone = new Promise<void>((resolve) => (release = resolve));
+    void this.transport.track(() => bodyDone);
+    try {
+      const url = remoteUrl(request.url, this.label);
+      await this.waitForGate(request.signal);
+      let response: Dispatched;
+      try {
+        response = await this.transport.dispatch(url, request);
+      } catch (error) {
+        throw this.fromThrown(error, request, url);
+      }
+      const status = response.statusCode;
+      if (!((status >= 200 && status < 300) || (request.okStatuses?.includes(status) ?? false))) {
+        throw await this.statusFailure(response, request, url);
+      }
+      const limit = request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      const where = `${request.method} ${describeUrl(url)}`;
+      return streamedResponse(
+        { status, headers: response.headers, body: response.body },
+        limit,
+        (error) =>
+          error instanceof SyncError ? this.scrub(error, where) : this.fromThrown(error, request, url),
+        release,
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   /** `request`, then the body parsed as JSON; a body that is not JSON is a SyncError, never a SyntaxError. */
@@ -98,6 +140,35 @@ export class HttpClient {
         ),
       );
     }
+  }
+
+  /**
+   * `parseJson`'s verdict for a streamed answer that turned out not to be JSON (`problem` says where
+   * it broke): a web page means the wrong address, anything else a garbled answer worth retrying.
+   */
+  notJson(
+    request: Pick<HttpRequest, 'action' | 'method' | 'url'>,
+    response: Pick<HttpResponse, 'status' | 'headers'>,
+    problem: string,
+  ): SyncError {
+    const contentType = headerText(response.headers['content-type']).toLowerCase();
+    const detail = `${request.method} ${describeUrl(new URL(request.url))}: ${response.status}, content-type ${contentType || 'none'}: ${problem}`;
+    if (contentType.includes('text/html')) {
+      return this.scrub(
+        new SyncError(
+          'config',
+          `The server at ${new URL(request.url).origin} answered with a web page, not the ${this.label} API. Check the server address in Settings.`,
+          { status: response.status, reason: 'not-the-api', detail },
+        ),
+      );
+    }
+    return this.scrub(
+      new SyncError(
+        'network',
+        `${this.label} sent a response Hoist could not read while trying to ${request.action} (not valid JSON).`,
+        { retryable: true, status: response.status, reason: 'malformed-response', detail },
+      ),
+    );
   }
 
   /** A SyncError for an answer in JSON that lacks what the dialect promises. */
@@ -153,6 +224,26 @@ export class HttpClient {
       this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + holdMs);
     }
     throw this.scrub(classified);
+  }
+
+  /**
+   * The SyncError for an answer of a status the request does not want (what `send` does inline):
+   * the start of its body read for the server's message, classified, the throttle gate set by a 429.
+   */
+  private async statusFailure(response: Dispatched, request: HttpRequest, url: URL): Promise<unknown> {
+    let text: string;
+    try {
+      text = await readCapped(response.body, MAX_ERROR_BODY_BYTES, false);
+    } catch (error) {
+      return this.fromThrown(error, request, url);
+    }
+    const answer: HttpResponse = { status: response.statusCode, headers: response.headers, text };
+    const classified =
+      request.classify?.(answer) ?? classifyStatus(answer, request, url, this.options, this.clock.now());
+    if (classified.retryAfterMs !== undefined && answer.status === 429) {
+      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + classified.retryAfterMs);
+    }
+    return this.scrub(classified);
   }
 
   private async waitForGate(signal: AbortSignal | undefined): Promise<void> {

@@ -2,16 +2,20 @@ import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { multipartBody } from './multipart-body.js';
+import { HashIndex, SHA256_HEX } from './openwebui-hash-index.js';
 import {
+  collectListing,
+  connectionOptions,
   mimeTypeOf,
   openBody,
-  connectionOptions,
   SMALL_ANSWER,
   SMALL_ANSWER_BYTES,
   trimBase,
+  UNPAGED_LISTING_BYTES,
 } from './provider-helpers.js';
 import type {
   BodySource,
+  ListingSink,
   ProviderInfo,
   RemoteEntry,
   RemoteProvider,
@@ -19,6 +23,7 @@ import type {
   UploadTicket,
 } from './remote-provider.js';
 import { expectShape } from './response-shape.js';
+import { checkedEntry, readUnpagedListing } from './unpaged-listing.js';
 
 /**
  * Open WebUI's file API (API.md §3), mounted at `{base}/api/v1/files/`. Uploads are direct multipart
@@ -28,15 +33,15 @@ import { expectShape } from './response-shape.js';
  * file that already has those bytes. When a changed file got a new id, `replaced` deletes the old one.
  *
  * The hash index is the last listing plus what this provider uploaded or deleted since; a file
- * removed on the remote by someone else stays in it until the next `list`.
+ * removed on the remote by someone else stays in it until the next listing. The listing itself (one
+ * unpaged array) is streamed; the index is what stays in memory of it: the ids and hashes of the
+ * files that carry a `file_hash`.
  */
 export interface OpenWebUiProviderOptions extends HttpConnectionOptions {
   /** The Open WebUI address, e.g. https://chat.example.com (without /api/v1). */
   baseUrl: string;
   token: string;
 }
-
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 const fileSchema = z.object({
   id: z.string().min(1),
@@ -64,10 +69,10 @@ export class OpenWebUiProvider implements RemoteProvider {
   private readonly http: HttpClient;
   private readonly filesUrl: string;
   private readonly headers: Record<string, string>;
-  /** SHA-256 (lower-case hex) of each known file id, and the ids per SHA-256. */
-  private hashById: Map<string, string> | null = null;
-  private readonly idsByHash = new Map<string, Set<string>>();
-  private listing: Promise<RemoteEntry[]> | null = null;
+  /** What the last listing and this provider's own uploads and deletions say is there (null: not listed yet). */
+  private index: HashIndex | null = null;
+  /** A listing run only to fill the hash index, shared by the uploads waiting for it. */
+  private indexing: Promise<void> | null = null;
 
   constructor(options: OpenWebUiProviderOptions) {
     const base = trimBase(options.baseUrl).replace(/\/api(\/v1)?$/, '');
@@ -94,8 +99,8 @@ export class OpenWebUiProvider implements RemoteProvider {
         },
       );
     }
-    if (this.hashById === null) await this.list(signal);
-    const existing = this.idsByHash.get(sha256)?.values().next().value;
+    if (this.index === null) await this.loadIndex(signal);
+    const existing = this.index?.idOf(sha256);
     if (existing !== undefined) return { kind: 'existing', key: existing };
     return { kind: 'send', key: null, target: { sha256 } };
   }
@@ -158,24 +163,42 @@ export class OpenWebUiProvider implements RemoteProvider {
       release();
     }
     const stored = expectShape(this.http, fileSchema, answer, action);
-    this.remember(stored.id, stored.meta?.file_hash ?? sha256);
+    (this.index ??= new HashIndex()).remember(stored.id, stored.meta?.file_hash ?? sha256);
     return stored.id;
   }
 
-  /** Every file the token can see (`content=false`: no extracted text), refreshing the hash index. */
+  /**
+   * Every file the token can see (`content=false`: no extracted text), one array read as it
+   * arrives; the hash index is rebuilt from it and replaces the old one once the listing ended well.
+   */
+  async listInBatches(onBatch: ListingSink, signal?: AbortSignal): Promise<void> {
+    const request = {
+      method: 'GET' as const,
+      url: `${this.filesUrl}?content=false`,
+      headers: this.headers,
+      action: 'list files',
+      maxResponseBytes: UNPAGED_LISTING_BYTES,
+      ...(signal ? { signal } : {}),
+    };
+    const index = new HashIndex();
+    const response = await this.http.requestStream(request);
+    await readUnpagedListing(
+      this.http,
+      request,
+      response,
+      null,
+      (listed, position) => {
+        const entry = toEntry(checkedEntry(fileSchema, listed, `[${position}]`));
+        if (entry.sha256 !== null) index.remember(entry.key, entry.sha256);
+        return entry;
+      },
+      onBatch,
+    );
+    this.index = index;
+  }
+
   list(signal?: AbortSignal): Promise<RemoteEntry[]> {
-    // Concurrent callers (several prepareUploads before the first listing) share one request, which
-    // therefore follows no caller's signal; each caller stops waiting when its own signal aborts.
-    if (this.listing === null) {
-      const listing = this.fetchList();
-      this.listing = listing;
-      listing
-        .finally(() => {
-          if (this.listing === listing) this.listing = null;
-        })
-        .catch(() => undefined);
-    }
-    return untilAborted(this.listing, signal);
+    return collectListing((onBatch) => this.listInBatches(onBatch, signal));
   }
 
   /** Deleting an id that is already gone succeeds: the remote is as asked. */
@@ -189,7 +212,7 @@ export class OpenWebUiProvider implements RemoteProvider {
       okStatuses: [404],
       ...(signal ? { signal } : {}),
     });
-    this.forget(key);
+    this.index?.forget(key);
   }
 
   /**
@@ -206,41 +229,22 @@ export class OpenWebUiProvider implements RemoteProvider {
     return this.http.close();
   }
 
-  private async fetchList(): Promise<RemoteEntry[]> {
-    const action = 'list files';
-    const answer = await this.http.requestJson({
-      method: 'GET',
-      url: `${this.filesUrl}?content=false`,
-      headers: this.headers,
-      action,
-    });
-    const files = expectShape(this.http, z.array(fileSchema), answer, action);
-    this.hashById = new Map();
-    this.idsByHash.clear();
-    return files.map((file) => {
-      const entry = toEntry(file);
-      if (entry.sha256 !== null) this.remember(entry.key, entry.sha256);
-      return entry;
-    });
-  }
-
-  private remember(id: string, sha256: string): void {
-    const hash = sha256.toLowerCase();
-    if (!SHA256_HEX.test(hash)) return;
-    this.hashById ??= new Map();
-    this.hashById.set(id, hash);
-    let ids = this.idsByHash.get(hash);
-    if (!ids) this.idsByHash.set(hash, (ids = new Set()));
-    ids.add(id);
-  }
-
-  private forget(id: string): void {
-    const hash = this.hashById?.get(id);
-    if (hash === undefined) return;
-    this.hashById?.delete(id);
-    const ids = this.idsByHash.get(hash);
-    ids?.delete(id);
-    if (ids?.size === 0) this.idsByHash.delete(hash);
+  /**
+   * Fills the hash index with a listing of its own. Concurrent callers (several prepareUploads before
+   * the first listing) share one request, which therefore follows no caller's signal; each caller
+   * stops waiting when its own signal aborts.
+   */
+  private loadIndex(signal: AbortSignal | undefined): Promise<void> {
+    if (this.indexing === null) {
+      const indexing = this.listInBatches(() => undefined);
+      this.indexing = indexing;
+      indexing
+        .finally(() => {
+          if (this.indexing === indexing) this.indexing = null;
+        })
+        .catch(() => undefined);
+    }
+    return untilAborted(this.indexing, signal);
   }
 }
 

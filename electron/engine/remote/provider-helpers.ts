@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import { SyncError } from '../sync-error.js';
 import type { HttpConnectionOptions } from './http-client.js';
-import type { BodySource, UploadCandidate } from './remote-provider.js';
+import type { BodySource, ListingSink, RemoteEntry, UploadCandidate } from './remote-provider.js';
 
 /** The candidate's MIME type when it looks like one, else from the extension, else octet-stream. */
 export function mimeTypeOf(file: UploadCandidate): string {
@@ -64,8 +64,8 @@ export function openBody(body: BodySource): { source: AsyncIterable<Uint8Array>;
 /**
  * What each kind of answer may weigh (issue 11: memory follows what the server sends, so it is
  * bounded by what the route can legitimately send). A ticket, a file object or an acknowledgement is
- * a few hundred bytes; a page of 1,000 listed files stays well under 16 MiB. Alloy's listing has no
- * pages and keeps the client's default limit.
+ * a few hundred bytes; a page of 1,000 listed files stays well under 16 MiB. An unpaged listing
+ * (Alloy, Open WebUI) is streamed, never held: see UNPAGED_LISTING_BYTES.
  */
 export const SMALL_ANSWER_BYTES = 256 * 1024;
 
@@ -79,3 +79,26 @@ export const SMALL_ANSWER = {
   timeouts: { headersMs: 30_000, bodyMs: 10_000 },
 } as const;
 export const LISTING_PAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Bounds of one listing, for a remote that never stops talking: at most 10,000,000 files (Composio's
+ * page limit gives the same), each entry at most 64 KiB of JSON (a real one is ~200 bytes; two
+ * 255-byte names fully escaped stay under 4 KiB), and an unpaged body at most 4 GiB (10,000,000
+ * entries of ~400 bytes). None of it is memory: the listing passes through a batch at a time.
+ */
+export const MAX_LISTED_FILES = 10_000_000;
+export const MAX_LISTED_FILE_BYTES = 64 * 1024;
+export const UNPAGED_LISTING_BYTES = 4 * 1024 * 1024 * 1024;
+/** Entries handed to the mirror at a time from an unpaged listing: one short transaction each. */
+export const LISTING_BATCH = 2000;
+
+/** A whole listing in one array, for `RemoteProvider.list` (tests, small remotes). */
+export async function collectListing(
+  list: (onBatch: ListingSink) => Promise<unknown>,
+): Promise<RemoteEntry[]> {
+  const entries: RemoteEntry[] = [];
+  await list((batch) => {
+    for (const entry of batch) entries.push(entry);
+  });
+  return entries;
+}

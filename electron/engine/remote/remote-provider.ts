@@ -11,9 +11,17 @@ export interface RemoteEntry {
   sha256: string | null;
 }
 
-/** A listing with the remote's tag for it (null when untagged), or word that the tagged one holds. */
-export type VersionedListing =
-  { unchanged: true } | { unchanged: false; entries: RemoteEntry[]; version: string | null };
+/**
+ * Takes one batch of a listing (a page, or a few thousand entries of an unpaged one) as it arrives;
+ * the next is read only once this returns (or its promise settles).
+ */
+export type ListingSink = (entries: RemoteEntry[]) => void | Promise<void>;
+
+/**
+ * How a conditional listing ended: the tagged one still holds (nothing was listed), or a new one was
+ * handed over, with the remote's tag for it (null when untagged).
+ */
+export type ListingResult = { unchanged: true } | { unchanged: false; version: string | null };
 
 /** What the engine knows about a local file it wants on the remote. */
 export interface UploadCandidate {
@@ -72,14 +80,21 @@ export interface RemoteProvider {
     body: BodySource,
     signal?: AbortSignal,
   ): Promise<string>;
-  /** Lists everything, following pagination to the end. */
+  /**
+   * Lists everything, following pagination to the end, handing the entries to `onBatch` as they
+   * arrive: no listing is ever held whole, however many files the remote has. A listing that fails
+   * partway throws after handing over some batches, so they are provisional until this resolves.
+   */
+  listInBatches(onBatch: ListingSink, signal?: AbortSignal): Promise<void>;
+  /** `listInBatches` collected into one array: for tests and small remotes only. */
   list(signal?: AbortSignal): Promise<RemoteEntry[]>;
   /**
-   * `list`, made conditional where the remote tags its listings (an HTTP ETag; the reference server
-   * does, docs/reference-remote.md §2): given the tag of the listing the mirror holds, the remote may answer that it
-   * still holds, and nothing is sent again. Left out by providers whose remote has no such tags.
+   * `listInBatches`, made conditional where the remote tags its listings (an HTTP ETag; the reference
+   * server does, docs/reference-remote.md §2): given the tag of the listing the mirror holds, the
+   * remote may answer that it still holds, and nothing is sent again. Left out by providers whose
+   * remote has no such tags.
    */
-  listSince?(version: string | null, signal?: AbortSignal): Promise<VersionedListing>;
+  listSince?(version: string | null, onBatch: ListingSink, signal?: AbortSignal): Promise<ListingResult>;
   /** Throws SyncError('unsupported') when the dialect has no delete. */
   delete(key: string, signal?: AbortSignal): Promise<void>;
   /** Called after a changed file was stored under a new key, for dialects that never overwrite. */

@@ -160,12 +160,14 @@ export class LocalFiles {
       ),
       // Synced only against a copy the mirror knows: the invariant that lets an unchanged listing
       // skip the search for lost copies (see mirror-refresh.ts).
-      // The baseline date survives only when no bytes were sent and the copy is the one already recorded.
+      // The baseline date survives only when no bytes were sent and the copy is the one already recorded;
+      // a copy the remote already had, as its listing in the mirror shows it, gives its listed date.
       markSynced: db.prepare(
         `UPDATE local_files SET state = 'synced', remote_key = @remoteKey, remote_owned = @owned, synced_md5 = @md5,
            synced_size = size,
            synced_remote_modified = CASE WHEN @keepBaseline = 1 AND remote_key = @remoteKey AND synced_md5 = @md5
-             THEN synced_remote_modified END,
+             THEN synced_remote_modified
+             WHEN @listedCopy = 1 THEN (SELECT last_modified FROM remote_files WHERE key = @remoteKey) END,
            last_error = NULL, error_category = NULL, attempts = 0, retry_at = NULL, conflict_kind = NULL,
            conflict_key = NULL, sent_key = NULL, updated_at = @now
          WHERE path = @path AND md5 = @md5 AND EXISTS (SELECT 1 FROM remote_files WHERE key = @remoteKey)`,
@@ -369,7 +371,8 @@ export class LocalFiles {
   /**
    * Records that the remote holds this file's hashed content under `remoteKey`. False (nothing
    * changes) when the file has another hash by now, or when the mirror has no such key: record the
-   * copy in the mirror first, or ask the remote.
+   * copy in the mirror first, or ask the remote. `listedCopy`: the mirror's row is the remote's own
+   * listing of that copy (not our record of an upload), so its date is the baseline right away.
    */
   markSynced(
     path: string,
@@ -378,8 +381,17 @@ export class LocalFiles {
     owned: boolean,
     now: number,
     sentBytes = true,
+    listedCopy = false,
   ): boolean {
-    const params = { path, remoteKey, md5, owned: owned ? 1 : 0, now, keepBaseline: sentBytes ? 0 : 1 };
+    const params = {
+      path,
+      remoteKey,
+      md5,
+      owned: owned ? 1 : 0,
+      now,
+      keepBaseline: sentBytes ? 0 : 1,
+      listedCopy: listedCopy ? 1 : 0,
+    };
     return this.statements.markSynced.run(params).changes === 1;
   }
 

@@ -66,4 +66,31 @@ export const MIGRATIONS: readonly string[] = [
   // The key a file last sent bytes to whose outcome was never recorded (an abandoned or failed PUT
   // the server may still have committed): such an object is this folder's, not someone else's.
   `ALTER TABLE local_files ADD COLUMN sent_key TEXT;`,
+  // The mirror at 1,000,000 files (issue 11): as a WITHOUT ROWID table keyed by its key, each of its
+  // four indexes carried the key (~80 bytes) beside its own column, and every row its name twice
+  // (name and display path): 687 MB for a 203 MB listing. Keyed by rowid, an index entry carries a
+  // small integer instead, and the display path is kept only where it is not the name with U+2215
+  // (char(8725), Hoist's folder separator) read as '/': see staged-listing.ts, displayPathSql.
+  `CREATE TABLE remote_files_v4 (
+     key TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     display_path TEXT,
+     size INTEGER,
+     last_modified INTEGER,
+     md5 TEXT,
+     sha256 TEXT,
+     seen_at INTEGER NOT NULL
+   );
+   INSERT INTO remote_files_v4 (key, name, display_path, size, last_modified, md5, sha256, seen_at)
+     SELECT key, name,
+       CASE WHEN display_path = replace(name, char(8725), '/') THEN NULL ELSE display_path END,
+       size, last_modified, md5, sha256, seen_at
+     FROM remote_files ORDER BY key;
+   DROP TABLE remote_files;
+   ALTER TABLE remote_files_v4 RENAME TO remote_files;
+   CREATE INDEX remote_files_by_path
+     ON remote_files (coalesce(display_path, replace(name, char(8725), '/')) COLLATE NOCASE);
+   CREATE INDEX remote_files_by_size ON remote_files (size);
+   CREATE INDEX remote_files_by_modified ON remote_files (last_modified);
+   CREATE INDEX remote_files_by_name ON remote_files (name);`,
 ];

@@ -9,9 +9,13 @@ import type {
 } from '../../../shared/remote-browse.js';
 import type { Db } from './state-db.js';
 import { StatementCache } from '../../base/statement-cache.js';
+import { displayPathSql } from './staged-listing.js';
+
+// The display path of the mirror row `r`: the indexed expression, so sorting by name uses the index.
+const R_DISPLAY_PATH = displayPathSql('r');
 
 const SORT_COLUMNS = {
-  name: 'r.display_path COLLATE NOCASE',
+  name: `${R_DISPLAY_PATH} COLLATE NOCASE`,
   size: 'r.size',
   lastModified: 'r.last_modified',
 } as const;
@@ -70,7 +74,7 @@ export class RemoteBrowse {
     ).n;
     const rows = this.sql
       .get(
-        `SELECT r.key, r.name, r.display_path, r.size, r.last_modified,
+        `SELECT r.key, r.name, ${R_DISPLAY_PATH} AS display_path, r.size, r.last_modified,
                 ${LOCAL_OF('path')} AS local_path, ${LOCAL_OF('state')} AS local_state
          FROM remote_files r ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
       )
@@ -84,7 +88,7 @@ export class RemoteBrowse {
     const { clause, params } = whereOf(selection.search, selection.filter ?? 'all');
     const except = new Set(selection.exceptKeys ?? []);
     const keys = this.sql
-      .get(`SELECT r.key FROM remote_files r ${clause} ORDER BY r.display_path COLLATE NOCASE, r.key`)
+      .get(`SELECT r.key FROM remote_files r ${clause} ORDER BY ${R_DISPLAY_PATH} COLLATE NOCASE, r.key`)
       .pluck()
       .all(params) as string[];
     return except.size === 0 ? keys : keys.filter((key) => !except.has(key));
@@ -127,7 +131,7 @@ function whereOf(search: string | undefined, filter: RemoteFilter): { clause: st
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (search !== undefined && search.trim() !== '') {
-    where.push("r.display_path LIKE @search ESCAPE '\\' COLLATE NOCASE");
+    where.push(`${R_DISPLAY_PATH} LIKE @search ESCAPE '\\' COLLATE NOCASE`);
     params.search = `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
   const condition = FILTERS[filter];

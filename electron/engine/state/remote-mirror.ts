@@ -3,13 +3,15 @@ import type { MirroredCopy } from './local-files.js';
 import type { PairSettingsStore } from './pair-settings.js';
 import type { Db } from './state-db.js';
 import { StatementCache } from '../../base/statement-cache.js';
+import { StagedListing, storedDisplayPath } from './staged-listing.js';
 
 /** The pair fact holding listingVersion. */
 const LISTING_VERSION = 'remoteListingVersion';
 
 /**
- * The remote file list as last seen, which is all the UI ever reads. A refresh replaces it in one
- * transaction, so a reader sees the old list or the new one, never half of each.
+ * The remote file list as last seen, which is all the UI ever reads. A refresh stages the listing
+ * beside it as it arrives and replaces it in one transaction, so a reader sees the old list or the
+ * new one, never half of each.
  */
 export class RemoteMirror {
   private readonly sql: StatementCache;
@@ -22,50 +24,25 @@ export class RemoteMirror {
   }
 
   /**
-   * Replaces the mirror with `entries`; returns how many keys appeared and disappeared. Only what
-   * changed is written: the mirror is read once into a map of row fingerprints and compared in memory,
-   * because a statement per entry, even one that writes nothing, cost 1.4 s for 100,000 entries.
+   * Starts a full listing: its batches are staged beside the mirror (staged-listing.ts) and replace
+   * it only through `replaceWith`. `displayPath` turns a remote name into the path people see.
    */
-  replaceAll(
-    entries: readonly RemoteEntry[],
-    displayPath: (name: string) => string,
+  beginListing(displayPath: (name: string) => string): StagedListing {
+    return new StagedListing(this.db, displayPath);
+  }
+
+  /**
+   * Replaces the mirror with a staged listing, writing only what changed, and keeps the remote's tag
+   * for it; returns how many keys appeared and disappeared and how many the listing held. Call it
+   * inside the refresh's transaction, so readers see the old list or the new one, never half of each.
+   */
+  replaceWith(
+    listing: StagedListing,
     now: number,
-    version: string | null = null,
-  ): { added: number; removed: number } {
-    return this.db.transaction(() => {
-      this.setListingVersion(version);
-      const stored = new Map<string, string>();
-      // Iterated, not all(): 100,000 rows at once would add their arrays to the peak memory.
-      const rows = this.sql
-        .get('SELECT key, name, size, last_modified, md5, sha256 FROM remote_files')
-        .raw(true)
-        .iterate() as IterableIterator<
-        [string, string, number | null, number | null, string | null, string | null]
-      >;
-      for (const [key, name, size, lastModified, md5, sha256] of rows) {
-        stored.set(key, fingerprint(name, size, lastModified, md5, sha256));
-      }
-      const upsert = this.sql.get(
-        `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
-         VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
-         ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
-           size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
-           sha256 = excluded.sha256, seen_at = excluded.seen_at`,
-      );
-      let added = 0;
-      for (const entry of entries) {
-        const before = stored.get(entry.key);
-        if (before === undefined) added++;
-        else stored.delete(entry.key);
-        if (before !== fingerprint(entry.name, entry.size, entry.lastModified, entry.md5, entry.sha256)) {
-          upsert.run({ ...entry, displayPath: displayPath(entry.name), now });
-        }
-      }
-      // What is left was not listed: gone from the remote.
-      const remove = this.sql.get('DELETE FROM remote_files WHERE key = ?');
-      for (const key of stored.keys()) remove.run(key);
-      return { added, removed: stored.size };
-    })();
+    version: string | null,
+  ): { added: number; removed: number; listed: number } {
+    this.setListingVersion(version);
+    return listing.commit(now);
   }
 
   /**
@@ -83,6 +60,7 @@ export class RemoteMirror {
   /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
   upsertOne(entry: RemoteEntry, displayPath: string, now: number): void {
     this.setListingVersion(null);
+    const display = storedDisplayPath(entry.name, displayPath);
     this.sql
       .get(
         `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
@@ -91,7 +69,7 @@ export class RemoteMirror {
            size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
            sha256 = excluded.sha256, seen_at = excluded.seen_at`,
       )
-      .run({ ...entry, displayPath, now });
+      .run({ ...entry, displayPath: display, now });
   }
 
   remove(key: string): void {
@@ -121,14 +99,4 @@ export class RemoteMirror {
   count(): number {
     return (this.sql.get('SELECT count(*) AS n FROM remote_files').get() as { n: number }).n;
   }
-}
-
-function fingerprint(
-  name: string,
-  size: number | null,
-  lastModified: number | null,
-  md5: string | null,
-  sha256: string | null,
-): string {
-  return `${name}\u0000${size}\u0000${lastModified}\u0000${md5}\u0000${sha256}`;
 }

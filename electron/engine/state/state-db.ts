@@ -14,6 +14,12 @@ export function openStateDb(file: string): Db {
   // NORMAL in WAL mode is durable against process crashes; a power cut may lose the last commits,
   // which only means re-checking those files on the next start, never losing one.
   db.pragma('synchronous = NORMAL');
+  // A refresh that rewrites a big mirror grows the WAL by as much as it writes (~400 MB for 1,000,000
+  // new rows); without a limit the file keeps that size for as long as the DB is open.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  // Temp tables on disk (the build's default, said here because it matters): a listing being staged
+  // (staged-listing.ts) holds a million rows there, which must not sit in memory.
+  db.pragma('temp_store = FILE');
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;

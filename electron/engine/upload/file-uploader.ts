@@ -202,10 +202,23 @@ async function finish(
   const md5 = candidate.md5Hex;
   // A copy found by content may be another file of someone else's: only ours is ever replaced or deleted.
   const owned = result.sentBytes !== null || context.state.mirror.nameOf(result.key) === candidate.remoteName;
+  // Bytes the remote already had, under a key the mirror lists as the remote's own listing gave it
+  // (the mirror keeps the listing's version only while it is exactly that listing): that row stays
+  // as listed, and its date is the baseline at once. Rewriting it would drop the listing's version
+  // and cost a full listing at the end of the run for nothing.
+  const listed =
+    result.sentBytes === null && context.state.mirror.listingVersion() !== null
+      ? context.state.mirror.copy(result.key)
+      : null;
+  const keepListedRow = listed !== null && (listed.size === null || listed.size === candidate.size);
   // One commit for both: they are one fact (this file's bytes are at that key), and a commit per
   // statement was a measurable share of the client's CPU on a sync of many small files. The mirror
   // row first: markSynced only records a copy the mirror knows.
   files.transaction(() => {
+    if (keepListedRow) {
+      files.markSynced(file.path, result.key, md5, owned, clock.now(), false, true);
+      return;
+    }
     context.state.mirror.upsertOne(
       {
         key: result.key,

@@ -36,6 +36,7 @@ export const RESULT_FILES: Record<string, string> = {
   sync: 'sync.json',
   'watch-latency': 'watch-latency.json',
   'tracking-rss': 'tracking-rss.json',
+  'listing-rss': 'listing-rss.json',
   'server-put': 'server-put.json',
 };
 
