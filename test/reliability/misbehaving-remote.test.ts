@@ -136,13 +136,13 @@ const LIST_CASES: Case[] = [
     name: 'a missing field',
     how: json('{"files": [{"filename": "a.txt"}]}'),
     code: 2,
-    says: /Hoist cannot use Alloy .*list files \(file 0\) \(s3Key: .*\)/,
+    says: /Hoist cannot use Alloy .*list files \(files\[0\]\.s3Key is missing\)/,
   },
   {
     name: 'a field of the wrong type',
     how: json('{"files": "all of them"}'),
     code: 2,
-    says: /Hoist cannot use Alloy .*list files \(files: .*expected array/i,
+    says: /Hoist cannot use Alloy .*list files \(files is a string, not a list\)/,
   },
   {
     name: 'a stall after the headers',
@@ -202,11 +202,13 @@ describe('the file list misbehaves', () => {
       const folder = await folderWith({ 'a.txt': 'a' });
       remote.misbehave('list', huge);
       const run = await syncOnce(folder);
-      expect(run.code, run.output).toBe(1);
-      expect(run.output).toMatch(/Hoist cannot use Alloy .*list files \(not valid JSON\)/);
+      // One 200 MB "entry": refused once it passes 64 KiB, as a server that does not speak the API.
+      expect(run.code, run.output).toBe(2);
+      expect(run.output).toMatch(/Hoist cannot use Alloy .*list files \(files\[0\] is larger than 64 KiB/);
       expect(run.seconds, run.output).toBeLessThan(WALL_BOUND_S);
       // Alloy's listing has no pages; it is parsed as it arrives, never held (was ~720 MB peak).
       expect(run.peakRss, run.output).toBeLessThan(RSS_BOUND);
+      expect(remote.hugeBytesSent()).toBeLessThan(64 * MB);
     },
     CASE_TIMEOUT_MS,
   );
