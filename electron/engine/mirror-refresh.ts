@@ -37,6 +37,8 @@ export async function refreshMirror(
   retry: RetryOptions,
 ): Promise<RefreshOutcome> {
   const known = state.mirror.listingVersion();
+  // What the engine records after this moment (its uploads) is newer than anything the listing says.
+  const listedSince = clock.now();
   const { listing, staged } = await withRetry(async () => {
     const staged = state.mirror.beginListing(decodeRemoteName);
     try {
@@ -58,14 +60,16 @@ export async function refreshMirror(
     return state.transaction((): RefreshOutcome => {
       const { added, removed, listed } = listing.unchanged
         ? { added: 0, removed: 0, listed: null }
-        : state.mirror.replaceWith(staged, now, listing.version);
+        : state.mirror.replaceWith(staged, listing.version, listedSince);
       // Not when the listing is unchanged (it costs ~0.2 s at 100,000 files): a file is only ever
       // marked synced against a key the mirror holds (LocalFiles.markSynced, restore), and a key
       // leaves the mirror only in a full refresh, which checks right here, or by an edit that drops
       // the listing version, which makes the next refresh a full one.
       const lost = listing.unchanged ? [] : state.files.markRemoteLost(now);
       // Same reasoning: a replacement on the remote changes the listing, so it is seen in a full one.
-      const replaced = listing.unchanged ? [] : state.files.markRemoteReplaced(replacedMessage(state), now);
+      const replaced = listing.unchanged
+        ? []
+        : state.files.markRemoteReplaced(replacedMessage(state), now, listedSince);
       const released = listing.unchanged ? [] : state.files.releaseVanishedConflicts(now);
       state.settings.setFact('lastRemoteRefreshAt', String(now));
       return { remoteFiles: listed, added, removed, lost, replaced, released, unchanged: listing.unchanged };

@@ -192,12 +192,15 @@ export class LocalFiles {
         `SELECT l.path, l.remote_key AS key FROM local_files l JOIN remote_files r ON r.key = l.remote_key
          WHERE l.state = 'synced' AND NOT (${COPY_MATCHES})`,
       ),
-      // The first listing after an upload gives the remote's own date of our copy: the baseline.
+      // The first listing after an upload gives the remote's own date of our copy: the baseline. Only
+      // a row the listing wrote (seen as of its start) carries that date; one our upload recorded
+      // while the listing was on its way carries our clock's, so it waits for the next listing.
       adoptBaselines: db.prepare(
         `UPDATE local_files SET synced_remote_modified =
            (SELECT r.last_modified FROM remote_files r WHERE r.key = local_files.remote_key)
          WHERE state = 'synced' AND synced_remote_modified IS NULL AND remote_key IS NOT NULL
-           AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key AND r.last_modified IS NOT NULL)`,
+           AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key
+             AND r.last_modified IS NOT NULL AND r.seen_at <= @listedSince)`,
       ),
       // A conflict whose remote object is gone is no conflict any more: upload the file again.
       conflictGone: db.prepare(
@@ -417,12 +420,16 @@ export class LocalFiles {
    * After a full listing: synced files whose copy was replaced on the remote become conflicts
    * (returned with the key), then freshly uploaded copies take the listed date as their baseline.
    */
-  markRemoteReplaced(message: (path: string, key: string) => string, now: number): string[] {
+  markRemoteReplaced(
+    message: (path: string, key: string) => string,
+    now: number,
+    listedSince: number,
+  ): string[] {
     const replaced = this.statements.remoteReplaced.all() as Array<{ path: string; key: string }>;
     for (const { path, key } of replaced) {
       this.markConflict(path, 'replaced-on-remote', key, message(path, key), now);
     }
-    this.statements.adoptBaselines.run();
+    this.statements.adoptBaselines.run({ listedSince });
     return replaced.map((row) => row.path);
   }
 

@@ -35,14 +35,17 @@ export class RemoteMirror {
    * Replaces the mirror with a staged listing, writing only what changed, and keeps the remote's tag
    * for it; returns how many keys appeared and disappeared and how many the listing held. Call it
    * inside the refresh's transaction, so readers see the old list or the new one, never half of each.
+   * Rows our own uploads wrote after `listedSince` stay (StagedListing.commit); the tag is kept only
+   * when there were none, since the mirror is otherwise not exactly the tagged listing.
    */
   replaceWith(
     listing: StagedListing,
-    now: number,
     version: string | null,
+    listedSince: number,
   ): { added: number; removed: number; listed: number } {
-    this.setListingVersion(version);
-    return listing.commit(now);
+    const { added, removed, listed, newer } = listing.commit(listedSince);
+    this.setListingVersion(newer === 0 ? version : null);
+    return { added, removed, listed };
   }
 
   /**

@@ -65,36 +65,49 @@ export class StagedListing {
    * transaction (its statements must land together), and `discard` after that transaction, however
    * it ended. A key listed twice keeps its last entry. Returns the keys that appeared and
    * disappeared, and how many files the listing held.
+   *
+   * `seen_at` says as of when a row is true: for the listing's rows, `listedSince` (the moment the
+   * listing was asked for). Rows this engine wrote after that (its own uploads, recorded while the
+   * listing was on its way) are newer than the listing and stay as they are: the listing may predate
+   * the upload, and taking its older entry would make our fresh copy look replaced by someone else (a
+   * false conflict) or lost. `newer` counts them; the mirror is then not exactly the listing.
    */
-  commit(now: number): { added: number; removed: number; listed: number } {
+  commit(listedSince: number): { added: number; removed: number; listed: number; newer: number } {
     if (!this.open) throw new Error('This listing was already committed or discarded');
     const staged = `temp.${this.table}`;
     this.db.exec(`CREATE INDEX temp.${this.table}_by_key ON ${this.table} (key)`);
     const before = (this.db.prepare('SELECT count(*) AS n FROM main.remote_files').get() as { n: number }).n;
+    const newer = (
+      this.db.prepare('SELECT count(*) AS n FROM main.remote_files WHERE seen_at > ?').get(listedSince) as {
+        n: number;
+      }
+    ).n;
     const removed = this.db
       .prepare(
-        `DELETE FROM main.remote_files WHERE NOT EXISTS (SELECT 1 FROM ${staged} l WHERE l.key = remote_files.key)`,
+        `DELETE FROM main.remote_files WHERE seen_at <= @listedSince
+           AND NOT EXISTS (SELECT 1 FROM ${staged} l WHERE l.key = remote_files.key)`,
       )
-      .run().changes;
+      .run({ listedSince }).changes;
     // In key order, so the key and name indexes grow at their ends instead of page by random page
     // (3.5× faster for a first listing of 1,000,000 files). `WHERE true` lets SQLite parse the upsert.
     this.db
       .prepare(
         `INSERT INTO main.remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
-         SELECT key, name, display_path, size, last_modified, md5, sha256, @now FROM ${staged}
+         SELECT key, name, display_path, size, last_modified, md5, sha256, @listedSince FROM ${staged}
          WHERE true ORDER BY key, rowid
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
            size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
            sha256 = excluded.sha256, seen_at = excluded.seen_at
-         WHERE name IS NOT excluded.name OR display_path IS NOT excluded.display_path
-           OR size IS NOT excluded.size OR last_modified IS NOT excluded.last_modified
-           OR md5 IS NOT excluded.md5 OR sha256 IS NOT excluded.sha256`,
+         WHERE remote_files.seen_at <= @listedSince
+           AND (name IS NOT excluded.name OR display_path IS NOT excluded.display_path
+             OR size IS NOT excluded.size OR last_modified IS NOT excluded.last_modified
+             OR md5 IS NOT excluded.md5 OR sha256 IS NOT excluded.sha256)`,
       )
-      .run({ now });
+      .run({ listedSince });
     const listed = (this.db.prepare(`SELECT count(DISTINCT key) AS n FROM ${staged}`).get() as { n: number })
       .n;
     this.open = false;
-    return { added: listed - (before - removed), removed, listed };
+    return { added: listed - (before - removed), removed, listed, newer };
   }
 
   /** Drops what was staged (after a commit, or instead of one). Safe to call more than once. */
