@@ -1,4 +1,5 @@
 import { access, readdir } from 'node:fs/promises';
+import { providerLabel } from '../../shared/provider-labels.js';
 import { join } from 'node:path';
 import type { FileCounts } from '../../shared/sync-types.js';
 import { openPairState } from '../engine/state/pair-state.js';
@@ -57,7 +58,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
   for (const report of reports) {
     const { counts } = report;
     io.out(
-      `${printable(report.folder)} → ${report.provider}${report.remote.startsWith('http') ? ` ${report.remote}` : ''}`,
+      `${printable(report.folder)} → ${providerLabel(report.provider)}${report.remote.startsWith('http') ? ` (${report.remote})` : ''}`,
     );
     io.out(
       `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict${counts.ignored > 0 ? ` (+${counts.ignored} ignored)` : ''}; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,

@@ -1,4 +1,5 @@
 import { isControlCharacter } from '../../../shared/remote-filename.js';
+import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import type { Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
@@ -26,19 +27,12 @@ export interface ProviderConfig {
   stallTimeoutMs?: number;
 }
 
-const LABELS: Record<ProviderKind, string> = {
-  local: 'This computer',
-  alloy: 'Alloy',
-  composio: 'Composio',
-  openwebui: 'Open WebUI',
-};
-
 /**
  * The provider for a configuration. Throws SyncError('config') for a missing token or an address that
  * is not an http(s) URL, so the mistake is reported before any request.
  */
 export function createProvider(config: ProviderConfig): RemoteProvider {
-  const label = LABELS[config.kind];
+  const label = PROVIDER_LABELS[config.kind];
   if (label === undefined)
     throw new SyncError('config', `Hoist does not know the remote kind "${String(config.kind)}".`);
   remoteUrl(config.baseUrl, label, { base: true });

@@ -1,4 +1,5 @@
-import type { ProviderKind, SyncErrorInfo, SyncStatus } from '../../../shared/sync-types.js';
+import type { SyncErrorInfo, SyncStatus } from '../../../shared/sync-types.js';
+import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
 
 /**
  * Which desktop notifications to show, from successive statuses. Only what needs the user: a rejected
@@ -19,13 +20,6 @@ export interface DesktopNotification {
 
 /** Problems carry an id on the UI branch's SyncErrorInfo ('auth', 'mass-deletion', ...); optional here. */
 type Problem = SyncErrorInfo & { id?: string };
-
-const PROVIDER_NAMES: Record<ProviderKind, string> = {
-  local: 'This computer',
-  alloy: 'Alloy',
-  composio: 'Composio',
-  openwebui: 'Open WebUI',
-};
 
 export const DEFAULT_QUIET_MS = 5 * 60 * 1000;
 
@@ -117,7 +111,7 @@ function describe(
     case 'auth':
       return {
         kind,
-        title: `${PROVIDER_NAMES[status.provider]} rejected the API key`,
+        title: `${PROVIDER_LABELS[status.provider]} rejected the API key`,
         body: 'Syncing has stopped. Update the key in Hoist’s settings.',
         opens: 'settings',
       };

@@ -1,4 +1,5 @@
-import type { ProviderKind, SyncStatus } from '../../../shared/sync-types.js';
+import type { SyncStatus } from '../../../shared/sync-types.js';
+import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
 import type { PauseChoice } from './pause-choice.js';
 
 /**
@@ -45,13 +46,6 @@ export interface TrayInput {
   /** Hours and minutes in the user's locale; injected so tests do not depend on the machine's. */
   formatTime: (at: number) => string;
 }
-
-const PROVIDER_NAMES: Record<ProviderKind, string> = {
-  local: 'This computer',
-  alloy: 'Alloy',
-  composio: 'Composio',
-  openwebui: 'Open WebUI',
-};
 
 export function trayModel(input: TrayInput): TrayModel {
   const { icon, status } = headline(input);
@@ -110,7 +104,7 @@ function headline(input: TrayInput): { icon: TrayIconState; status: string } {
   if (input.core === 'starting' || sync === null) {
     return { icon: 'syncing', status: input.core === 'starting' ? 'Starting…' : 'No folder is set up yet' };
   }
-  const provider = PROVIDER_NAMES[sync.provider];
+  const provider = PROVIDER_LABELS[sync.provider];
   if (sync.state === 'auth-failed') return { icon: 'attention', status: `${provider} rejected the API key` };
   if (sync.paused || sync.state === 'paused') return { icon: 'paused', status: pausedLine(input) };
   switch (sync.state) {
@@ -166,5 +160,5 @@ function firstSentence(message: string): string {
 }
 
 function remoteName(sync: SyncStatus): string {
-  return sync.remoteLabel !== '' ? sync.remoteLabel : PROVIDER_NAMES[sync.provider];
+  return sync.remoteLabel !== '' ? sync.remoteLabel : PROVIDER_LABELS[sync.provider];
 }
