@@ -132,7 +132,7 @@ async function runPair(
   quiet: boolean,
 ): Promise<number> {
   const { service } = pair;
-  const output = attachOutput(service, io, quiet);
+  const output = attachOutput(service, io, quiet, once !== null);
   if (once) {
     // A signal ends the run promptly: uploads in flight are aborted and stay queued for next time.
     let stoppedBy: string | null = null;
@@ -179,10 +179,16 @@ function attachOutput(
   service: SyncService,
   io: CommandIo,
   quiet: boolean,
+  once: boolean,
 ): { line: (text: string) => void; done: () => void } {
   const bar = io.terminal ? new ProgressLine(process.stdout) : null;
   const line = (text: string): void => (bar ? bar.print(text) : io.out(text));
+  // A --once run whose remote cannot be used ends with that one message (printSummary); its live
+  // WARNING line would say the same thing twice.
+  const saidAtTheEnd = new Set<string>();
+  if (once) service.on('problem', (problem) => problem.id === 'remote' && saidAtTheEnd.add(problem.message));
   service.on('activity', (entry) => {
+    if (entry.path === null && saidAtTheEnd.has(entry.message)) return;
     const important = entry.kind === 'failed' || entry.kind === 'conflict' || entry.kind === 'warning';
     if (quiet && !important) return;
     const subject = printable(entry.path ?? '');

@@ -33,9 +33,10 @@ export class EngineReporter {
     if (previous?.message === problem.message) return;
     const kind =
       problem.category === 'unsupported' ? 'info' : problem.category === 'auth' ? 'failed' : 'warning';
-    this.report(kind, problem.path ?? null, problem.message, problem.detail);
     // The id goes with the problem, so a UI can offer the action that fits (mass-deletion, auth…).
+    // Before its activity line, so a listener knows which problem that line is (the CLI's --once).
     this.events.emit('problem', { ...problem, id });
+    this.report(kind, problem.path ?? null, problem.message, problem.detail);
   }
 
   clearProblem(id: string): void {
