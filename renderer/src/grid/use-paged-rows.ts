@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export const PAGE_SIZE = 100;
+// How far ahead of a scroll pages are asked for: a fast scroll (the bench's, four screens a frame)
+// crosses a page every frame or two, and a page far down costs the host more (SQLite's OFFSET).
+const PAGES_AHEAD = 2;
 
 export interface PagedRows<T> {
   /** Rows matching the query (null until the first page arrived). */
@@ -27,6 +30,8 @@ export function usePagedRows<T>(
   const visible = useRef<[number, number]>([0, PAGE_SIZE]);
   const generation = useRef(0);
   const [total, setTotal] = useState<number | null>(null);
+  // The same, for `ensure` (which must not change identity with it).
+  const knownTotal = useRef<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setVersion] = useState(0);
   const fetchRef = useRef(fetchPage);
@@ -42,6 +47,7 @@ export function usePagedRows<T>(
         loading.current.delete(page);
         fresh.current.add(page);
         pages.current.set(page, result.items);
+        knownTotal.current = result.total;
         setTotal(result.total);
         setError(null);
         setVersion((value) => value + 1);
@@ -56,14 +62,18 @@ export function usePagedRows<T>(
 
   const ensure = useCallback(
     (start: number, end: number) => {
+      const [previousStart] = visible.current;
       visible.current = [start, end];
-      for (
-        let page = Math.floor(start / PAGE_SIZE);
-        page <= Math.floor(Math.max(start, end) / PAGE_SIZE);
-        page++
-      ) {
-        load(page);
-      }
+      const first = Math.floor(start / PAGE_SIZE);
+      const last = Math.floor(Math.max(start, end) / PAGE_SIZE);
+      for (let page = first; page <= last; page++) load(page);
+      // The pages the scroll is heading into are asked for now, so they are there when it arrives:
+      // a frame that shows "Loading…" rows and then renders them again is a frame spent twice.
+      const step = start >= previousStart ? 1 : -1;
+      const from = step > 0 ? last : first;
+      const ahead = Array.from({ length: PAGES_AHEAD }, (_, index) => from + step * (index + 1));
+      const known = knownTotal.current;
+      for (const page of ahead) if (page >= 0 && (known === null || page * PAGE_SIZE < known)) load(page);
     },
     [load],
   );
@@ -73,6 +83,7 @@ export function usePagedRows<T>(
     pages.current.clear();
     loading.current.clear();
     fresh.current.clear();
+    knownTotal.current = null;
     setTotal(null);
     visible.current = [0, PAGE_SIZE];
     load(0);
