@@ -9,7 +9,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser } from 'playwright';
+import type { Browser } from 'playwright';
+import { launchChromium } from '../e2e/support/ui-harness.js';
 import { pairStateFile } from '../../electron/host/pair-location.js';
 import { seedMirror } from '../support/seed-mirror.js';
 import { spawnChild, type Child } from './bench-support/child.js';
@@ -151,18 +152,7 @@ async function syncRun(browser: Browser | null) {
 }
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-precise-memory-info',
-    ],
-  });
+  const browser = await launchChromium(['--enable-precise-memory-info']);
   onCleanup(() => browser.close());
   const mirror = await mirrorFigures(browser);
   const withWindow = await syncRun(browser);

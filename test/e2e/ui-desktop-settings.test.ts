@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -20,8 +19,9 @@ import {
   type DesktopShellApi,
 } from '../../electron/main/shell-actions/shell-request-handler.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { uploadFromElsewhere } from '../support/upload-from-elsewhere.js';
 import { startTestServer, TEST_USERS, type TestServer } from '../support/test-server.js';
-import { launchChromium, SCREENSHOTS } from './support/ui-harness.js';
+import { launchChromium, screenshotBothThemes } from './support/ui-harness.js';
 
 /**
  * The Settings screen as the desktop app shows it: the app core with main's pieces wired the way
@@ -75,6 +75,15 @@ describe(
       process.env = { ...savedEnv };
       await temp.remove();
     });
+
+    /** The first-run form: `folder` with Alloy on the test server, and alice's token. */
+    async function startSyncingWithAlloy(page: Page, folder: string): Promise<void> {
+      await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(folder);
+      await page.getByLabel('Keep the copies on').selectOption({ label: 'Alloy' });
+      await page.getByLabel('Server URL').fill(server.url);
+      await page.getByLabel('API token').fill(TEST_USERS.alice.token);
+      await page.getByRole('button', { name: 'Start syncing' }).click();
+    }
 
     async function start(pickedFolder: string | null): Promise<DesktopInABrowser> {
       const opened: string[] = [];
@@ -163,15 +172,11 @@ describe(
       await mkdir(folder);
       desktop = await start(null);
       const { page } = desktop;
-      await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(folder);
-      await page.getByLabel('Keep the copies on').selectOption({ label: 'Alloy' });
-      await page.getByLabel('Server URL').fill(server.url);
-      await page.getByLabel('API token').fill(TEST_USERS.alice.token);
-      await page.getByRole('button', { name: 'Start syncing' }).click();
+      await startSyncingWithAlloy(page, folder);
       const alert = page.getByRole('alert');
       await expectPage(alert).toContainText('No keychain is available on this computer', UI_TIMEOUT);
       await expectPage(alert).toContainText('for this session only');
-      await page.screenshot({ path: join(SCREENSHOTS, 'settings-no-keychain.png') });
+      await screenshotBothThemes(page, 'settings-no-keychain');
       // Nothing was stored silently: no pair opened, no token anywhere on disk.
       expect((await desktop.core.app.view()).pair).toBeNull();
 
@@ -190,19 +195,21 @@ describe(
       const folder = join(temp.path, 'Work');
       await mkdir(folder);
       await writeFile(join(folder, 'clash.txt'), 'ours');
-      await putFromElsewhere(server.url, 'clash.txt', 'theirs, from another device');
+      const elsewhere = new AlloyProvider({ baseUrl: server.url, token: TEST_USERS.alice.token });
+      await uploadFromElsewhere(elsewhere, 'clash.txt', 'theirs, from another device');
+      await elsewhere.close();
       desktop = await start(null);
       const { page } = desktop;
-      await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(folder);
-      await page.getByLabel('Keep the copies on').selectOption({ label: 'Alloy' });
-      await page.getByLabel('Server URL').fill(server.url);
-      await page.getByLabel('API token').fill(TEST_USERS.alice.token);
-      await page.getByRole('button', { name: 'Start syncing' }).click();
+      await startSyncingWithAlloy(page, folder);
       await page.getByRole('button', { name: 'Keep the token for this session only' }).click();
       await page.getByRole('link', { name: 'Sync' }).click();
       await page.getByRole('button', { name: 'Show in folder: clash.txt' }).click(UI_TIMEOUT);
       await expect.poll(() => desktop?.opened).toEqual([`show ${join(folder, 'clash.txt')}`]);
-      await page.screenshot({ path: join(SCREENSHOTS, 'sync-conflict-desktop.png') });
+      // The activity log has it too (it re-reads at most once a second).
+      await expectPage(
+        page.getByRole('list', { name: 'Activity, newest first' }).getByText('clash.txt'),
+      ).toBeVisible(UI_TIMEOUT);
+      await screenshotBothThemes(page, 'sync-conflict-desktop');
 
       const answers: unknown[] = [];
       const connection = desktop.core.bridge.connect((message) => answers.push(message));
@@ -249,28 +256,3 @@ describe(
     });
   },
 );
-
-/** Another device's upload under `name`: the conflict a folder with other bytes of that name meets. */
-async function putFromElsewhere(baseUrl: string, name: string, content: string): Promise<void> {
-  const provider = new AlloyProvider({ baseUrl, token: TEST_USERS.alice.token });
-  const bytes = Buffer.from(content);
-  const file = {
-    path: name,
-    absolutePath: `/elsewhere/${name}`,
-    remoteName: name,
-    size: bytes.length,
-    mimeType: 'text/plain',
-    md5Hex: createHash('md5').update(bytes).digest('hex'),
-    sha256Hex: null,
-  };
-  try {
-    const ticket = await provider.prepareUpload(file);
-    if (ticket.kind === 'send') {
-      await provider.send(ticket, file, async function* () {
-        yield bytes;
-      });
-    }
-  } finally {
-    await provider.close();
-  }
-}

@@ -11,6 +11,7 @@ import type {
 } from '../../electron/engine/remote/remote-provider.js';
 import { openPairState, type PairState } from '../../electron/engine/state/pair-state.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { uploadFromElsewhere } from '../support/upload-from-elsewhere.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 
 // A refresh's listing can predate an upload the engine records while that listing is on its way (a
@@ -74,21 +75,8 @@ async function uploadAndRecord(bytes: Buffer, inode: number): Promise<string> {
 /** Another device's upload to the same account. */
 async function putFromElsewhere(name: string, bytes: Buffer): Promise<void> {
   const other = new AlloyProvider({ baseUrl: server.url, token: TEST_USERS.alice.token, kind: 'local' });
-  const file = {
-    path: name,
-    absolutePath: `/elsewhere/${name}`,
-    remoteName: name,
-    size: bytes.length,
-    mimeType: 'text/plain',
-    md5Hex: md5(bytes),
-    sha256Hex: null,
-  };
   try {
-    const ticket = await other.prepareUpload(file);
-    if (ticket.kind !== 'send') throw new Error('expected to send');
-    await other.send(ticket, file, async function* () {
-      yield bytes;
-    });
+    await uploadFromElsewhere(other, name, bytes);
   } finally {
     await other.close();
   }

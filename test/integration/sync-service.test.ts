@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActivityEntry, EngineState, SyncErrorInfo, SyncProgress } from '../../shared/sync-types.js';
 import { SyncService } from '../../electron/engine/sync-service.js';
 import { EngineHarness } from '../support/engine-harness.js';
+import { uploadFromElsewhere } from '../support/upload-from-elsewhere.js';
 
 /** Generous: these wait for the watcher and an upload on a loaded CI machine, not for speed. */
 const WAIT_MS = 15_000;
@@ -20,25 +20,6 @@ function serviceOf(harness: EngineHarness): SyncService {
   return new SyncService(harness.engine, harness.state);
 }
 
-/** Puts a file on the remote that no synced folder has, as another device would. */
-async function uploadFromElsewhere(harness: EngineHarness, name: string, content: string): Promise<void> {
-  const bytes = Buffer.from(content);
-  const file = {
-    path: name,
-    absolutePath: `/elsewhere/${name}`,
-    remoteName: name,
-    size: bytes.length,
-    mimeType: 'text/plain',
-    md5Hex: createHash('md5').update(bytes).digest('hex'),
-    sha256Hex: null,
-  };
-  const ticket = await harness.provider.prepareUpload(file);
-  if (ticket.kind !== 'send') throw new Error('the remote already had it');
-  await harness.provider.send(ticket, file, async function* () {
-    yield bytes;
-  });
-}
-
 describe('SyncService, the facade every host uses', () => {
   let harness: EngineHarness;
   afterEach(async () => {
@@ -50,7 +31,7 @@ describe('SyncService, the facade every host uses', () => {
     await harness.write('notes/alpha.txt', 'a'.repeat(10));
     await harness.write('notes/Beta.md', 'b'.repeat(300));
     await harness.write('gamma.bin', 'g'.repeat(5));
-    await uploadFromElsewhere(harness, 'elsewhere.txt', 'e'.repeat(50));
+    await uploadFromElsewhere(harness.provider, 'elsewhere.txt', 'e'.repeat(50));
     const service = serviceOf(harness);
     const summary = await service.runOnce();
     expect(summary.uploaded).toBe(3);

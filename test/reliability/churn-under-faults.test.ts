@@ -6,6 +6,7 @@ import { CliProcesses } from '../support/cli-process.js';
 import { folderSnapshot, remoteSnapshot, snapshotDifferences } from '../support/remote-snapshot.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
+import { mulberry32 } from '../../electron/server/faults.js';
 
 // Issue 11's first report, as a test: watch mode with --delete-remote against a flaky remote (the
 // issue's fault plan: resets on PUTs, 5xx and 429 + Retry-After on the API, latency everywhere) and
@@ -30,18 +31,6 @@ const OPERATION_EVERY_MS = 150;
 // Safety bounds, not speed goals: generous for a loaded two-core machine.
 const CONVERGE_WITHIN_MS = 120_000;
 const SLACK_MS = 30_000;
-
-/** mulberry32: a seeded generator, so a failing run repeats. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,7 +58,7 @@ afterEach(async () => {
 
 describe('watch mode with --delete-remote under the fault mix and 60 s of churn', () => {
   it('applies deletions during the churn, never holds a false mass deletion, and converges', async () => {
-    const next = random(20261203);
+    const next = mulberry32(20261203);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const folder = join(home.path, 'folder');
     // Paths in the folder now; folder names now (renamed folders get new names).

@@ -6,6 +6,7 @@ import { CliProcesses } from '../support/cli-process.js';
 import { folderSnapshot, remoteSnapshot } from '../support/remote-snapshot.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
+import { mulberry32 } from '../../electron/server/faults.js';
 
 // A crash at any instant loses nothing (issue 11): `hoist sync --once` is SIGKILLed at random
 // instants, 20 times, with files added and rewritten between kills; then one clean run, and the
@@ -30,21 +31,9 @@ afterEach(async () => {
   await home.remove();
 });
 
-/** mulberry32: a seeded generator, so a failing run repeats. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('a crash at any instant', () => {
   it('20 SIGKILLs mid-sync, files changing between them: the remote ends equal to the folder', async () => {
-    const next = random(11);
+    const next = mulberry32(11);
     const folder = join(home.path, 'folder');
     await mkdir(join(folder, 'sub'), { recursive: true });
     const state = join(home.path, 'state');

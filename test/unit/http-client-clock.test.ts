@@ -64,6 +64,10 @@ describe('HttpClient on a clock', () => {
     const client = new HttpClient({ label: 'Alloy', clock });
     await expect(client.request(get(url))).rejects.toMatchObject({ retryAfterMs: 24 * 3600_000 });
     expect(client.throttledUntil).toBe(clock.now() + 5 * 60_000);
+    // The same for a streamed request (a listing read as it arrives).
+    await clock.advance(5 * 60_000);
+    await expect(client.requestStream(get(url))).rejects.toMatchObject({ retryAfterMs: 24 * 3600_000 });
+    expect(client.throttledUntil).toBe(clock.now() + 5 * 60_000);
     await client.close(0);
   });
 

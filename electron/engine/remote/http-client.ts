@@ -80,18 +80,9 @@ export class HttpClient {
     const bodyDone = new Promise<void>((resolve) => (release = resolve));
     void this.transport.track(() => bodyDone);
     try {
-      const url = remoteUrl(request.url, this.label);
-      await this.waitForGate(request.signal);
-      let response: Dispatched;
-      try {
-        response = await this.transport.dispatch(url, request);
-      } catch (error) {
-        throw this.fromThrown(error, request, url);
-      }
+      const { url, response, ok } = await this.dispatch(request);
       const status = response.statusCode;
-      if (!((status >= 200 && status < 300) || (request.okStatuses?.includes(status) ?? false))) {
-        throw await this.statusFailure(response, request, url);
-      }
+      if (!ok) throw await this.statusFailure(response, request, url);
       const limit = request.maxResponseBytes ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       const where = `${request.method} ${describeUrl(url)}`;
       return streamedResponse(
@@ -114,37 +105,23 @@ export class HttpClient {
   }
 
   parseJson(response: HttpResponse, request: Pick<HttpRequest, 'action' | 'method' | 'url'>): unknown {
-    const contentType = headerText(response.headers['content-type']).toLowerCase();
     try {
       if (response.text.trim() === '') throw new SyntaxError('empty body');
       return JSON.parse(response.text) as unknown;
     } catch (error) {
-      const where = `${request.method} ${describeUrl(new URL(request.url))}`;
       const sample = JSON.stringify(response.text.slice(0, 120));
-      const detail = `${where}: ${response.status}, content-type ${contentType || 'none'}, ${response.text.length} characters: ${(error as Error).message}; starts ${sample}`;
-      if (contentType.includes('text/html')) {
-        // A web page where an API should be: usually the wrong server address (a web UI, a proxy login).
-        throw this.scrub(
-          new SyncError(
-            'config',
-            `The server at ${new URL(request.url).origin} answered with a web page, not the ${this.label} API. Check the server address in Settings.`,
-            { status: response.status, reason: 'not-the-api', detail },
-          ),
-        );
-      }
-      throw this.scrub(
-        new SyncError(
-          'network',
-          `${this.label} sent a response Hoist could not read while trying to ${request.action} (not valid JSON).`,
-          { retryable: true, status: response.status, reason: 'malformed-response', detail },
-        ),
+      throw this.notJson(
+        request,
+        response,
+        `${response.text.length} characters: ${(error as Error).message}; starts ${sample}`,
       );
     }
   }
 
   /**
-   * `parseJson`'s verdict for a streamed answer that turned out not to be JSON (`problem` says where
-   * it broke): a web page means the wrong address, anything else a garbled answer worth retrying.
+   * The verdict on an answer that is not JSON (`problem` says where it broke; a streamed answer finds
+   * out part-way): a web page means the wrong address (a web UI, a proxy login), anything else a
+   * garbled answer worth retrying.
    */
   notJson(
     request: Pick<HttpRequest, 'action' | 'method' | 'url'>,
@@ -192,7 +169,8 @@ export class HttpClient {
     return this.transport.close(graceMs);
   }
 
-  private async send(request: HttpRequest): Promise<HttpResponse> {
+  /** Through the throttle gate onto the wire; `ok`: a status the request wants (2xx or its own). */
+  private async dispatch(request: HttpRequest): Promise<{ url: URL; response: Dispatched; ok: boolean }> {
     const url = remoteUrl(request.url, this.label);
     await this.waitForGate(request.signal);
     let response: Dispatched;
@@ -203,6 +181,12 @@ export class HttpClient {
     }
     const status = response.statusCode;
     const ok = (status >= 200 && status < 300) || (request.okStatuses?.includes(status) ?? false);
+    return { url, response, ok };
+  }
+
+  private async send(request: HttpRequest): Promise<HttpResponse> {
+    const { url, response, ok } = await this.dispatch(request);
+    const status = response.statusCode;
     let text: string;
     try {
       const limit = ok
@@ -215,20 +199,12 @@ export class HttpClient {
     }
     const answer: HttpResponse = { status, headers: response.headers, text };
     if (ok) return answer;
-    const classified =
-      request.classify?.(answer) ?? classifyStatus(answer, request, url, this.options, this.clock.now());
-    if (classified.retryAfterMs !== undefined && status === 429) {
-      // Held at most as long as a retry waits (DEFAULT_RETRY.maxRetryAfterMs): "come back tomorrow"
-      // must not freeze every request of the provider until then, out of reach of any time limit.
-      const holdMs = Math.min(classified.retryAfterMs, DEFAULT_RETRY.maxRetryAfterMs);
-      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + holdMs);
-    }
-    throw this.scrub(classified);
+    throw this.failure(answer, request, url);
   }
 
   /**
-   * The SyncError for an answer of a status the request does not want (what `send` does inline):
-   * the start of its body read for the server's message, classified, the throttle gate set by a 429.
+   * The SyncError for a streamed request's answer of a status it does not want: the start of its
+   * body read for the server's message, then as `send` does.
    */
   private async statusFailure(response: Dispatched, request: HttpRequest, url: URL): Promise<unknown> {
     let text: string;
@@ -237,11 +213,18 @@ export class HttpClient {
     } catch (error) {
       return this.fromThrown(error, request, url);
     }
-    const answer: HttpResponse = { status: response.statusCode, headers: response.headers, text };
+    return this.failure({ status: response.statusCode, headers: response.headers, text }, request, url);
+  }
+
+  /** An unwanted status, classified; a 429 closes the throttle gate. */
+  private failure(answer: HttpResponse, request: HttpRequest, url: URL): SyncError {
     const classified =
       request.classify?.(answer) ?? classifyStatus(answer, request, url, this.options, this.clock.now());
     if (classified.retryAfterMs !== undefined && answer.status === 429) {
-      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + classified.retryAfterMs);
+      // Held at most as long as a retry waits (DEFAULT_RETRY.maxRetryAfterMs): "come back tomorrow"
+      // must not freeze every request of the provider until then, out of reach of any time limit.
+      const holdMs = Math.min(classified.retryAfterMs, DEFAULT_RETRY.maxRetryAfterMs);
+      this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + holdMs);
     }
     return this.scrub(classified);
   }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
@@ -7,10 +6,11 @@ import { createProvider } from '../../../electron/engine/remote/create-provider.
 import type { RemoteEntry, RemoteProvider } from '../../../electron/engine/remote/remote-provider.js';
 import { CliProcesses, type Cli } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { uploadFromElsewhere } from '../../support/upload-from-elsewhere.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../../support/test-server.js';
 
 /** Debian's Chromium: no browser download. Flags keep it quiet and light on a shared two-core machine. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -20,11 +20,22 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
 
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+/** Saves what `page` shows in the light and the dark theme (the app follows the OS by default). */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
 
 export interface UiOptions {
   /** Start with this folder (created) on the command line; false for the first run. */
@@ -123,33 +134,13 @@ export class UiHarness {
   }
 
   /** Puts a file on the remote that this folder does not have, as another device would. */
-  async uploadFromElsewhere(name: string, content: string): Promise<void> {
-    const provider = this.remote();
-    const bytes = Buffer.from(content);
-    const file = {
-      path: name,
-      absolutePath: `/elsewhere/${name}`,
-      remoteName: name,
-      size: bytes.length,
-      mimeType: 'text/plain',
-      md5Hex: createHash('md5').update(bytes).digest('hex'),
-      sha256Hex: null,
-    };
-    const ticket = await provider.prepareUpload(file);
-    if (ticket.kind !== 'send') return;
-    await provider.send(ticket, file, async function* () {
-      yield bytes;
-    });
+  uploadFromElsewhere(name: string, content: string): Promise<void> {
+    return uploadFromElsewhere(this.remote(), name, content);
   }
 
   /** Saves the current screen in the light and the dark theme (the app follows the OS by default). */
-  async screenshot(name: string): Promise<void> {
-    await mkdir(SCREENSHOTS, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) {
-      await this.page.emulateMedia({ colorScheme: scheme });
-      await this.page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`) });
-    }
-    await this.page.emulateMedia({ colorScheme: 'light' });
+  screenshot(name: string): Promise<void> {
+    return screenshotBothThemes(this.page, name);
   }
 
   /** What the page showed when a test failed, and what hoist ui said, for the person reading the failure. */
