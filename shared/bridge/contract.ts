@@ -109,6 +109,8 @@ export interface DeletionOutcomeView {
 export interface ConnectionTestView {
   ok: boolean;
   message: string;
+  /** The remote answered and refused the token (Save will not switch to it with this token). */
+  tokenRejected?: boolean;
 }
 
 export const commands = {
@@ -176,7 +178,10 @@ export const commands = {
   'settings.get': { request: empty, response: view<PairSettings>() },
   'settings.update': { request: pairSettingsPatchSchema, response: view<PairSettings>() },
   'pair.open': {
-    request: pairConfigSchema.extend({ token: text(4096).optional() }).strict(),
+    request: pairConfigSchema
+      // The person said yes to a very large folder's first sync (asked after a 'needs-confirmation').
+      .extend({ token: text(4096).optional(), confirmLargeFolder: z.boolean().optional() })
+      .strict(),
     response: view<AppView>(),
   },
   'connection.test': {
@@ -245,6 +250,7 @@ export const bridgeErrorCodes = [
   'auth',
   'config',
   'keychain-unavailable', // a token could not be saved: no keychain works here (see canKeepTokenForSession)
+  'needs-confirmation', // the person must say yes first (a very large folder's first sync); ask, then repeat
   'failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
+import { SyncError } from '../../engine/sync-error.js';
 import { testConnection } from '../connection-test.js';
 import type { DesktopHost } from '../desktop-host.js';
 import type { HoistApp } from '../hoist-app.js';
@@ -100,8 +101,16 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   },
   'settings.get': (_, context) => serviceOf(context).settings(),
   'settings.update': (patch, context) => serviceOf(context).updateSettings(patch),
-  'pair.open': async ({ token, ...pair }, { app }) => {
-    await app.openPair(pair, token);
+  'pair.open': async ({ token, confirmLargeFolder, ...pair }, { app }) => {
+    try {
+      await app.openPair(pair, token, { confirmLargeFolder: confirmLargeFolder === true });
+    } catch (error) {
+      // The window asks "sync all of it?" and sends the same request with the person's yes.
+      if (error instanceof SyncError && error.reason === 'large-folder') {
+        throw new HandlerError('needs-confirmation', error.message);
+      }
+      throw error;
+    }
     return app.view();
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {

@@ -1,22 +1,16 @@
 import { useMemo, useRef } from 'react';
 import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
+import { pauseEndsAt } from '../../../shared/pause-choice.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
-import { statusSentence, TONE_ICON } from '../status-words.js';
+import { statusSentence } from '../status-words.js';
+import { ToneIcon } from '../components/tone-icon.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
 import { ProblemList } from './problem-list.js';
 import { UnsyncedList } from './unsynced-list.js';
-
-/** Tomorrow at 09:00, local time: "pause until tomorrow". */
-function tomorrowMorning(now = new Date()): number {
-  const next = new Date(now);
-  next.setDate(now.getDate() + 1);
-  next.setHours(9, 0, 0, 0);
-  return next.getTime();
-}
 
 /** The sync window: state in words, progress, problems with their actions, failures, conflicts, activity. */
 export function SyncScreen({
@@ -54,7 +48,7 @@ export function SyncScreen({
         </h1>
         <p className="status-line" role="status" aria-live="polite">
           <span className="status-icon" aria-hidden="true">
-            {TONE_ICON[sentence.tone]}
+            <ToneIcon tone={sentence.tone} />
           </span>
           <span data-testid="status-text">{sentence.text}</span>
         </p>
@@ -96,10 +90,13 @@ export function SyncScreen({
               <button type="button" onClick={() => pause()}>
                 Pause
               </button>
-              <button type="button" onClick={() => pause(Date.now() + 3600_000)}>
+              <button type="button" onClick={() => pause(pauseEndsAt('one-hour', Date.now()) ?? undefined)}>
                 Pause for 1 hour
               </button>
-              <button type="button" onClick={() => pause(tomorrowMorning())}>
+              <button
+                type="button"
+                onClick={() => pause(pauseEndsAt('until-tomorrow', Date.now()) ?? undefined)}
+              >
                 Pause until tomorrow
               </button>
             </>
