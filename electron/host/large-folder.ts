@@ -71,7 +71,8 @@ export async function measureFolder(
       if (entry.isDirectory()) directories.push(join(directory, entry.name));
       else if (entry.isFile()) files.push(join(directory, entry.name));
     }
-    for (let start = 0; start < files.length && !over(); start += STAT_BATCH) {
+    let start = 0;
+    for (; start < files.length && !over(); start += STAT_BATCH) {
       const sizes = await Promise.all(
         files.slice(start, start + STAT_BATCH).map((file) =>
           lstat(file).then(
@@ -86,8 +87,9 @@ export async function measureFolder(
         measure.bytes += size;
       }
     }
+    // Stopped inside this directory: some of its files were not counted.
+    if (start < files.length) measure.complete = false;
   }
-  if (over()) measure.complete = false;
   return measure;
 }
 

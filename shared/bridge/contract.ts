@@ -172,7 +172,14 @@ export const commands = {
     response: view<null>(),
   },
   'sync.resume': { request: empty, response: view<null>() },
-  'sync.now': { request: empty, response: view<null>() },
+  /**
+   * One pass now; answers when it is over, saying what it found. While paused the pause stays unless
+   * `resume` (the window asks which the person wants).
+   */
+  'sync.now': {
+    request: z.object({ resume: z.boolean().optional() }).strict(),
+    response: view<{ message: string }>(),
+  },
   'deletions.confirm': { request: empty, response: view<{ message: string }>() },
   'deletions.keep': { request: empty, response: view<null>() },
   'settings.get': { request: empty, response: view<PairSettings>() },

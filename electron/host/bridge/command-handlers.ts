@@ -9,6 +9,7 @@ import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import { credentialAccount } from '../web/session-credentials.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
+import { syncNowOutcome } from './sync-now-outcome.js';
 
 const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
 
@@ -77,12 +78,13 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     serviceOf(context).resume();
     return null;
   },
-  'sync.now': (_, context) => {
-    // Resumes a paused pair; the answer does not wait for the whole sync.
-    void serviceOf(context)
-      .syncNow()
-      .catch(() => undefined);
-    return null;
+  'sync.now': async ({ resume }, context) => {
+    // While paused the pass leaves the pause on, unless the person chose to resume (never silently).
+    const service = serviceOf(context);
+    if (resume === true) service.resume();
+    // The answer comes when the pass is over, with what it found; the window says "Checking…" till then.
+    await service.syncNow();
+    return { message: syncNowOutcome(service.status(), Date.now()) };
   },
   'deletions.confirm': async (_, context) => {
     const outcome = await serviceOf(context).confirmDeletions();
