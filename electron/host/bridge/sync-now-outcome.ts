@@ -19,7 +19,9 @@ export function syncNowOutcome(status: SyncStatus, now: number): string {
         ? `${notSynced.toLocaleString('en')} of ${counts.total.toLocaleString('en')} file${counts.total === 1 ? ' is' : 's are'} not synced (listed below)`
         : counts.total === 0
           ? 'the folder has no files to sync yet'
-          : `all ${counts.total.toLocaleString('en')} file${counts.total === 1 ? ' is' : 's are'} synced`;
+          : counts.total === 1
+            ? 'the one file is synced'
+            : `all ${counts.total.toLocaleString('en')} files are synced`;
   const paused = status.paused ? `; still paused ${describePauseEnd(status.pausedUntil, now)}` : '';
   return `Checked at ${time}: ${found}${paused}.`;
 }
