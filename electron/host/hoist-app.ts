@@ -63,7 +63,14 @@ export class HoistApp {
   async start(initial?: PairConfig): Promise<void> {
     this.config = await this.configFile.read();
     if (initial) this.config = { ...this.config, pair: initial };
-    if (this.config.pair) await this.openPair(this.config.pair);
+    const pair = this.config.pair;
+    // Opened as it is, without openPair's checks before a switch: nothing syncs yet to keep going,
+    // a rejected token is shown as the pair's own problem, and a refused folder as its openError.
+    if (pair) {
+      const run = this.switching.then(() => this.switchTo(pair));
+      this.switching = run.catch(() => undefined);
+      await run;
+    }
   }
 
   get service(): OpenedPair['service'] | null {
