@@ -75,9 +75,7 @@ export async function checkFolderToSync(folder: string, context: FolderGuardCont
   if (!info.isDirectory())
     throw refused(`${folder} is a file, not a folder: choose the folder that holds it`);
   const real = await realpath(folder);
-  const home = await realpath(context.home ?? homedir()).catch(() => context.home ?? homedir());
-  const dataRoot = await realpath(context.dataRoot).catch(() => resolve(context.dataRoot));
-  const reason = unsafeFolderReason(real, { home, dataRoot, platform: context.platform ?? process.platform });
+  const reason = unsafeFolderReason(real, await resolvedContext(context));
   if (reason !== null) throw refused(reason);
   const remoteData = await remoteDataFolderAround(real);
   if (remoteData !== null) {
@@ -139,14 +137,7 @@ export async function makeMissingFolder(folder: string, context: FolderGuardCont
   if (!isAbsolute(folder) || (await stat(folder).catch(() => null)) !== null) return;
   const parent = await realpath(dirname(folder)).catch(() => null);
   if (parent === null || !(await stat(parent)).isDirectory()) return;
-  const home = await realpath(context.home ?? homedir()).catch(() => context.home ?? homedir());
-  const dataRoot = await realpath(context.dataRoot).catch(() => resolve(context.dataRoot));
-  const planned = join(parent, basename(folder));
-  const reason = unsafeFolderReason(planned, {
-    home,
-    dataRoot,
-    platform: context.platform ?? process.platform,
-  });
+  const reason = unsafeFolderReason(join(parent, basename(folder)), await resolvedContext(context));
   if (reason !== null) throw refused(reason);
   await mkdir(folder);
 }
@@ -170,6 +161,18 @@ export async function isRemoteDataFolder(folder: string): Promise<boolean> {
       return false;
   }
   return true;
+}
+
+/** The home folder and data root resolved through symlinks, as the folder is, so they compare. */
+async function resolvedContext(
+  context: FolderGuardContext,
+): Promise<{ home: string; dataRoot: string; platform: NodeJS.Platform }> {
+  const home = context.home ?? homedir();
+  return {
+    home: await realpath(home).catch(() => home),
+    dataRoot: await realpath(context.dataRoot).catch(() => resolve(context.dataRoot)),
+    platform: context.platform ?? process.platform,
+  };
 }
 
 function refused(message: string): SyncError {
