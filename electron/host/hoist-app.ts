@@ -156,7 +156,9 @@ export class HoistApp {
         const kept = this.opened
           ? ` Hoist goes on syncing ${current?.folder ?? ''} with ${this.opened.label}.`
           : '';
-        throw new SyncError('auth', `${rejection.replace(/\.$/, '')}. Nothing was changed.${kept}`);
+        // Its first sentence only: "Update it in Settings" is no advice to someone in Settings.
+        const said = (rejection.split(/(?<=\.)\s/)[0] ?? rejection).replace(/\.$/, '');
+        throw new SyncError('auth', `${said}. Nothing was changed.${kept}`);
       }
     }
     return { ...pair, folder };
