@@ -22,7 +22,9 @@ import { RunTally, type OnceSummary } from './once-summary.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
+import { describePauseEnd } from '../../shared/pause-choice.js';
 import { runController, unusableRemote, type RunState } from './run-control.js';
+import { settingsChangeLine } from './settings-change-words.js';
 import { watchFolder, type FolderWatcher, type WatchOptions } from './scan/folder-watcher.js';
 import type { LocalFile } from './state/local-files.js';
 import type { PairState } from './state/pair-state.js';
@@ -112,6 +114,8 @@ export class SyncEngine {
   private pumpAgain = false;
   private uploadedSinceRefresh = 0;
   private confirmMassDeletion: boolean;
+  /** "Sync now" while paused: the pass under way, which pauses again at its end (see syncNow). */
+  private oncePass: { until: number | null } | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -258,18 +262,72 @@ export class SyncEngine {
     this.reporter.setState('stopped');
   }
 
-  /** Holds every upload until `resume`, or until `until` (a time) when given. */
+  /** Holds every upload until `resume`, or until `until` (a time) when given; said in the activity log. */
   pause(until: number | null = null): void {
     if (this.run.kind === 'stopped') return;
+    this.oncePass = null;
+    this.holdPaused(until);
+    this.reporter.report('info', null, `Paused ${describePauseEnd(until, this.clock.now())}`);
+  }
+
+  /** Syncing again, asked for (`Resume`) or at the end of a timed pause; said in the activity log. */
+  resume(why: 'asked' | 'pause-ended' = 'asked'): void {
+    if (this.run.kind === 'stopped') return;
+    const wasPaused = this.run.kind === 'paused' || this.oncePass !== null;
+    this.oncePass = null;
+    this.runAgain();
+    if (wasPaused)
+      this.reporter.report('info', null, why === 'asked' ? 'Resumed' : 'The pause ended; syncing again');
+  }
+
+  /**
+   * Rescan now and upload what is pending (the "Sync now" button); resolves once nothing is left
+   * that can be done now, files still being written included. While paused it is one pass and the
+   * pause stays (never ended without being asked): `resume` first to end it.
+   */
+  async syncNow(): Promise<void> {
+    if (this.run.kind === 'paused') return this.passWhilePaused(this.run.until);
+    await this.scan();
+    await this.drain();
+    if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
+  }
+
+  /** One pass while paused: runs as if resumed, then holds again as it was, unless resumed or paused meanwhile. */
+  private async passWhilePaused(until: number | null): Promise<void> {
+    const pass = { until };
+    this.oncePass = pass;
+    this.runAgain();
+    try {
+      await this.scan();
+      await this.drain();
+      if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
+    } finally {
+      if (this.oncePass === pass && this.run.kind === 'running') {
+        this.oncePass = null;
+        const ended = until !== null && until <= this.clock.now();
+        if (ended)
+          this.reporter.report('info', null, 'Synced once; the pause ended meanwhile, so syncing goes on');
+        else {
+          this.holdPaused(until);
+          this.reporter.report(
+            'info',
+            null,
+            `Synced once; still paused ${describePauseEnd(until, this.clock.now())}`,
+          );
+        }
+      }
+    }
+  }
+
+  private holdPaused(until: number | null): void {
     if (this.run.kind !== 'paused') this.halt(new Error('paused'));
     this.run = { kind: 'paused', until };
     if (until === null) this.timers.cancel('pause-ends');
-    else this.timers.once('pause-ends', until - this.clock.now(), () => this.resume());
+    else this.timers.once('pause-ends', until - this.clock.now(), () => this.resume('pause-ended'));
     this.reporter.setState('paused');
   }
 
-  resume(): void {
-    if (this.run.kind === 'stopped') return;
+  private runAgain(): void {
     const wasHalted = this.run.kind !== 'running';
     if (this.run.kind === 'auth-failed') this.reporter.clearProblem('auth');
     this.run = { kind: 'running' };
@@ -277,17 +335,6 @@ export class SyncEngine {
     if (wasHalted) this.controller = runController();
     this.reporter.setState('idle');
     this.kick();
-  }
-
-  /**
-   * Rescan now and upload what is pending (the "Sync now" button); resolves once nothing is left
-   * that can be done now, files still being written included.
-   */
-  async syncNow(): Promise<void> {
-    if (this.run.kind === 'paused') this.resume();
-    await this.scan();
-    await this.drain();
-    if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
   }
 
   /** The user refused a held mass deletion: those remote copies are kept. Returns how many. */
@@ -361,7 +408,10 @@ export class SyncEngine {
   }
 
   updateSettings(patch: Partial<PairSettings>): PairSettings {
+    const before = this.settings;
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
+    const changed = settingsChangeLine(before, this.settings);
+    if (changed !== null) this.reporter.report('info', null, changed);
     this.limiter.setLimit(this.settings.bandwidthLimit);
     if (this.local.remoteFolderChanged()) void this.moveToRemoteFolder();
     else this.kick();
@@ -385,8 +435,9 @@ export class SyncEngine {
       lastSyncAt: stored.lastSyncAt,
       lastRemoteRefreshAt: stored.lastRemoteRefreshAt,
       problems: this.reporter.currentProblems,
-      paused: this.run.kind === 'paused',
-      pausedUntil: this.run.kind === 'paused' ? this.run.until : null,
+      // A pass while paused ("Sync now", staying paused) is still a pause to the person.
+      paused: this.run.kind === 'paused' || this.oncePass !== null,
+      pausedUntil: this.run.kind === 'paused' ? this.run.until : (this.oncePass?.until ?? null),
     };
   }
 

@@ -109,6 +109,8 @@ export interface DeletionOutcomeView {
 export interface ConnectionTestView {
   ok: boolean;
   message: string;
+  /** The remote answered and refused the token (Save will not switch to it with this token). */
+  tokenRejected?: boolean;
 }
 
 export const commands = {
@@ -170,13 +172,23 @@ export const commands = {
     response: view<null>(),
   },
   'sync.resume': { request: empty, response: view<null>() },
-  'sync.now': { request: empty, response: view<null>() },
+  /**
+   * One pass now; answers when it is over, saying what it found. While paused the pause stays unless
+   * `resume` (the window asks which the person wants).
+   */
+  'sync.now': {
+    request: z.object({ resume: z.boolean().optional() }).strict(),
+    response: view<{ message: string }>(),
+  },
   'deletions.confirm': { request: empty, response: view<{ message: string }>() },
   'deletions.keep': { request: empty, response: view<null>() },
   'settings.get': { request: empty, response: view<PairSettings>() },
   'settings.update': { request: pairSettingsPatchSchema, response: view<PairSettings>() },
   'pair.open': {
-    request: pairConfigSchema.extend({ token: text(4096).optional() }).strict(),
+    request: pairConfigSchema
+      // The person said yes to a very large folder's first sync (asked after a 'needs-confirmation').
+      .extend({ token: text(4096).optional(), confirmLargeFolder: z.boolean().optional() })
+      .strict(),
     response: view<AppView>(),
   },
   'connection.test': {
@@ -245,6 +257,7 @@ export const bridgeErrorCodes = [
   'auth',
   'config',
   'keychain-unavailable', // a token could not be saved: no keychain works here (see canKeepTokenForSession)
+  'needs-confirmation', // the person must say yes first (a very large folder's first sync); ask, then repeat
   'failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];

@@ -49,6 +49,8 @@ export interface UiOptions {
   files?: Record<string, string>;
   /** Override the remote URL (e.g. an unreachable one). */
   remoteUrl?: string;
+  /** More environment for hoist ui (e.g. HOIST_LARGE_FOLDER_FILES, HOME). */
+  env?: Record<string, string>;
   /** Prepare the data root before hoist ui starts (e.g. seed a state DB). */
   beforeStart?: (paths: { dataRoot: string; folder: string; remoteUrl: string }) => Promise<void>;
 }
@@ -102,7 +104,7 @@ export class UiHarness {
       remoteUrl: options.remoteUrl ?? this.server?.url ?? '',
     });
     const token = options.token ?? TEST_USERS.alice.token;
-    this.cli = this.processes.spawn(args, { HOIST_TOKEN: token }, options.prefix ?? []);
+    this.cli = this.processes.spawn(args, { HOIST_TOKEN: token, ...options.env }, options.prefix ?? []);
     const [, url] = await this.cli.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=\S+)/, 30_000);
     this.context = await browser.newContext({ viewport: { width: 1024, height: 720 } });
     this.page = await this.context.newPage();
