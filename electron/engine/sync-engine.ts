@@ -60,6 +60,8 @@ export interface SyncEngineOptions {
   confirmMassDeletion?: boolean;
   /** One file's upload is set aside after this long without a byte accepted. Default 5 minutes. */
   fileBudgetMs?: number;
+  /** Watch mode: while the remote still processes a file, it is listed again after this long. Default 10 s. */
+  processingRecheckMs?: number;
 }
 
 /** How a `--once` run is bounded. */
@@ -80,6 +82,9 @@ const BATCH_REFRESH_GAP_MS = 30_000;
 // the run in a few seconds.
 const PREFLIGHT_ATTEMPTS = 3;
 const PREFLIGHT_MAX_DELAY_MS = 2_000;
+// While Open WebUI still processes a file, a listing this much later shows how it went: a person
+// waits seconds for "Ready for AI", not the refresh interval (minutes); one cheap listing per step.
+const PROCESSING_RECHECK_MS = 10_000;
 // A file's upload goes on retrying for at most this long without a byte accepted (issue 11).
 const DEFAULT_FILE_BUDGET_MS = 5 * 60_000;
 
@@ -437,6 +442,7 @@ export class SyncEngine {
       remote: !outcome.unchanged,
     });
     if (requeued > 0) this.kick();
+    this.scheduleProcessingRecheck();
     return outcome;
   }
 
@@ -563,6 +569,8 @@ export class SyncEngine {
       }
     }
     if (!this.halted && this.watcher) await this.applyDeletions();
+    // New uploads to a remote that processes them are pending: look again soon, not in 30 s.
+    this.scheduleProcessingRecheck();
     // The batch's last figures (all done), then the empty ones of no batch.
     this.emitProgress(true);
     this.progress.reset();
@@ -666,6 +674,22 @@ export class SyncEngine {
     if (pendingAt !== null) candidates.push(pendingAt + this.settleMs);
     if (candidates.length === 0) return;
     this.timers.once('wake', Math.max(5, Math.min(...candidates) - this.clock.now()), () => this.kick());
+  }
+
+  /** Watch mode: lists again soon while the remote still processes a file (see PROCESSING_RECHECK_MS). */
+  private scheduleProcessingRecheck(): void {
+    if (!this.watcher || this.run.kind === 'stopped' || !this.state.mirror.hasPendingProcessing()) return;
+    if (this.timers.has('processing-recheck')) return;
+    this.timers.once(
+      'processing-recheck',
+      this.options.processingRecheckMs ?? PROCESSING_RECHECK_MS,
+      () => {
+        if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
+        // A batch is running: it refreshes at its end, which schedules the next check.
+        else this.scheduleProcessingRecheck();
+      },
+      true,
+    );
   }
 
   private scheduleRefresh(): void {

@@ -46,6 +46,11 @@ export interface ReferenceServerOptions {
   now?: () => number;
   /** See StorageCoreOptions.sweepDelayMs; tests set 0. */
   sweepDelayMs?: number;
+  /**
+   * How long an Open WebUI file's processing (its text extraction) is reported `pending` before its
+   * outcome (dialects/openwebui-processing.ts). A moment by default, as on a real server.
+   */
+  openWebUiProcessingMs?: number;
 }
 
 export interface ReferenceServer {
@@ -63,6 +68,8 @@ export interface ReferenceServer {
 
 export const DEFAULT_URL_TTL_SECONDS = 3600;
 export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+// Long enough for a client to see `pending`, short enough not to hold a person's first sync up.
+export const DEFAULT_OPENWEBUI_PROCESSING_MS = 2_000;
 // In-flight requests get this long to finish on shutdown before their connections are cut.
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -95,7 +102,12 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const routes: Route[] = [
     ...alloyRoutes({ core, users }),
     ...composioRoutes({ core, users }),
-    ...openWebUiRoutes({ core, users }),
+    ...openWebUiRoutes({
+      core,
+      users,
+      now,
+      processingMs: options.openWebUiProcessingMs ?? DEFAULT_OPENWEBUI_PROCESSING_MS,
+    }),
     ...presignedObjectRoutes({ core, signer, now }),
   ];
   const faults = new FaultInjector(options.faults ?? null);
@@ -174,6 +186,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
     if (decision.action.kind === 'reset') return resetConnection(context);
     const injected = faultError(decision.action, route.name);
     if (injected) throw injected;
+    context.injected = decision.action;
     await route.handle(context);
   } catch (error) {
     answerError(context, route, error);
