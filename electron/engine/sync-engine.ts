@@ -366,8 +366,13 @@ export class SyncEngine {
   }
 
   updateSettings(patch: Partial<PairSettings>): PairSettings {
+    const interval = this.settings.refreshIntervalSeconds;
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
     this.limiter.setLimit(this.settings.bandwidthLimit);
+    // A new interval counts from now: the timer set for the old one (5 minutes by default) would
+    // otherwise leave the remote list that stale once more before the new one applies.
+    if (this.watcher && this.settings.refreshIntervalSeconds !== interval && this.run.kind !== 'stopped')
+      this.scheduleRefresh();
     if (this.local.remoteFolderChanged()) void this.moveToRemoteFolder();
     else this.kick();
     return this.currentSettings;

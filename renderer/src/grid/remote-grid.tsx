@@ -11,8 +11,9 @@ import {
   type MouseEvent,
 } from 'react';
 import type { RemoteFileRow, RemoteFileStatus } from '../../../shared/remote-browse.js';
+import { processingWords } from './processing-words.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
-import { formatExact, formatSize, formatWhen, middleTruncate } from '../format.js';
+import { formatCount, formatExact, formatSize, formatWhen, middleTruncate } from '../format.js';
 import { isSelected, only, toggle, withRows, type Selection } from './selection.js';
 import type { PagedRows } from './use-paged-rows.js';
 
@@ -34,6 +35,8 @@ const COLUMNS: Array<{ field: RemoteSortField | null; label: string }> = [
   { field: 'lastModified', label: 'Modified' },
   { field: null, label: 'Status' },
 ];
+// Only for a remote that processes files (Open WebUI): whether the AI can read each one yet.
+const PROCESSING_COLUMN = { field: null, label: 'For AI' } as const;
 
 export interface GridProps {
   label: string;
@@ -47,6 +50,12 @@ export interface GridProps {
   onDelete: () => void;
   /** Loads rows from..to (inclusive) for a range selection over rows not on screen. */
   loadRange: (from: number, to: number) => Promise<RemoteFileRow[]>;
+  /** Shows the remote's processing of each file (Open WebUI), in a column of its own. */
+  showProcessing?: boolean;
+  /** A folder row was opened (Enter, double click): show that folder. */
+  onOpenFolder?: (path: string) => void;
+  /** Alt+Up: the folder above, in the folder view. */
+  onFolderUp?: () => void;
 }
 
 /**
@@ -55,6 +64,7 @@ export interface GridProps {
  */
 export function RemoteGrid(props: GridProps) {
   const { rows, selection, onSelection } = props;
+  const columns = props.showProcessing ? [...COLUMNS, PROCESSING_COLUMN] : COLUMNS;
   const total = rows.total ?? 0;
   const scroller = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -96,6 +106,7 @@ export function RemoteGrid(props: GridProps) {
   };
 
   const clickRef = useRef<(event: MouseEvent, index: number) => void>(() => undefined);
+  const openRef = useRef<(path: string) => void>(() => undefined);
   // Stable for the memoized rows; always calls the latest handler.
   const onRowClickStable = useCallback(
     (event: MouseEvent, index: number) => clickRef.current(event, index),
@@ -122,6 +133,14 @@ export function RemoteGrid(props: GridProps) {
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
+    // Keys pressed on a column's sort button are that button's (Enter and Space sort).
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'ArrowUp' && event.altKey) {
+      if (!props.onFolderUp) return;
+      props.onFolderUp();
+      event.preventDefault();
+      return;
+    }
     if (total === 0) return;
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
     const command = event.ctrlKey || event.metaKey;
@@ -159,19 +178,28 @@ export function RemoteGrid(props: GridProps) {
       case 'Backspace':
         props.onDelete();
         break;
+      case 'Enter': {
+        const folder = rows.rowAt(active)?.folder;
+        if (!folder || !props.onOpenFolder) return;
+        props.onOpenFolder(folder.path);
+        break;
+      }
       default:
         return;
     }
     event.preventDefault();
   };
 
+  const openStable = useCallback((path: string) => openRef.current(path), []);
+  openRef.current = (path: string): void => props.onOpenFolder?.(path);
+
   return (
     <div
-      className="grid"
+      className={`grid${props.showProcessing ? ' with-processing' : ''}`}
       role="grid"
       aria-label={props.label}
       aria-rowcount={total + 1}
-      aria-colcount={COLUMNS.length}
+      aria-colcount={columns.length}
       aria-multiselectable="true"
       tabIndex={0}
       aria-activedescendant={total > 0 ? rowId(active) : undefined}
@@ -179,7 +207,7 @@ export function RemoteGrid(props: GridProps) {
     >
       <div className="grid-header" role="rowgroup">
         <div className="grid-row" role="row" aria-rowindex={1}>
-          {COLUMNS.map(({ field, label }) => (
+          {columns.map(({ field, label }) => (
             <div
               key={label}
               role="columnheader"
@@ -195,7 +223,7 @@ export function RemoteGrid(props: GridProps) {
               {field === null ? (
                 label
               ) : (
-                <button type="button" tabIndex={-1} className="sort" onClick={() => props.onSort(field)}>
+                <button type="button" className="sort" onClick={() => props.onSort(field)}>
                   {label}
                   <span aria-hidden="true">
                     {field === props.sort ? (props.descending ? ' ↓' : ' ↑') : ''}
@@ -219,7 +247,9 @@ export function RemoteGrid(props: GridProps) {
                 row={row}
                 selected={row ? isSelected(selection, row.key) : false}
                 active={item.index === active}
+                showProcessing={props.showProcessing ?? false}
                 onClick={onRowClickStable}
+                onOpenFolder={openStable}
               />
             );
           })}
@@ -236,11 +266,23 @@ interface GridRowProps {
   row: RemoteFileRow | undefined;
   selected: boolean;
   active: boolean;
+  showProcessing: boolean;
   onClick: (event: MouseEvent, index: number) => void;
+  onOpenFolder: (path: string) => void;
 }
 
 /** One row, memoized: while scrolling, rows that stay on screen are not rendered again. */
-const GridRow = memo(function GridRow({ id, index, start, row, selected, active, onClick }: GridRowProps) {
+const GridRow = memo(function GridRow({
+  id,
+  index,
+  start,
+  row,
+  selected,
+  active,
+  showProcessing,
+  onClick,
+  onOpenFolder,
+}: GridRowProps) {
   const element = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
     element.current?.style.setProperty('transform', `translateY(${start}px)`);
@@ -254,8 +296,11 @@ const GridRow = memo(function GridRow({ id, index, start, row, selected, active,
       aria-selected={selected}
       className={`grid-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
       onClick={(event) => onClick(event, index)}
+      onDoubleClick={() => row?.folder && onOpenFolder(row.folder.path)}
     >
-      {row ? (
+      {row?.folder ? (
+        <FolderCells row={row} files={row.folder.files} showProcessing={showProcessing} />
+      ) : row ? (
         <>
           <div role="gridcell" className="grid-cell path" title={row.displayPath}>
             {middleTruncate(row.displayPath)}
@@ -269,6 +314,7 @@ const GridRow = memo(function GridRow({ id, index, start, row, selected, active,
           <div role="gridcell" className="grid-cell">
             <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
           </div>
+          {showProcessing && <ProcessingCell row={row} />}
         </>
       ) : (
         <div role="gridcell" className="grid-cell muted">
@@ -278,3 +324,50 @@ const GridRow = memo(function GridRow({ id, index, start, row, selected, active,
     </div>
   );
 });
+
+/** A folder of the folder view: its name, what it holds, when its newest file changed. */
+function FolderCells({
+  row,
+  files,
+  showProcessing,
+}: {
+  row: RemoteFileRow;
+  files: number;
+  showProcessing: boolean;
+}) {
+  return (
+    <>
+      <div role="gridcell" className="grid-cell path folder-name" title={row.displayPath}>
+        <svg className="folder-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+          <path d="M1.5 3.5h4.2l1.6 1.6h7.2v7.4H1.5z" />
+        </svg>
+        {middleTruncate(row.name)}
+        <span className="visually-hidden"> (folder)</span>
+      </div>
+      <div role="gridcell" className="grid-cell number">
+        {formatSize(row.size)}
+      </div>
+      <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
+        {formatWhen(row.lastModified)}
+      </div>
+      <div role="gridcell" className="grid-cell muted">
+        {files === 1 ? '1 file' : `${formatCount(files)} files`}
+      </div>
+      {showProcessing && <div role="gridcell" className="grid-cell" />}
+    </>
+  );
+}
+
+/** Whether the remote could read the file for its AI: "Processing…", "Ready for AI", or why not. */
+function ProcessingCell({ row }: { row: RemoteFileRow }) {
+  const words = processingWords(row.processing);
+  return (
+    <div
+      role="gridcell"
+      className={`grid-cell processing processing-${row.processing?.status ?? 'none'}`}
+      title={words}
+    >
+      {words}
+    </div>
+  );
+}
