@@ -1,33 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import {
-  memo,
-  useCallback,
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react';
-import type { RemoteFileRow, RemoteFileStatus } from '../../../shared/remote-browse.js';
-import { processingWords } from './processing-words.js';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { RemoteFileRow } from '../../../shared/remote-browse.js';
+import { GridRow } from './grid-row.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
-import { formatCount, formatExact, formatSize, formatWhen, middleTruncate } from '../format.js';
 import { isSelected, only, toggle, withRows, type Selection } from './selection.js';
 import type { PagedRows } from './use-paged-rows.js';
 
 const ROW_HEIGHT = 32;
-
-export const STATUS_WORDS: Record<RemoteFileStatus, string> = {
-  synced: 'Synced',
-  uploading: 'Uploading',
-  queued: 'Queued',
-  'remote-only': 'Remote only',
-  'deleted-locally': 'Deleted locally',
-  conflict: 'Conflict',
-  failed: 'Failed',
-};
 
 const COLUMNS: Array<{ field: RemoteSortField | null; label: string }> = [
   { field: 'name', label: 'Path' },
@@ -255,119 +234,6 @@ export function RemoteGrid(props: GridProps) {
           })}
         </div>
       </div>
-    </div>
-  );
-}
-
-interface GridRowProps {
-  id: string;
-  index: number;
-  start: number;
-  row: RemoteFileRow | undefined;
-  selected: boolean;
-  active: boolean;
-  showProcessing: boolean;
-  onClick: (event: MouseEvent, index: number) => void;
-  onOpenFolder: (path: string) => void;
-}
-
-/** One row, memoized: while scrolling, rows that stay on screen are not rendered again. */
-const GridRow = memo(function GridRow({
-  id,
-  index,
-  start,
-  row,
-  selected,
-  active,
-  showProcessing,
-  onClick,
-  onOpenFolder,
-}: GridRowProps) {
-  const element = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    element.current?.style.setProperty('transform', `translateY(${start}px)`);
-  }, [start]);
-  return (
-    <div
-      ref={element}
-      id={id}
-      role="row"
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      className={`grid-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
-      onClick={(event) => onClick(event, index)}
-      onDoubleClick={() => row?.folder && onOpenFolder(row.folder.path)}
-    >
-      {row?.folder ? (
-        <FolderCells row={row} files={row.folder.files} showProcessing={showProcessing} />
-      ) : row ? (
-        <>
-          <div role="gridcell" className="grid-cell path" title={row.displayPath}>
-            {middleTruncate(row.displayPath)}
-          </div>
-          <div role="gridcell" className="grid-cell number">
-            {formatSize(row.size)}
-          </div>
-          <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
-            {formatWhen(row.lastModified)}
-          </div>
-          <div role="gridcell" className="grid-cell">
-            <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
-          </div>
-          {showProcessing && <ProcessingCell row={row} />}
-        </>
-      ) : (
-        <div role="gridcell" className="grid-cell muted">
-          Loading…
-        </div>
-      )}
-    </div>
-  );
-});
-
-/** A folder of the folder view: its name, what it holds, when its newest file changed. */
-function FolderCells({
-  row,
-  files,
-  showProcessing,
-}: {
-  row: RemoteFileRow;
-  files: number;
-  showProcessing: boolean;
-}) {
-  return (
-    <>
-      <div role="gridcell" className="grid-cell path folder-name" title={row.displayPath}>
-        <svg className="folder-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-          <path d="M1.5 3.5h4.2l1.6 1.6h7.2v7.4H1.5z" />
-        </svg>
-        {middleTruncate(row.name)}
-        <span className="visually-hidden"> (folder)</span>
-      </div>
-      <div role="gridcell" className="grid-cell number">
-        {formatSize(row.size)}
-      </div>
-      <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
-        {formatWhen(row.lastModified)}
-      </div>
-      <div role="gridcell" className="grid-cell muted">
-        {files === 1 ? '1 file' : `${formatCount(files)} files`}
-      </div>
-      {showProcessing && <div role="gridcell" className="grid-cell" />}
-    </>
-  );
-}
-
-/** Whether the remote could read the file for its AI: "Processing…", "Ready for AI", or why not. */
-function ProcessingCell({ row }: { row: RemoteFileRow }) {
-  const words = processingWords(row.processing);
-  return (
-    <div
-      role="gridcell"
-      className={`grid-cell processing processing-${row.processing?.status ?? 'none'}`}
-      title={words}
-    >
-      {words}
     </div>
   );
 }
