@@ -8,6 +8,7 @@ import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
 import { composioRoutes } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
+import { DEFAULT_OPENWEBUI_PROCESSING_MS } from './dialects/openwebui-processing.js';
 import { presignedObjectRoutes } from './dialects/presigned-objects.js';
 import { FaultInjector, type FaultPlan } from './faults.js';
 import { faultError, resetConnection } from './http/fault-responses.js';
@@ -68,8 +69,6 @@ export interface ReferenceServer {
 
 export const DEFAULT_URL_TTL_SECONDS = 3600;
 export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
-// Long enough for a client to see `pending`, short enough not to hold a person's first sync up.
-export const DEFAULT_OPENWEBUI_PROCESSING_MS = 2_000;
 // In-flight requests get this long to finish on shutdown before their connections are cut.
 const SHUTDOWN_GRACE_MS = 5000;
 

@@ -19,6 +19,8 @@ export interface ProcessingRecord {
 
 export type ProcessingView = { status: 'pending' | 'completed' } | { status: 'failed'; error: string };
 
+// Long enough for a client to see `pending`, short enough not to hold a person's first sync up.
+export const DEFAULT_OPENWEBUI_PROCESSING_MS = 2_000;
 // Text this small is "extracted" into data.content, as Open WebUI does after processing a file.
 const MAX_EXTRACTED_BYTES = 256 * 1024;
 // Enough of a file to tell binary bytes from text; Open WebUI's loaders fail on the first bad byte.
