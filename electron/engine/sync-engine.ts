@@ -117,6 +117,8 @@ export class SyncEngine {
   private pumpAgain = false;
   private uploadedSinceRefresh = 0;
   private confirmMassDeletion: boolean;
+  /** The next wait before listing again while a file is still processed (scheduleProcessingRecheck). */
+  private processingRecheckMs: number;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -124,6 +126,7 @@ export class SyncEngine {
     this.provider = options.provider;
     this.settings = { ...options.state.settings.read(), ...options.settings };
     this.confirmMassDeletion = options.confirmMassDeletion ?? false;
+    this.processingRecheckMs = options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
     this.reporter = new EngineReporter(this.state, this.events, this.clock);
     this.waits = new WaitTracker(() => this.clock.now());
     this.timers = new EngineTimers(this.clock);
@@ -681,13 +684,27 @@ export class SyncEngine {
     this.timers.once('wake', Math.max(5, Math.min(...candidates) - this.clock.now()), () => this.kick());
   }
 
-  /** Watch mode: lists again soon while the remote still processes a file (see PROCESSING_RECHECK_MS). */
+  /**
+   * Watch mode: lists again soon while the remote still processes a file (see PROCESSING_RECHECK_MS),
+   * twice as late each time the same wait did not end it, up to the refresh interval: a file stuck
+   * `pending` on the remote must not cost a full listing every few seconds for ever.
+   */
   private scheduleProcessingRecheck(): void {
-    if (!this.watcher || this.run.kind === 'stopped' || !this.state.mirror.hasPendingProcessing()) return;
+    if (!this.watcher || this.run.kind === 'stopped') return;
+    const base = this.options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
+    if (!this.state.mirror.hasPendingProcessing()) {
+      this.processingRecheckMs = base;
+      return;
+    }
     if (this.timers.has('processing-recheck')) return;
+    const delay = this.processingRecheckMs;
+    this.processingRecheckMs = Math.min(
+      delay * 2,
+      Math.max(base, this.settings.refreshIntervalSeconds * 1000),
+    );
     this.timers.once(
       'processing-recheck',
-      this.options.processingRecheckMs ?? PROCESSING_RECHECK_MS,
+      delay,
       () => {
         if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
         // A batch is running: it refreshes at its end, which schedules the next check.
