@@ -59,12 +59,7 @@ export const GridRow = memo(function GridRow({
           <div role="gridcell" className="grid-cell path" title={row.displayPath}>
             {middleTruncate(row.displayPath)}
           </div>
-          <div role="gridcell" className="grid-cell number">
-            {formatSize(row.size)}
-          </div>
-          <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
-            {formatWhen(row.lastModified)}
-          </div>
+          <SizeAndDateCells row={row} />
           <div role="gridcell" className="grid-cell">
             <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
           </div>
@@ -78,6 +73,20 @@ export const GridRow = memo(function GridRow({
     </div>
   );
 });
+
+/** Size and date, the same for a file and a folder (its total, its newest file). */
+function SizeAndDateCells({ row }: { row: RemoteFileRow }) {
+  return (
+    <>
+      <div role="gridcell" className="grid-cell number">
+        {formatSize(row.size)}
+      </div>
+      <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
+        {formatWhen(row.lastModified)}
+      </div>
+    </>
+  );
+}
 
 /** A folder of the folder view: its name, what it holds, when its newest file changed. */
 function FolderCells({
@@ -98,12 +107,7 @@ function FolderCells({
         {middleTruncate(row.name)}
         <span className="visually-hidden"> (folder)</span>
       </div>
-      <div role="gridcell" className="grid-cell number">
-        {formatSize(row.size)}
-      </div>
-      <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
-        {formatWhen(row.lastModified)}
-      </div>
+      <SizeAndDateCells row={row} />
       <div role="gridcell" className="grid-cell muted">
         {files === 1 ? '1 file' : `${formatCount(files)} files`}
       </div>
