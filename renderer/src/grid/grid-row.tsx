@@ -21,6 +21,7 @@ interface GridRowProps {
   selected: boolean;
   active: boolean;
   showProcessing: boolean;
+  pathPrefix: string;
   onClick: (event: MouseEvent, index: number) => void;
   onOpenFolder: (path: string) => void;
 }
@@ -34,6 +35,7 @@ export const GridRow = memo(function GridRow({
   selected,
   active,
   showProcessing,
+  pathPrefix,
   onClick,
   onOpenFolder,
 }: GridRowProps) {
@@ -57,7 +59,11 @@ export const GridRow = memo(function GridRow({
       ) : row ? (
         <>
           <div role="gridcell" className="grid-cell path" title={row.displayPath}>
-            {middleTruncate(row.displayPath)}
+            {middleTruncate(
+              pathPrefix !== '' && row.displayPath.startsWith(pathPrefix)
+                ? row.displayPath.slice(pathPrefix.length)
+                : row.displayPath,
+            )}
           </div>
           <SizeAndDateCells row={row} />
           <div role="gridcell" className="grid-cell">

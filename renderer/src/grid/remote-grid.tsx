@@ -31,6 +31,8 @@ export interface GridProps {
   loadRange: (from: number, to: number) => Promise<RemoteFileRow[]>;
   /** Shows the remote's processing of each file (Open WebUI), in a column of its own. */
   showProcessing?: boolean;
+  /** The folder view's folder and a '/', left out of the paths shown (its files show their names). */
+  pathPrefix?: string;
   /** A folder row was opened (Enter, double click): show that folder. */
   onOpenFolder?: (path: string) => void;
   /** Alt+Up: the folder above, in the folder view. */
@@ -227,6 +229,7 @@ export function RemoteGrid(props: GridProps) {
                 selected={row ? isSelected(selection, row.key) : false}
                 active={item.index === active}
                 showProcessing={props.showProcessing ?? false}
+                pathPrefix={props.pathPrefix ?? ''}
                 onClick={onRowClickStable}
                 onOpenFolder={openStable}
               />

@@ -203,6 +203,7 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
           onDelete={() => canDelete && count > 0 && setDeleting(true)}
           loadRange={loadRange}
           showProcessing={app.pair?.provider === 'openwebui'}
+          pathPrefix={shownFolder ? `${shownFolder}/` : ''}
           {...(shownFolder !== null
             ? {
                 onOpenFolder: setFolder,
