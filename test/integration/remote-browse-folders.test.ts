@@ -83,6 +83,13 @@ describe('browsing the remote mirror', () => {
       'photos 2/',
       'photos/',
     ]);
+    // A file added to the mirror shows in the folder view at once (its folders are not kept stale).
+    state.mirror.upsertOne(
+      { key: 'k-new', name: `new${SLASH}z.txt`, size: 1, lastModified: 1, md5: null, sha256: null },
+      'new/z.txt',
+      2,
+    );
+    expect(paths({ offset: 0, limit: 4, folder: '' })).toEqual(['docs/', 'new/', 'photos/', 'photos 2/']);
     // A search is flat, across folders, whatever folder is open (whole paths in natural order).
     expect(paths({ offset: 0, limit: 100, folder: 'docs', search: '.jpg' })).toEqual([
       'photos 2/y.jpg',
