@@ -62,6 +62,8 @@ export interface SyncEngineOptions {
   confirmMassDeletion?: boolean;
   /** One file's upload is set aside after this long without a byte accepted. Default 5 minutes. */
   fileBudgetMs?: number;
+  /** Watch mode: while the remote still processes a file, it is listed again after this long. Default 10 s. */
+  processingRecheckMs?: number;
 }
 
 /** How a `--once` run is bounded. */
@@ -82,6 +84,9 @@ const BATCH_REFRESH_GAP_MS = 30_000;
 // the run in a few seconds.
 const PREFLIGHT_ATTEMPTS = 3;
 const PREFLIGHT_MAX_DELAY_MS = 2_000;
+// While Open WebUI still processes a file, a listing this much later shows how it went: a person
+// waits seconds for "Ready for AI", not the refresh interval (minutes); one cheap listing per step.
+const PROCESSING_RECHECK_MS = 10_000;
 // A file's upload goes on retrying for at most this long without a byte accepted (issue 11).
 const DEFAULT_FILE_BUDGET_MS = 5 * 60_000;
 
@@ -116,6 +121,8 @@ export class SyncEngine {
   private confirmMassDeletion: boolean;
   /** "Sync now" while paused: the pass under way, which pauses again at its end (see syncNow). */
   private oncePass: { until: number | null } | null = null;
+  /** The next wait before listing again while a file is still processed (scheduleProcessingRecheck). */
+  private processingRecheckMs: number;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -123,6 +130,7 @@ export class SyncEngine {
     this.provider = options.provider;
     this.settings = { ...options.state.settings.read(), ...options.settings };
     this.confirmMassDeletion = options.confirmMassDeletion ?? false;
+    this.processingRecheckMs = options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
     this.reporter = new EngineReporter(this.state, this.events, this.clock);
     this.waits = new WaitTracker(() => this.clock.now());
     this.timers = new EngineTimers(this.clock);
@@ -409,10 +417,15 @@ export class SyncEngine {
 
   updateSettings(patch: Partial<PairSettings>): PairSettings {
     const before = this.settings;
+    const interval = this.settings.refreshIntervalSeconds;
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
     const changed = settingsChangeLine(before, this.settings);
     if (changed !== null) this.reporter.report('info', null, changed);
     this.limiter.setLimit(this.settings.bandwidthLimit);
+    // A new interval counts from now: the timer set for the old one (5 minutes by default) would
+    // otherwise leave the remote list that stale once more before the new one applies.
+    if (this.watcher && this.settings.refreshIntervalSeconds !== interval && this.run.kind !== 'stopped')
+      this.scheduleRefresh();
     if (this.local.remoteFolderChanged()) void this.moveToRemoteFolder();
     else this.kick();
     return this.currentSettings;
@@ -488,6 +501,7 @@ export class SyncEngine {
       remote: !outcome.unchanged,
     });
     if (requeued > 0) this.kick();
+    this.scheduleProcessingRecheck();
     return outcome;
   }
 
@@ -614,6 +628,8 @@ export class SyncEngine {
       }
     }
     if (!this.halted && this.watcher) await this.applyDeletions();
+    // New uploads to a remote that processes them are pending: look again soon, not in 30 s.
+    this.scheduleProcessingRecheck();
     // The batch's last figures (all done), then the empty ones of no batch.
     this.emitProgress(true);
     this.progress.reset();
@@ -717,6 +733,36 @@ export class SyncEngine {
     if (pendingAt !== null) candidates.push(pendingAt + this.settleMs);
     if (candidates.length === 0) return;
     this.timers.once('wake', Math.max(5, Math.min(...candidates) - this.clock.now()), () => this.kick());
+  }
+
+  /**
+   * Watch mode: lists again soon while the remote still processes a file (see PROCESSING_RECHECK_MS),
+   * twice as late each time the same wait did not end it, up to the refresh interval: a file stuck
+   * `pending` on the remote must not cost a full listing every few seconds for ever.
+   */
+  private scheduleProcessingRecheck(): void {
+    if (!this.watcher || this.run.kind === 'stopped') return;
+    const base = this.options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
+    if (!this.state.mirror.hasPendingProcessing()) {
+      this.processingRecheckMs = base;
+      return;
+    }
+    if (this.timers.has('processing-recheck')) return;
+    const delay = this.processingRecheckMs;
+    this.processingRecheckMs = Math.min(
+      delay * 2,
+      Math.max(base, this.settings.refreshIntervalSeconds * 1000),
+    );
+    this.timers.once(
+      'processing-recheck',
+      delay,
+      () => {
+        if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
+        // A batch is running: it refreshes at its end, which schedules the next check.
+        else this.scheduleProcessingRecheck();
+      },
+      true,
+    );
   }
 
   private scheduleRefresh(): void {

@@ -26,14 +26,28 @@ export const themeSchema = z.enum(['system', 'light', 'dark']);
 const text = (max: number) => z.string().max(max);
 const key = z.string().min(1).max(2048);
 
+const folderPath = text(4096);
+
 export const remoteSelectionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('keys'), keys: z.array(key).min(1).max(10_000) }).strict(),
+  z
+    .object({
+      kind: z.literal('keys'),
+      keys: z.array(key).max(10_000),
+      folders: z.array(folderPath.min(1)).max(1000).optional(),
+      filter: remoteFilterSchema.optional(),
+    })
+    .strict()
+    .refine((selection) => selection.keys.length + (selection.folders?.length ?? 0) > 0, {
+      message: 'Select at least one file or folder',
+    }),
   z
     .object({
       kind: z.literal('query'),
       search: text(1000).optional(),
       filter: remoteFilterSchema.optional(),
+      folder: folderPath.optional(),
       exceptKeys: z.array(key).max(10_000).optional(),
+      exceptFolders: z.array(folderPath.min(1)).max(1000).optional(),
     })
     .strict(),
 ]);
@@ -125,6 +139,7 @@ export const commands = {
         sort: z.enum(['name', 'size', 'lastModified']).optional(),
         descending: z.boolean().optional(),
         filter: remoteFilterSchema.optional(),
+        folder: folderPath.optional(),
       })
       .strict(),
     response: view<RemoteBrowsePage>(),
@@ -138,6 +153,8 @@ export const commands = {
     response: view<DeletionOutcomeView>(),
   },
   'remote.cancelDelete': { request: empty, response: view<{ cancelled: boolean }>() },
+  /** Lists the remote now (the Remote files screen's Refresh); resolves when the mirror is fresh. */
+  'remote.refresh': { request: empty, response: view<{ listedAt: number | null }>() },
   'activity.page': {
     request: z
       .object({

@@ -57,6 +57,12 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return context.deletions.run(selection, addToIgnore === true);
   },
   'remote.cancelDelete': (_, { deletions }) => ({ cancelled: deletions.cancel() }),
+  'remote.refresh': async (_, context) => {
+    const service = serviceOf(context);
+    // A failure (remote down, token rejected) is the answer, in words: the button says it.
+    await service.refreshRemote();
+    return { listedAt: service.status().lastRemoteRefreshAt };
+  },
   'activity.page': (query, context) => serviceOf(context).activityPage(query),
   'files.unsynced': (_, context) => serviceOf(context).unsyncedFiles(),
   'files.retry': async ({ path }, context) => {
