@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import type { ComposioStorageBackend } from '../faults.js';
-import type { HttpError} from '../http/http-error.js';
+import type { HttpError } from '../http/http-error.js';
 import { unauthorized } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
 import { sendJson } from '../http/respond.js';
