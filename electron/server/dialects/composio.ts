@@ -145,8 +145,7 @@ export function composioRoutes({
             intent,
             backend === 'azure_blob_storage' ? 'azure-blob' : 'content-md5-optional',
           );
-          const { id } = intent.meta as { id: string };
-          const base = { id, key: intent.key };
+          const base = { id: idForKey(intent.key), key: intent.key };
           const metadata = { storage_backend: backend };
           if (rules.alwaysNew) {
             const answer = { new_presigned_url: putUrl, newPresignedUrl: putUrl, type: 'new', metadata };

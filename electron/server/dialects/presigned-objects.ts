@@ -127,7 +127,7 @@ const NOT_THE_REQUESTED_MD5 =
   'The body is not the file the upload request announced (its MD5 differs); nothing was stored.';
 
 /** The hex MD5 an S3-style URL carries when it was not signed with Content-MD5; null otherwise. */
-export function requestedMd5InUrl(context: RequestContext): string | null {
+function requestedMd5InUrl(context: RequestContext): string | null {
   const md5 = context.url.searchParams.get(MD5_PARAM);
   if (md5 === null) return null;
   // Not an MD5: the URL was not made here (its signature cannot match either).
