@@ -5,7 +5,9 @@ import {
   type ComposioApiVersion,
 } from '../../electron/engine/remote/composio-api-version.js';
 import { COMPOSIO_PAGE_SIZE, ComposioProvider } from '../../electron/engine/remote/composio-provider.js';
+import { readComposioTicket } from '../../electron/engine/remote/composio-ticket.js';
 import { createProvider } from '../../electron/engine/remote/create-provider.js';
+import { HttpClient } from '../../electron/engine/remote/http-client.js';
 import { encodeRemoteName } from '../../electron/engine/remote/remote-names.js';
 import type { BodySource, UploadCandidate } from '../../electron/engine/remote/remote-provider.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
@@ -330,6 +332,51 @@ describe('Composio provider: which API version, and Azure-backed tickets', () =>
       isMissingRoute(answer(404, '{"error":{"message":"Unknown toolkit","slug":"Toolkit_NotFound"}}')),
     ).toBe(false);
     expect(isMissingRoute(answer(400, ''))).toBe(false);
+  });
+
+  it('reads the upload URL with or without type, from the deprecated field too, and names Azure by metadata', async () => {
+    const http = new HttpClient({ label: 'Composio' });
+    opened.push(http);
+    const upload = {
+      key: (key: string | undefined) => key ?? 'predicted',
+      md5Hex: 'ab'.repeat(16),
+      mimeType: 'text/plain',
+    };
+    const read = (answer: unknown) => readComposioTicket(http, answer, 'prepare an upload', upload);
+    const target = (url: string, headers?: Record<string, string>) => ({
+      url,
+      md5Base64: Buffer.from('ab'.repeat(16), 'hex').toString('base64'),
+      mimeType: 'text/plain',
+      ...(headers ? { headers } : {}),
+    });
+    // No type at all (a v3.1 server that dropped the deprecated field).
+    expect(
+      read({ id: 'i', key: 'k', new_presigned_url: 'http://u/1', metadata: { storage_backend: 's3' } }),
+    ).toEqual({
+      kind: 'send',
+      key: 'k',
+      target: target('http://u/1'),
+    });
+    // Only the deprecated camel-case field.
+    expect(read({ key: 'k', newPresignedUrl: 'http://u/2' })).toMatchObject({ target: target('http://u/2') });
+    // v3's update still says the key is taken; Azure by metadata, whatever the type.
+    expect(
+      read({
+        key: 'k',
+        type: 'update',
+        update_presigned_url: 'http://u/3',
+        metadata: { storage_backend: 'azure_blob_storage' },
+      }),
+    ).toEqual({
+      kind: 'send',
+      key: 'k',
+      replaces: true,
+      target: target('http://u/3', { 'x-ms-blob-type': 'BlockBlob' }),
+    });
+    expect(read({ type: 'existing', key: 'k' })).toEqual({ kind: 'existing', key: 'k' });
+    // No URL and not existing: a clear error, not a PUT to nowhere.
+    expect(() => read({ key: 'k', type: 'new' })).toThrow(/names no upload URL/);
+    expect(() => read({ key: 'k', new_presigned_url: 7 })).toThrow(SyncError);
   });
 
   it('does not fall back on other failures: a 401 from v3.1 is the answer', async () => {
