@@ -36,6 +36,7 @@ export type SyncErrorReason =
   | 'invalid-digest'
   | 'too-large'
   | 'request-timeout'
+  | 'missing-header' // the store wants a header Hoist did not send (Azure's x-ms-blob-type)
   // The local file.
   | 'digest-mismatch' // the bytes sent are not the ones hashed: the file changed while uploading
   | 'file-changed' // size or mtime moved between hashing and sending

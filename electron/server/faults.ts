@@ -19,10 +19,19 @@ const routeFaultsSchema = z
   })
   .strict();
 
+export const COMPOSIO_STORAGE_BACKENDS = ['s3', 'azure_blob_storage'] as const;
+export type ComposioStorageBackend = (typeof COMPOSIO_STORAGE_BACKENDS)[number];
+
 export const faultPlanSchema = z
   .object({
     seed: z.number().int(),
     routes: z.record(z.string(), routeFaultsSchema),
+    /**
+     * Not a fault but a choice the service makes per upload: the storage behind Composio's upload
+     * URLs. `azure_blob_storage` hands out Azure-style URLs that refuse a PUT without
+     * `x-ms-blob-type: BlockBlob`. Overrides the server's own option while the plan is set.
+     */
+    composioStorageBackend: z.enum(COMPOSIO_STORAGE_BACKENDS).optional(),
   })
   .strict();
 
@@ -64,6 +73,11 @@ export class FaultInjector {
 
   get active(): boolean {
     return this.plan !== null;
+  }
+
+  /** The plan's choice of Composio storage backend; null when the plan makes none. */
+  get composioStorageBackend(): ComposioStorageBackend | null {
+    return this.plan?.composioStorageBackend ?? null;
   }
 
   decide(routeName: string): FaultDecision {

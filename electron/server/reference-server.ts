@@ -6,11 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
-import { composioRoutes } from './dialects/composio.js';
+import { azureBlobRoutes } from './dialects/azure-blob-objects.js';
+import { composioRoutes, type ComposioApiVersion } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
 import { DEFAULT_OPENWEBUI_PROCESSING_MS } from './dialects/openwebui-processing.js';
 import { presignedObjectRoutes } from './dialects/presigned-objects.js';
-import { FaultInjector, type FaultPlan } from './faults.js';
+import { FaultInjector, type ComposioStorageBackend, type FaultPlan } from './faults.js';
 import { faultError, resetConnection } from './http/fault-responses.js';
 import { HttpError } from './http/http-error.js';
 import { sendJson } from './http/respond.js';
@@ -52,6 +53,13 @@ export interface ReferenceServerOptions {
    * outcome (dialects/openwebui-processing.ts). A moment by default, as on a real server.
    */
   openWebUiProcessingMs?: number;
+  /** The Composio API versions served (both by default); without v3.1 a client's fallback is tested. */
+  composioApiVersions?: readonly ComposioApiVersion[];
+  /**
+   * The storage behind Composio's upload URLs (`s3` by default); `azure_blob_storage` hands out
+   * Azure-style URLs. A fault plan's `composioStorageBackend` overrides it while set.
+   */
+  composioStorageBackend?: ComposioStorageBackend;
 }
 
 export interface ReferenceServer {
@@ -98,9 +106,15 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     now,
     ...(options.sweepDelayMs !== undefined ? { sweepDelayMs: options.sweepDelayMs } : {}),
   });
+  const faults = new FaultInjector(options.faults ?? null);
   const routes: Route[] = [
     ...alloyRoutes({ core, users }),
-    ...composioRoutes({ core, users }),
+    ...composioRoutes({
+      core,
+      users,
+      ...(options.composioApiVersions !== undefined ? { versions: options.composioApiVersions } : {}),
+      storageBackend: () => faults.composioStorageBackend ?? options.composioStorageBackend ?? 's3',
+    }),
     ...openWebUiRoutes({
       core,
       users,
@@ -108,8 +122,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
       processingMs: options.openWebUiProcessingMs ?? DEFAULT_OPENWEBUI_PROCESSING_MS,
     }),
     ...presignedObjectRoutes({ core, signer, now }),
+    ...azureBlobRoutes({ core, signer, now }),
   ];
-  const faults = new FaultInjector(options.faults ?? null);
   const requestCounts = new Map<string, number>();
   const log = options.log ?? (() => undefined);
 
