@@ -35,11 +35,18 @@ export interface PairState {
 
 export function openPairState(
   file: string,
-  options: { onSettingsWritten?: (stored: Partial<PairSettings>) => void } = {},
+  options: {
+    onSettingsWritten?: (stored: Partial<PairSettings>) => void;
+    /**
+     * SQLite's quick_check at open (the default): a sync must not act on a damaged state. A quick look
+     * (`hoist status`, the list of a pair another process syncs) skips it: it reads the whole file.
+     */
+    quickCheck?: boolean;
+  } = {},
 ): PairState {
   let failure: SyncError | null = null;
   const listeners: Array<(failure: SyncError) => void> = [];
-  const db = guardDb(openStateDb(file), (error) => {
+  const db = guardDb(openStateDb(file, { quickCheck: options.quickCheck ?? true }), (error) => {
     if (failure !== null) return;
     failure = stateFailure(file, error);
     for (const listener of listeners) listener(failure);
