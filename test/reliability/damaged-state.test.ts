@@ -169,23 +169,50 @@ function onSmallDisk(directory: string, size: string): string[] {
   return prefix;
 }
 
+/** A folder with enough files (long names) that its state outgrows 256 KiB during the first run. */
+async function manyFiles(): Promise<void> {
+  await mkdir(folder(), { recursive: true });
+  for (let index = 0; index < 1500; index++) {
+    await writeFile(
+      join(folder(), `a-rather-long-file-name-to-fill-the-state-database-${index}.txt`),
+      `${index}`,
+    );
+  }
+  await mkdir(stateRoot(), { recursive: true });
+}
+
 describe('a full disk under the state', () => {
   it('ends the run non-zero, naming the state folder and saying to free space; nothing deleted', async () => {
-    await mkdir(folder(), { recursive: true });
-    // Enough rows (long names) that the state outgrows 256 KiB during the run.
-    for (let index = 0; index < 1500; index++) {
-      await writeFile(
-        join(folder(), `a-rather-long-file-name-to-fill-the-state-database-${index}.txt`),
-        `${index}`,
-      );
-    }
-    await mkdir(stateRoot(), { recursive: true });
+    await manyFiles();
     const run = await syncOnce(['--delete-remote'], onSmallDisk(stateRoot(), '256k'));
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(`The disk holding Hoist's state folder ${stateRoot()}\\S* is full .*Free some space`),
     );
     expect(run.stdout).not.toContain('Synced with');
+    expect(deletes()).toBe(0);
+  });
+
+  it('ends watching too (it would sit there stopped), exit 1 with the same words', async () => {
+    await manyFiles();
+    const watching = processes.spawn(
+      [
+        'sync',
+        folder(),
+        '--delete-remote',
+        '--provider',
+        'local',
+        '--remote',
+        server.url,
+        '--state',
+        stateRoot(),
+      ],
+      env,
+      onSmallDisk(stateRoot(), '256k'),
+    );
+    const exit = await watching.exited;
+    expect(exit.code, watching.stdout() + watching.stderr()).toBe(1);
+    expect(watching.stderr()).toMatch(/The disk holding Hoist's state folder \S+ is full .*Free some space/);
     expect(deletes()).toBe(0);
   });
 });
