@@ -757,7 +757,7 @@ export class SyncEngine {
    * deletions on a state that may no longer be the truth could upload twice or delete what is kept.
    */
   private onStateFailed(failure: SyncError): void {
-    if (this.run.kind === 'stopped' || this.run.kind === 'state-failed') return;
+    if (this.ended) return;
     this.run = { kind: 'state-failed', error: failure };
     this.halt(failure);
     this.timers.cancelAll();

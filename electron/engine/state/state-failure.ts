@@ -17,11 +17,7 @@ export function sqliteCode(error: unknown): string | null {
 
 export function stateFailureKind(code: string): StateFailureKind {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'damaged';
-  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC') {
-    // ENOSPC surfaces as SQLITE_FULL on most writes, but as an I/O error on some (a WAL append).
-    return code === 'SQLITE_FULL' ? 'full' : 'unusable';
-  }
-  return 'unusable';
+  return code === 'SQLITE_FULL' ? 'full' : 'unusable';
 }
 
 /**
@@ -38,7 +34,7 @@ export function stateFailure(file: string, error: unknown): SyncError {
       ? `The disk holding Hoist's state folder ${dirname(file)} is full (${said}). Free some space on it, or choose another state folder with --state or HOIST_HOME, and run Hoist again; nothing was deleted on the remote.`
       : kind === 'damaged'
         ? `Hoist's state database ${file} is damaged (${said}). The run stopped; run Hoist again: it sets the damaged file aside and rebuilds the state from the folder and the remote's list.`
-        : `Hoist could not use its state database ${file} (${said}). The run stopped; check that its disk is mounted and writable, then run Hoist again.`;
+        : `Hoist could not use its state database ${file} (${said}). The run stopped; check that its disk is mounted, writable and not full, then run Hoist again.`;
   return new SyncError('local-file', message, {
     reason: kind === 'full' ? 'state-full' : kind === 'damaged' ? 'state-damaged' : 'state-unusable',
     detail: `${code}: ${said}`,
