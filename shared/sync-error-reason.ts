@@ -19,6 +19,10 @@ export type SyncErrorReason =
   | 'not-the-api' // the address answers with a web page, not the API
   | 'redirected' // the API redirected: usually the wrong address
   | 'missing-sha256' // Open WebUI needs a SHA-256 the caller did not compute
+  // Hoist's own state DB (the run stops; state-failure.ts words each).
+  | 'state-damaged' // SQLite says the file is not a sound database
+  | 'state-full' // the disk holding the state folder is full
+  | 'state-unusable' // another SQLite error (I/O, read-only file system)
   // The remote said no.
   | 'throttled' // 429: slow down (see retryAfterMs)
   | 'server-error' // 5xx or 408: the remote's own problem; retryable

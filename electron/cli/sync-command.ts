@@ -152,15 +152,33 @@ async function runPair(
       );
       return stoppedBy === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
     }
+    if (summary.stateFailure !== null) {
+      // The state cannot be trusted, so neither can a summary read from it: the failure alone.
+      io.err(summary.stateFailure.message);
+      return EXIT_FAILED;
+    }
     const code = printSummary(summary, pair, folder, io);
     if (summary.timeLimit === null) return code;
     printTimeLimit(summary.timeLimit, io);
     return EXIT_TIME_LIMIT;
   }
+  // Watching ends by itself when the state DB fails: it would otherwise sit there stopped.
+  const stateFailed = new Promise<string>((resolve) =>
+    service.on('problem', (problem) => problem.id === 'state' && resolve(problem.message)),
+  );
   await service.start();
   output.line(`Watching ${folder} → ${pair.label}. Press Ctrl-C to stop.`);
-  const signal = await io.stopSignal;
-  output.line(`${signal}: stopping…`);
+  const ended = await Promise.race([
+    io.stopSignal.then((signal) => ({ signal })),
+    stateFailed.then((message) => ({ message })),
+  ]);
+  if ('message' in ended) {
+    await service.stop();
+    output.done();
+    io.err(ended.message);
+    return EXIT_FAILED;
+  }
+  output.line(`${ended.signal}: stopping…`);
   await service.stop();
   output.done();
   return service.status().state === 'auth-failed' ? EXIT_FAILED : EXIT_OK;

@@ -132,6 +132,8 @@ export class SyncEngine {
     this.confirmMassDeletion = options.confirmMassDeletion ?? false;
     this.processingRecheckMs = options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
     this.reporter = new EngineReporter(this.state, this.events, this.clock);
+    // After a microtask: the listener is called from inside the failing DB call.
+    this.state.onFailure((failure) => queueMicrotask(() => this.onStateFailed(failure)));
     this.waits = new WaitTracker(() => this.clock.now());
     this.timers = new EngineTimers(this.clock);
     this.local = new LocalChanges({
@@ -173,6 +175,14 @@ export class SyncEngine {
 
   /** Watch mode: recover, refresh, scan, then follow the watcher until `stop`. */
   async start(): Promise<void> {
+    try {
+      await this.startWatching();
+    } catch (error) {
+      throw this.state.failure ?? error;
+    }
+  }
+
+  private async startWatching(): Promise<void> {
     await this.prepare();
     this.watcher = watchFolder(
       this.options.root,
@@ -210,13 +220,16 @@ export class SyncEngine {
       timeLimitMs === undefined
         ? null
         : this.clock.setTimeout(() => {
-            if (this.run.kind === 'stopped') return;
+            if (this.ended) return;
             timeLimit = { limitMs: timeLimitMs, waitingOn: this.waits.describe() };
             void this.stop();
           }, timeLimitMs);
     try {
       const summary = await this.runOnceUnbounded();
       return { ...summary, timeLimit };
+    } catch (error) {
+      // A step that met the failing state DB first: the worded failure, not SQLite's bare words.
+      throw this.state.failure ?? error;
     } finally {
       limitTimer?.cancel();
     }
@@ -226,7 +239,7 @@ export class SyncEngine {
     await this.prepare();
     // Independent, so overlapped: listing waits on the remote, scanning on the disk.
     const [remoteUnusable, scan] = await Promise.all([this.checkRemote(), this.scan()]);
-    if (remoteUnusable === null && this.run.kind !== 'stopped') {
+    if (remoteUnusable === null && !this.ended) {
       await this.drain();
       // Listed again only when something was stored and the mirror is no longer exactly the listing
       // the remote tagged at the start (our uploads drop its version). Bytes we sent are listed again
@@ -243,6 +256,7 @@ export class SyncEngine {
     this.reporter.setState(this.restingState());
     return {
       remoteUnusable,
+      stateFailure: this.state.failure?.toInfo() ?? null,
       stopped: this.run.kind === 'stopped',
       skipped: scan?.skipped ?? [],
       vanished: this.local.vanished,
@@ -272,7 +286,7 @@ export class SyncEngine {
 
   /** Holds every upload until `resume`, or until `until` (a time) when given; said in the activity log. */
   pause(until: number | null = null): void {
-    if (this.run.kind === 'stopped') return;
+    if (this.ended) return;
     this.oncePass = null;
     this.holdPaused(until);
     this.reporter.report('info', null, `Paused ${describePauseEnd(until, this.clock.now())}`);
@@ -280,7 +294,7 @@ export class SyncEngine {
 
   /** Syncing again, asked for (`Resume`) or at the end of a timed pause; said in the activity log. */
   resume(why: 'asked' | 'pause-ended' = 'asked'): void {
-    if (this.run.kind === 'stopped') return;
+    if (this.ended) return;
     const wasPaused = this.run.kind === 'paused' || this.oncePass !== null;
     this.oncePass = null;
     this.runAgain();
@@ -532,7 +546,7 @@ export class SyncEngine {
   }
 
   private onHint(path: string): void {
-    if (this.run.kind === 'stopped') return;
+    if (this.ended) return;
     this.hints.add(path);
     if (this.timers.has('hints')) return;
     this.timers.once('hints', HINT_BATCH_MS, () => {
@@ -561,6 +575,11 @@ export class SyncEngine {
   }
 
   // ---- the pump: runs the pipeline until nothing is left to do now ----
+
+  /** Stopped for good: asked to, or the state DB failed. */
+  private get ended(): boolean {
+    return this.run.kind === 'stopped' || this.run.kind === 'state-failed';
+  }
 
   private get halted(): boolean {
     return this.run.kind !== 'running';
@@ -770,10 +789,10 @@ export class SyncEngine {
       'refresh',
       this.settings.refreshIntervalSeconds * 1000,
       () => {
-        if (this.run.kind === 'stopped') return;
+        if (this.ended) return;
         const run = this.halted || this.pumpPromise ? Promise.resolve() : this.refreshQuietly();
         void run.finally(() => {
-          if (this.run.kind !== 'stopped') this.scheduleRefresh();
+          if (!this.ended) this.scheduleRefresh();
         });
       },
       true,
@@ -802,7 +821,7 @@ export class SyncEngine {
       await this.refresh(quick);
       return null;
     } catch (error) {
-      if (this.run.kind === 'stopped') return null;
+      if (this.ended) return null;
       const syncError = toSyncError(error, 'network');
       if (syncError.category === 'auth') {
         this.onAuthFailed(syncError);
@@ -830,8 +849,21 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Any SQLite error on the state DB ends the run (PairState.onFailure): deciding uploads and
+   * deletions on a state that may no longer be the truth could upload twice or delete what is kept.
+   */
+  private onStateFailed(failure: SyncError): void {
+    if (this.ended) return;
+    this.run = { kind: 'state-failed', error: failure };
+    this.halt(failure);
+    this.timers.cancelAll();
+    this.reporter.raiseProblem('state', failure.toInfo());
+    this.reporter.setState('stopped');
+  }
+
   private onAuthFailed(error: SyncError): void {
-    if (this.run.kind === 'auth-failed' || this.run.kind === 'stopped') return;
+    if (this.run.kind === 'auth-failed' || this.ended) return;
     this.run = { kind: 'auth-failed', error };
     this.reporter.raiseProblem('auth', error.toInfo());
     this.halt(error);
@@ -841,6 +873,7 @@ export class SyncEngine {
   private restingState(): SyncStatus['state'] {
     switch (this.run.kind) {
       case 'stopped':
+      case 'state-failed':
         return 'stopped';
       case 'auth-failed':
         return 'auth-failed';

@@ -5,10 +5,11 @@ import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import { HasherPool } from '../engine/hash/hasher-pool.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import type { RetryOptions } from '../engine/remote/retry.js';
-import { openPairState, type PairState } from '../engine/state/pair-state.js';
+import type { PairState } from '../engine/state/pair-state.js';
 import { SyncEngine, type SyncEngineOptions } from '../engine/sync-engine.js';
 import { SyncError } from '../engine/sync-error.js';
 import { SyncService } from '../engine/sync-service.js';
+import { openCheckedPairState } from './checked-pair-state.js';
 import { checkFolderToSync } from './folder-guard.js';
 import { refuseLargeFolderUnlessConfirmed } from './large-folder.js';
 import { acquirePairLock } from './pair-lock.js';
@@ -87,8 +88,13 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
     for (const close of opened.reverse()) await close();
   };
   try {
-    const state = openPairState(stateFile);
+    const { state, notice } = openCheckedPairState(stateFile, {
+      folder: config.folder,
+      provider: config.provider,
+      remote: remoteUrl,
+    });
     opened.push(() => state.close());
+    if (notice !== null) state.activity.add('warning', null, notice, Date.now());
     recordFacts(state, config, remoteUrl, stored);
     const connection: RemoteConnection = await connectRemote({
       provider: config.provider,
@@ -122,7 +128,10 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       stateFile,
       siblings,
       parts: { engine, state, provider: connection.provider, hasher },
-      warnings: sharedRemoteWarnings(siblings, engine.currentSettings.remoteFolder, info.kind, config.folder),
+      warnings: [
+        ...(notice === null ? [] : [notice]),
+        ...sharedRemoteWarnings(siblings, engine.currentSettings.remoteFolder, info.kind, config.folder),
+      ],
       close: async () => {
         await service.stop();
         await closeAll();

@@ -6,6 +6,7 @@ import { HashIndex, SHA256_HEX } from './openwebui-hash-index.js';
 import {
   collectListing,
   connectionOptions,
+  keySegment,
   mimeTypeOf,
   openBody,
   SMALL_ANSWER,
@@ -209,7 +210,7 @@ export class OpenWebUiProvider implements RemoteProvider {
   async delete(key: string, signal?: AbortSignal): Promise<void> {
     await this.http.request({
       method: 'DELETE',
-      url: `${this.filesUrl}${encodeURIComponent(key)}`,
+      url: `${this.filesUrl}${keySegment(key)}`,
       headers: this.headers,
       action: `delete ${key}`,
       ...SMALL_ANSWER,
