@@ -6,7 +6,8 @@ import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
 import type { DesktopHost } from './desktop-host.js';
-import { credentialAccount, type CredentialStore } from './web/session-credentials.js';
+import { storedTokenFor, tokenAccount } from './remote-connection.js';
+import type { CredentialStore } from './web/session-credentials.js';
 import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
 
 /** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
@@ -106,7 +107,7 @@ export class HoistApp {
   openPair(pair: PairConfig, token?: string): Promise<void> {
     const run = this.switching.then(async () => {
       if (token !== undefined && token !== '') {
-        await this.options.credentials.set(credentialAccount(pair.provider, remoteUrlOf(pair) ?? ''), token);
+        await this.options.credentials.set(tokenAccount(pair.provider, remoteUrlOf(pair)), token);
       }
       await this.switchTo(pair);
     });
@@ -180,8 +181,8 @@ export class HoistApp {
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
     const remoteUrl = remoteUrlOf(pair);
-    const account = credentialAccount(pair.provider, remoteUrl ?? '');
-    const storedToken = (await this.options.credentials.get(account)) ?? undefined;
+    const storedToken =
+      (await storedTokenFor(pair.provider, remoteUrl, this.options.credentials)) ?? undefined;
     this.openError = null;
     try {
       if (!isAbsolute(pair.folder))
@@ -252,7 +253,7 @@ export class HoistApp {
     const pair = this.config.pair;
     if (!pair) return null;
     const remoteUrl = remoteUrlOf(pair) ?? null;
-    const token = await this.options.credentials.get(credentialAccount(pair.provider, remoteUrl ?? ''));
+    const token = await storedTokenFor(pair.provider, remoteUrl ?? undefined, this.options.credentials);
     return {
       folder: pair.folder,
       provider: pair.provider,

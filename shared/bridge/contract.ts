@@ -245,6 +245,7 @@ export const bridgeErrorCodes = [
   'auth',
   'config',
   'keychain-unavailable', // a token could not be saved: no keychain works here (see canKeepTokenForSession)
+  'busy', // this connection already has as many requests in flight as the host answers at once
   'failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];
