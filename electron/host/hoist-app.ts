@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
 import type { DesktopHost } from './desktop-host.js';
+import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
 import { storedTokenFor, tokenAccount } from './remote-connection.js';
 import type { CredentialStore } from './web/session-credentials.js';
 import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
@@ -138,36 +139,24 @@ export class HoistApp {
     return id !== undefined && this.dismissed.has(`${id}\n${message}`);
   }
 
-  ignoreFile(): string {
+  /** The open pair's folder, for its `.hoistignore` (hoistignore-file.ts: links refused, writes whole). */
+  private ignoreFolder(): string {
     const pair = this.config.pair;
     if (!pair) throw new Error('Choose a folder first');
-    return join(pair.folder, '.hoistignore');
+    return pair.folder;
   }
 
-  async readIgnore(): Promise<string> {
-    try {
-      return await readFile(this.ignoreFile(), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
+  readIgnore(): Promise<string> {
+    return readHoistignore(this.ignoreFolder());
   }
 
-  async writeIgnore(text: string): Promise<void> {
-    await writeFile(this.ignoreFile(), text);
+  writeIgnore(text: string): Promise<void> {
+    return writeHoistignore(this.ignoreFolder(), text);
   }
 
   /** Adds paths (as exact, rooted rules) to `.hoistignore`; returns how many were new. */
-  async addToIgnore(paths: readonly string[]): Promise<number> {
-    const current = await this.readIgnore();
-    const lines = new Set(current.split('\n').map((line) => line.trim()));
-    const added = paths
-      .map((path) => `/${path.replace(/([*?[\\!#])/g, '\\$1')}`)
-      .filter((rule) => !lines.has(rule));
-    if (added.length === 0) return 0;
-    const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
-    await this.writeIgnore(`${prefix}${added.join('\n')}\n`);
-    return added.length;
+  addToIgnore(paths: readonly string[]): Promise<number> {
+    return addExactRules(this.ignoreFolder(), paths);
   }
 
   async close(): Promise<void> {

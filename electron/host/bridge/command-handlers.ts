@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { pathInsideFolder } from '../../base/path-inside-folder.js';
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
 import { testConnection } from '../connection-test.js';
@@ -133,12 +133,10 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   'desktop.showInFolder': async ({ path }, { app }) => {
     const folder = app.folder;
     if (folder === null) throw new HandlerError('no-pair', 'Choose a folder in Settings first');
-    const parts = path.split('/');
     // A path from the window names a file of this folder, never something beside or above it.
-    if (isAbsolute(path) || parts.some((part) => part === '' || part === '.' || part === '..')) {
-      throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
-    }
-    await desktopOf(app).showInFolder(join(folder, ...parts));
+    const file = pathInsideFolder(folder, path);
+    if (file === null) throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
+    await desktopOf(app).showInFolder(file);
     return null;
   },
   'desktop.update': async (change, { app }) => {
