@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OPENER_PAGE, startWebApp, type RunningWebApp } from '../../electron/host/web/run-web-app.js';
 import { findAppIcon } from '../../electron/host/web/static-files.js';
-import { CliProcesses } from '../support/cli-process.js';
+import { CLI, CliProcesses } from '../support/cli-process.js';
 import { until } from '../support/poll-until.js';
 import { watchCommandLines } from '../support/secret-scan.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -56,6 +57,8 @@ describe('the web host (hoist ui) lets in only the tab that opened its link', ()
 
   it('refuses a second use of a link', async () => {
     const link = running.host.newLink();
+    // A HEAD (a link checker, a preview) does not spend it.
+    expect((await get(link.split('#')[0] as string, {}, 'HEAD')).status).toBe(403);
     expect((await openLink(link)).cookie).toMatch(/^hoist_session=[\w-]{43}$/);
     const again = await get(link.split('#')[0] as string);
     expect(again.status).toBe(403);
@@ -227,5 +230,38 @@ describe('hoist ui on the command line', () => {
     expect(await tryBridge(bridgeUrl(session), { ...stolen, Origin: session.origin }, hello)).toBe('open');
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
+  });
+
+  it('in a terminal, Enter prints a new link, which works once like the first', async () => {
+    // `script` gives hoist ui a terminal (a pty) for stdin, as a person's shell does.
+    const command = [process.execPath, CLI, 'ui', '--no-open', '--state', join(temp.path, 'data')]
+      .map((part) => `'${part}'`)
+      .join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, HOIST_HOME: join(temp.path, 'home') },
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    const links = (): string[] =>
+      [...output.matchAll(new RegExp(UI_LINK, 'g'))].map((match) => match[1] as string);
+    try {
+      await until(
+        'hoist ui offers new links',
+        () => /Press Enter for a new link/.test(output) && links().length === 1,
+      );
+      child.stdin.write('\r');
+      await until('a second link is printed', () => links().length === 2);
+      const [first, second] = links() as [string, string];
+      expect(second).not.toBe(first);
+      expect((await openLink(second)).key).toBe(new URL(second).hash.slice('#key='.length));
+      expect((await get(second.split('#')[0] as string)).status).toBe(403);
+      expect((await openLink(first)).cookie).toMatch(/^hoist_session=/);
+    } finally {
+      // Ctrl-C through the terminal: SIGINT to hoist ui, which stops cleanly.
+      child.stdin.write('\u0003');
+      await exited;
+    }
+    expect(output).toMatch(/SIGINT: stopping/);
   });
 });

@@ -90,7 +90,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Only GET here.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname === '/login') {
+    // GET only: a HEAD (a link preview, a checker) must not spend the link.
+    if (url.pathname === '/login' && req.method === 'GET') {
       const session = links.redeem(url.searchParams.get('once') ?? '');
       if (!session) {
         return plain(
