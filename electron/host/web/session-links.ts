@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
  * the browser, so a process that learns one (the cookie, sent by the browser to every port of
  * 127.0.0.1 — RFC 6265 §8.5) cannot use it without the others.
  * - `path`: the page's address (`/s/<path>/`); it crosses HTTP only to this host (no Referer is sent).
- * - `cookie`: HttpOnly, SameSite=Strict, scoped to that path, so the browser sends it nowhere else.
+ * - `cookie`: HttpOnly, SameSite=Lax, scoped to that path, so the browser sends it nowhere else.
  * - `key`: came in the link's fragment (`#key=…`), which never crosses HTTP; the page keeps it in
  *   sessionStorage and proves it as the bridge's first message.
  */

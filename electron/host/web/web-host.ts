@@ -100,9 +100,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           'This link was used already or is not valid: each link opens Hoist once. Run hoist ui again, or press Enter where it runs for a new link.',
         );
       }
-      // The browser keeps the link's fragment (#key=…) across this redirect (RFC 9110 §10.2.2).
+      // The browser keeps the link's fragment (#key=…) across this redirect (RFC 9110 §10.2.2). Lax,
+      // not Strict: the link arrives from the opener's file:// page, a cross-site navigation, whose
+      // redirect would go without a Strict cookie. Lax still keeps it off other sites' requests but
+      // top-level GETs, and those need the page's path, which no other site knows.
       res.writeHead(303, {
-        'Set-Cookie': `${COOKIE}=${session.cookie}; HttpOnly; SameSite=Strict; Path=/s/${session.path}/`,
+        'Set-Cookie': `${COOKIE}=${session.cookie}; HttpOnly; SameSite=Lax; Path=/s/${session.path}/`,
         Location: `/s/${session.path}/`,
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
