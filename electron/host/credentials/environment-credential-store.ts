@@ -1,5 +1,4 @@
-import type { BoundToken } from '../web/session-credentials.js';
-import type { CredentialStore } from './credential-store.js';
+import type { BoundToken, CredentialStore } from './credential-store.js';
 
 /**
  * HOIST_TOKEN as a store: the token the environment gives, answered only for the account it was given

@@ -1,12 +1,6 @@
-import type { CredentialStore } from '../credentials/credential-store.js';
+import type { BoundToken, CredentialStore } from '../credentials/credential-store.js';
 
-export { credentialAccount, type CredentialStore } from '../credentials/credential-store.js';
-
-/** A token given at start (HOIST_TOKEN) and the one account it was given for (`--provider/--remote`). */
-export interface BoundToken {
-  account: string;
-  token: string;
-}
+export { credentialAccount, type BoundToken, type CredentialStore } from '../credentials/credential-store.js';
 
 /**
  * Tokens for this run only, in memory (the web host has no keychain to persist to). HOIST_TOKEN is
