@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_OPENWEBUI_PROCESSING_MS } from '../server/dialects/openwebui-processing.js';
 import { faultPlanSchema, type FaultPlan } from '../server/faults.js';
 import type { BackendOptions, ReferenceServerOptions } from '../server/reference-server.js';
 import { UserDirectory, parseUserSpec, type UserSpec } from '../server/users.js';
@@ -27,6 +28,7 @@ Options:
   --max-size BYTES       largest accepted object (default 5 GiB)
   --public-url URL       base URL to put in presigned URLs (default the listen address)
   --faults JSON|@FILE    fault injection plan for tests (see README)
+  --processing-ms N      Open WebUI: how long each new file's processing is pending (default 2000)
   --no-fsync             do not fsync uploads before committing them (faster, less durable)
   --quiet                do not log requests
 `;
@@ -67,6 +69,7 @@ export async function parseRemoteOptions(
         'max-size': { type: 'string' },
         'public-url': { type: 'string' },
         faults: { type: 'string' },
+        'processing-ms': { type: 'string' },
         'no-fsync': { type: 'boolean' },
         quiet: { type: 'boolean' },
       },
@@ -91,6 +94,13 @@ export async function parseRemoteOptions(
       urlTtlSeconds: integer(values['url-ttl'], 'url-ttl', 3600, 1, 7 * 24 * 3600),
       maxObjectBytes: integer(values['max-size'], 'max-size', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
       fsync: values['no-fsync'] !== true,
+      openWebUiProcessingMs: integer(
+        values['processing-ms'],
+        'processing-ms',
+        DEFAULT_OPENWEBUI_PROCESSING_MS,
+        0,
+        3_600_000,
+      ),
       faults: values.faults !== undefined ? await readFaults(values.faults) : null,
       ...(values['public-url'] !== undefined
         ? { publicUrl: httpUrl(values['public-url'], 'public-url') }

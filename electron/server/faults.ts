@@ -11,6 +11,11 @@ const routeFaultsSchema = z
     resetRate: z.number().min(0).max(1).optional(),
     /** Presigned URLs only: answer "Request has expired" although the URL is still valid. */
     expireRate: z.number().min(0).max(1).optional(),
+    /**
+     * Open WebUI uploads only: the file is stored, but its processing (the text extraction that lets
+     * the AI read it) fails, reported as `data.status: failed` with a reason.
+     */
+    processingFailRate: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -29,7 +34,8 @@ export type FaultAction =
   | { kind: 'error'; status: number }
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'reset' }
-  | { kind: 'expire' };
+  | { kind: 'expire' }
+  | { kind: 'fail-processing' };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -75,6 +81,7 @@ export class FaultInjector {
       [faults.throttleRate, () => ({ kind: 'throttle', retryAfterSeconds: faults.retryAfterSeconds ?? 1 })],
       [faults.resetRate, () => ({ kind: 'reset' })],
       [faults.expireRate, () => ({ kind: 'expire' })],
+      [faults.processingFailRate, () => ({ kind: 'fail-processing' })],
     ];
     for (const [rate, action] of candidates) {
       threshold += rate ?? 0;

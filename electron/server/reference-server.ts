@@ -8,6 +8,7 @@ import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
 import { composioRoutes } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
+import { DEFAULT_OPENWEBUI_PROCESSING_MS } from './dialects/openwebui-processing.js';
 import { presignedObjectRoutes } from './dialects/presigned-objects.js';
 import { FaultInjector, type FaultPlan } from './faults.js';
 import { faultError, resetConnection } from './http/fault-responses.js';
@@ -46,6 +47,11 @@ export interface ReferenceServerOptions {
   now?: () => number;
   /** See StorageCoreOptions.sweepDelayMs; tests set 0. */
   sweepDelayMs?: number;
+  /**
+   * How long an Open WebUI file's processing (its text extraction) is reported `pending` before its
+   * outcome (dialects/openwebui-processing.ts). A moment by default, as on a real server.
+   */
+  openWebUiProcessingMs?: number;
 }
 
 export interface ReferenceServer {
@@ -95,7 +101,12 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const routes: Route[] = [
     ...alloyRoutes({ core, users }),
     ...composioRoutes({ core, users }),
-    ...openWebUiRoutes({ core, users }),
+    ...openWebUiRoutes({
+      core,
+      users,
+      now,
+      processingMs: options.openWebUiProcessingMs ?? DEFAULT_OPENWEBUI_PROCESSING_MS,
+    }),
     ...presignedObjectRoutes({ core, signer, now }),
   ];
   const faults = new FaultInjector(options.faults ?? null);
@@ -174,6 +185,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
     if (decision.action.kind === 'reset') return resetConnection(context);
     const injected = faultError(decision.action, route.name);
     if (injected) throw injected;
+    context.injected = decision.action;
     await route.handle(context);
   } catch (error) {
     answerError(context, route, error);

@@ -109,7 +109,7 @@ export function App() {
             </div>
           </section>
         ) : route === 'remote' ? (
-          <RemoteFilesScreen app={app} />
+          <RemoteFilesScreen app={app} status={status} />
         ) : (
           <SyncScreen app={app} status={status} onOpenSettings={() => go('settings')} />
         )}

@@ -36,11 +36,3 @@ export function statusSentence(status: StatusView, eta: number | null): { tone: 
   if (status.problems.length > 0) return { tone: 'attention', text: 'Needs attention' };
   return { tone: 'ok', text: 'Up to date' };
 }
-
-export const TONE_ICON: Record<Tone, string> = {
-  ok: '✓',
-  busy: '↻',
-  paused: '⏸',
-  attention: '!',
-  offline: '⚠',
-};

@@ -167,7 +167,8 @@ describe('seed schemas: extracted and converted strictly enough to catch a broke
 describe('contract: the reference server answers what the seeds document', () => {
   let remote: TestServer;
   beforeEach(async () => {
-    remote = await startTestServer();
+    // Open WebUI processing completes at once, so an upload answers with its text as the seed shows.
+    remote = await startTestServer({ openWebUiProcessingMs: 0 });
   });
   afterEach(async () => {
     await remote.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pauseEndsAt } from '../../electron/main/tray/pause-choice.js';
+import { pauseEndsAt } from '../../shared/pause-choice.js';
 import { trayModel, type TrayInput, type TrayMenuItem } from '../../electron/main/tray/tray-model.js';
 import type { EngineState, SyncStatus } from '../../shared/sync-types.js';
 

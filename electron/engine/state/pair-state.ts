@@ -4,6 +4,7 @@ import { LocalFiles } from './local-files.js';
 import { PairSettingsStore } from './pair-settings.js';
 import { RemoteBrowse } from './remote-browse.js';
 import { RemoteMirror } from './remote-mirror.js';
+import { listProcessingFailures, type ProcessingFailure } from './remote-processing.js';
 import { openStateDb } from './state-db.js';
 
 /** Everything one sync pair keeps in its SQLite file. */
@@ -17,6 +18,8 @@ export interface PairState {
   /** The UI's read-only views: the remote list filtered and joined with local state, activity pages. */
   browse: RemoteBrowse;
   activityPages: ActivityPages;
+  /** This folder's files the remote stored but could not process (remote-processing.ts). */
+  processingFailures(remoteLabel: string, limit?: number): ProcessingFailure[];
   close(): void;
 }
 
@@ -31,6 +34,7 @@ export function openPairState(file: string): PairState {
     settings,
     browse: new RemoteBrowse(db),
     activityPages: new ActivityPages(db),
+    processingFailures: (remoteLabel, limit) => listProcessingFailures(db, remoteLabel, limit),
     close: () => db.close(),
   };
 }

@@ -21,6 +21,7 @@ export function openStateDb(file: string): Db {
   // (staged-listing.ts) holds a million rows there, which must not sit in memory.
   db.pragma('temp_store = FILE');
   db.pragma('foreign_keys = ON');
+  // `natural_key`, which an index of the mirror uses, is registered by openSqlite on every connection.
   migrate(db);
   return db;
 }

@@ -1,6 +1,7 @@
 import { pathInsideFolder } from '../../base/path-inside-folder.js';
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
+import { SyncError } from '../../engine/sync-error.js';
 import { testConnection } from '../connection-test.js';
 import type { DesktopHost } from '../desktop-host.js';
 import type { HoistApp } from '../hoist-app.js';
@@ -8,6 +9,7 @@ import { storedTokenFor } from '../remote-connection.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
+import { syncNowOutcome } from './sync-now-outcome.js';
 
 const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
 
@@ -55,6 +57,12 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return context.deletions.run(selection, addToIgnore === true);
   },
   'remote.cancelDelete': (_, { deletions }) => ({ cancelled: deletions.cancel() }),
+  'remote.refresh': async (_, context) => {
+    const service = serviceOf(context);
+    // A failure (remote down, token rejected) is the answer, in words: the button says it.
+    await service.refreshRemote();
+    return { listedAt: service.status().lastRemoteRefreshAt };
+  },
   'activity.page': (query, context) => serviceOf(context).activityPage(query),
   'files.unsynced': (_, context) => serviceOf(context).unsyncedFiles(),
   'files.retry': async ({ path }, context) => {
@@ -76,12 +84,13 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     serviceOf(context).resume();
     return null;
   },
-  'sync.now': (_, context) => {
-    // Resumes a paused pair; the answer does not wait for the whole sync.
-    void serviceOf(context)
-      .syncNow()
-      .catch(() => undefined);
-    return null;
+  'sync.now': async ({ resume }, context) => {
+    // While paused the pass leaves the pause on, unless the person chose to resume (never silently).
+    const service = serviceOf(context);
+    if (resume === true) service.resume();
+    // The answer comes when the pass is over, with what it found; the window says "Checking…" till then.
+    await service.syncNow();
+    return { message: syncNowOutcome(service.status(), Date.now()) };
   },
   'deletions.confirm': async (_, context) => {
     const outcome = await serviceOf(context).confirmDeletions();
@@ -100,8 +109,16 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   },
   'settings.get': (_, context) => serviceOf(context).settings(),
   'settings.update': (patch, context) => serviceOf(context).updateSettings(patch),
-  'pair.open': async ({ token, ...pair }, { app }) => {
-    await app.openPair(pair, token);
+  'pair.open': async ({ token, confirmLargeFolder, ...pair }, { app }) => {
+    try {
+      await app.openPair(pair, token, { confirmLargeFolder: confirmLargeFolder === true });
+    } catch (error) {
+      // The window asks "sync all of it?" and sends the same request with the person's yes.
+      if (error instanceof SyncError && error.reason === 'large-folder') {
+        throw new HandlerError('needs-confirmation', error.message);
+      }
+      throw error;
+    }
     return app.view();
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
