@@ -2,6 +2,7 @@ import type { ConnectionTestView } from '../../shared/bridge/contract.js';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { createProvider } from '../engine/remote/create-provider.js';
 import { toSyncError } from '../engine/sync-error.js';
+import { remoteIdentity } from './remote-connection.js';
 
 const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
   alloy: 'https://production.runalloy.com',
@@ -25,9 +26,21 @@ export async function testConnection(
     return { ok: true, message: 'This computer keeps the files itself: no account or network needed.' };
   }
   if (url === undefined) return { ok: false, message: 'Enter the server URL first.' };
+  try {
+    remoteIdentity({ provider, remote: url });
+  } catch (error) {
+    return { ok: false, message: toSyncError(error, 'config').message };
+  }
+  if (token === null) {
+    return {
+      ok: false,
+      message:
+        'No API token for this remote: type its token to test it. A token kept for another remote is never sent here.',
+    };
+  }
   let remote;
   try {
-    remote = createProvider({ kind: provider, baseUrl: url, token: token ?? '' });
+    remote = createProvider({ kind: provider, baseUrl: url, token });
   } catch (error) {
     return { ok: false, message: toSyncError(error, 'config').message };
   }

@@ -9,7 +9,8 @@ import { tokenRejection } from './connection-test.js';
 import type { DesktopHost } from './desktop-host.js';
 import { checkFolderToSync, makeMissingFolder } from './folder-guard.js';
 import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
-import { credentialAccount, type CredentialStore } from './web/session-credentials.js';
+import { storedTokenFor, tokenAccount } from './remote-connection.js';
+import type { CredentialStore } from './web/session-credentials.js';
 import { guardFolderToSync, type OpenedPair, type PairConfig as OpenPairConfig } from './open-pair.js';
 
 /** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
@@ -120,7 +121,7 @@ export class HoistApp {
     const run = this.switching.then(async () => {
       const checked = await this.checkBeforeSwitching(pair, token, options.confirmLargeFolder === true);
       if (token !== undefined && token !== '') {
-        await this.options.credentials.set(credentialAccount(pair.provider, remoteUrlOf(pair) ?? ''), token);
+        await this.options.credentials.set(tokenAccount(pair.provider, remoteUrlOf(pair)), token);
       }
       await this.switchTo(checked);
     });
@@ -149,8 +150,10 @@ export class HoistApp {
       { confirmed: samePair || confirmLargeFolder, askHow: '.' },
     );
     if (NEEDS_TOKEN[pair.provider]) {
-      const account = credentialAccount(pair.provider, remoteUrl ?? '');
-      const used = token !== undefined && token !== '' ? token : await this.options.credentials.get(account);
+      const used =
+        token !== undefined && token !== ''
+          ? token
+          : await storedTokenFor(pair.provider, remoteUrl, this.options.credentials);
       const rejection = used ? await tokenRejection(pair.provider, remoteUrl, used) : null;
       if (rejection !== null) {
         const kept = this.opened
@@ -218,8 +221,8 @@ export class HoistApp {
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
     const remoteUrl = remoteUrlOf(pair);
-    const account = credentialAccount(pair.provider, remoteUrl ?? '');
-    const storedToken = (await this.options.credentials.get(account)) ?? undefined;
+    const storedToken =
+      (await storedTokenFor(pair.provider, remoteUrl, this.options.credentials)) ?? undefined;
     this.openError = null;
     try {
       // Checked again here for the stored pair opened at start (a folder chosen now already was).
@@ -281,7 +284,7 @@ export class HoistApp {
     const pair = this.config.pair;
     if (!pair) return null;
     const remoteUrl = remoteUrlOf(pair) ?? null;
-    const token = await this.options.credentials.get(credentialAccount(pair.provider, remoteUrl ?? ''));
+    const token = await storedTokenFor(pair.provider, remoteUrl ?? undefined, this.options.credentials);
     return {
       folder: pair.folder,
       provider: pair.provider,

@@ -275,6 +275,7 @@ export const bridgeErrorCodes = [
   'config',
   'keychain-unavailable', // a token could not be saved: no keychain works here (see canKeepTokenForSession)
   'needs-confirmation', // the person must say yes first (a very large folder's first sync); ask, then repeat
+  'busy', // this connection already has as many requests in flight as the host answers at once
   'failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];

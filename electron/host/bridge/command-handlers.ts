@@ -5,8 +5,8 @@ import { SyncError } from '../../engine/sync-error.js';
 import { testConnection } from '../connection-test.js';
 import type { DesktopHost } from '../desktop-host.js';
 import type { HoistApp } from '../hoist-app.js';
+import { storedTokenFor } from '../remote-connection.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
-import { credentialAccount } from '../web/session-credentials.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
 import { syncNowOutcome } from './sync-now-outcome.js';
@@ -122,8 +122,9 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return app.view();
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
-    const stored = token ?? (await credentials.get(credentialAccount(provider, remoteUrl?.trim() ?? '')));
-    return testConnection(provider, remoteUrl, stored ?? null);
+    // Without a typed token, only the token kept for this very remote (provider + identity) may go.
+    const stored = token ?? (await storedTokenFor(provider, remoteUrl, credentials));
+    return testConnection(provider, remoteUrl, stored);
   },
   'token.set': async ({ token }, { app }) => {
     await app.setToken(token);

@@ -7,6 +7,7 @@ import { createProvider } from '../../../electron/engine/remote/create-provider.
 import type { RemoteEntry, RemoteProvider } from '../../../electron/engine/remote/remote-provider.js';
 import { CliProcesses, type Cli } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { UI_LINK } from '../../support/ui-session.js';
 import { uploadFromElsewhere } from '../../support/upload-from-elsewhere.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../../support/test-server.js';
 
@@ -108,7 +109,8 @@ export class UiHarness {
     });
     const token = options.token ?? TEST_USERS.alice.token;
     this.cli = this.processes.spawn(args, { HOIST_TOKEN: token, ...options.env }, options.prefix ?? []);
-    const [, url] = await this.cli.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=\S+)/, 30_000);
+    // The printed link, opened the way a person's browser does: once, the key kept in the fragment.
+    const [, url] = await this.cli.waitForStdout(UI_LINK, 30_000);
     this.context = await browser.newContext({ viewport: { width: 1024, height: 720 } });
     this.page = await this.context.newPage();
     this.page.on('websocket', (socket) => {
