@@ -217,6 +217,20 @@ describe('never overwrite what is not ours', () => {
     expect((await harness.engine.refresh()).replaced).toEqual(['seen.txt']);
   });
 
+  it('Composio v3.1 (whose tickets always say “new”): identical bytes listed under our name are adopted, with no PUT', async () => {
+    harness = await EngineHarness.create({ kind: 'composio' });
+    await uploadElsewhere(harness, 'composio', 'same.txt', 'same bytes');
+    await uploadElsewhere(harness, 'composio', 'other.txt', 'their bytes');
+    const putsBefore = harness.count('object.put');
+    await harness.write('same.txt', 'same bytes');
+    await harness.write('other.txt', 'our different bytes');
+    const summary = await harness.runOnce();
+    expect(summary.conflicts).toEqual([expect.objectContaining({ path: 'other.txt', kind: 'name-taken' })]);
+    expect(summary.alreadyOnRemote).toBe(1);
+    expect(harness.count('object.put')).toBe(putsBefore);
+    expect(harness.state.files.get('same.txt')).toMatchObject({ state: 'synced' });
+  });
+
   it('Composio: the list shows other toolkits’ files, marked and never touched by sync', async () => {
     harness = await EngineHarness.create({ kind: 'composio' });
     const gmail = createProvider({

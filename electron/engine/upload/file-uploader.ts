@@ -107,6 +107,12 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     if (ticket.kind === 'existing') {
       return finish(context, file, candidate, current, { key: ticket.key, sentBytes: null });
     }
+    if (listsTheseBytes(context, ticket.key, md5, file.size)) {
+      // Composio's v3.1 tickets always say `new`, so the remote never answers `existing` there; the
+      // listing shows these very bytes under this name already (a lost state, another client's
+      // identical copy): adopted as `existing` would be, with no PUT and no false conflict.
+      return finish(context, file, candidate, current, { key: ticket.key as string, sentBytes: null });
+    }
     const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
     if (ticket.key !== null) files.markSending(file.path, ticket.key);
@@ -117,6 +123,18 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
   } finally {
     budget.end();
   }
+}
+
+/** Whether the mirror lists exactly these bytes (MD5, and size where listed) under `key`. */
+function listsTheseBytes(context: UploadContext, key: string | null, md5: string, size: number): boolean {
+  if (key === null) return false;
+  const listed = context.state.mirror.copy(key);
+  return (
+    listed !== null &&
+    listed.md5 !== null &&
+    listed.md5.toLowerCase() === md5 &&
+    (listed.size === null || listed.size === size)
+  );
 }
 
 function markConflict(context: UploadContext, file: LocalFile, conflict: OwnershipConflict): UploadOutcome {
