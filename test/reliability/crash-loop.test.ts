@@ -7,6 +7,7 @@ import { folderSnapshot, remoteSnapshot } from '../support/remote-snapshot.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 import { mulberry32 } from '../../electron/server/faults.js';
+import { openSqlite } from '../../electron/base/sqlite.js';
 
 // A crash at any instant loses nothing (issue 11): `hoist sync --once` is SIGKILLed at random
 // instants, 20 times, with files added and rewritten between kills; then one clean run, and the
@@ -68,7 +69,8 @@ describe('a crash at any instant', () => {
     }
 
     for (const pair of await readdir(join(state, 'pairs'))) {
-      const db = new Database(join(state, 'pairs', pair, 'state.db'), { readonly: true });
+      // Through Hoist's own opener: the mirror's natural-order index needs its `natural_key` function.
+      const db = openSqlite(join(state, 'pairs', pair, 'state.db'), { readonly: true });
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       } finally {
