@@ -234,12 +234,7 @@ export class SyncEngine {
       stopped: this.run.kind === 'stopped',
       skipped: scan?.skipped ?? [],
       vanished: this.local.vanished,
-      unreadable: (scan?.unreadable ?? []).map((entry) => ({
-        path: entry.path,
-        message: entry.folder
-          ? `Cannot open this folder, so nothing in it is synced: ${entry.message}`
-          : `Cannot read this, so it is not synced: ${entry.message}`,
-      })),
+      unreadable: scan?.unreadable ?? [],
       ...this.tally.counts,
       scanned: scan?.filesSeen ?? 0,
       unsynced: this.unsyncedFiles(),
@@ -381,6 +376,7 @@ export class SyncEngine {
       provider: this.provider.info.kind,
       remoteLabel: this.provider.info.label,
       counts: stored.counts,
+      notSynced: stored.notSyncedCounts,
       progress: this.progress.snapshot(),
       lastSyncAt: stored.lastSyncAt,
       lastRemoteRefreshAt: stored.lastRemoteRefreshAt,

@@ -257,11 +257,17 @@ class FolderWatch {
     const identity = this.identity;
     if (identity === null || this.state !== 'watching') return;
     for (const under of directories) {
-      walkFolder(identity.path, this.rules, { under, clock: this.clock }).then(
+      // A name that is not UTF-8 is hinted too: the hint's handler lists it (local-changes.ts).
+      const undecodable: string[] = [];
+      const onError = (path: string, error: NodeJS.ErrnoException): void => {
+        if (error.code === 'EILSEQ') undecodable.push(path);
+      };
+      walkFolder(identity.path, this.rules, { under, clock: this.clock, onError }).then(
         (files) => {
           if (this.state !== 'watching' || this.identity !== identity) return;
           this.handlers.onHint(under);
           for (const file of files) this.handlers.onHint(file.path);
+          for (const path of undecodable) this.handlers.onHint(path);
         },
         () => this.checkRoot(),
       );

@@ -93,4 +93,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX remote_files_by_size ON remote_files (size);
    CREATE INDEX remote_files_by_modified ON remote_files (last_modified);
    CREATE INDEX remote_files_by_name ON remote_files (name);`,
+  // Why a file is not synced, as a closed reason (shared/not-synced.ts) beside its message: the
+  // headline, the tray and `hoist status` count and group by it instead of by the wording.
+  `ALTER TABLE local_files ADD COLUMN error_reason TEXT;`,
 ];

@@ -1,3 +1,4 @@
+import { hasUndecodableBytes } from '../../../shared/file-name-bytes.js';
 import { isAbsolute, join } from 'node:path';
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
@@ -137,7 +138,10 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     if (isAbsolute(path) || parts.some((part) => part === '' || part === '.' || part === '..')) {
       throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
     }
-    await desktopOf(app).showInFolder(join(folder, ...parts));
+    // A name that is not UTF-8 cannot be passed to the shell as a string: open the folder it is in.
+    const undecodable = parts.findIndex(hasUndecodableBytes);
+    if (undecodable === -1) await desktopOf(app).showInFolder(join(folder, ...parts));
+    else await desktopOf(app).openFolder(join(folder, ...parts.slice(0, undecodable)));
     return null;
   },
   'desktop.update': async (change, { app }) => {

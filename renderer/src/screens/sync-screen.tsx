@@ -4,11 +4,11 @@ import { useBridge } from '../bridge/bridge-context.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
-import { statusSentence, TONE_ICON } from '../status-words.js';
+import { statusCounts, statusSentence, TONE_ICON } from '../status-words.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
 import { ProblemList } from './problem-list.js';
-import { UnsyncedList } from './unsynced-list.js';
+import { NotSyncedList } from './not-synced-list.js';
 
 /** Tomorrow at 09:00, local time: "pause until tomorrow". */
 function tomorrowMorning(now = new Date()): number {
@@ -58,9 +58,9 @@ export function SyncScreen({
           </span>
           <span data-testid="status-text">{sentence.text}</span>
         </p>
-        <p className="status-sub">
-          {app.pair?.folder} → {app.pair?.label} · {status.counts.synced.toLocaleString()} of{' '}
-          {status.counts.total.toLocaleString()} files synced · last synced {formatWhen(status.lastSyncAt)}
+        <p className="status-sub" data-testid="status-counts">
+          {app.pair?.folder} → {app.pair?.label} · {statusCounts(status)} · last synced{' '}
+          {formatWhen(status.lastSyncAt)}
         </p>
         <ProgressBar
           label="Overall progress"
@@ -118,7 +118,7 @@ export function SyncScreen({
         </div>
       </header>
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
-      <UnsyncedList failedCount={status.counts.failed} canShow={app.desktop !== null} />
+      <NotSyncedList counts={status.notSynced} canShow={app.desktop !== null} />
       <ConflictList count={status.counts.conflict} canShow={app.desktop !== null} />
       <ActivityLog />
     </section>

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { formatByteRate, formatBytes } from '../../shared/format-bytes.js';
+
+// People get their own language's numbers (Intl); the test fixes one so it does not depend on the machine.
+const en = (bytes: number): string => formatBytes(bytes, 'en-US');
+describe('one unit for sizes everywhere (decimal, as file managers show them)', () => {
+  it('counts bytes in thousands, never mixing in KiB or MiB', () => {
+    expect(en(0)).toBe('0 bytes');
+    expect(en(1)).toBe('1 byte');
+    expect(en(999)).toBe('999 bytes');
+    expect(en(1500)).toBe('1.5 kB');
+    expect(en(41_300_000)).toBe('41.3 MB');
+    expect(en(412_000_000)).toBe('412 MB');
+    expect(en(2_300_000_000)).toBe('2.3 GB');
+    expect(en(5 * 1024 * 1024)).toBe('5.2 MB');
+  });
+
+  it('in the reader’s language', () => {
+    expect(formatBytes(1_500_000, 'de-DE')).toBe('1,5 MB');
+  });
+
+  it('writes a rate with the same unit', () => {
+    expect(formatByteRate(8_100_000, 'en-US')).toBe('8.1 MB/s');
+  });
+});
