@@ -1,0 +1,95 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliProcesses } from '../support/cli-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
+
+// Issue 16: `hoist status` counts "not synced" as the window's headline and the tray do
+// (shared/not-synced.ts), in words a person reads: "1 file", names that are not UTF-8 escaped.
+
+let home: { path: string; remove: () => Promise<void> };
+let server: TestServer;
+const processes = new CliProcesses(() => home.path);
+const env = { HOIST_TOKEN: TEST_USERS.alice.token };
+
+beforeEach(async () => {
+  home = await makeTempDir('hoist-status-wording-');
+  server = await startTestServer();
+});
+
+afterEach(async () => {
+  await processes.killAll();
+  await server.close();
+  await home.remove();
+});
+
+const remoteArgs = (): string[] => [
+  '--provider',
+  'local',
+  '--remote',
+  server.url,
+  '--state',
+  join(home.path, 'state'),
+];
+
+async function folderWith(files: Record<string, string>): Promise<string> {
+  const root = join(home.path, 'folder');
+  await mkdir(root, { recursive: true });
+  for (const [path, content] of Object.entries(files)) await writeFile(join(root, path), content);
+  return root;
+}
+
+interface StatusJson {
+  notSyncedCount: { needsAttention: number; onPurpose: number; notTracked: number };
+  notSynced: Array<{ path: string; reason: string; message: string }>;
+  unreadable: Array<{ path: string; message: string }>;
+}
+
+describe('hoist status', () => {
+  it('says "1 file", and nothing is not synced when everything is', async () => {
+    const folder = await folderWith({ 'only.txt': 'one' });
+    expect((await processes.run(['sync', folder, '--once', ...remoteArgs()], { env })).code).toBe(0);
+    const status = await processes.run(['status', folder, ...remoteArgs()], { env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^ {2}1 file: 1 synced, 0 pending/m);
+    expect(status.stdout).toMatch(/^ {2}not synced: 0 files$/m);
+    expect(status.stdout).not.toMatch(/1 files/);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'counts a name that is not UTF-8 as not synced, prints it escaped, and lists it with its reason in --json',
+    async () => {
+      const folder = await folderWith({ 'a.txt': 'a', 'b.txt': 'b' });
+      await writeFile(
+        Buffer.concat([Buffer.from(join(folder, 'caf')), Buffer.from([0xe9, 0x2e, 0x74])]),
+        'x',
+      );
+      await symlink('a.txt', join(folder, 'link.txt'));
+      const sync = await processes.run(['sync', folder, '--once', ...remoteArgs()], { env });
+      expect(sync.code, sync.stdout + sync.stderr).toBe(1);
+      expect(sync.stderr).toContain('caf\\xe9.t: ');
+
+      const status = await processes.run(['status', folder, ...remoteArgs()], { env });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/^ {2}2 files: 2 synced/m);
+      expect(status.stdout).toMatch(/^ {2}not synced: 1 file; skipped on purpose: 1$/m);
+      // The reason in words, the name escaped as the README says (never "caf\uFFFD.t").
+      expect(status.stdout).toMatch(
+        /^ {2}name is not valid utf-8: caf\\xe9\.t: The name “caf\\xe9\.t” is not valid UTF-8/m,
+      );
+      expect(status.stdout).not.toContain('\uFFFD');
+
+      const json = await processes.run(['status', folder, '--json', ...remoteArgs()], { env });
+      const [report] = JSON.parse(json.stdout) as StatusJson[];
+      expect(report?.notSyncedCount).toEqual({ needsAttention: 1, onPurpose: 1, notTracked: 1 });
+      // In JSON the byte is kept exactly (a lone surrogate, as Python's surrogateescape reads it).
+      expect(json.stdout).toContain('"caf\\udce9.t"');
+      expect(report?.unreadable.map((entry) => entry.path)).toEqual(['caf\uDCE9.t']);
+      expect(report?.notSynced.map(({ path, reason }) => ({ path, reason }))).toEqual([
+        { path: 'caf\uDCE9.t', reason: 'bad-name' },
+        { path: 'link.txt', reason: 'symbolic-link' },
+      ]);
+    },
+  );
+});
