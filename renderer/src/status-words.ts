@@ -38,6 +38,14 @@ export function statusSentence(status: StatusView, eta: number | null): { tone: 
 }
 
 /**
+ * The files that should be synced: the tracked ones but conflicts the user chose to leave (skipped
+ * on purpose), and those the walk could not take in (a name that is not UTF-8), which should be too.
+ */
+export function filesToSync(status: StatusView): number {
+  return status.counts.total - status.counts.ignored + status.notSynced.notTracked;
+}
+
+/**
  * The line under the headline, counting what the headline counts: while syncing, the batch the
  * headline's "Syncing 6 of 119" is about; at rest, the folder's files with the same "not synced"
  * as "Up to date except 1 file" ("296 of 297 files synced"), and what was skipped on purpose.
@@ -47,10 +55,7 @@ export function statusCounts(status: StatusView): string {
   if (progress.filesTotal > progress.filesDone) {
     return `${formatCount(progress.filesDone)} of ${plural(progress.filesTotal, 'file', 'files')} in this sync`;
   }
-  // Conflicts the user chose to leave are skipped on purpose; entries the walk could not take in
-  // (a name that is not UTF-8) are files that should be synced too.
-  const shouldSync = counts.total - counts.ignored + notSynced.notTracked;
-  const parts = [`${formatCount(counts.synced)} of ${plural(shouldSync, 'file', 'files')} synced`];
+  const parts = [`${formatCount(counts.synced)} of ${plural(filesToSync(status), 'file', 'files')} synced`];
   if (notSynced.onPurpose > 0) parts.push(`${formatCount(notSynced.onPurpose)} skipped on purpose`);
   return parts.join(' · ');
 }

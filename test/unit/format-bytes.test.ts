@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseRate } from '../../electron/cli/format.js';
 import { formatByteRate, formatBytes } from '../../shared/format-bytes.js';
 
 // People get their own language's numbers (Intl); the test fixes one so it does not depend on the machine.
@@ -21,5 +22,15 @@ describe('one unit for sizes everywhere (decimal, as file managers show them)', 
 
   it('writes a rate with the same unit', () => {
     expect(formatByteRate(8_100_000, 'en-US')).toBe('8.1 MB/s');
+  });
+
+  it('reads a --bandwidth rate in the same unit it is shown in', () => {
+    expect(parseRate('2M')).toBe(2_000_000);
+    expect(formatByteRate(parseRate('2M') ?? 0, 'en-US')).toBe('2 MB/s');
+    expect(parseRate('500K')).toBe(500_000);
+    expect(parseRate('1.5MB/s')).toBe(1_500_000);
+    expect(parseRate('512KiB')).toBe(512 * 1024);
+    expect(parseRate('1048576')).toBe(1_048_576);
+    expect(parseRate('fast')).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { useBridge } from '../bridge/bridge-context.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
-import { statusCounts, statusSentence, TONE_ICON } from '../status-words.js';
+import { filesToSync, statusCounts, statusSentence, TONE_ICON } from '../status-words.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
 import { ProblemList } from './problem-list.js';
@@ -66,7 +66,7 @@ export function SyncScreen({
           label="Overall progress"
           // Bytes and files both count: a batch of small files moves the bar too.
           value={syncing ? progress.bytesDone + progress.filesDone : status.counts.synced}
-          max={syncing ? progress.bytesTotal + progress.filesTotal : Math.max(1, status.counts.total)}
+          max={syncing ? progress.bytesTotal + progress.filesTotal : Math.max(1, filesToSync(status))}
         />
         {syncing && (
           <p className="status-sub">
