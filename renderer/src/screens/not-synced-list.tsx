@@ -74,9 +74,10 @@ function NotSyncedRow({
       <div>
         <strong className="path">{shown}</strong>
         <p>
-          <span className="reason">{reason.label}</span> · {entry.message}
+          <span className="reason">{reason.label}</span> ·{' '}
+          {/* A conflict's card below says it in full, with both sides and the choices. */}
+          {entry.reason === 'conflict' ? 'Choose what to do under Conflicts.' : entry.message}
         </p>
-        {entry.reason === 'conflict' && <p className="muted">Choose what to do under Conflicts.</p>}
         {entry.retryAt !== null && <p className="muted">Hoist tries again {formatWhen(entry.retryAt)}.</p>}
       </div>
       <div className="row-actions">
@@ -85,7 +86,10 @@ function NotSyncedRow({
             Retry now
           </button>
         )}
-        {canShow && entry.path !== '' && <ShowInFolder path={entry.path} label={shown} />}
+        {/* A conflict's card below has its own Show in folder beside its choices. */}
+        {canShow && entry.path !== '' && entry.reason !== 'conflict' && (
+          <ShowInFolder path={entry.path} label={shown} />
+        )}
       </div>
     </li>
   );
