@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../base/clock.js';
 import type { EngineEvents } from './engine-events.js';
 import type { EngineReporter } from './engine-reporter.js';
-import { escapeFileName } from '../../shared/file-name-bytes.js';
 import { invalidNameError } from './scan/folder-walker.js';
 import { mayBeUndecodable, undecodableNames } from './scan/undecodable-names.js';
 import { scanFolder, skippedFinding, unreadableFinding, type ScanOutcome } from './folder-scan.js';
@@ -189,7 +188,7 @@ export class LocalChanges {
       this.skipped.set(entry.path, entry);
       if (this.reportedSkips.has(entry.path)) continue;
       this.reportedSkips.add(entry.path);
-      this.options.reporter.report('skipped', escapeFileName(entry.path), entry.message);
+      this.options.reporter.report('skipped', entry.path, entry.message);
     }
     this.storeList(LAST_SKIPPED, [...this.skipped.values()]);
   }
@@ -208,8 +207,7 @@ export class LocalChanges {
   }
 
   private reportUnreadable(entry: ScanFinding): void {
-    // The log's path is for people: a name's bytes that are not UTF-8 are shown `\xNN`.
-    this.options.reporter.report('warning', escapeFileName(entry.path), entry.message);
+    this.options.reporter.report('warning', entry.path, entry.message);
   }
 
   /**

@@ -92,4 +92,26 @@ describe('hoist status', () => {
       ]);
     },
   );
+
+  it.skipIf(process.platform !== 'linux')(
+    'while hoist sync watches, a name that is not UTF-8 is said at once (escaped) and hoist status lists it',
+    async () => {
+      const folder = await folderWith({ 'a.txt': 'a' });
+      const watch = processes.spawn(['sync', folder, ...remoteArgs()], env);
+      await watch.waitForStdout(/Watching /, 60_000);
+      await writeFile(
+        Buffer.concat([Buffer.from(join(folder, 'caf')), Buffer.from([0xe9, 0x2e, 0x74])]),
+        'x',
+      );
+      // Found by the watcher's hint (a rescan is minutes away): said once, escaped, never as U+FFFD.
+      await watch.waitForStdout(/WARNING +caf\\xe9\.t — The name “caf\\xe9\.t” is not valid UTF-8/, 30_000);
+      expect(watch.stdout()).not.toContain('\uFFFD');
+      const json = await processes.run(['status', folder, '--json', ...remoteArgs()], { env });
+      const [report] = JSON.parse(json.stdout) as StatusJson[];
+      expect(report?.notSyncedCount).toMatchObject({ needsAttention: 1 });
+      expect(report?.unreadable.map((entry) => entry.path)).toEqual(['caf\uDCE9.t']);
+      const text = await processes.run(['status', folder, ...remoteArgs()], { env });
+      expect(text.stdout).toMatch(/^ {2}not synced: 1 file$/m);
+    },
+  );
 });
