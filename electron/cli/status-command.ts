@@ -85,7 +85,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
     // Those that need attention, each with its reason; what was skipped on purpose only in --json.
     const listed = report.notSynced.filter((entry) => !NOT_SYNCED_REASONS[entry.reason].onPurpose);
     for (const entry of listed.slice(0, 20)) {
-      const label = NOT_SYNCED_REASONS[entry.reason].label.toLowerCase();
+      const label = NOT_SYNCED_REASONS[entry.reason].label;
       io.out(`  ${label}: ${printable(entry.path || '.')}: ${forTerminal(entry.message)}`);
     }
     if (listed.length > 20) io.out(`  … and ${listed.length - 20} more (--json lists them)`);

@@ -76,7 +76,7 @@ describe('hoist status', () => {
       expect(status.stdout).toMatch(/^ {2}not synced: 1 file; skipped on purpose: 1$/m);
       // The reason in words, the name escaped as the README says (never "caf\uFFFD.t").
       expect(status.stdout).toMatch(
-        /^ {2}name is not valid utf-8: caf\\xe9\.t: The name “caf\\xe9\.t” is not valid UTF-8/m,
+        /^ {2}Name is not valid UTF-8: caf\\xe9\.t: The name “caf\\xe9\.t” is not valid UTF-8/m,
       );
       expect(status.stdout).not.toContain('\uFFFD');
 
