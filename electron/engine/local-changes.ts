@@ -1,4 +1,10 @@
-import { stat } from 'node:fs/promises';
+// Past 300 lines on purpose: the folder's side of a pair is one state (the stat cache's updates, and
+// what is skipped or could not be read, kept current between scans by the watcher's hints); the
+// walk, the hints and the not-synced facts themselves live beside it (folder-scan.ts, path-hints.ts,
+// not-synced.ts).
+import { constants } from 'node:fs';
+import { access, lstat, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Clock } from '../base/clock.js';
 import type { EngineEvents } from './engine-events.js';
 import type { EngineReporter } from './engine-reporter.js';
@@ -152,6 +158,7 @@ export class LocalChanges {
         this.noteSkipped(outcome.skipped.map(({ path, what }) => skippedFinding(path, what)));
       }
       await this.recheckUndecodable(paths);
+      await this.recheckFolders(paths, onRulesChanged);
       this.reevaluateConflicts();
       this.options.events.emit('changed', { local: true, remote: false });
     } catch (error) {
@@ -236,6 +243,43 @@ export class LocalChanges {
       }
     }
     if (changed) this.storeList(LAST_UNREADABLE, [...this.unreadable.values()]);
+  }
+
+  /**
+   * A hinted folder (its permissions changed, or it just appeared) that cannot be listed is listed as
+   * not synced at once, not at the next rescan; one that can be listed again is walked (`rescan`),
+   * since nothing inside it could be seen meanwhile.
+   */
+  private async recheckFolders(paths: readonly string[], rescan: () => Promise<void>): Promise<void> {
+    let changed = false;
+    let reopened = false;
+    for (const path of paths) {
+      if (path === '' || mayBeUndecodable(path) || this.rules.ignores(path, true)) continue;
+      const absolute = join(this.options.root, ...path.split('/'));
+      const info = await lstat(absolute).catch(() => null);
+      const listed = this.unreadable.get(path)?.reason === 'folder-unreadable';
+      if (info === null || !info.isDirectory()) {
+        if (listed) changed = this.unreadable.delete(path);
+        continue;
+      }
+      const failure = await access(absolute, constants.R_OK | constants.X_OK).then(
+        () => null,
+        (error: NodeJS.ErrnoException) => error,
+      );
+      if (failure !== null && !listed) {
+        // Worded as the walk words a folder it cannot list.
+        const error = Object.assign(new Error(failure.message), { code: failure.code, syscall: 'scandir' });
+        const entry = unreadableFinding(path, error);
+        this.unreadable.set(path, entry);
+        this.reportUnreadable(entry);
+        changed = true;
+      } else if (failure === null && listed) {
+        this.unreadable.delete(path);
+        changed = reopened = true;
+      }
+    }
+    if (changed) this.storeList(LAST_UNREADABLE, [...this.unreadable.values()]);
+    if (reopened) await rescan();
   }
 
   private storeList(

@@ -1,8 +1,10 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcesses } from '../support/cli-process.js';
+import { until } from '../support/poll-until.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { unprivilegedPrefix } from '../support/unprivileged.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 
 // Issue 16: `hoist status` counts "not synced" as the window's headline and the tray do
@@ -114,4 +116,33 @@ describe('hoist status', () => {
       expect(text.stdout).toMatch(/^ {2}not synced: 1 file$/m);
     },
   );
+
+  it('while hoist sync watches, a folder that cannot be opened is said and listed at once; opened again, it syncs', async () => {
+    const prefix = unprivilegedPrefix();
+    const folder = await folderWith({ 'a.txt': 'a' });
+    await mkdir(join(folder, 'private'));
+    await writeFile(join(folder, 'private', 'in.txt'), 'inside');
+    const watch = processes.spawn(['sync', folder, ...remoteArgs()], env, prefix);
+    await watch.waitForStdout(/uploaded +private\/in\.txt/, 60_000);
+    await chmod(join(folder, 'private'), 0o000);
+    // The permission change itself is the cue (a rescan is minutes away).
+    await watch.waitForStdout(
+      /WARNING +private — Cannot open this folder, so nothing in it is synced/,
+      30_000,
+    );
+    const listed = async (): Promise<StatusJson | undefined> => {
+      const json = await processes.run(['status', folder, '--json', ...remoteArgs()], { env });
+      return (JSON.parse(json.stdout) as StatusJson[])[0];
+    };
+    expect((await listed())?.notSynced).toEqual([
+      expect.objectContaining({ path: 'private', reason: 'folder-unreadable' }),
+    ]);
+    await chmod(join(folder, 'private'), 0o755);
+    await writeFile(join(folder, 'private', 'new.txt'), 'written while it could not be read');
+    await watch.waitForStdout(/uploaded +private\/new\.txt/, 30_000);
+    await until(
+      'private is no longer listed',
+      async () => (await listed())?.notSyncedCount.needsAttention === 0,
+    );
+  });
 });

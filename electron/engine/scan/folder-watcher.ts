@@ -257,17 +257,16 @@ class FolderWatch {
     const identity = this.identity;
     if (identity === null || this.state !== 'watching') return;
     for (const under of directories) {
-      // A name that is not UTF-8 is hinted too: the hint's handler lists it (local-changes.ts).
-      const undecodable: string[] = [];
-      const onError = (path: string, error: NodeJS.ErrnoException): void => {
-        if (error.code === 'EILSEQ') undecodable.push(path);
-      };
+      // What the walk could not take in (a name that is not UTF-8, a folder it cannot list) is
+      // hinted too: the hint's handler lists it at once (local-changes.ts).
+      const unreadable: string[] = [];
+      const onError = (path: string): void => void unreadable.push(path);
       walkFolder(identity.path, this.rules, { under, clock: this.clock, onError }).then(
         (files) => {
           if (this.state !== 'watching' || this.identity !== identity) return;
           this.handlers.onHint(under);
           for (const file of files) this.handlers.onHint(file.path);
-          for (const path of undecodable) this.handlers.onHint(path);
+          for (const path of unreadable) this.handlers.onHint(path);
         },
         () => this.checkRoot(),
       );
