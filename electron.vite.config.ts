@@ -31,6 +31,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    // Relative asset URLs: hoist ui serves the page under its session's path (/s/<secret>/), and the
+    // test setup builds with plain Vite, whose default is '/'.
+    base: './',
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

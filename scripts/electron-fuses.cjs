@@ -11,6 +11,8 @@ const FUSES = {
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true, // macOS and Windows check app.asar
   [FuseV1Options.OnlyLoadAppFromAsar]: true,
   [FuseV1Options.EnableCookieEncryption]: true,
+  // file:// pages may read other file:// URLs; ours come from app:// (electron/main/windows/app-protocol.ts).
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
 };
 
 function executable(context) {

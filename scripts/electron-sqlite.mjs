@@ -4,13 +4,15 @@
 // copies it into the app's resources. Either copy can be (re)built first.
 //
 // It first asks prebuild-install for the published Electron prebuild, then falls back to compiling
-// against Electron's headers. Both need the internet (GitHub, electronjs.org); without it this prints
-// one line and exits 0: the desktop app then cannot open its databases, everything else works.
+// against Electron's headers. Both need the internet (GitHub, electronjs.org): the hosts are probed first
+// (download-probe.mjs, 5 s), and on CI nothing is tried (no test needs it). Without them this prints one
+// line and exits 0: the desktop app then cannot open its databases, everything else works.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { probe, proxyConfigured } from './download-probe.mjs';
 
 const require = createRequire(import.meta.url);
 const electronVersion = require('electron/package.json').version;
@@ -23,6 +25,24 @@ if (
   readFileSync(stamp, 'utf8').trim() === electronVersion
 ) {
   process.exit(0);
+}
+
+const CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
+if (CI) {
+  console.log(
+    `setup: on CI better-sqlite3 is not built for Electron ${electronVersion} (no test needs it); the desktop app would.`,
+  );
+  process.exit(0);
+}
+if (!proxyConfigured()) {
+  // prebuild-install fetches from GitHub releases, node-gyp Electron's headers from electronjs.org.
+  const answers = await Promise.all([probe('https://github.com/'), probe('https://electronjs.org/headers')]);
+  if (answers.every((answer) => !answer.reachable)) {
+    console.log(
+      `setup: better-sqlite3 for Electron ${electronVersion} could not be fetched or built (github.com: ${answers[0].reason}; electronjs.org: ${answers[1].reason}); the desktop app needs it, the CLI and the tests do not.`,
+    );
+    process.exit(0);
+  }
 }
 
 const work = mkdtempSync(join(tmpdir(), 'hoist-electron-sqlite-'));

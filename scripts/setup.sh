@@ -36,14 +36,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Electron binary and Playwright's browsers cannot be downloaded here: the desktop build does
-# not need the binary, and the UI tests drive Debian's Chromium.
-export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# npm ci itself never downloads Electron or Playwright's browsers: it would wait on them with no deadline.
+# The UI tests drive Debian's Chromium; the Electron binary is fetched below, with a bounded wait.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 npm run build
 
-# The desktop app's own build of better-sqlite3 (Electron's ABI), beside the Node one; needs the internet
-# and says so in one line when it cannot (see README, Desktop app).
+# What the desktop app needs beyond the build: Electron's binary (for `npm start`) and better-sqlite3 for
+# Electron's ABI. Each needs the internet, probes for it first (5 s), is skipped on CI, and otherwise
+# says in one line that it could not and why; setup goes on (see README, Desktop app).
+node scripts/electron-download.mjs
 node scripts/electron-sqlite.mjs

@@ -15,6 +15,9 @@ export const NOT_SYNCED_REASONS = {
   'too-large': { label: 'Too large for the remote', onPurpose: false, retry: true },
   'still-changing': { label: 'Still changing', onPurpose: false, retry: true },
   'waiting-for-remote': { label: 'Waiting for the remote', onPurpose: false, retry: true },
+  // Stored, but the remote could not read it (Open WebUI's text extraction): sending the same bytes
+  // again changes nothing, so no Retry; a changed file is uploaded and processed again.
+  'processing-failed': { label: 'The remote could not read it', onPurpose: false, retry: false },
   // Resolved with the conflict's own choices (Keep both, Replace, Ignore), not by trying again.
   conflict: { label: 'In conflict', onPurpose: false, retry: false },
   'symbolic-link': { label: 'Symbolic link', onPurpose: true, retry: false },
@@ -64,6 +67,11 @@ export interface NotSyncedCounts {
    * counts them, so it agrees with "Up to date except 1 file".
    */
   notTracked: number;
+  /**
+   * Of `needsAttention`, the files FileCounts counts as synced (uploaded) that are not usable yet:
+   * the remote could not process them. The sub-line takes them out of "synced".
+   */
+  uploadedButUnusable: number;
 }
 
 /** "1 file" or "3 files": the one plural rule of counts of files, for the window, the tray and the CLI. */

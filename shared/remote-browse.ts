@@ -17,10 +17,47 @@ export interface RemoteBrowseQuery {
   sort?: RemoteSortField;
   descending?: boolean;
   filter?: RemoteFilter;
+  /**
+   * The folder view: only what is directly in this folder ('' for the top), its subfolders first,
+   * each as one row. Absent: the flat list of every file. A search is always flat (the host ignores
+   * the folder when searching, across folders).
+   */
+  folder?: string;
+}
+
+/** What the remote did with a file after storing it (Open WebUI reads its text so the AI can use it). */
+export interface RemoteProcessingView {
+  status: 'pending' | 'completed' | 'failed';
+  /** The remote's reason for a failure, or null. */
+  error: string | null;
+}
+
+/** A folder in the folder view: every file under it (subfolders included) that matches the filter. */
+export interface RemoteFolderView {
+  /** The folder's path, '/'-separated, without a trailing '/'. */
+  path: string;
+  files: number;
 }
 
 export interface RemoteFileRow extends RemoteFileView {
   status: RemoteFileStatus;
+  /** Null where the remote does not process files (or did not say). */
+  processing: RemoteProcessingView | null;
+  /** Set on the folder view's folder rows (their size: the total of their files; key: folderRowKey). */
+  folder: RemoteFolderView | null;
+}
+
+// Folder rows share the grid (and its selection, by key) with files; no remote key starts with NUL.
+const FOLDER_ROW_KEY = '\u0000folder:';
+
+/** The grid key of a folder row: never a remote key. */
+export function folderRowKey(path: string): string {
+  return FOLDER_ROW_KEY + path;
+}
+
+/** The folder a grid key stands for, or null for a file's key. */
+export function folderOfRowKey(key: string): string | null {
+  return key.startsWith(FOLDER_ROW_KEY) ? key.slice(FOLDER_ROW_KEY.length) : null;
 }
 
 export interface RemoteBrowsePage {
@@ -34,8 +71,23 @@ export interface RemoteBrowsePage {
  * (minus some keys), so "select all 100,000 that match" never loads them into the renderer.
  */
 export type RemoteSelection =
-  | { kind: 'keys'; keys: string[] }
-  | { kind: 'query'; search?: string; filter?: RemoteFilter; exceptKeys?: string[] };
+  | {
+      kind: 'keys';
+      keys: string[];
+      /** Whole folders (every file under each, as `filter` shows them), besides the keys. */
+      folders?: string[];
+      filter?: RemoteFilter;
+    }
+  | {
+      kind: 'query';
+      search?: string;
+      filter?: RemoteFilter;
+      /** Only what is under this folder ('' or absent: everywhere). */
+      folder?: string;
+      exceptKeys?: string[];
+      /** Folders (grid rows) left out of the selection: every file under them is. */
+      exceptFolders?: string[];
+    };
 
 export interface RemoteSelectionSummary {
   count: number;

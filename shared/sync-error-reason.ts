@@ -10,6 +10,8 @@ export type SyncErrorReason =
   | 'missing-url' // a remote kind with no default address and none given
   | 'bad-url' // the remote's address is not a plain http(s) URL
   | 'state-dir' // Hoist's state directory cannot be used
+  | 'unsafe-folder' // the folder to sync is /, home, a system folder or Hoist's own data (host/folder-guard.ts)
+  | 'large-folder' // a first sync of a very large folder waits for the person's yes (host/large-folder.ts)
   | 'pair-locked' // another Hoist process is syncing this folder to this remote
   | 'no-pair' // Hoist has not synced that folder with that remote yet
   | 'mass-deletion' // more than half the folder disappeared within a minute: deletions are held
@@ -17,6 +19,10 @@ export type SyncErrorReason =
   | 'not-the-api' // the address answers with a web page, not the API
   | 'redirected' // the API redirected: usually the wrong address
   | 'missing-sha256' // Open WebUI needs a SHA-256 the caller did not compute
+  // Hoist's own state DB (the run stops; state-failure.ts words each).
+  | 'state-damaged' // SQLite says the file is not a sound database
+  | 'state-full' // the disk holding the state folder is full
+  | 'state-unusable' // another SQLite error (I/O, read-only file system)
   // The remote said no.
   | 'throttled' // 429: slow down (see retryAfterMs)
   | 'server-error' // 5xx or 408: the remote's own problem; retryable
@@ -34,6 +40,7 @@ export type SyncErrorReason =
   | 'invalid-digest'
   | 'too-large'
   | 'request-timeout'
+  | 'missing-header' // the store wants a header Hoist did not send (Azure's x-ms-blob-type)
   // The local file.
   | 'digest-mismatch' // the bytes sent are not the ones hashed: the file changed while uploading
   | 'file-changed' // size or mtime moved between hashing and sending

@@ -211,6 +211,8 @@ export interface RemoteDeleteResult {
   key: string;
   deleted: boolean;
   message: string;
+  /** The remote's list has no such key: nothing was sent, and it is not counted as deleted. */
+  notFound?: boolean;
 }
 
 /** Everything the engine pushes to hosts, emitted only after the DB change it describes has committed. */

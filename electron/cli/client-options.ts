@@ -134,6 +134,6 @@ export async function resolveFolder(folder: string | undefined): Promise<string>
   } catch {
     throw new UsageError(`The folder ${absolute} does not exist`);
   }
-  if (!info.isDirectory()) throw new UsageError(`${absolute} is not a folder`);
+  if (!info.isDirectory()) throw new UsageError(`${absolute} is a file, not a folder`);
   return realpath(absolute);
 }

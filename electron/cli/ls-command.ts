@@ -2,14 +2,16 @@ import { formatBytes } from '../../shared/format-bytes.js';
 import { listRemoteFiles } from '../host/remote-files.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import type { CommandIo } from './remote-command.js';
-import { printable } from './terminal-wording.js';
+import { forTerminal, printable } from './terminal-wording.js';
+import { formatUtc } from '../engine/upload/ownership-guard.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 export const LS_USAGE = `Usage: hoist ls [<folder>] [--json] [options]
 
 Lists the files on the remote. When Hoist syncs a folder to this remote (or <folder> names one), the
-list is that folder's cached copy, refreshed first (read as it stands if another hoist process is
-syncing that folder); otherwise the remote is asked directly.
+list is that folder's cached copy, refreshed first; while another hoist process syncs that folder,
+the remote is asked directly. A rejected token is an error (exit 1); a remote that cannot be reached
+while the app syncs gives the cached list, with its date on stderr.
 --json prints an array of {key, name, size, lastModified}: name is the path the file stands for
 (folders decoded), size in bytes or null, lastModified an ISO date or null.
 ${REMOTE_OPTIONS_HELP}`;
@@ -19,8 +21,12 @@ export async function runLsCommand(argv: string[], io: CommandIo): Promise<numbe
   if (positionals.length > 1) throw new UsageError('hoist ls takes at most one folder');
   const folder = positionals[0] === undefined ? undefined : await resolveFolder(positionals[0]);
   const listing = await listRemoteFiles(remote, folder);
-  if (listing.source === 'pair-mirror') {
-    io.err(`(the list as ${listing.folder ?? 'the folder'}'s running sync last saw it)`);
+  if (listing.cached !== null) {
+    // On stderr, so a script reading stdout gets the list alone; the exit stays 0 (it is a list).
+    const when = listing.cached.at === null ? 'never listed' : `as of ${formatUtc(listing.cached.at)}`;
+    io.err(
+      `Could not refresh the list (${forTerminal(listing.cached.because)}): this is the list cached by the running sync of ${printable(listing.folder ?? 'the folder')}, ${when}.`,
+    );
   }
   const files = listing.files.map((file) => ({
     key: file.key,

@@ -43,7 +43,7 @@ export async function runRemoteCommand(argv: string[], io: CommandIo): Promise<n
     `Hoist reference remote listening on ${server.url} (backend ${server.backend}, data ${options.server.dataDir})`,
   );
   io.out(`  Alloy:      ${server.url}/connectors/files/...  (Authorization: Bearer, x-api-version: 2025-09)`);
-  io.out(`  Composio:   ${server.url}/api/v3/files/...      (x-api-key)`);
+  io.out(`  Composio:   ${server.url}/api/v3.1/files/...    (x-api-key; also /api/v3/)`);
   io.out(`  Open WebUI: ${server.url}/api/v1/files/...      (Authorization: Bearer)`);
   io.out(`  users: ${server.users.map((user) => `${user.name}${user.admin ? ' (admin)' : ''}`).join(', ')}`);
   const signal = await io.stopSignal;

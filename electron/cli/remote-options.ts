@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { faultPlanSchema, type FaultPlan } from '../server/faults.js';
+import { DEFAULT_OPENWEBUI_PROCESSING_MS } from '../server/dialects/openwebui-processing.js';
+import {
+  COMPOSIO_STORAGE_BACKENDS,
+  faultPlanSchema,
+  type ComposioStorageBackend,
+  type FaultPlan,
+} from '../server/faults.js';
 import type { BackendOptions, ReferenceServerOptions } from '../server/reference-server.js';
 import { UserDirectory, parseUserSpec, type UserSpec } from '../server/users.js';
 import { defaultDataRoot } from '../host/data-paths.js';
@@ -27,6 +33,10 @@ Options:
   --max-size BYTES       largest accepted object (default 5 GiB)
   --public-url URL       base URL to put in presigned URLs (default the listen address)
   --faults JSON|@FILE    fault injection plan for tests (see README)
+  --processing-ms N      Open WebUI: how long each new file's processing is pending (default 2000)
+  --composio-storage s3|azure_blob_storage
+                         the storage Composio's upload tickets name (default s3); azure_blob_storage
+                         hands out Azure-style URLs that need x-ms-blob-type: BlockBlob
   --no-fsync             do not fsync uploads before committing them (faster, less durable)
   --quiet                do not log requests
 `;
@@ -67,6 +77,8 @@ export async function parseRemoteOptions(
         'max-size': { type: 'string' },
         'public-url': { type: 'string' },
         faults: { type: 'string' },
+        'processing-ms': { type: 'string' },
+        'composio-storage': { type: 'string' },
         'no-fsync': { type: 'boolean' },
         quiet: { type: 'boolean' },
       },
@@ -91,12 +103,31 @@ export async function parseRemoteOptions(
       urlTtlSeconds: integer(values['url-ttl'], 'url-ttl', 3600, 1, 7 * 24 * 3600),
       maxObjectBytes: integer(values['max-size'], 'max-size', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
       fsync: values['no-fsync'] !== true,
+      openWebUiProcessingMs: integer(
+        values['processing-ms'],
+        'processing-ms',
+        DEFAULT_OPENWEBUI_PROCESSING_MS,
+        0,
+        3_600_000,
+      ),
       faults: values.faults !== undefined ? await readFaults(values.faults) : null,
+      composioStorageBackend: composioStorage(values['composio-storage']),
       ...(values['public-url'] !== undefined
         ? { publicUrl: httpUrl(values['public-url'], 'public-url') }
         : {}),
     },
   };
+}
+
+function composioStorage(value: string | undefined): ComposioStorageBackend {
+  if (value === undefined) return 's3';
+  const backend = COMPOSIO_STORAGE_BACKENDS.find((name) => name === value);
+  if (backend === undefined) {
+    throw new UsageError(
+      `--composio-storage must be ${COMPOSIO_STORAGE_BACKENDS.join(' or ')}, not ${value}`,
+    );
+  }
+  return backend;
 }
 
 function backendOptions(values: Record<string, string | boolean | string[] | undefined>): BackendOptions {

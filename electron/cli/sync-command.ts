@@ -1,6 +1,6 @@
 import type { ActivityEntry } from '../../shared/sync-types.js';
 import type { SyncService } from '../engine/sync-service.js';
-import { openPair, type OpenedPair } from '../host/open-pair.js';
+import { guardFolderToSync, openPair, type OpenedPair } from '../host/open-pair.js';
 import {
   duration,
   parseClientArgs,
@@ -55,6 +55,8 @@ Options:
   --confirm-deletions  with --delete-remote: a held mass deletion (more than half the folder gone
                        within a minute) goes ahead
   --keep-remote-copies refuse a held mass deletion: keep those remote copies
+  --yes                the first sync of a very large folder (over 100,000 files or 50 GiB)
+                       goes ahead; without it, that first sync stops and says what it found
 ${REMOTE_OPTIONS_HELP}`;
 
 export async function runSyncCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -69,6 +71,7 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     'keep-remote-copies': { type: 'boolean' },
     'time-limit': { type: 'string' },
     'stall-timeout': { type: 'string' },
+    yes: { type: 'boolean' },
   });
   if (values['confirm-deletions'] === true && values['keep-remote-copies'] === true) {
     throw new UsageError('Choose one of --confirm-deletions and --keep-remote-copies');
@@ -83,7 +86,11 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     none: true,
   });
   const stallTimeoutMs = duration(values['stall-timeout'], 'stall-timeout', { min: 1000, max: 3_600_000 });
-  const folder = await resolveFolder(positionals[0]);
+  // `/`, home, system folders and Hoist's own data are refused; a huge first sync waits for --yes.
+  const folder = await guardFolderToSync(
+    { ...remote, folder: await resolveFolder(positionals[0]) },
+    { confirmed: values.yes === true, askHow: '. To sync it, run the same command with --yes.' },
+  );
   // Only the flags given override the folder's stored settings, checked like settings from the UI.
   const overrides = settingsFromFlags({
     concurrency: {
@@ -145,15 +152,33 @@ async function runPair(
       );
       return stoppedBy === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
     }
+    if (summary.stateFailure !== null) {
+      // The state cannot be trusted, so neither can a summary read from it: the failure alone.
+      io.err(summary.stateFailure.message);
+      return EXIT_FAILED;
+    }
     const code = printSummary(summary, pair, folder, io);
     if (summary.timeLimit === null) return code;
     printTimeLimit(summary.timeLimit, io);
     return EXIT_TIME_LIMIT;
   }
+  // Watching ends by itself when the state DB fails: it would otherwise sit there stopped.
+  const stateFailed = new Promise<string>((resolve) =>
+    service.on('problem', (problem) => problem.id === 'state' && resolve(problem.message)),
+  );
   await service.start();
   output.line(`Watching ${folder} → ${pair.label}. Press Ctrl-C to stop.`);
-  const signal = await io.stopSignal;
-  output.line(`${signal}: stopping…`);
+  const ended = await Promise.race([
+    io.stopSignal.then((signal) => ({ signal })),
+    stateFailed.then((message) => ({ message })),
+  ]);
+  if ('message' in ended) {
+    await service.stop();
+    output.done();
+    io.err(ended.message);
+    return EXIT_FAILED;
+  }
+  output.line(`${ended.signal}: stopping…`);
   await service.stop();
   output.done();
   return service.status().state === 'auth-failed' ? EXIT_FAILED : EXIT_OK;

@@ -1,4 +1,10 @@
-import type { ActivityKind, EngineState, SyncErrorInfo, SyncProgress } from '../../shared/sync-types.js';
+import type {
+  ActivityEntry,
+  ActivityKind,
+  EngineState,
+  SyncErrorInfo,
+  SyncProgress,
+} from '../../shared/sync-types.js';
 import type { Clock } from '../base/clock.js';
 import type { EngineEvents } from './engine-events.js';
 import type { PairState } from './state/pair-state.js';
@@ -23,7 +29,14 @@ export class EngineReporter {
   ) {}
 
   report(kind: ActivityKind, path: string | null, message: string, detail?: string): void {
-    const entry = this.pairState.activity.add(kind, path, message, this.clock.now(), detail);
+    let entry: ActivityEntry;
+    try {
+      entry = this.pairState.activity.add(kind, path, message, this.clock.now(), detail);
+    } catch (error) {
+      if (this.pairState.failure === null) throw error;
+      // The state DB itself failed (the run is stopping): the host still hears it, unrecorded.
+      entry = { id: 0, at: this.clock.now(), kind, path, message };
+    }
     this.events.emit('activity', entry);
   }
 

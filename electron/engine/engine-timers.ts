@@ -1,7 +1,8 @@
 import type { Clock, Timer } from '../base/clock.js';
 
 /** The engine's timers, by name. */
-export type EngineTimerName = 'wake' | 'refresh' | 'batch-refresh' | 'hints' | 'safety-rescan' | 'pause-ends';
+export type EngineTimerName =
+  'wake' | 'refresh' | 'batch-refresh' | 'processing-recheck' | 'hints' | 'safety-rescan' | 'pause-ends';
 
 /**
  * Every timer of the engine, through the injected clock (so tests drive time), one per name:

@@ -18,7 +18,7 @@ import type { SyncError } from './sync-error.js';
  * - what the folder walk could not take in (a name that is not UTF-8, an entry or a folder it could
  *   not read) or left out by design (links, special files), kept as pair facts by local-changes.ts.
  * A new reason: an entry in shared/not-synced.ts, then either a `reason` where a file's state is
- * written (see `reasonOfError`) or one more source below.
+ * written (see `reasonOfError`) or one more source below (as 'processing-failed' reads the mirror).
  */
 
 /** The pair facts the walk's findings are kept in (written by local-changes.ts). */
@@ -42,14 +42,26 @@ export function reasonOfError(error: Pick<SyncError, 'category' | 'reason'>): No
   return 'waiting-for-remote';
 }
 
-/** Every entry, files first (conflicts the user left last), then the walk's findings; at most `limit`. */
-export function listNotSynced(state: PairState, limit = 1000): NotSyncedEntry[] {
+/**
+ * Every entry, files first (conflicts the user left last), then those the remote stored but could not
+ * process, then the walk's findings; at most `limit`. `remoteLabel` names the remote in messages.
+ */
+export function listNotSynced(state: PairState, limit = 1000, remoteLabel = 'The remote'): NotSyncedEntry[] {
   const entries: NotSyncedEntry[] = state.files.notSynced(limit).map((file) => ({
     path: file.path,
     reason: reasonOfFile(file.state, file.errorReason, file.errorCategory),
     message: file.lastError ?? 'Not uploaded yet',
     retryAt: file.state === 'retrying' ? file.retryAt : null,
   }));
+  for (const failure of state.processingFailures(remoteLabel, limit)) {
+    if (entries.length >= limit) break;
+    entries.push({
+      path: failure.path,
+      reason: 'processing-failed',
+      message: failure.message,
+      retryAt: null,
+    });
+  }
   for (const finding of [...scanFindings(state, 'unreadable'), ...scanFindings(state, 'skipped')]) {
     if (entries.length >= limit) break;
     entries.push({ path: finding.path, reason: finding.reason, message: finding.message, retryAt: null });
@@ -62,7 +74,7 @@ export function listNotSynced(state: PairState, limit = 1000): NotSyncedEntry[] 
 
 /** The counts alone: a few grouped rows and two facts, cheap enough for every status. */
 export function countNotSynced(state: PairState): NotSyncedCounts {
-  const counts: NotSyncedCounts = { needsAttention: 0, onPurpose: 0, notTracked: 0 };
+  const counts: NotSyncedCounts = { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 };
   const add = (reason: NotSyncedReason, n: number): void => {
     if (NOT_SYNCED_REASONS[reason].onPurpose) counts.onPurpose += n;
     else counts.needsAttention += n;
@@ -70,6 +82,11 @@ export function countNotSynced(state: PairState): NotSyncedCounts {
   for (const group of state.files.notSyncedGroups()) {
     add(reasonOfFile(group.state, group.reason, group.category), group.n);
   }
+  // Synced files whose remote copy could not be processed (read off a partial index: nothing to
+  // read where everything was processed).
+  const unusable = state.processingFailures('', Number.MAX_SAFE_INTEGER).length;
+  add('processing-failed', unusable);
+  counts.uploadedButUnusable = unusable;
   for (const finding of [...scanFindings(state, 'unreadable'), ...scanFindings(state, 'skipped')]) {
     add(finding.reason, 1);
     if (!NOT_SYNCED_REASONS[finding.reason].onPurpose) counts.notTracked++;

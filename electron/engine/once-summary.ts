@@ -23,6 +23,11 @@ export interface OnceSummary {
    * provider is wrong, `auth` for the token, `network` otherwise.
    */
   remoteUnusable: SyncErrorInfo | null;
+  /**
+   * The state DB failed during the run (damaged, or its disk full): the run stopped there, and this
+   * says which file or folder and what to do (state-failure.ts). Null when it held.
+   */
+  stateFailure: SyncErrorInfo | null;
   /** Folder entries that could not be read (a subfolder without permission): nothing in them synced. */
   unreadable: Array<{ path: string; message: string }>;
   /** `stop` was called (a signal): the run ended early, its uploads in flight back in the queue. */

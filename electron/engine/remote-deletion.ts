@@ -6,7 +6,8 @@ import { toSyncError } from './sync-error.js';
 export type { RemoteDeleteResult } from '../../shared/sync-types.js';
 
 /**
- * Deletes files from the remote on the user's request (the browse window, `hoist rm`). The mirror
+ * Deletes files from the remote on the user's request (the browse window, `hoist rm`), only keys
+ * the mirror lists (the rest are reported not found, and counted apart from the deleted). The mirror
  * and local rows follow: a copy of a file deleted locally is forgotten; a file still in the folder is
  * queued to upload again, and the message says so (the folder is the source of truth).
  */
@@ -19,6 +20,17 @@ export async function deleteRemoteFiles(
 ): Promise<RemoteDeleteResult[]> {
   const results: RemoteDeleteResult[] = [];
   for (const key of keys) {
+    // Checked against the mirror before anything is sent: a key the remote did not list (a typo,
+    // `.`, `..`, `a/../b`) would otherwise be "deleted" by a 404 or land on another route.
+    if (state.mirror.copy(key) === null) {
+      results.push({
+        key,
+        deleted: false,
+        notFound: true,
+        message: `No file on ${provider.info.label} has this key (as last listed); nothing was deleted`,
+      });
+      continue;
+    }
     try {
       await provider.delete(key, signal);
     } catch (error) {

@@ -5,12 +5,14 @@ import type { SyncError } from './sync-error.js';
 /**
  * Whether the engine may work, as one value instead of flags that could disagree: running, paused
  * (until a time, or until resumed), stopped by a rejected token (until the token changes), or
- * stopped for good.
+ * stopped for good (asked to, or because the state DB failed).
  */
 export type RunState =
   | { kind: 'running' }
   | { kind: 'paused'; until: number | null }
   | { kind: 'auth-failed'; error: SyncError }
+  /** Its state DB failed (damaged, disk full): stopped for good, the failure worded for the user. */
+  | { kind: 'state-failed'; error: SyncError }
   | { kind: 'stopped' };
 
 /**

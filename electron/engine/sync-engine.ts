@@ -22,7 +22,9 @@ import { RunTally, type OnceSummary } from './once-summary.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
 import type { RetryOptions } from './remote/retry.js';
+import { describePauseEnd } from '../../shared/pause-choice.js';
 import { runController, unusableRemote, type RunState } from './run-control.js';
+import { settingsChangeLine } from './settings-change-words.js';
 import { watchFolder, type FolderWatcher, type WatchOptions } from './scan/folder-watcher.js';
 import type { LocalFile } from './state/local-files.js';
 import type { PairState } from './state/pair-state.js';
@@ -60,6 +62,8 @@ export interface SyncEngineOptions {
   confirmMassDeletion?: boolean;
   /** One file's upload is set aside after this long without a byte accepted. Default 5 minutes. */
   fileBudgetMs?: number;
+  /** Watch mode: while the remote still processes a file, it is listed again after this long. Default 10 s. */
+  processingRecheckMs?: number;
 }
 
 /** How a `--once` run is bounded. */
@@ -80,6 +84,9 @@ const BATCH_REFRESH_GAP_MS = 30_000;
 // the run in a few seconds.
 const PREFLIGHT_ATTEMPTS = 3;
 const PREFLIGHT_MAX_DELAY_MS = 2_000;
+// While Open WebUI still processes a file, a listing this much later shows how it went: a person
+// waits seconds for "Ready for AI", not the refresh interval (minutes); one cheap listing per step.
+const PROCESSING_RECHECK_MS = 10_000;
 // A file's upload goes on retrying for at most this long without a byte accepted (issue 11).
 const DEFAULT_FILE_BUDGET_MS = 5 * 60_000;
 
@@ -112,6 +119,10 @@ export class SyncEngine {
   private pumpAgain = false;
   private uploadedSinceRefresh = 0;
   private confirmMassDeletion: boolean;
+  /** "Sync now" while paused: the pass under way, which pauses again at its end (see syncNow). */
+  private oncePass: { until: number | null } | null = null;
+  /** The next wait before listing again while a file is still processed (scheduleProcessingRecheck). */
+  private processingRecheckMs: number;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -119,7 +130,10 @@ export class SyncEngine {
     this.provider = options.provider;
     this.settings = { ...options.state.settings.read(), ...options.settings };
     this.confirmMassDeletion = options.confirmMassDeletion ?? false;
+    this.processingRecheckMs = options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
     this.reporter = new EngineReporter(this.state, this.events, this.clock);
+    // After a microtask: the listener is called from inside the failing DB call.
+    this.state.onFailure((failure) => queueMicrotask(() => this.onStateFailed(failure)));
     this.waits = new WaitTracker(() => this.clock.now());
     this.timers = new EngineTimers(this.clock);
     this.local = new LocalChanges({
@@ -161,6 +175,14 @@ export class SyncEngine {
 
   /** Watch mode: recover, refresh, scan, then follow the watcher until `stop`. */
   async start(): Promise<void> {
+    try {
+      await this.startWatching();
+    } catch (error) {
+      throw this.state.failure ?? error;
+    }
+  }
+
+  private async startWatching(): Promise<void> {
     await this.prepare();
     this.watcher = watchFolder(
       this.options.root,
@@ -198,13 +220,16 @@ export class SyncEngine {
       timeLimitMs === undefined
         ? null
         : this.clock.setTimeout(() => {
-            if (this.run.kind === 'stopped') return;
+            if (this.ended) return;
             timeLimit = { limitMs: timeLimitMs, waitingOn: this.waits.describe() };
             void this.stop();
           }, timeLimitMs);
     try {
       const summary = await this.runOnceUnbounded();
       return { ...summary, timeLimit };
+    } catch (error) {
+      // A step that met the failing state DB first: the worded failure, not SQLite's bare words.
+      throw this.state.failure ?? error;
     } finally {
       limitTimer?.cancel();
     }
@@ -214,7 +239,7 @@ export class SyncEngine {
     await this.prepare();
     // Independent, so overlapped: listing waits on the remote, scanning on the disk.
     const [remoteUnusable, scan] = await Promise.all([this.checkRemote(), this.scan()]);
-    if (remoteUnusable === null && this.run.kind !== 'stopped') {
+    if (remoteUnusable === null && !this.ended) {
       await this.drain();
       // Listed again only when something was stored and the mirror is no longer exactly the listing
       // the remote tagged at the start (our uploads drop its version). Bytes we sent are listed again
@@ -231,6 +256,7 @@ export class SyncEngine {
     this.reporter.setState(this.restingState());
     return {
       remoteUnusable,
+      stateFailure: this.state.failure?.toInfo() ?? null,
       stopped: this.run.kind === 'stopped',
       skipped: scan?.skipped ?? [],
       vanished: this.local.vanished,
@@ -253,18 +279,72 @@ export class SyncEngine {
     this.reporter.setState('stopped');
   }
 
-  /** Holds every upload until `resume`, or until `until` (a time) when given. */
+  /** Holds every upload until `resume`, or until `until` (a time) when given; said in the activity log. */
   pause(until: number | null = null): void {
-    if (this.run.kind === 'stopped') return;
+    if (this.ended) return;
+    this.oncePass = null;
+    this.holdPaused(until);
+    this.reporter.report('info', null, `Paused ${describePauseEnd(until, this.clock.now())}`);
+  }
+
+  /** Syncing again, asked for (`Resume`) or at the end of a timed pause; said in the activity log. */
+  resume(why: 'asked' | 'pause-ended' = 'asked'): void {
+    if (this.ended) return;
+    const wasPaused = this.run.kind === 'paused' || this.oncePass !== null;
+    this.oncePass = null;
+    this.runAgain();
+    if (wasPaused)
+      this.reporter.report('info', null, why === 'asked' ? 'Resumed' : 'The pause ended; syncing again');
+  }
+
+  /**
+   * Rescan now and upload what is pending (the "Sync now" button); resolves once nothing is left
+   * that can be done now, files still being written included. While paused it is one pass and the
+   * pause stays (never ended without being asked): `resume` first to end it.
+   */
+  async syncNow(): Promise<void> {
+    if (this.run.kind === 'paused') return this.passWhilePaused(this.run.until);
+    await this.scan();
+    await this.drain();
+    if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
+  }
+
+  /** One pass while paused: runs as if resumed, then holds again as it was, unless resumed or paused meanwhile. */
+  private async passWhilePaused(until: number | null): Promise<void> {
+    const pass = { until };
+    this.oncePass = pass;
+    this.runAgain();
+    try {
+      await this.scan();
+      await this.drain();
+      if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
+    } finally {
+      if (this.oncePass === pass && this.run.kind === 'running') {
+        this.oncePass = null;
+        const ended = until !== null && until <= this.clock.now();
+        if (ended)
+          this.reporter.report('info', null, 'Synced once; the pause ended meanwhile, so syncing goes on');
+        else {
+          this.holdPaused(until);
+          this.reporter.report(
+            'info',
+            null,
+            `Synced once; still paused ${describePauseEnd(until, this.clock.now())}`,
+          );
+        }
+      }
+    }
+  }
+
+  private holdPaused(until: number | null): void {
     if (this.run.kind !== 'paused') this.halt(new Error('paused'));
     this.run = { kind: 'paused', until };
     if (until === null) this.timers.cancel('pause-ends');
-    else this.timers.once('pause-ends', until - this.clock.now(), () => this.resume());
+    else this.timers.once('pause-ends', until - this.clock.now(), () => this.resume('pause-ended'));
     this.reporter.setState('paused');
   }
 
-  resume(): void {
-    if (this.run.kind === 'stopped') return;
+  private runAgain(): void {
     const wasHalted = this.run.kind !== 'running';
     if (this.run.kind === 'auth-failed') this.reporter.clearProblem('auth');
     this.run = { kind: 'running' };
@@ -272,17 +352,6 @@ export class SyncEngine {
     if (wasHalted) this.controller = runController();
     this.reporter.setState('idle');
     this.kick();
-  }
-
-  /**
-   * Rescan now and upload what is pending (the "Sync now" button); resolves once nothing is left
-   * that can be done now, files still being written included.
-   */
-  async syncNow(): Promise<void> {
-    if (this.run.kind === 'paused') this.resume();
-    await this.scan();
-    await this.drain();
-    if (this.run.kind !== 'auth-failed') await this.refreshQuietly();
   }
 
   /** The user refused a held mass deletion: those remote copies are kept. Returns how many. */
@@ -356,8 +425,16 @@ export class SyncEngine {
   }
 
   updateSettings(patch: Partial<PairSettings>): PairSettings {
+    const before = this.settings;
+    const interval = this.settings.refreshIntervalSeconds;
     this.settings = { ...this.state.settings.write(patch), ...this.options.settings, ...patch };
+    const changed = settingsChangeLine(before, this.settings);
+    if (changed !== null) this.reporter.report('info', null, changed);
     this.limiter.setLimit(this.settings.bandwidthLimit);
+    // A new interval counts from now: the timer set for the old one (5 minutes by default) would
+    // otherwise leave the remote list that stale once more before the new one applies.
+    if (this.watcher && this.settings.refreshIntervalSeconds !== interval && this.run.kind !== 'stopped')
+      this.scheduleRefresh();
     if (this.local.remoteFolderChanged()) void this.moveToRemoteFolder();
     else this.kick();
     return this.currentSettings;
@@ -381,8 +458,9 @@ export class SyncEngine {
       lastSyncAt: stored.lastSyncAt,
       lastRemoteRefreshAt: stored.lastRemoteRefreshAt,
       problems: this.reporter.currentProblems,
-      paused: this.run.kind === 'paused',
-      pausedUntil: this.run.kind === 'paused' ? this.run.until : null,
+      // A pass while paused ("Sync now", staying paused) is still a pause to the person.
+      paused: this.run.kind === 'paused' || this.oncePass !== null,
+      pausedUntil: this.run.kind === 'paused' ? this.run.until : (this.oncePass?.until ?? null),
     };
   }
 
@@ -433,6 +511,7 @@ export class SyncEngine {
       remote: !outcome.unchanged,
     });
     if (requeued > 0) this.kick();
+    this.scheduleProcessingRecheck();
     return outcome;
   }
 
@@ -463,7 +542,7 @@ export class SyncEngine {
   }
 
   private onHint(path: string): void {
-    if (this.run.kind === 'stopped') return;
+    if (this.ended) return;
     this.hints.add(path);
     if (this.timers.has('hints')) return;
     this.timers.once('hints', HINT_BATCH_MS, () => {
@@ -492,6 +571,11 @@ export class SyncEngine {
   }
 
   // ---- the pump: runs the pipeline until nothing is left to do now ----
+
+  /** Stopped for good: asked to, or the state DB failed. */
+  private get ended(): boolean {
+    return this.run.kind === 'stopped' || this.run.kind === 'state-failed';
+  }
 
   private get halted(): boolean {
     return this.run.kind !== 'running';
@@ -559,6 +643,8 @@ export class SyncEngine {
       }
     }
     if (!this.halted && this.watcher) await this.applyDeletions();
+    // New uploads to a remote that processes them are pending: look again soon, not in 30 s.
+    this.scheduleProcessingRecheck();
     // The batch's last figures (all done), then the empty ones of no batch.
     this.emitProgress(true);
     this.progress.reset();
@@ -664,15 +750,45 @@ export class SyncEngine {
     this.timers.once('wake', Math.max(5, Math.min(...candidates) - this.clock.now()), () => this.kick());
   }
 
+  /**
+   * Watch mode: lists again soon while the remote still processes a file (see PROCESSING_RECHECK_MS),
+   * twice as late each time the same wait did not end it, up to the refresh interval: a file stuck
+   * `pending` on the remote must not cost a full listing every few seconds for ever.
+   */
+  private scheduleProcessingRecheck(): void {
+    if (!this.watcher || this.run.kind === 'stopped') return;
+    const base = this.options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
+    if (!this.state.mirror.hasPendingProcessing()) {
+      this.processingRecheckMs = base;
+      return;
+    }
+    if (this.timers.has('processing-recheck')) return;
+    const delay = this.processingRecheckMs;
+    this.processingRecheckMs = Math.min(
+      delay * 2,
+      Math.max(base, this.settings.refreshIntervalSeconds * 1000),
+    );
+    this.timers.once(
+      'processing-recheck',
+      delay,
+      () => {
+        if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
+        // A batch is running: it refreshes at its end, which schedules the next check.
+        else this.scheduleProcessingRecheck();
+      },
+      true,
+    );
+  }
+
   private scheduleRefresh(): void {
     this.timers.once(
       'refresh',
       this.settings.refreshIntervalSeconds * 1000,
       () => {
-        if (this.run.kind === 'stopped') return;
+        if (this.ended) return;
         const run = this.halted || this.pumpPromise ? Promise.resolve() : this.refreshQuietly();
         void run.finally(() => {
-          if (this.run.kind !== 'stopped') this.scheduleRefresh();
+          if (!this.ended) this.scheduleRefresh();
         });
       },
       true,
@@ -701,7 +817,7 @@ export class SyncEngine {
       await this.refresh(quick);
       return null;
     } catch (error) {
-      if (this.run.kind === 'stopped') return null;
+      if (this.ended) return null;
       const syncError = toSyncError(error, 'network');
       if (syncError.category === 'auth') {
         this.onAuthFailed(syncError);
@@ -729,8 +845,21 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Any SQLite error on the state DB ends the run (PairState.onFailure): deciding uploads and
+   * deletions on a state that may no longer be the truth could upload twice or delete what is kept.
+   */
+  private onStateFailed(failure: SyncError): void {
+    if (this.ended) return;
+    this.run = { kind: 'state-failed', error: failure };
+    this.halt(failure);
+    this.timers.cancelAll();
+    this.reporter.raiseProblem('state', failure.toInfo());
+    this.reporter.setState('stopped');
+  }
+
   private onAuthFailed(error: SyncError): void {
-    if (this.run.kind === 'auth-failed' || this.run.kind === 'stopped') return;
+    if (this.run.kind === 'auth-failed' || this.ended) return;
     this.run = { kind: 'auth-failed', error };
     this.reporter.raiseProblem('auth', error.toInfo());
     this.halt(error);
@@ -740,6 +869,7 @@ export class SyncEngine {
   private restingState(): SyncStatus['state'] {
     switch (this.run.kind) {
       case 'stopped':
+      case 'state-failed':
         return 'stopped';
       case 'auth-failed':
         return 'auth-failed';

@@ -189,7 +189,7 @@ export class SyncService {
 
   /** Everything that is not synced, each with its reason (not-synced.ts, the one definition). */
   unsyncedFiles(limit = 500): NotSyncedEntry[] {
-    return listNotSynced(this.state, limit);
+    return listNotSynced(this.state, limit, this.engine.status().remoteLabel);
   }
 
   /** Applies an edited `.hoistignore` at once (see SyncEngine.applyIgnoreRules). */

@@ -2,6 +2,7 @@ import type { ConnectionTestView } from '../../shared/bridge/contract.js';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { createProvider } from '../engine/remote/create-provider.js';
 import { toSyncError } from '../engine/sync-error.js';
+import { remoteIdentity } from './remote-connection.js';
 
 const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
   alloy: 'https://production.runalloy.com',
@@ -25,9 +26,21 @@ export async function testConnection(
     return { ok: true, message: 'This computer keeps the files itself: no account or network needed.' };
   }
   if (url === undefined) return { ok: false, message: 'Enter the server URL first.' };
+  try {
+    remoteIdentity({ provider, remote: url });
+  } catch (error) {
+    return { ok: false, message: toSyncError(error, 'config').message };
+  }
+  if (token === null) {
+    return {
+      ok: false,
+      message:
+        'No API token for this remote: type its token to test it. A token kept for another remote is never sent here.',
+    };
+  }
   let remote;
   try {
-    remote = createProvider({ kind: provider, baseUrl: url, token: token ?? '' });
+    remote = createProvider({ kind: provider, baseUrl: url, token });
   } catch (error) {
     return { ok: false, message: toSyncError(error, 'config').message };
   }
@@ -46,7 +59,40 @@ export async function testConnection(
     if (signal.aborted)
       return { ok: false, message: `${remote.info.label} did not answer within 15 seconds.` };
     const syncError = toSyncError(error, 'network');
-    return { ok: false, message: syncError.message };
+    return { ok: false, message: syncError.message, tokenRejected: syncError.category === 'auth' };
+  } finally {
+    await remote.close();
+  }
+}
+
+/**
+ * Save's own check before switching to a remote: one page of its listing with the token that would
+ * be used. Only a rejection counts against the switch (an unreachable remote may be offline for now,
+ * and the pair reports that itself); returns the rejection's words, or null.
+ */
+export async function tokenRejection(
+  provider: ProviderKind,
+  remoteUrl: string | undefined,
+  token: string,
+): Promise<string | null> {
+  const url = remoteUrl?.trim() || DEFAULT_URLS[provider];
+  if (url === undefined) return null;
+  let remote;
+  try {
+    remote = createProvider({ kind: provider, baseUrl: url, token });
+  } catch {
+    return null; // A bad URL is the pair's own configuration error, said when it opens.
+  }
+  const enough = new AbortController();
+  const signal = AbortSignal.any([enough.signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]);
+  try {
+    // The first page answers the question; a million-file listing is not read for it.
+    await remote.listInBatches(() => enough.abort(), signal);
+    return null;
+  } catch (error) {
+    if (signal.aborted) return null;
+    const syncError = toSyncError(error, 'network');
+    return syncError.category === 'auth' ? syncError.message : null;
   } finally {
     await remote.close();
   }

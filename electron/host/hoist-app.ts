@@ -1,13 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { AppView, PairView } from '../../shared/bridge/contract.js';
 import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
+import { SyncError } from '../engine/sync-error.js';
+import { tokenRejection } from './connection-test.js';
 import type { DesktopHost } from './desktop-host.js';
-import { credentialAccount, type CredentialStore } from './web/session-credentials.js';
-import type { OpenedPair, PairConfig as OpenPairConfig } from './open-pair.js';
+import { checkFolderToSync, makeMissingFolder } from './folder-guard.js';
+import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
+import { storedTokenFor, tokenAccount } from './remote-connection.js';
+import type { CredentialStore } from './web/session-credentials.js';
+import { guardFolderToSync, type OpenedPair, type PairConfig as OpenPairConfig } from './open-pair.js';
 
 /** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
 export interface HoistAppEvents {
@@ -60,7 +64,14 @@ export class HoistApp {
   async start(initial?: PairConfig): Promise<void> {
     this.config = await this.configFile.read();
     if (initial) this.config = { ...this.config, pair: initial };
-    if (this.config.pair) await this.openPair(this.config.pair);
+    const pair = this.config.pair;
+    // Opened as it is, without openPair's checks before a switch: nothing syncs yet to keep going,
+    // a rejected token is shown as the pair's own problem, and a refused folder as its openError.
+    if (pair) {
+      const run = this.switching.then(() => this.switchTo(pair));
+      this.switching = run.catch(() => undefined);
+      await run;
+    }
   }
 
   get service(): OpenedPair['service'] | null {
@@ -100,18 +111,60 @@ export class HoistApp {
 
   /**
    * Stops the current pair (if any), remembers `pair` and opens it; `token` is stored, never persisted
-   * in config. The token is saved first: where no keychain works that throws a
-   * KeychainUnavailableError and nothing else has changed (the current pair keeps syncing).
+   * in config. Nothing changes, and the current pair keeps syncing, when: the folder is one Hoist
+   * refuses (host/folder-guard.ts); a new folder is very large and `confirmLargeFolder` is not set
+   * (host/large-folder.ts: SyncError 'large-folder', so the window can ask); the remote rejects the
+   * token that would be used (SyncError 'auth'); or no keychain works for the token
+   * (KeychainUnavailableError).
    */
-  openPair(pair: PairConfig, token?: string): Promise<void> {
+  openPair(pair: PairConfig, token?: string, options: { confirmLargeFolder?: boolean } = {}): Promise<void> {
     const run = this.switching.then(async () => {
+      const checked = await this.checkBeforeSwitching(pair, token, options.confirmLargeFolder === true);
       if (token !== undefined && token !== '') {
-        await this.options.credentials.set(credentialAccount(pair.provider, remoteUrlOf(pair) ?? ''), token);
+        await this.options.credentials.set(tokenAccount(pair.provider, remoteUrlOf(pair)), token);
       }
-      await this.switchTo(pair);
+      await this.switchTo(checked);
     });
     this.switching = run.catch(() => undefined);
     return run;
+  }
+
+  /** The checks `openPair` makes while the current pair still syncs; returns the pair with its real folder. */
+  private async checkBeforeSwitching(
+    pair: PairConfig,
+    token: string | undefined,
+    confirmLargeFolder: boolean,
+  ): Promise<PairConfig> {
+    const dataRoot = this.options.dataRoot;
+    await makeMissingFolder(pair.folder, { dataRoot });
+    const remoteUrl = remoteUrlOf(pair);
+    const current = this.config.pair;
+    const samePair =
+      current !== null &&
+      current.folder === pair.folder &&
+      current.provider === pair.provider &&
+      remoteUrlOf(current) === remoteUrl;
+    // Only a folder chosen now is asked about: the one syncing already had its answer.
+    const folder = await guardFolderToSync(
+      { folder: pair.folder, provider: pair.provider, remote: remoteUrl, stateRoot: dataRoot },
+      { confirmed: samePair || confirmLargeFolder, askHow: '.' },
+    );
+    if (NEEDS_TOKEN[pair.provider]) {
+      const used =
+        token !== undefined && token !== ''
+          ? token
+          : await storedTokenFor(pair.provider, remoteUrl, this.options.credentials);
+      const rejection = used ? await tokenRejection(pair.provider, remoteUrl, used) : null;
+      if (rejection !== null) {
+        const kept = this.opened
+          ? ` Hoist goes on syncing ${current?.folder ?? ''} with ${this.opened.label}.`
+          : '';
+        // Its first sentence only: "Update it in Settings" is no advice to someone in Settings.
+        const said = (rejection.split(/(?<=\.)\s/)[0] ?? rejection).replace(/\.$/, '');
+        throw new SyncError('auth', `${said}. Nothing was changed.${kept}`);
+      }
+    }
+    return { ...pair, folder };
   }
 
   async setToken(token: string): Promise<void> {
@@ -137,36 +190,24 @@ export class HoistApp {
     return id !== undefined && this.dismissed.has(`${id}\n${message}`);
   }
 
-  ignoreFile(): string {
+  /** The open pair's folder, for its `.hoistignore` (hoistignore-file.ts: links refused, writes whole). */
+  private ignoreFolder(): string {
     const pair = this.config.pair;
     if (!pair) throw new Error('Choose a folder first');
-    return join(pair.folder, '.hoistignore');
+    return pair.folder;
   }
 
-  async readIgnore(): Promise<string> {
-    try {
-      return await readFile(this.ignoreFile(), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
+  readIgnore(): Promise<string> {
+    return readHoistignore(this.ignoreFolder());
   }
 
-  async writeIgnore(text: string): Promise<void> {
-    await writeFile(this.ignoreFile(), text);
+  writeIgnore(text: string): Promise<void> {
+    return writeHoistignore(this.ignoreFolder(), text);
   }
 
   /** Adds paths (as exact, rooted rules) to `.hoistignore`; returns how many were new. */
-  async addToIgnore(paths: readonly string[]): Promise<number> {
-    const current = await this.readIgnore();
-    const lines = new Set(current.split('\n').map((line) => line.trim()));
-    const added = paths
-      .map((path) => `/${path.replace(/([*?[\\!#])/g, '\\$1')}`)
-      .filter((rule) => !lines.has(rule));
-    if (added.length === 0) return 0;
-    const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
-    await this.writeIgnore(`${prefix}${added.join('\n')}\n`);
-    return added.length;
+  addToIgnore(paths: readonly string[]): Promise<number> {
+    return addExactRules(this.ignoreFolder(), paths);
   }
 
   async close(): Promise<void> {
@@ -180,21 +221,12 @@ export class HoistApp {
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
     const remoteUrl = remoteUrlOf(pair);
-    const account = credentialAccount(pair.provider, remoteUrl ?? '');
-    const storedToken = (await this.options.credentials.get(account)) ?? undefined;
+    const storedToken =
+      (await storedTokenFor(pair.provider, remoteUrl, this.options.credentials)) ?? undefined;
     this.openError = null;
     try {
-      if (!isAbsolute(pair.folder))
-        throw new Error('The folder must be a full path, like /home/you/Documents');
-      let folder = await stat(pair.folder).catch(() => null);
-      // A new folder where its parent exists (the first run's ~/Hoist) is made; a typo elsewhere is not.
-      if (folder === null && (await stat(dirname(pair.folder)).catch(() => null))?.isDirectory()) {
-        await mkdir(pair.folder);
-        folder = await stat(pair.folder);
-      }
-      if (!folder?.isDirectory()) throw new Error(`The folder ${pair.folder} does not exist`);
-      // One folder, one pair: the same folder reached through a symlink is the same pair.
-      pair = { ...pair, folder: await realpath(pair.folder) };
+      // Checked again here for the stored pair opened at start (a folder chosen now already was).
+      pair = { ...pair, folder: await checkFolderToSync(pair.folder, { dataRoot: this.options.dataRoot }) };
       this.config = { ...this.config, pair };
       await this.configFile.write(this.config);
       if (NEEDS_TOKEN[pair.provider] && storedToken === undefined) {
@@ -252,7 +284,7 @@ export class HoistApp {
     const pair = this.config.pair;
     if (!pair) return null;
     const remoteUrl = remoteUrlOf(pair) ?? null;
-    const token = await this.options.credentials.get(credentialAccount(pair.provider, remoteUrl ?? ''));
+    const token = await storedTokenFor(pair.provider, remoteUrl ?? undefined, this.options.credentials);
     return {
       folder: pair.folder,
       provider: pair.provider,

@@ -1,15 +1,19 @@
-import { basename, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import { HasherPool } from '../engine/hash/hasher-pool.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import type { RetryOptions } from '../engine/remote/retry.js';
-import { openPairState, type PairState } from '../engine/state/pair-state.js';
+import type { PairState } from '../engine/state/pair-state.js';
 import { SyncEngine, type SyncEngineOptions } from '../engine/sync-engine.js';
 import { SyncError } from '../engine/sync-error.js';
 import { SyncService } from '../engine/sync-service.js';
+import { openCheckedPairState } from './checked-pair-state.js';
+import { checkFolderToSync } from './folder-guard.js';
+import { refuseLargeFolderUnlessConfirmed } from './large-folder.js';
 import { acquirePairLock } from './pair-lock.js';
-import { pairId, pairStateFile } from './pair-location.js';
+import { pairDirectory, pairId, pairStateFile } from './pair-location.js';
 import { connectRemote, remoteIdentity, type RemoteConnection } from './remote-connection.js';
 import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
 
@@ -71,6 +75,8 @@ export interface OpenedPair {
  * SyncError('local-file', reason 'pair-locked').
  */
 export async function openPair(config: PairConfig, options: OpenPairOptions = {}): Promise<OpenedPair> {
+  // Every host opens through here, so `/`, the home folder or Hoist's own data is refused everywhere.
+  await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
   const overrides = validSettings(config.overrides, 'setting');
   const stored = validSettings(config.store, 'setting');
   const remoteUrl = remoteIdentity({ provider: config.provider, remote: config.remote });
@@ -82,8 +88,13 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
     for (const close of opened.reverse()) await close();
   };
   try {
-    const state = openPairState(stateFile);
+    const { state, notice } = openCheckedPairState(stateFile, {
+      folder: config.folder,
+      provider: config.provider,
+      remote: remoteUrl,
+    });
     opened.push(() => state.close());
+    if (notice !== null) state.activity.add('warning', null, notice, Date.now());
     recordFacts(state, config, remoteUrl, stored);
     const connection: RemoteConnection = await connectRemote({
       provider: config.provider,
@@ -117,7 +128,10 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       stateFile,
       siblings,
       parts: { engine, state, provider: connection.provider, hasher },
-      warnings: sharedRemoteWarnings(siblings, engine.currentSettings.remoteFolder, info.kind, config.folder),
+      warnings: [
+        ...(notice === null ? [] : [notice]),
+        ...sharedRemoteWarnings(siblings, engine.currentSettings.remoteFolder, info.kind, config.folder),
+      ],
       close: async () => {
         await service.stop();
         await closeAll();
@@ -127,6 +141,26 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * What a host checks before it opens a folder a person just chose (before it stops the pair syncing
+ * now): the folder is one Hoist may sync (host/folder-guard.ts), and a very large folder's first sync
+ * has the person's yes (host/large-folder.ts; `askHow` ends the question: how to say yes). Returns the
+ * folder resolved through symlinks. Throws SyncError('config') with reason 'unsafe-folder' or
+ * 'large-folder'.
+ */
+export async function guardFolderToSync(
+  config: Pick<PairConfig, 'folder' | 'provider' | 'remote' | 'stateRoot'>,
+  large: { confirmed: boolean; askHow: string; signal?: AbortSignal },
+): Promise<string> {
+  const folder = await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
+  const remoteUrl = remoteIdentity({ provider: config.provider, remote: config.remote });
+  const firstSync = !existsSync(
+    join(pairDirectory(config.stateRoot, pairId(folder, config.provider, remoteUrl)), 'state.db'),
+  );
+  if (firstSync) await refuseLargeFolderUnlessConfirmed(folder, large);
+  return folder;
 }
 
 function validSettings(patch: unknown, what: string): Partial<PairSettings> {

@@ -4,7 +4,7 @@ import { createProvider } from '../engine/remote/create-provider.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import { checkHttpUrl } from '../base/http-url.js';
 import { SyncError } from '../engine/sync-error.js';
-import { credentialAccount } from './credentials/credential-store.js';
+import { credentialAccount, type CredentialStore } from './credentials/credential-store.js';
 import { lookUpToken } from './credentials/token-lookup.js';
 import { startEmbeddedRemote } from './embedded-remote.js';
 import { embeddedRemoteDir } from './pair-location.js';
@@ -61,6 +61,33 @@ export function remoteIdentity(choice: Pick<RemoteChoice, 'provider' | 'remote'>
   }
   const parsed = checked.url;
   return parsed.toString().replace(/\/+$/, '');
+}
+
+/**
+ * The keychain account a remote's token is filed and found under: its provider and identity. The one
+ * key for tokens, so a token given for one remote is never looked up for another (`HTTP://Host/` and
+ * `http://host` are one account, `http://host:81` another). Throws like remoteIdentity for a bad URL.
+ */
+export function tokenAccount(provider: ProviderKind, remote: string | undefined): string {
+  return credentialAccount(provider, remoteIdentity({ provider, remote }));
+}
+
+/**
+ * The token kept for exactly this remote (provider and identity, see tokenAccount), or null: also for
+ * a URL that names no remote, which then gets the URL's own message from testConnection.
+ */
+export async function storedTokenFor(
+  provider: ProviderKind,
+  remoteUrl: string | undefined,
+  credentials: Pick<CredentialStore, 'get'>,
+): Promise<string | null> {
+  let account: string;
+  try {
+    account = tokenAccount(provider, remoteUrl?.trim() || undefined);
+  } catch {
+    return null;
+  }
+  return credentials.get(account);
 }
 
 /**

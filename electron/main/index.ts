@@ -22,7 +22,7 @@ import { appIconFile } from './tray/tray-icons.js';
 import { trayModel, type CoreState, type TrayModel } from './tray/tray-model.js';
 import { LatestValueThrottle } from './updates/latest-value-throttle.js';
 import { isOwnUrl, type AppOrigin } from './windows/app-origin.js';
-import { withContentSecurityPolicy } from './windows/content-security-policy.js';
+import { registerAppScheme, serveRenderer } from './windows/app-protocol-handler.js';
 import {
   denyPermissionCheck,
   denyPermissionRequest,
@@ -41,6 +41,8 @@ import { WindowStateFile } from './windows/window-state-file.js';
 // A temp profile for tests and a second, separate copy of the app: Electron's own data (window state,
 // shell settings, main's log) goes where HOIST_USER_DATA says.
 if (process.env.HOIST_USER_DATA) app.setPath('userData', process.env.HOIST_USER_DATA);
+// app:// must be privileged (its own secure origin) before the app is ready.
+registerAppScheme();
 
 const log = createMainLog(join(app.getPath('userData'), 'logs', 'main.log'));
 
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   const development = !app.isPackaged && process.env.ELECTRON_RENDERER_URL !== undefined;
   const origin: AppOrigin = development
     ? { kind: 'dev-server', origin: process.env.ELECTRON_RENDERER_URL as string }
-    : { kind: 'file', rendererDir: join(__dirname, '..', 'renderer') };
+    : { kind: 'app', rendererDir: join(__dirname, '..', 'renderer') };
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(__dirname, '..', '..', 'resources');
   const settings = new ShellSettingsFile(join(app.getPath('userData'), 'shell-settings.json'));
   const windowState = new WindowStateFile(join(app.getPath('userData'), 'window-state.json'));
@@ -81,11 +83,8 @@ async function main(): Promise<void> {
   await Promise.all([settings.load(), windowState.load()]);
   session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
   session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
-  if (!development) {
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-      callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
-    );
-  }
+  // Our pages, with the CSP as a header, from app://hoist/ (never file://: see app-protocol.ts).
+  if (origin.kind === 'app') serveRenderer(origin.rendererDir);
 
   const windows = new WindowManager({
     origin,

@@ -11,13 +11,27 @@ const routeFaultsSchema = z
     resetRate: z.number().min(0).max(1).optional(),
     /** Presigned URLs only: answer "Request has expired" although the URL is still valid. */
     expireRate: z.number().min(0).max(1).optional(),
+    /**
+     * Open WebUI uploads only: the file is stored, but its processing (the text extraction that lets
+     * the AI read it) fails, reported as `data.status: failed` with a reason.
+     */
+    processingFailRate: z.number().min(0).max(1).optional(),
   })
   .strict();
+
+export const COMPOSIO_STORAGE_BACKENDS = ['s3', 'azure_blob_storage'] as const;
+export type ComposioStorageBackend = (typeof COMPOSIO_STORAGE_BACKENDS)[number];
 
 export const faultPlanSchema = z
   .object({
     seed: z.number().int(),
     routes: z.record(z.string(), routeFaultsSchema),
+    /**
+     * Not a fault but a choice the service makes per upload: the storage behind Composio's upload
+     * URLs. `azure_blob_storage` hands out Azure-style URLs that refuse a PUT without
+     * `x-ms-blob-type: BlockBlob`. Overrides the server's own option while the plan is set.
+     */
+    composioStorageBackend: z.enum(COMPOSIO_STORAGE_BACKENDS).optional(),
   })
   .strict();
 
@@ -29,7 +43,8 @@ export type FaultAction =
   | { kind: 'error'; status: number }
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'reset' }
-  | { kind: 'expire' };
+  | { kind: 'expire' }
+  | { kind: 'fail-processing' };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -60,6 +75,11 @@ export class FaultInjector {
     return this.plan !== null;
   }
 
+  /** The plan's choice of Composio storage backend; null when the plan makes none. */
+  get composioStorageBackend(): ComposioStorageBackend | null {
+    return this.plan?.composioStorageBackend ?? null;
+  }
+
   decide(routeName: string): FaultDecision {
     if (this.plan === null) return NO_FAULT;
     const faults = this.rulesFor(routeName);
@@ -75,6 +95,7 @@ export class FaultInjector {
       [faults.throttleRate, () => ({ kind: 'throttle', retryAfterSeconds: faults.retryAfterSeconds ?? 1 })],
       [faults.resetRate, () => ({ kind: 'reset' })],
       [faults.expireRate, () => ({ kind: 'expire' })],
+      [faults.processingFailRate, () => ({ kind: 'fail-processing' })],
     ];
     for (const [rate, action] of candidates) {
       threshold += rate ?? 0;

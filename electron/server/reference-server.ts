@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
-import { composioRoutes } from './dialects/composio.js';
+import { azureBlobRoutes } from './dialects/azure-blob-objects.js';
+import { composioRoutes, type ComposioApiVersion } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
+import { DEFAULT_OPENWEBUI_PROCESSING_MS } from './dialects/openwebui-processing.js';
 import { presignedObjectRoutes } from './dialects/presigned-objects.js';
-import { FaultInjector, type FaultPlan } from './faults.js';
+import { FaultInjector, type ComposioStorageBackend, type FaultPlan } from './faults.js';
 import { faultError, resetConnection } from './http/fault-responses.js';
 import { HttpError } from './http/http-error.js';
 import { sendJson } from './http/respond.js';
@@ -46,6 +48,18 @@ export interface ReferenceServerOptions {
   now?: () => number;
   /** See StorageCoreOptions.sweepDelayMs; tests set 0. */
   sweepDelayMs?: number;
+  /**
+   * How long an Open WebUI file's processing (its text extraction) is reported `pending` before its
+   * outcome (dialects/openwebui-processing.ts). A moment by default, as on a real server.
+   */
+  openWebUiProcessingMs?: number;
+  /** The Composio API versions served (both by default); without v3.1 a client's fallback is tested. */
+  composioApiVersions?: readonly ComposioApiVersion[];
+  /**
+   * The storage behind Composio's upload URLs (`s3` by default); `azure_blob_storage` hands out
+   * Azure-style URLs. A fault plan's `composioStorageBackend` overrides it while set.
+   */
+  composioStorageBackend?: ComposioStorageBackend;
 }
 
 export interface ReferenceServer {
@@ -92,13 +106,24 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     now,
     ...(options.sweepDelayMs !== undefined ? { sweepDelayMs: options.sweepDelayMs } : {}),
   });
+  const faults = new FaultInjector(options.faults ?? null);
   const routes: Route[] = [
     ...alloyRoutes({ core, users }),
-    ...composioRoutes({ core, users }),
-    ...openWebUiRoutes({ core, users }),
+    ...composioRoutes({
+      core,
+      users,
+      ...(options.composioApiVersions !== undefined ? { versions: options.composioApiVersions } : {}),
+      storageBackend: () => faults.composioStorageBackend ?? options.composioStorageBackend ?? 's3',
+    }),
+    ...openWebUiRoutes({
+      core,
+      users,
+      now,
+      processingMs: options.openWebUiProcessingMs ?? DEFAULT_OPENWEBUI_PROCESSING_MS,
+    }),
     ...presignedObjectRoutes({ core, signer, now }),
+    ...azureBlobRoutes({ core, signer, now }),
   ];
-  const faults = new FaultInjector(options.faults ?? null);
   const requestCounts = new Map<string, number>();
   const log = options.log ?? (() => undefined);
 
@@ -174,6 +199,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
     if (decision.action.kind === 'reset') return resetConnection(context);
     const injected = faultError(decision.action, route.name);
     if (injected) throw injected;
+    context.injected = decision.action;
     await route.handle(context);
   } catch (error) {
     answerError(context, route, error);

@@ -11,10 +11,18 @@ export interface SignedRequest {
   contentType: string;
   /** Unix seconds after which the URL is refused. */
   expires: number;
+  /**
+   * Absent: an S3-style URL signed with Content-MD5, which the PUT must then send. `md5-in-url`: the
+   * MD5 travels in the URL (MD5_PARAM) and the header is optional; `azure-blob`: an Azure-style URL.
+   * Part of the signature, so a URL of one kind cannot be turned into another.
+   */
+  kind?: 'md5-in-url' | 'azure-blob';
 }
 
 export const EXPIRES_PARAM = 'X-Hoist-Expires';
 export const SIGNATURE_PARAM = 'X-Hoist-Signature';
+/** The hex MD5 of the upload request, in URLs whose PUT need not send Content-MD5. */
+export const MD5_PARAM = 'X-Hoist-MD5';
 
 /**
  * HMAC-SHA256 signatures for the fs backend's presigned URLs, in the spirit of S3's query signing.
@@ -46,6 +54,8 @@ export class UrlSigner {
       request.md5Base64,
       request.contentType,
       request.expires,
+      // Appended only when present, so the S3-style URLs signed before this field existed still verify.
+      ...(request.kind !== undefined ? [request.kind] : []),
     ].join('\n');
     return createHmac('sha256', this.key).update(canonical, 'utf8').digest('base64url');
   }
@@ -61,7 +71,10 @@ export class UrlSigner {
  * `/objects/<ns>/<key>` with the key percent-encoded as ONE segment: a key's own "/" (Composio keys
  * have them) and a final "." or ".." segment would otherwise be rewritten by URL normalization.
  */
-export function objectPath(objectKey: string): string {
+export function objectPath(objectKey: string, root = '/objects'): string {
   const slash = objectKey.indexOf('/');
-  return `/objects/${encodeURIComponent(objectKey.slice(0, slash))}/${encodeURIComponent(objectKey.slice(slash + 1))}`;
+  return `${root}/${encodeURIComponent(objectKey.slice(0, slash))}/${encodeURIComponent(objectKey.slice(slash + 1))}`;
 }
+
+/** Where the Azure-style blob URLs live (azure-blob-objects.ts). */
+export const AZURE_BLOB_ROOT = '/azure-blob';

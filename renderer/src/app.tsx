@@ -56,9 +56,11 @@ export function App() {
       <div className="centered" role="status">
         {loadError
           ? `Hoist could not start: ${loadError}`
-          : connection === 'closed'
-            ? 'Reconnecting to Hoist…'
-            : 'Loading Hoist…'}
+          : connection === 'refused'
+            ? 'This window is not signed in to Hoist. Open a new link from hoist ui: each link works once (press Enter where hoist ui runs for another).'
+            : connection === 'closed'
+              ? 'Reconnecting to Hoist…'
+              : 'Loading Hoist…'}
       </div>
     );
   }
@@ -107,7 +109,7 @@ export function App() {
             </div>
           </section>
         ) : route === 'remote' ? (
-          <RemoteFilesScreen app={app} />
+          <RemoteFilesScreen app={app} status={status} />
         ) : (
           <SyncScreen app={app} status={status} onOpenSettings={() => go('settings')} />
         )}

@@ -55,15 +55,9 @@ export function statusCounts(status: StatusView): string {
   if (progress.filesTotal > progress.filesDone) {
     return `${formatCount(progress.filesDone)} of ${plural(progress.filesTotal, 'file', 'files')} in this sync`;
   }
-  const parts = [`${formatCount(counts.synced)} of ${plural(filesToSync(status), 'file', 'files')} synced`];
+  const parts = [
+    `${formatCount(counts.synced - notSynced.uploadedButUnusable)} of ${plural(filesToSync(status), 'file', 'files')} synced`,
+  ];
   if (notSynced.onPurpose > 0) parts.push(`${formatCount(notSynced.onPurpose)} skipped on purpose`);
   return parts.join(' · ');
 }
-
-export const TONE_ICON: Record<Tone, string> = {
-  ok: '✓',
-  busy: '↻',
-  paused: '⏸',
-  attention: '!',
-  offline: '⚠',
-};

@@ -22,14 +22,28 @@ export const themeSchema = z.enum(['system', 'light', 'dark']);
 const text = (max: number) => z.string().max(max);
 const key = z.string().min(1).max(2048);
 
+const folderPath = text(4096);
+
 export const remoteSelectionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('keys'), keys: z.array(key).min(1).max(10_000) }).strict(),
+  z
+    .object({
+      kind: z.literal('keys'),
+      keys: z.array(key).max(10_000),
+      folders: z.array(folderPath.min(1)).max(1000).optional(),
+      filter: remoteFilterSchema.optional(),
+    })
+    .strict()
+    .refine((selection) => selection.keys.length + (selection.folders?.length ?? 0) > 0, {
+      message: 'Select at least one file or folder',
+    }),
   z
     .object({
       kind: z.literal('query'),
       search: text(1000).optional(),
       filter: remoteFilterSchema.optional(),
+      folder: folderPath.optional(),
       exceptKeys: z.array(key).max(10_000).optional(),
+      exceptFolders: z.array(folderPath.min(1)).max(1000).optional(),
     })
     .strict(),
 ]);
@@ -105,6 +119,8 @@ export interface DeletionOutcomeView {
 export interface ConnectionTestView {
   ok: boolean;
   message: string;
+  /** The remote answered and refused the token (Save will not switch to it with this token). */
+  tokenRejected?: boolean;
 }
 
 export const commands = {
@@ -119,6 +135,7 @@ export const commands = {
         sort: z.enum(['name', 'size', 'lastModified']).optional(),
         descending: z.boolean().optional(),
         filter: remoteFilterSchema.optional(),
+        folder: folderPath.optional(),
       })
       .strict(),
     response: view<RemoteBrowsePage>(),
@@ -132,6 +149,8 @@ export const commands = {
     response: view<DeletionOutcomeView>(),
   },
   'remote.cancelDelete': { request: empty, response: view<{ cancelled: boolean }>() },
+  /** Lists the remote now (the Remote files screen's Refresh); resolves when the mirror is fresh. */
+  'remote.refresh': { request: empty, response: view<{ listedAt: number | null }>() },
   'activity.page': {
     request: z
       .object({
@@ -166,13 +185,23 @@ export const commands = {
     response: view<null>(),
   },
   'sync.resume': { request: empty, response: view<null>() },
-  'sync.now': { request: empty, response: view<null>() },
+  /**
+   * One pass now; answers when it is over, saying what it found. While paused the pause stays unless
+   * `resume` (the window asks which the person wants).
+   */
+  'sync.now': {
+    request: z.object({ resume: z.boolean().optional() }).strict(),
+    response: view<{ message: string }>(),
+  },
   'deletions.confirm': { request: empty, response: view<{ message: string }>() },
   'deletions.keep': { request: empty, response: view<null>() },
   'settings.get': { request: empty, response: view<PairSettings>() },
   'settings.update': { request: pairSettingsPatchSchema, response: view<PairSettings>() },
   'pair.open': {
-    request: pairConfigSchema.extend({ token: text(4096).optional() }).strict(),
+    request: pairConfigSchema
+      // The person said yes to a very large folder's first sync (asked after a 'needs-confirmation').
+      .extend({ token: text(4096).optional(), confirmLargeFolder: z.boolean().optional() })
+      .strict(),
     response: view<AppView>(),
   },
   'connection.test': {
@@ -241,6 +270,8 @@ export const bridgeErrorCodes = [
   'auth',
   'config',
   'keychain-unavailable', // a token could not be saved: no keychain works here (see canKeepTokenForSession)
+  'needs-confirmation', // the person must say yes first (a very large folder's first sync); ask, then repeat
+  'busy', // this connection already has as many requests in flight as the host answers at once
   'failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];

@@ -13,6 +13,7 @@ import type { Browser } from 'playwright';
 import { launchChromium } from '../e2e/support/ui-harness.js';
 import { pairStateFile } from '../../electron/host/pair-location.js';
 import { seedMirror } from '../support/seed-mirror.js';
+import { UI_LINK } from '../support/ui-session.js';
 import { spawnChild, type Child } from './bench-support/child.js';
 import { benchLog, onCleanup, runBench } from './bench-support/cleanup.js';
 import { ROOT } from './bench-support/paths.js';
@@ -32,7 +33,7 @@ async function startUi(args: string[], dataRoot: string): Promise<{ child: Child
     label: 'hoist ui',
     env: { ...process.env, HOIST_TOKEN: 'bench-token' },
   });
-  const { match } = await child.waitForLine(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=\S+)/, 60_000);
+  const { match } = await child.waitForLine(UI_LINK, 60_000);
   return { child, url: match[1] as string };
 }
 
@@ -50,7 +51,9 @@ async function mirrorFigures(browser: Browser) {
   // the 50,000 seeded local files missing): reported, but the goal is measured on a second
   // navigation once the window's code is cached and the engine is idle.
   let started = nowMs();
-  await page.goto(`${url}#/remote`);
+  // The link's fragment is the page key; the page replaces it with its first route.
+  await page.goto(url);
+  await page.evaluate("location.hash = '#/remote'");
   await page.locator('[role="row"][aria-rowindex="2"]').waitFor({ state: 'visible', timeout: 60_000 });
   const coldMs = nowMs() - started;
   await page
@@ -59,7 +62,7 @@ async function mirrorFigures(browser: Browser) {
     .first()
     .waitFor({ timeout: 120_000 })
     .catch(() => undefined);
-  await page.goto(`${new URL(url).origin}/#/sync`);
+  await page.evaluate("location.hash = '#/sync'");
   await page.getByRole('link', { name: 'Remote files' }).waitFor();
   started = nowMs();
   await page.getByRole('link', { name: 'Remote files' }).click();

@@ -59,6 +59,11 @@ describe('the desktop app', { timeout: 180_000 }, () => {
           require: typeof (globalThis as unknown as { require?: unknown }).require,
         })),
       ).toEqual({ bridge: ['onMessage', 'send'], node: 'undefined', require: 'undefined' });
+      // Served from app://hoist/ (never file://), with the CSP as a header as well as the meta tag.
+      expect(main.url()).toMatch(/^app:\/\/hoist\/index\.html#\//);
+      expect(
+        await main.evaluate(async () => (await fetch('/index.html')).headers.get('content-security-policy')),
+      ).toMatch(/^default-src 'none'; script-src 'self'/);
 
       await expectPage(main.getByRole('heading', { name: 'Welcome to Hoist' })).toBeVisible(UI_TIMEOUT);
       await main.getByRole('textbox', { name: 'Folder', exact: true }).fill(folder);

@@ -135,7 +135,7 @@ describe(
       const host = await startWebHost({ bridge: core.bridge, rendererDir, log: () => undefined });
       const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
       const page = await context.newPage();
-      await page.goto(host.openUrl);
+      await page.goto(host.newLink());
       return { core, host, page, opened };
     }
 

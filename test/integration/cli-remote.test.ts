@@ -321,6 +321,48 @@ describe('hoist remote: faults and the request log', () => {
     ).toBe(200);
   });
 
+  it('hands out Azure-style Composio upload URLs with --composio-storage azure_blob_storage', async () => {
+    const { url } = await startRemote([
+      '--data',
+      dataDir(),
+      '--user',
+      `${ALICE.name}:${ALICE.token}`,
+      '--composio-storage',
+      'azure_blob_storage',
+    ]);
+    const body = 'azure bytes';
+    const answer = await http(`${url}/api/v3.1/files/upload/request`, {
+      method: 'POST',
+      headers: { 'x-api-key': ALICE.token, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        toolkit_slug: 'kit',
+        tool_slug: 'tool',
+        filename: 'a.txt',
+        mimetype: 'text/plain',
+        md5: createHash('md5').update(body).digest('hex'),
+      }),
+    });
+    const ticket = answer.json<{ new_presigned_url: string; metadata: { storage_backend: string } }>();
+    expect(ticket.metadata.storage_backend).toBe('azure_blob_storage');
+    const bare = await http(ticket.new_presigned_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
+    expect(bare.status).toBe(400);
+    const put = await http(ticket.new_presigned_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain', 'x-ms-blob-type': 'BlockBlob' },
+      body,
+    });
+    expect(put.status, put.text).toBe(201);
+
+    const wrong = processes.spawn(['remote', '--port', '0', '--composio-storage', 'gcs'], {});
+    const exit = await wrong.exited;
+    expect(exit.code).toBe(2);
+    expect(wrong.stderr()).toContain('--composio-storage must be s3 or azure_blob_storage');
+  });
+
   /** Five requests of different kinds; returns the presigned URL's signature for leak checks. */
   const exercise = async (url: string): Promise<string> => {
     const body = 'logged bytes';

@@ -84,7 +84,12 @@ describe('hoist status', () => {
 
       const json = await processes.run(['status', folder, '--json', ...remoteArgs()], { env });
       const [report] = JSON.parse(json.stdout) as StatusJson[];
-      expect(report?.notSyncedCount).toEqual({ needsAttention: 1, onPurpose: 1, notTracked: 1 });
+      expect(report?.notSyncedCount).toEqual({
+        needsAttention: 1,
+        onPurpose: 1,
+        notTracked: 1,
+        uploadedButUnusable: 0,
+      });
       // In JSON the byte is kept exactly (a lone surrogate, as Python's surrogateescape reads it).
       expect(json.stdout).toContain('"caf\\udce9.t"');
       expect(report?.unreadable.map((entry) => entry.path)).toEqual(['caf\uDCE9.t']);

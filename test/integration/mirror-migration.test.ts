@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { registerFunctions } from '../../electron/base/sqlite.js';
 import { MIGRATIONS } from '../../electron/engine/state/migrations.js';
 import { openPairState } from '../../electron/engine/state/pair-state.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -58,6 +59,8 @@ describe('the mirror table of an earlier state DB', () => {
       state.close();
     }
     const migrated = new Database(file, { readonly: true });
+    // The natural-order index (migration 5) names a function every Hoist connection registers.
+    registerFunctions(migrated);
     try {
       // The name is not kept twice where the display path follows from it.
       const stored = migrated

@@ -91,6 +91,7 @@ describe('Open WebUI provider against the reference server', () => {
       label: 'Open WebUI',
       needsSha256: true,
       canDelete: true,
+      processesUploads: true,
     });
   });
 
@@ -113,6 +114,8 @@ describe('Open WebUI provider against the reference server', () => {
         lastModified: expect.any(Number),
         md5: null,
         sha256: file.candidate.sha256Hex,
+        // Open WebUI is still reading its text (the reference server takes a moment).
+        processing: { status: 'pending', error: null },
       },
     ]);
     expect(file.candidate.remoteName).toBe('letters∕grüße %222024%22.txt');

@@ -3,8 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { http, type ReadResponse } from '../support/http.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 
-const LIST = '/api/v3/files/list';
-const REQUEST = '/api/v3/files/upload/request';
+import { COMPOSIO_MAX_PAGE_SIZE, type ComposioApiVersion } from '../../electron/server/dialects/composio.js';
 
 interface UploadFields {
   toolkit_slug: string;
@@ -19,6 +18,7 @@ interface Ticket {
   key: string;
   type: 'new' | 'update' | 'existing';
   new_presigned_url?: string;
+  newPresignedUrl?: string;
   update_presigned_url?: string;
   existing_url?: string;
   metadata: { storage_backend: string };
@@ -62,7 +62,12 @@ function expectComposioError(response: ReadResponse, status: number, slug?: stri
   return body.error as { message: string };
 }
 
-describe('Composio dialect', () => {
+// Every test runs under both versions; where they differ (v3.1 answers `type: 'new'` every time and
+// pages of at most 50), each version registers its own test.
+describe.each(['v3', 'v3.1'] as const)('Composio dialect (%s)', (version: ComposioApiVersion) => {
+  const LIST = `/api/${version}/files/list`;
+  const REQUEST = `/api/${version}/files/upload/request`;
+  const MAX_LIMIT = COMPOSIO_MAX_PAGE_SIZE[version];
   let remote: TestServer;
   beforeEach(async () => {
     remote = await startTestServer();
@@ -154,86 +159,126 @@ describe('Composio dialect', () => {
   };
 
   describe('upload flow', () => {
-    it('answers new, then existing with a download URL, then update; the PUT overwrites', async () => {
-      const fields = {
-        toolkit_slug: 'file-converter',
-        tool_slug: 'convert-to-pdf',
-        filename: 'report.txt',
-        mimetype: 'text/plain',
-      };
-      const first = await requestUpload({ ...fields, md5: md5Hex('version one') });
-      expect(first.status).toBe(200);
-      const created = first.json<Ticket>();
-      expect(created).toEqual({
-        id: expect.stringMatching(UUID),
-        key: expect.stringMatching(/^[0-9a-f]{24}\/file-converter\/convert-to-pdf\/report\.txt$/),
-        type: 'new',
-        new_presigned_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
-        metadata: { storage_backend: 's3' },
+    if (version === 'v3.1') {
+      it('answers type new with both URL fields every time, whatever the key holds; the PUT overwrites', async () => {
+        const fields = {
+          toolkit_slug: 'kit',
+          tool_slug: 'tool',
+          filename: 'report.txt',
+          mimetype: 'text/plain',
+        };
+        const first = (await requestUpload({ ...fields, md5: md5Hex('version one') })).json<Ticket>();
+        expect(first).toEqual({
+          id: expect.stringMatching(UUID),
+          key: expect.stringMatching(/^[0-9a-f]{24}\/kit\/tool\/report\.txt$/),
+          type: 'new',
+          new_presigned_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+          newPresignedUrl: first.new_presigned_url,
+          metadata: { storage_backend: 's3' },
+        });
+        // The official SDK's PUT: Content-Type only, no Content-MD5.
+        const stored = await http(first.new_presigned_url as string, {
+          method: 'PUT',
+          headers: { 'content-type': 'text/plain' },
+          body: 'version one',
+        });
+        expect(stored.status, stored.text).toBe(200);
+        const same = (await requestUpload({ ...fields, md5: md5Hex('version one') })).json<Ticket>();
+        expect(same).toMatchObject({ id: first.id, key: first.key, type: 'new' });
+        const changed = (await requestUpload({ ...fields, md5: md5Hex('version two!') })).json<Ticket>();
+        expect(changed).toMatchObject({ id: first.id, key: first.key, type: 'new' });
+        expect((await listPage()).items.map((item) => item.md5)).toEqual([md5Hex('version one')]);
+        expect((await put(changed.new_presigned_url as string, 'text/plain', 'version two!')).status).toBe(
+          200,
+        );
+        expect(await listPage()).toMatchObject({
+          items: [{ ...fields, md5: md5Hex('version two!') }],
+          total_items: 1,
+        });
       });
+    }
 
-      // Nothing is listed until the bytes land.
-      expect((await listPage()).items).toEqual([]);
+    if (version === 'v3')
+      it('answers new, then existing with a download URL, then update; the PUT overwrites', async () => {
+        const fields = {
+          toolkit_slug: 'file-converter',
+          tool_slug: 'convert-to-pdf',
+          filename: 'report.txt',
+          mimetype: 'text/plain',
+        };
+        const first = await requestUpload({ ...fields, md5: md5Hex('version one') });
+        expect(first.status).toBe(200);
+        const created = first.json<Ticket>();
+        expect(created).toEqual({
+          id: expect.stringMatching(UUID),
+          key: expect.stringMatching(/^[0-9a-f]{24}\/file-converter\/convert-to-pdf\/report\.txt$/),
+          type: 'new',
+          new_presigned_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+          metadata: { storage_backend: 's3' },
+        });
 
-      const stored = await put(created.new_presigned_url as string, 'text/plain', 'version one');
-      expect(stored.status).toBe(200);
-      expect(stored.headers.get('etag')).toBe(`"${md5Hex('version one')}"`);
+        // Nothing is listed until the bytes land.
+        expect((await listPage()).items).toEqual([]);
 
-      expect(await listPage()).toEqual({
-        items: [{ ...fields, md5: md5Hex('version one') }],
-        next_cursor: null,
-        total_pages: 1,
-        current_page: 1,
-        total_items: 1,
+        const stored = await put(created.new_presigned_url as string, 'text/plain', 'version one');
+        expect(stored.status).toBe(200);
+        expect(stored.headers.get('etag')).toBe(`"${md5Hex('version one')}"`);
+
+        expect(await listPage()).toEqual({
+          items: [{ ...fields, md5: md5Hex('version one') }],
+          next_cursor: null,
+          total_pages: 1,
+          current_page: 1,
+          total_items: 1,
+        });
+
+        const again = await requestUpload({ ...fields, md5: md5Hex('version one') });
+        expect(again.status).toBe(200);
+        const existing = again.json<Ticket>();
+        expect(existing).toEqual({
+          id: created.id,
+          key: created.key,
+          type: 'existing',
+          existing_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+          metadata: { storage_backend: 's3' },
+        });
+        const download = await http(existing.existing_url as string);
+        expect(download.status).toBe(200);
+        expect(download.text).toBe('version one');
+        expect(download.headers.get('content-type')).toBe('text/plain');
+
+        // Upper-case hex is the same MD5.
+        const upper = await requestUpload({ ...fields, md5: md5Hex('version one').toUpperCase() });
+        expect(upper.json<Ticket>().type).toBe('existing');
+
+        const changed = await requestUpload({ ...fields, md5: md5Hex('version two!') });
+        expect(changed.status).toBe(200);
+        const update = changed.json<Ticket>();
+        expect(update).toEqual({
+          id: created.id,
+          key: created.key,
+          type: 'update',
+          update_presigned_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
+          metadata: { storage_backend: 's3' },
+        });
+        // Until the PUT lands, the old version is what is listed.
+        expect((await listPage()).items.map((item) => item.md5)).toEqual([md5Hex('version one')]);
+
+        const overwrite = await put(update.update_presigned_url as string, 'text/plain', 'version two!');
+        expect(overwrite.status).toBe(200);
+        const after = await listPage();
+        expect(after.items).toEqual([{ ...fields, md5: md5Hex('version two!') }]);
+        expect(after.total_items).toBe(1);
+
+        const latest = await requestUpload({ ...fields, md5: md5Hex('version two!') });
+        const latestTicket = latest.json<Ticket>();
+        expect(latestTicket.type).toBe('existing');
+        expect((await http(latestTicket.existing_url as string)).text).toBe('version two!');
+
+        // The old content is no longer "existing": asking for it again is an update.
+        const back = await requestUpload({ ...fields, md5: md5Hex('version one') });
+        expect(back.json<Ticket>().type).toBe('update');
       });
-
-      const again = await requestUpload({ ...fields, md5: md5Hex('version one') });
-      expect(again.status).toBe(200);
-      const existing = again.json<Ticket>();
-      expect(existing).toEqual({
-        id: created.id,
-        key: created.key,
-        type: 'existing',
-        existing_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
-        metadata: { storage_backend: 's3' },
-      });
-      const download = await http(existing.existing_url as string);
-      expect(download.status).toBe(200);
-      expect(download.text).toBe('version one');
-      expect(download.headers.get('content-type')).toBe('text/plain');
-
-      // Upper-case hex is the same MD5.
-      const upper = await requestUpload({ ...fields, md5: md5Hex('version one').toUpperCase() });
-      expect(upper.json<Ticket>().type).toBe('existing');
-
-      const changed = await requestUpload({ ...fields, md5: md5Hex('version two!') });
-      expect(changed.status).toBe(200);
-      const update = changed.json<Ticket>();
-      expect(update).toEqual({
-        id: created.id,
-        key: created.key,
-        type: 'update',
-        update_presigned_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
-        metadata: { storage_backend: 's3' },
-      });
-      // Until the PUT lands, the old version is what is listed.
-      expect((await listPage()).items.map((item) => item.md5)).toEqual([md5Hex('version one')]);
-
-      const overwrite = await put(update.update_presigned_url as string, 'text/plain', 'version two!');
-      expect(overwrite.status).toBe(200);
-      const after = await listPage();
-      expect(after.items).toEqual([{ ...fields, md5: md5Hex('version two!') }]);
-      expect(after.total_items).toBe(1);
-
-      const latest = await requestUpload({ ...fields, md5: md5Hex('version two!') });
-      const latestTicket = latest.json<Ticket>();
-      expect(latestTicket.type).toBe('existing');
-      expect((await http(latestTicket.existing_url as string)).text).toBe('version two!');
-
-      // The old content is no longer "existing": asking for it again is an update.
-      const back = await requestUpload({ ...fields, md5: md5Hex('version one') });
-      expect(back.json<Ticket>().type).toBe('update');
-    });
 
     it('keeps the mimetype, binary bytes, and a stable id per key that differs between keys', async () => {
       const bytes = new Uint8Array(Array.from({ length: 256 }, (_, index) => index));
@@ -248,10 +293,13 @@ describe('Composio dialect', () => {
       expect(created.type).toBe('new');
       expect((await put(created.new_presigned_url as string, fields.mimetype, bytes)).status).toBe(200);
       const existing = (await requestUpload(fields)).json<Ticket>();
-      expect(existing.type).toBe('existing');
-      const download = await fetch(existing.existing_url as string);
-      expect(download.status).toBe(200);
-      expect(new Uint8Array(await download.arrayBuffer())).toEqual(bytes);
+      expect(existing.type).toBe(version === 'v3' ? 'existing' : 'new');
+      expect(existing.id).toBe(created.id);
+      if (version === 'v3') {
+        const download = await fetch(existing.existing_url as string);
+        expect(download.status).toBe(200);
+        expect(new Uint8Array(await download.arrayBuffer())).toEqual(bytes);
+      }
       expect((await listPage()).items).toEqual([
         {
           toolkit_slug: 'gmail',
@@ -303,14 +351,17 @@ describe('Composio dialect', () => {
           md5: md5Hex(body),
         },
       ]);
+      const again = version === 'v3' ? 'existing' : 'new';
       const existing = (await requestUpload(fields)).json<Ticket>();
-      expect(existing).toMatchObject({ type: 'existing', id: created.id, key: created.key });
-      const download = await http(existing.existing_url as string);
-      expect(download.status).toBe(200);
-      expect(download.text).toBe(body);
+      expect(existing).toMatchObject({ type: again, id: created.id, key: created.key });
+      if (version === 'v3') {
+        const download = await http(existing.existing_url as string);
+        expect(download.status).toBe(200);
+        expect(download.text).toBe(body);
+      }
       // The sanitized name is the same key.
       const direct = (await requestUpload({ ...fields, filename: '50% off_ #1_.txt' })).json<Ticket>();
-      expect(direct).toMatchObject({ type: 'existing', id: created.id });
+      expect(direct).toMatchObject({ type: again, id: created.id, key: created.key });
     });
 
     it('accepts the x-user-api-key header as well as x-api-key', async () => {
@@ -366,6 +417,92 @@ describe('Composio dialect', () => {
     });
   });
 
+  describe('presigned PUT', () => {
+    it('takes Content-MD5 when sent and does not require it; the body must be what the ticket announced', async () => {
+      const fields = { toolkit_slug: 'kit', tool_slug: 'tool', filename: 'a.txt', mimetype: 'text/plain' };
+      const ticket = (await requestUpload({ ...fields, md5: md5Hex('announced') })).json<Ticket>();
+      const url = (ticket.new_presigned_url ?? ticket.update_presigned_url) as string;
+      const putWith = (body: string, extra: Record<string, string>) =>
+        http(url, { method: 'PUT', headers: { 'content-type': 'text/plain', ...extra }, body });
+      // No header, other bytes: refused, as with the header.
+      const noHeader = await putWith('other bytes', {});
+      expect(noHeader.status).toBe(400);
+      expect(noHeader.text).toContain('<Code>BadDigest</Code>');
+      // A header that is not an MD5; one that is, but not the announced one (even with matching bytes).
+      expect((await putWith('announced', { 'content-md5': 'nope' })).text).toContain(
+        '<Code>InvalidDigest</Code>',
+      );
+      const otherMd5 = await putWith('other bytes', { 'content-md5': md5Base64('other bytes') });
+      expect(otherMd5.status).toBe(400);
+      expect(otherMd5.text).toContain('<Code>BadDigest</Code>');
+      // The header alone does not open the URL to other content types: they stay signed.
+      expect(
+        (await http(url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: 'announced' }))
+          .status,
+      ).toBe(403);
+      expect((await listPage()).total_items).toBe(0);
+      // The announced bytes with the header, and again without it: both stored under the announced MD5.
+      expect((await putWith('announced', { 'content-md5': md5Base64('announced') })).status).toBe(200);
+      expect((await putWith('announced', {})).status).toBe(200);
+      expect((await listPage()).items).toEqual([{ ...fields, md5: md5Hex('announced') }]);
+    });
+  });
+
+  describe('Azure-style upload URLs', () => {
+    it('names azure_blob_storage (server option or fault plan) and refuses a PUT without x-ms-blob-type: BlockBlob', async () => {
+      const fields = { toolkit_slug: 'kit', tool_slug: 'tool', filename: 'blob.txt', mimetype: 'text/plain' };
+      const s3Ticket = (await requestUpload({ ...fields, md5: md5Hex('blob') })).json<Ticket>();
+      expect(s3Ticket.metadata).toEqual({ storage_backend: 's3' });
+      remote.server.faults.set({ seed: 1, routes: {}, composioStorageBackend: 'azure_blob_storage' });
+      const ticket = (await requestUpload({ ...fields, md5: md5Hex('blob') })).json<Ticket>();
+      expect(ticket.metadata).toEqual({ storage_backend: 'azure_blob_storage' });
+      const url = new URL(ticket.new_presigned_url as string);
+      expect(url.pathname).toMatch(/^\/azure-blob\/composio\//);
+      expect([...url.searchParams.keys()]).toEqual(['sv', 'sr', 'sp', 'se', 'X-Hoist-MD5', 'sig']);
+      const putWith = (body: string, extra: Record<string, string>, target = url.toString()) =>
+        http(target, { method: 'PUT', headers: { 'content-type': 'text/plain', ...extra }, body });
+      const azureCode = (response: ReadResponse) => response.headers.get('x-ms-error-code');
+
+      const missing = await putWith('blob', {});
+      expect([missing.status, azureCode(missing)]).toEqual([400, 'MissingRequiredHeader']);
+      expect(missing.text).toContain('<HeaderName>x-ms-blob-type</HeaderName>');
+      const pageBlob = await putWith('blob', { 'x-ms-blob-type': 'PageBlob' });
+      expect([pageBlob.status, azureCode(pageBlob)]).toEqual([400, 'InvalidHeaderValue']);
+      const block = { 'x-ms-blob-type': 'BlockBlob' };
+      const wrongBody = await putWith('not the blob', block);
+      expect([wrongBody.status, azureCode(wrongBody)]).toEqual([400, 'Md5Mismatch']);
+      const wrongMd5 = await putWith('blob', { ...block, 'content-md5': md5Base64('other') });
+      expect([wrongMd5.status, azureCode(wrongMd5)]).toEqual([400, 'Md5Mismatch']);
+      const tampered = new URL(url);
+      tampered.searchParams.set('se', '2099-01-01T00:00:00Z');
+      const forged = await putWith('blob', block, tampered.toString());
+      expect([forged.status, azureCode(forged)]).toEqual([403, 'AuthenticationFailed']);
+      expect((await listPage()).total_items).toBe(0);
+
+      const stored = await putWith('blob', { ...block, 'content-md5': md5Base64('blob') });
+      expect(stored.status, stored.text).toBe(201);
+      expect(stored.headers.get('content-md5')).toBe(md5Base64('blob'));
+      expect((await listPage()).items).toEqual([{ ...fields, md5: md5Hex('blob') }]);
+
+      // The plan's choice goes with the plan; the server option makes it for good.
+      remote.server.faults.set(null);
+      expect(
+        (await requestUpload({ ...fields, md5: md5Hex('x') })).json<Ticket>().metadata.storage_backend,
+      ).toBe('s3');
+      const azureServer = await startTestServer({ composioStorageBackend: 'azure_blob_storage' });
+      try {
+        const answer = await http(`${azureServer.url}${REQUEST}`, {
+          method: 'POST',
+          headers: headers(TEST_USERS.alice.token),
+          body: JSON.stringify({ ...fields, md5: md5Hex('x') }),
+        });
+        expect(answer.json<Ticket>().metadata.storage_backend).toBe('azure_blob_storage');
+      } finally {
+        await azureServer.close();
+      }
+    });
+  });
+
   describe('cursor pagination', () => {
     it('walks 7 files in pages of 3 with correct bookkeeping', async () => {
       const names = Array.from({ length: 7 }, (_, index) => `file-${index}.txt`);
@@ -411,8 +548,8 @@ describe('Composio dialect', () => {
       expect((await listPage('limit=6')).next_cursor).not.toBeNull();
     });
 
-    it('walks more than 1000 files in pages of 1000', async () => {
-      const count = 1001;
+    it(`walks ${MAX_LIMIT + 1} files in pages of ${MAX_LIMIT}, the largest limit`, async () => {
+      const count = MAX_LIMIT + 1;
       await inBatches(count, 50, (index) =>
         upload({
           toolkit: 'bulk',
@@ -421,8 +558,8 @@ describe('Composio dialect', () => {
           body: `payload ${index}`,
         }),
       );
-      const pages = await walkPages(1000);
-      expect(pages.map((page) => page.items.length)).toEqual([1000, 1]);
+      const pages = await walkPages(MAX_LIMIT);
+      expect(pages.map((page) => page.items.length)).toEqual([MAX_LIMIT, 1]);
       expect(pages.map((page) => [page.current_page, page.total_pages, page.total_items])).toEqual([
         [1, 2, count],
         [2, 2, count],
@@ -439,12 +576,23 @@ describe('Composio dialect', () => {
 
     it('rejects bad limits and cursors with the Composio error body', async () => {
       await upload({ toolkit: 'kit', tool: 'tool', filename: 'one.txt', body: 'one' });
-      for (const limit of ['1001', '0', '-1', '2.5', 'ten', '1e400', '1e2', '0x10', '%203', '99999999']) {
+      for (const limit of [
+        String(MAX_LIMIT + 1),
+        '0',
+        '-1',
+        '2.5',
+        'ten',
+        '1e400',
+        '1e2',
+        '0x10',
+        '%203',
+        '99999999',
+      ]) {
         const response = await list(`limit=${limit}`);
         const error = expectComposioError(response, 400, 'Request_InvalidLimit');
         expect(error.message).toMatch(/limit/);
       }
-      expect((await list('limit=1000')).status).toBe(200);
+      expect((await list(`limit=${MAX_LIMIT}`)).status).toBe(200);
       expect((await list('limit=1')).status).toBe(200);
 
       const cursor = (value: unknown) =>
@@ -459,7 +607,7 @@ describe('Composio dialect', () => {
         cursor({ limit: 3 }),
         cursor({ page: 2 }),
         cursor({ page: 2, limit: 0 }),
-        cursor({ page: 2, limit: 1001 }),
+        cursor({ page: 2, limit: MAX_LIMIT + 1 }),
         cursor(null),
         cursor(7),
         // One file: page 2 of a limit of 1 does not exist.
@@ -629,9 +777,9 @@ describe('Composio dialect', () => {
     it('has no delete endpoint: DELETE on a file is not a route, and the file stays', async () => {
       const ticket = await upload({ toolkit: 'kit', tool: 'tool', filename: 'keep.txt', body: 'keep' });
       const paths = [
-        `/api/v3/files/${ticket.id}`,
-        `/api/v3/files/${encodeURIComponent(ticket.key)}`,
-        `/api/v3/files/${ticket.key}`,
+        `/api/${version}/files/${ticket.id}`,
+        `/api/${version}/files/${encodeURIComponent(ticket.key)}`,
+        `/api/${version}/files/${ticket.key}`,
       ];
       for (const path of paths) {
         const response = await http(`${remote.url}${path}`, {
@@ -651,7 +799,7 @@ describe('Composio dialect', () => {
         headers: headers(TEST_USERS.alice.token),
       });
       expectComposioError(postList, 405);
-      const getFile = await http(`${remote.url}/api/v3/files/${ticket.id}`, {
+      const getFile = await http(`${remote.url}/api/${version}/files/${ticket.id}`, {
         headers: headers(TEST_USERS.alice.token),
       });
       expectComposioError(getFile, 404);
@@ -665,7 +813,7 @@ describe('Composio dialect', () => {
           md5: md5Hex('keep'),
         })
       ).json<Ticket>();
-      expect(stillThere.type).toBe('existing');
+      expect(stillThere.type).toBe(version === 'v3' ? 'existing' : 'new');
     });
   });
 

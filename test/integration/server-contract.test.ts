@@ -8,6 +8,7 @@ import {
   COMPOSIO_ERROR_SCHEMA,
   COMPOSIO_LIST_SCHEMA,
   COMPOSIO_UPLOAD_REQUEST_SCHEMA,
+  COMPOSIO_V31_UPLOAD_REQUEST_SCHEMA,
   OPENWEBUI_ERROR_SCHEMA,
   SEED_FILES,
   extractOpenApiBlock,
@@ -167,7 +168,8 @@ describe('seed schemas: extracted and converted strictly enough to catch a broke
 describe('contract: the reference server answers what the seeds document', () => {
   let remote: TestServer;
   beforeEach(async () => {
-    remote = await startTestServer();
+    // Open WebUI processing completes at once, so an upload answers with its text as the seed shows.
+    remote = await startTestServer({ openWebUiProcessingMs: 0 });
   });
   afterEach(async () => {
     await remote.close();
@@ -268,13 +270,17 @@ describe('contract: the reference server answers what the seeds document', () =>
     });
   });
 
-  describe('Composio (seed 002, API.md §2)', () => {
+  // v3 (seed 002, API.md §2) and v3.1 (the spec @composio/client is generated from) on one server.
+  describe.each(['v3', 'v3.1'] as const)('Composio %s (seed 002, API.md §2)', (version) => {
+    const api = `/api/${version}/files`;
+    const ticketSchema =
+      version === 'v3' ? COMPOSIO_UPLOAD_REQUEST_SCHEMA : COMPOSIO_V31_UPLOAD_REQUEST_SCHEMA;
     const headers = (key: string = TEST_USERS.alice.token): Record<string, string> => ({
       'x-api-key': key,
       'content-type': 'application/json',
     });
     const requestUpload = (filename: string, body: string, toolkit = 'files', tool = 'store') =>
-      http(`${remote.url}/api/v3/files/upload/request`, {
+      http(`${remote.url}${api}/upload/request`, {
         method: 'POST',
         headers: headers(),
         body: JSON.stringify({
@@ -286,10 +292,10 @@ describe('contract: the reference server answers what the seeds document', () =>
         }),
       });
 
-    it('upload/request answers new, existing and update in the documented shapes; list matches seed 002', async () => {
+    it('upload/request answers in the documented shapes (v3: new, existing, update; v3.1: new every time); list matches seed 002', async () => {
       const fresh = await requestUpload('a.txt', 'first');
       expect(fresh.status).toBe(200);
-      expect(schemaErrors(COMPOSIO_UPLOAD_REQUEST_SCHEMA, fresh.json())).toEqual([]);
+      expect(schemaErrors(ticketSchema, fresh.json())).toEqual([]);
       const ticket = fresh.json<{ type: string; key: string; new_presigned_url: string }>();
       expect(ticket.type).toBe('new');
       const put = await http(ticket.new_presigned_url, {
@@ -300,16 +306,18 @@ describe('contract: the reference server answers what the seeds document', () =>
       expect(put.status).toBe(200);
 
       const same = await requestUpload('a.txt', 'first');
-      expect(schemaErrors(COMPOSIO_UPLOAD_REQUEST_SCHEMA, same.json())).toEqual([]);
+      expect(schemaErrors(ticketSchema, same.json())).toEqual([]);
       const existing = same.json<{ type: string; key: string; existing_url: string }>();
-      expect(existing).toMatchObject({ type: 'existing', key: ticket.key });
-      const download = await http(existing.existing_url);
-      expect(download.status).toBe(200);
-      expect(download.text).toBe('first');
+      expect(existing).toMatchObject({ type: version === 'v3' ? 'existing' : 'new', key: ticket.key });
+      if (version === 'v3') {
+        const download = await http(existing.existing_url);
+        expect(download.status).toBe(200);
+        expect(download.text).toBe('first');
+      }
 
       const changed = await requestUpload('a.txt', 'second');
-      expect(schemaErrors(COMPOSIO_UPLOAD_REQUEST_SCHEMA, changed.json())).toEqual([]);
-      expect(changed.json()).toMatchObject({ type: 'update', key: ticket.key });
+      expect(schemaErrors(ticketSchema, changed.json())).toEqual([]);
+      expect(changed.json()).toMatchObject({ type: version === 'v3' ? 'update' : 'new', key: ticket.key });
 
       const other = await requestUpload('b.txt', 'other');
       const otherUrl = other.json<{ new_presigned_url: string }>().new_presigned_url;
@@ -323,7 +331,7 @@ describe('contract: the reference server answers what the seeds document', () =>
         ).status,
       ).toBe(200);
 
-      const page1 = await http(`${remote.url}/api/v3/files/list?limit=1`, { headers: headers() });
+      const page1 = await http(`${remote.url}${api}/list?limit=1`, { headers: headers() });
       expect(page1.status).toBe(200);
       expect(schemaErrors(COMPOSIO_LIST_SCHEMA, page1.json())).toEqual([]);
       const first = page1.json<{ items: unknown[]; next_cursor: string | null }>();
@@ -343,7 +351,7 @@ describe('contract: the reference server answers what the seeds document', () =>
       });
       expect(typeof first.next_cursor).toBe('string');
       const page2 = await http(
-        `${remote.url}/api/v3/files/list?cursor=${encodeURIComponent(first.next_cursor ?? '')}`,
+        `${remote.url}${api}/list?cursor=${encodeURIComponent(first.next_cursor ?? '')}`,
         { headers: headers() },
       );
       expect(schemaErrors(COMPOSIO_LIST_SCHEMA, page2.json())).toEqual([]);
@@ -356,14 +364,14 @@ describe('contract: the reference server answers what the seeds document', () =>
 
     it('answers errors with message, numeric code, slug, status and request_id', async () => {
       const cases = [
-        { status: 401, response: await http(`${remote.url}/api/v3/files/list`) },
+        { status: 401, response: await http(`${remote.url}${api}/list`) },
         {
           status: 401,
-          response: await http(`${remote.url}/api/v3/files/list`, { headers: headers('wrong-key-123') }),
+          response: await http(`${remote.url}${api}/list`, { headers: headers('wrong-key-123') }),
         },
         {
           status: 400,
-          response: await http(`${remote.url}/api/v3/files/upload/request`, {
+          response: await http(`${remote.url}${api}/upload/request`, {
             method: 'POST',
             headers: headers(),
             body: JSON.stringify({
@@ -377,7 +385,7 @@ describe('contract: the reference server answers what the seeds document', () =>
         },
         {
           status: 400,
-          response: await http(`${remote.url}/api/v3/files/list?limit=5000`, { headers: headers() }),
+          response: await http(`${remote.url}${api}/list?limit=5000`, { headers: headers() }),
         },
       ];
       for (const { status, response } of cases) {

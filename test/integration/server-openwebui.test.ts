@@ -58,7 +58,9 @@ interface UploadOptions {
 describe('Open WebUI dialect', () => {
   let remote: TestServer;
   beforeEach(async () => {
-    remote = await startTestServer();
+    // Processing completes at once here; its pending and failed states have their own tests
+    // (server-openwebui-processing.test.ts).
+    remote = await startTestServer({ openWebUiProcessingMs: 0 });
   });
   afterEach(async () => {
     await remote.close();

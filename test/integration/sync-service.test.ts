@@ -107,16 +107,38 @@ describe('SyncService, the facade every host uses', () => {
     expect(service.status()).toMatchObject({ paused: false, pausedUntil: null });
   });
 
-  it('sync now resumes a paused pair and returns once what was pending is on the remote', async () => {
+  it('sync now while paused syncs once and stays paused; pause, resume and settings are in the activity log', async () => {
     harness = await EngineHarness.create();
     const service = serviceOf(harness);
     await service.start();
-    service.pause();
+    const endsAt = Date.now() + 3_600_000;
+    service.pause(endsAt);
     await harness.write('now.txt', 'now');
     await service.syncNow();
-    expect(service.status().paused).toBe(false);
+    // The pass ran, and the pause is still the one chosen: never ended without being asked.
+    expect(service.status()).toMatchObject({ paused: true, pausedUntil: endsAt, state: 'paused' });
     expect(await harness.remotePaths()).toEqual(['now.txt']);
     expect(service.listRemote().items.map((item) => item.displayPath)).toEqual(['now.txt']);
+    const putsWhilePaused = harness.count('object.put');
+    await harness.write('later.txt', 'after the pass');
+    await until('later.txt is seen', () => service.status().counts.total === 2);
+    expect(harness.count('object.put')).toBe(putsWhilePaused);
+
+    service.resume();
+    await until('later.txt is synced', () => service.status().counts.synced === 2);
+    service.updateSettings({ concurrency: 2, bandwidthLimit: 2 * 1024 * 1024 });
+    service.updateSettings({ concurrency: 2 });
+    const notes = service
+      .activity()
+      .filter((entry) => entry.path === null)
+      .map((entry) => entry.message)
+      .reverse();
+    expect(notes).toEqual([
+      expect.stringMatching(/^Paused until (tomorrow )?\d\d:\d\d$/),
+      expect.stringMatching(/^Synced once; still paused until (tomorrow )?\d\d:\d\d$/),
+      'Resumed',
+      'Settings changed: uploads at once 4 → 2; upload limit unlimited → 2.1 MB/s',
+    ]);
   });
 
   it('watch mode: uploads show in the mirror at once; batches close together share one full listing', async () => {

@@ -195,7 +195,12 @@ describe('names other systems forbid', () => {
     expect(report.unreadable).toEqual([
       { path: 'bad\uDCFF\uDCFE.txt', message: expect.stringMatching(/is not valid UTF-8; rename the file/) },
     ]);
-    expect(report.notSyncedCount).toEqual({ needsAttention: 1, onPurpose: 0, notTracked: 1 });
+    expect(report.notSyncedCount).toEqual({
+      needsAttention: 1,
+      onPurpose: 0,
+      notTracked: 1,
+      uploadedButUnusable: 0,
+    });
     expect(report.notSynced).toEqual([
       expect.objectContaining({ path: 'bad\uDCFF\uDCFE.txt', reason: 'bad-name' }),
     ]);
@@ -293,7 +298,12 @@ describe('permissions changed under the engine', () => {
         retryAt: expect.any(Number),
       },
     ]);
-    expect(report.notSyncedCount).toEqual({ needsAttention: 1, onPurpose: 0, notTracked: 0 });
+    expect(report.notSyncedCount).toEqual({
+      needsAttention: 1,
+      onPurpose: 0,
+      notTracked: 0,
+      uploadedButUnusable: 0,
+    });
     expect(entriesFor(await activityLog(stateRoot()), 'locked.txt')).toHaveLength(1);
 
     await chmod(join(folder, 'locked.txt'), 0o644);

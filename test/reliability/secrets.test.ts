@@ -5,11 +5,11 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { CliProcesses, type Cli } from '../support/cli-process.js';
 import { until } from '../support/poll-until.js';
 import { secretsIn, secretsUnder, watchCommandLines } from '../support/secret-scan.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { UI_LINK, openBridge, openLink } from '../support/ui-session.js';
 
 // The API token never appears in a log, a DB (WAL included), a lock file, crash output, a process's
 // command line or a bridge message (issue 11), whatever happens: a normal sync with each API, a
@@ -181,8 +181,8 @@ describe('the token stays secret', () => {
   it('in every bridge message of a hoist ui session, and its output', async () => {
     const root = await folder('ui', 2);
     const ui = spawn(['ui', '--no-open', root, ...remoteArgs('alloy')], { HOIST_TOKEN: SECRET });
-    const [, link] = await ui.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]+)/, 30_000);
-    const bridge = await openBridge(link as string);
+    const [, link] = await ui.waitForStdout(UI_LINK, 30_000);
+    const bridge = await openBridge(await openLink(link as string));
     try {
       await until('both files are on the remote', async () => {
         const status = (await bridge.call('status.get')) as { result?: { counts?: { synced: number } } };
@@ -282,41 +282,4 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
   );
   upstream.on('error', () => res.destroy());
   req.pipe(upstream);
-}
-
-/** Logs into a `hoist ui` run with its link and opens its bridge, recording every message it sends. */
-async function openBridge(link: string) {
-  const exchanged = await new Promise<IncomingMessage>((resolve, reject) => {
-    request(link, resolve).on('error', reject).end();
-  });
-  exchanged.resume();
-  const cookie = String(exchanged.headers['set-cookie']).split(';')[0] ?? '';
-  const origin = new URL(link).origin;
-  const socket = new WebSocket(`${origin.replace('http', 'ws')}/bridge`, {
-    headers: { Origin: origin, Cookie: cookie },
-  });
-  const received: string[] = [];
-  socket.on('message', (data: Buffer) => received.push(data.toString('utf8')));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  let nextId = 1;
-  return {
-    received,
-    close: () => socket.close(),
-    call: async (command: string, payload: unknown = {}): Promise<unknown> => {
-      const id = nextId++;
-      socket.send(JSON.stringify({ type: 'request', id, command, payload }));
-      let found: unknown;
-      await until(`an answer to ${command}`, () => {
-        for (const message of received) {
-          const parsed = JSON.parse(message) as { type: string; id?: number };
-          if (parsed.type === 'response' && parsed.id === id) found = parsed;
-        }
-        return found !== undefined;
-      });
-      return found;
-    },
-  };
 }

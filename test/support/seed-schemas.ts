@@ -217,6 +217,29 @@ export const COMPOSIO_UPLOAD_REQUEST_SCHEMA: SchemaObject = {
   })),
 };
 
+/**
+ * The v3.1 upload request's 200, transcribed from the spec @composio/client 2.0.0-rc.6 is generated
+ * from (its `PostApiV31FilesUploadRequestResponses` in dist/client-*.d.mts): every field required,
+ * `type` only ever `'new'` (deprecated, like `newPresignedUrl`), and the storage backend `s3` or
+ * `azure_blob_storage`.
+ */
+export const COMPOSIO_V31_UPLOAD_REQUEST_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['id', 'key', 'new_presigned_url', 'newPresignedUrl', 'type', 'metadata'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    key: { type: 'string', minLength: 1 },
+    new_presigned_url: { type: 'string', format: 'uri' },
+    newPresignedUrl: { type: 'string', format: 'uri' },
+    type: { const: 'new' },
+    metadata: {
+      type: 'object',
+      required: ['storage_backend'],
+      properties: { storage_backend: { enum: ['s3', 'azure_blob_storage'] } },
+    },
+  },
+};
+
 // --- Open WebUI (seed 003, page text) ------------------------------------------------------------------
 
 /**

@@ -204,6 +204,22 @@ describe('.hoistignore', () => {
     expect((failure as SyncError).path).toBe('.hoistignore');
     expect((failure as SyncError).message).toMatch(/cannot read the ignore rules .* it is a folder/);
   });
+
+  it('refuses a .hoistignore that is a link, and does not take the rules of the file it points at', async () => {
+    const { path: outside, remove } = await makeTempDir('hoist-ignore-outside-');
+    try {
+      await writeFile(join(outside, 'rules'), '*\n');
+      await symlink(join(outside, 'rules'), join(root, '.hoistignore'));
+      const failure = await load().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(SyncError);
+      expect((failure as SyncError).category).toBe('config');
+      expect((failure as SyncError).message).toMatch(
+        /cannot read the ignore rules .* it is a symbolic link, and Hoist never follows links/,
+      );
+    } finally {
+      await remove();
+    }
+  });
 });
 
 describe('reload', () => {

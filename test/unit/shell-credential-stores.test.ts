@@ -31,10 +31,12 @@ describe('credential stores', () => {
     expect(await store.delete('a')).toBe(false);
   });
 
-  it('environment: the one token for every account, read-only', async () => {
-    const store = new EnvironmentCredentialStore('env-token');
+  it('environment: the token for the account it was given for only, read-only', async () => {
+    const store = new EnvironmentCredentialStore({ account: 'alloy https://a', token: 'env-token' });
     expect(store.kind).toBe('environment');
     expect(await store.get('alloy https://a')).toBe('env-token');
+    expect(await store.get('alloy https://b')).toBeNull();
+    expect(await store.get('openwebui https://a')).toBeNull();
     await expect(store.set('a', 'b')).rejects.toThrow(/HOIST_TOKEN is set/);
     await expect(store.delete('a')).rejects.toThrow(/HOIST_TOKEN is set/);
   });

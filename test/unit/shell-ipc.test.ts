@@ -20,8 +20,8 @@ import { checkRendererMessage, type FrameLike } from '../../electron/main/ipc/re
 // Plain objects standing in for Electron's ipcMain, webContents and WebFrameMain (the Electron binary
 // cannot run here); each has exactly the members the relay uses.
 
-const OWN = 'file:///opt/Hoist/out/renderer/index.html#/';
-const isOwnUrl = (url: string): boolean => url.startsWith('file:///opt/Hoist/out/renderer/');
+const OWN = 'app://hoist/index.html#/';
+const isOwnUrl = (url: string): boolean => url.startsWith('app://hoist/');
 const topFrame = (url = OWN): FrameLike => ({ url, parent: null });
 
 class FakeIpcMain implements IpcMainLike {

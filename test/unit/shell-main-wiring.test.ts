@@ -24,6 +24,10 @@ const record = vi.hoisted(() => {
     quits: 0,
     permissionHandler: null as unknown,
     applicationMenus: [] as unknown[][],
+    /** The order of the calls whose order Electron insists on (a scheme is privileged before ready). */
+    sequence: [] as string[],
+    privilegedSchemes: [] as unknown[],
+    protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
   };
   return state;
 });
@@ -35,7 +39,10 @@ vi.mock('electron', async () => {
     isPackaged: false,
     requestSingleInstanceLock: () => true,
     exit: () => undefined,
-    whenReady: () => Promise.resolve(),
+    whenReady: () => {
+      record.sequence.push('when-ready');
+      return Promise.resolve();
+    },
     setPath: () => undefined,
     getPath: () => record.userData,
     setLoginItemSettings: () => undefined,
@@ -160,11 +167,20 @@ vi.mock('electron', async () => {
     },
     nativeImage: { createFromPath: () => ({ setTemplateImage: () => undefined }) },
     screen: { getPrimaryDisplay: () => display, getAllDisplays: () => [display] },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => {
+        record.sequence.push('register-schemes');
+        record.privilegedSchemes.push(...schemes);
+      },
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
+        record.sequence.push(`handle ${scheme}`);
+        record.protocolHandlers.set(scheme, handler);
+      },
+    },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (handler: unknown) => (record.permissionHandler = handler),
         setPermissionCheckHandler: () => undefined,
-        webRequest: { onHeadersReceived: () => undefined },
       },
     },
     shell: {
@@ -204,8 +220,20 @@ describe('Electron main wiring', () => {
       nodeIntegration: false,
     });
     expect(String(main!.options.webPreferences.preload)).toMatch(/preload[/\\]index\.cjs$/);
-    expect(main!.loaded[0]![1]).toEqual({ hash: '/sync' });
+    expect(main!.loaded[0]).toEqual(['app://hoist/index.html#/sync', null]);
     expect(record.permissionHandler).not.toBeNull();
+  });
+
+  it('makes app:// a privileged scheme before ready, and answers it with the renderer handler', async () => {
+    expect(record.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    ]);
+    expect(record.sequence.slice(0, 3)).toEqual(['register-schemes', 'when-ready', 'handle app']);
+    // The renderer folder main points at (electron/renderer beside this source file) is not built
+    // here, so the page is a 404; what matters is that it is app-protocol.ts answering, with its CSP.
+    const answer = await record.protocolHandlers.get('app')!(new Request('app://hoist/../../package.json'));
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
   });
 
   it('starts the app core, shows a tray whose menu can open Hoist, and relays the bridge both ways', async () => {
@@ -216,7 +244,7 @@ describe('Electron main wiring', () => {
     expect(labels).toContain('Quit Hoist');
 
     const [main] = record.windows;
-    const frame = { url: `file://${main!.loaded[0]![0]}`, parent: null };
+    const frame = { url: main!.loaded[0]![0], parent: null };
     record.ipc!.emit('hoist:bridge', { sender: main!.webContents, senderFrame: frame }, { type: 'hello' });
     const core = record.cores[0]!;
     await until(() => core.posted.length >= 2);

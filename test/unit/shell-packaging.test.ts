@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 interface BuilderConfig {
   files: string[];
   afterPack: string;
+  asarUnpack: string[];
   npmRebuild: boolean;
   linux: { target: string[]; icon: string };
   mac: { target: string[]; icon: string };
@@ -25,6 +28,11 @@ interface BuilderConfig {
 
 async function config(): Promise<BuilderConfig> {
   return parse(await readFile(`${root}electron-builder.yml`, 'utf8')) as BuilderConfig;
+}
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
 type Validate = (config: unknown, logger: unknown) => Promise<void>;
@@ -67,7 +75,34 @@ describe('electron-builder configuration', () => {
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation!]: true,
       [FuseV1Options.OnlyLoadAppFromAsar!]: true,
       [FuseV1Options.EnableCookieEncryption!]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges!]: false,
     });
+  });
+
+  it('unpacks only native modules from app.asar: the worker threads stay where asar integrity covers them', async () => {
+    // electron-builder's own matcher for `asarUnpack`, over the real built tree and keytar's binding.
+    const { FileMatcher } = require('app-builder-lib/out/fileMatcher') as {
+      FileMatcher: new (
+        from: string,
+        to: string,
+        expand: (text: string) => string,
+        patterns: string[],
+      ) => { createFilter(): (file: string, stat: Stats) => boolean };
+    };
+    const unpacked = new FileMatcher(root, root, (text) => text, (await config()).asarUnpack).createFilter();
+    const files = [
+      ...(await filesUnder(`${root}dist/electron`)),
+      ...(await filesUnder(`${root}out`)),
+      ...(await filesUnder(`${root}node_modules/keytar/build/Release`)),
+    ];
+    const workers = files.filter((file) => /-worker\.js$/.test(file));
+    // hash-worker, hash-thread-worker, embedded-remote-worker (dist/ is what `npm run build:node` makes).
+    expect(workers.length, 'built worker files (run npm run build:node)').toBeGreaterThanOrEqual(3);
+    const chosen = [];
+    for (const file of files) if (unpacked(file, await stat(file))) chosen.push(file);
+    expect(chosen.length).toBeGreaterThan(0);
+    expect(chosen.filter((file) => !file.endsWith('.node'))).toEqual([]);
+    expect(chosen.some((file) => file.endsWith('keytar.node'))).toBe(true);
   });
 
   it('has a tray icon for every state on every platform, each with its SVG source', () => {

@@ -18,7 +18,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
       ignored: 0,
       deleted: 0,
     },
-    notSynced: { needsAttention: 3, onPurpose: 2, notTracked: 1 },
+    notSynced: { needsAttention: 3, onPurpose: 2, notTracked: 1, uploadedButUnusable: 0 },
     progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
     lastSyncAt: null,
     lastRemoteRefreshAt: null,
@@ -35,11 +35,13 @@ describe('the window’s headline and the line under it count the same thing', (
     expect(statusSentence(status(), null)).toEqual({ tone: 'attention', text: 'Up to date except 3 files' });
     // 296 tracked + 1 name the walk could not take in: 297 that should be synced, 3 of them are not.
     expect(statusCounts(status())).toBe('294 of 297 files synced · 2 skipped on purpose');
-    const one = status({ notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0 } });
+    const one = status({
+      notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
+    });
     expect(statusSentence(one, null).text).toBe('Up to date except 1 file');
     const clean = status({
       counts: { ...status().counts, synced: 1, total: 1, pending: 0, failed: 0 },
-      notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0 },
+      notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
     });
     expect(statusSentence(clean, null)).toEqual({ tone: 'ok', text: 'Up to date' });
     expect(statusCounts(clean)).toBe('1 of 1 file synced');

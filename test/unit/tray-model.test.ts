@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pauseEndsAt } from '../../electron/main/tray/pause-choice.js';
+import { pauseEndsAt } from '../../shared/pause-choice.js';
 import { trayModel, type TrayInput, type TrayMenuItem } from '../../electron/main/tray/tray-model.js';
 import type { EngineState, SyncStatus } from '../../shared/sync-types.js';
 
@@ -25,7 +25,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
       ignored: 0,
       deleted: 0,
     },
-    notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0 },
+    notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
     progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
     lastSyncAt: NOW - 60_000,
     lastRemoteRefreshAt: NOW - 60_000,
@@ -194,14 +194,20 @@ describe('tray model', () => {
   it('idle with files not synced or a problem: attention with the headline’s count or the first sentence', () => {
     // The count is the window's (shared/not-synced.ts), bad names and conflicts included; what was
     // skipped on purpose (links, special files) is not a problem.
-    const failed = status({ notSynced: { needsAttention: 3, onPurpose: 2, notTracked: 0 } });
+    const failed = status({
+      notSynced: { needsAttention: 3, onPurpose: 2, notTracked: 0, uploadedButUnusable: 0 },
+    });
     expect(trayModel(input({ status: failed }))).toMatchObject({
       icon: 'attention',
       status: 'Up to date except 3 files',
     });
-    const one = status({ notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0 } });
+    const one = status({
+      notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
+    });
     expect(trayModel(input({ status: one })).status).toBe('Up to date except 1 file');
-    const onPurpose = status({ notSynced: { needsAttention: 0, onPurpose: 4, notTracked: 0 } });
+    const onPurpose = status({
+      notSynced: { needsAttention: 0, onPurpose: 4, notTracked: 0, uploadedButUnusable: 0 },
+    });
     expect(trayModel(input({ status: onPurpose }))).toMatchObject({
       icon: 'up-to-date',
       status: 'Up to date',
@@ -223,7 +229,7 @@ describe('tray model', () => {
       input({
         status: status({
           state: 'syncing',
-          notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0 },
+          notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
           progress: { filesDone: 1, filesTotal: 2, bytesDone: 1, bytesTotal: 2, rate: 1, etaSeconds: 1 },
         }),
       }),

@@ -15,6 +15,7 @@ import type {
 import {
   collectListing,
   connectionOptions,
+  keySegment,
   mimeTypeOf,
   parseTime,
   SMALL_ANSWER,
@@ -154,7 +155,7 @@ export class AlloyProvider implements RemoteProvider {
   async delete(key: string, signal?: AbortSignal): Promise<void> {
     await this.http.request({
       method: 'DELETE',
-      url: `${this.base}/connectors/files/${encodeURIComponent(key)}`,
+      url: `${this.base}/connectors/files/${keySegment(key)}`,
       headers: this.headers,
       action: `delete ${key}`,
       ...SMALL_ANSWER,

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { SyncError } from '../sync-error.js';
+import { ComposioApiVersions, type ComposioApiVersion } from './composio-api-version.js';
+import { readComposioTicket } from './composio-ticket.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
-import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
+import { sendToPresignedUrl } from './presigned-upload.js';
 import {
   collectListing,
   connectionOptions,
@@ -24,8 +26,9 @@ import type {
 import { expectShape } from './response-shape.js';
 
 /**
- * Composio's v3 file API (API.md §2): `x-api-key`, files scoped to a toolkit and a tool, upload by
- * ticket (`new`, `update` or `existing`) and presigned PUT, a cursor-paged list, and no delete.
+ * Composio's file API, v3.1 (falling back to v3 where a server lacks it; composio-api-version.ts):
+ * `x-api-key`, files scoped to a toolkit and a tool, upload by ticket (composio-ticket.ts) and
+ * presigned PUT, a cursor-paged list, and no delete.
  *
  * Keys. The upload request returns a `key` (the reference server's is
  * `{userId}/{toolkit}/{tool}/{filename}`), but the list returns no key at all, only `toolkit_slug`,
@@ -47,19 +50,8 @@ export interface ComposioProviderOptions extends HttpConnectionOptions {
   toolSlug?: string;
 }
 
-export const COMPOSIO_PAGE_SIZE = 1000;
-// A listing that claims more pages than this is going round in circles (10 million files).
-const MAX_PAGES = MAX_LISTED_FILES / COMPOSIO_PAGE_SIZE;
-
-const ticketSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('new'), key: z.string().optional(), new_presigned_url: z.string().min(1) }),
-  z.object({
-    type: z.literal('update'),
-    key: z.string().optional(),
-    update_presigned_url: z.string().min(1),
-  }),
-  z.object({ type: z.literal('existing'), key: z.string().optional() }),
-]);
+/** Files a listing page asks for: the most each version allows (v3: 1000; v3.1's spec: 50). */
+export const COMPOSIO_PAGE_SIZE: Record<ComposioApiVersion, number> = { v3: 1000, 'v3.1': 50 };
 
 const pageSchema = z.object({
   items: z.array(
@@ -80,6 +72,7 @@ export class ComposioProvider implements RemoteProvider {
   private readonly http: HttpClient;
   private readonly base: string;
   private readonly headers: Record<string, string>;
+  private readonly versions: ComposioApiVersions;
 
   constructor(options: ComposioProviderOptions) {
     this.base = trimBase(options.baseUrl);
@@ -93,6 +86,12 @@ export class ComposioProvider implements RemoteProvider {
       secrets: [options.token],
       ...connectionOptions(options),
     });
+    this.versions = new ComposioApiVersions(this.http, this.base);
+  }
+
+  /** The API version the server answered in, once it has answered (null before). */
+  get apiVersion(): ComposioApiVersion | null {
+    return this.versions.version;
   }
 
   /** The key of a file in this provider's toolkit and tool, named as the remote stores it. */
@@ -103,9 +102,8 @@ export class ComposioProvider implements RemoteProvider {
   async prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket> {
     const action = `prepare the upload of ${file.path}`;
     const mimeType = mimeTypeOf(file);
-    const answer = await this.http.requestJson({
+    const { answer } = await this.versions.requestJson(() => 'files/upload/request', {
       method: 'POST',
-      url: `${this.base}/api/v3/files/upload/request`,
       headers: { ...this.headers, 'content-type': 'application/json' },
       body: JSON.stringify({
         toolkit_slug: this.toolkitSlug,
@@ -118,16 +116,11 @@ export class ComposioProvider implements RemoteProvider {
       ...SMALL_ANSWER,
       ...(signal ? { signal } : {}),
     });
-    const ticket = expectShape(this.http, ticketSchema, answer, action);
-    const key = this.keyFor(storedFilename(ticket.key, file.remoteName));
-    if (ticket.type === 'existing') return { kind: 'existing', key };
-    const url = ticket.type === 'new' ? ticket.new_presigned_url : ticket.update_presigned_url;
-    return {
-      kind: 'send',
-      key,
-      replaces: ticket.type === 'update',
-      target: { url, md5Base64: hexToBase64(file.md5Hex), mimeType },
-    };
+    return readComposioTicket(this.http, answer, action, {
+      key: (remoteKey) => this.keyFor(storedFilename(remoteKey, file.remoteName)),
+      md5Hex: file.md5Hex,
+      mimeType,
+    });
   }
 
   async send(
@@ -140,7 +133,8 @@ export class ComposioProvider implements RemoteProvider {
   }
 
   /**
-   * Every file of the account's project, all toolkits and tools, every page (1000 a page), following
+   * Every file of the account's project, all toolkits and tools, every page (as many a page as the
+   * version allows), following
    * `next_cursor` to the end: the remote list shows what is really there. Files of other toolkits
    * are named `toolkit/tool/filename`, so they read as what they are; sync only ever writes its own
    * toolkit and tool (keys say which), so it never touches them. Each page is one batch: only the
@@ -151,16 +145,22 @@ export class ComposioProvider implements RemoteProvider {
     let cursor: string | null = null;
     for (let page = 1; ; page++) {
       const action = `list files (page ${page})`;
-      const query = new URLSearchParams({ limit: String(COMPOSIO_PAGE_SIZE) });
-      if (cursor !== null) query.set('cursor', cursor);
-      const answer = await this.http.requestJson({
-        method: 'GET',
-        url: `${this.base}/api/v3/files/list?${query.toString()}`,
-        headers: this.headers,
-        action,
-        maxResponseBytes: LISTING_PAGE_BYTES,
-        ...(signal ? { signal } : {}),
-      });
+      const { answer, version } = await this.versions.requestJson(
+        (asked) => {
+          const query = new URLSearchParams({ limit: String(COMPOSIO_PAGE_SIZE[asked]) });
+          if (cursor !== null) query.set('cursor', cursor);
+          return `files/list?${query.toString()}`;
+        },
+        {
+          method: 'GET',
+          headers: this.headers,
+          action,
+          maxResponseBytes: LISTING_PAGE_BYTES,
+          ...(signal ? { signal } : {}),
+        },
+      );
+      // A listing that claims more pages than this is going round in circles (10 million files).
+      const maxPages = Math.ceil(MAX_LISTED_FILES / COMPOSIO_PAGE_SIZE[version]);
       const { items, next_cursor: next } = expectShape(this.http, pageSchema, answer, action);
       await onBatch(
         items.map((item) => ({
@@ -183,10 +183,10 @@ export class ComposioProvider implements RemoteProvider {
           `next_cursor ${JSON.stringify(next)} repeats: the listing would never end`,
         );
       }
-      if (page >= MAX_PAGES) {
+      if (page >= maxPages) {
         throw this.http.unexpectedShape(
           { action },
-          `the listing goes on past ${MAX_PAGES.toLocaleString('en')} pages (${MAX_LISTED_FILES.toLocaleString('en')} files), more than Hoist mirrors`,
+          `the listing goes on past ${maxPages.toLocaleString('en')} pages (${MAX_LISTED_FILES.toLocaleString('en')} files), more than Hoist mirrors`,
         );
       }
       seenCursors.add(next);

@@ -6,6 +6,7 @@ import { HashIndex, SHA256_HEX } from './openwebui-hash-index.js';
 import {
   collectListing,
   connectionOptions,
+  keySegment,
   mimeTypeOf,
   openBody,
   SMALL_ANSWER,
@@ -54,6 +55,9 @@ const fileSchema = z.object({
     })
     .loose()
     .nullish(),
+  // What Open WebUI did with the file after storing it (API.md §3): its text extraction. Checked
+  // loosely: a status this client does not know is read as no status rather than failing the listing.
+  data: z.object({ status: z.string().nullish(), error: z.unknown().optional() }).loose().nullish(),
   updated_at: z.number().nullish(),
   created_at: z.number().nullish(),
 });
@@ -65,6 +69,7 @@ export class OpenWebUiProvider implements RemoteProvider {
     label: 'Open WebUI',
     needsSha256: true,
     canDelete: true,
+    processesUploads: true,
   };
   private readonly http: HttpClient;
   private readonly filesUrl: string;
@@ -205,7 +210,7 @@ export class OpenWebUiProvider implements RemoteProvider {
   async delete(key: string, signal?: AbortSignal): Promise<void> {
     await this.http.request({
       method: 'DELETE',
-      url: `${this.filesUrl}${encodeURIComponent(key)}`,
+      url: `${this.filesUrl}${keySegment(key)}`,
       headers: this.headers,
       action: `delete ${key}`,
       ...SMALL_ANSWER,
@@ -273,6 +278,29 @@ function toEntry(file: FileObject): RemoteEntry {
     lastModified: typeof seconds === 'number' ? seconds * 1000 : null,
     md5: null,
     sha256: typeof fileHash === 'string' && SHA256_HEX.test(fileHash) ? fileHash.toLowerCase() : null,
+    ...processingOf(file),
+  };
+}
+
+const PROCESSING_STATUSES = new Set(['pending', 'completed', 'failed']);
+// A reason is shown in the window; a remote's stack trace is not a reason.
+const MAX_REASON_CHARS = 500;
+
+/**
+ * `data.status` and, for a failure, `data.error` (Open WebUI stores the extraction's error there).
+ * A file without a known status says nothing: older servers do not report one.
+ */
+function processingOf(file: FileObject): Pick<RemoteEntry, 'processing'> {
+  const status = file.data?.status;
+  if (typeof status !== 'string' || !PROCESSING_STATUSES.has(status)) return {};
+  const error = file.data?.error;
+  const reason =
+    typeof error === 'string' && error.trim() !== '' ? error.trim().slice(0, MAX_REASON_CHARS) : null;
+  return {
+    processing: {
+      status: status as NonNullable<RemoteEntry['processing']>['status'],
+      error: status === 'failed' ? reason : null,
+    },
   };
 }
 

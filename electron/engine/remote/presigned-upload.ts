@@ -11,6 +11,8 @@ export interface PresignedTarget {
   md5Base64: string;
   /** The Content-Type the URL was signed for. */
   mimeType: string;
+  /** Headers the store behind the URL requires besides those (Azure's `x-ms-blob-type`). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export function isPresignedTarget(value: unknown): value is PresignedTarget {
@@ -19,7 +21,8 @@ export function isPresignedTarget(value: unknown): value is PresignedTarget {
   return (
     typeof target.url === 'string' &&
     typeof target.md5Base64 === 'string' &&
-    typeof target.mimeType === 'string'
+    typeof target.mimeType === 'string' &&
+    (target.headers === undefined || (typeof target.headers === 'object' && target.headers !== null))
   );
 }
 
@@ -28,7 +31,8 @@ export function hexToBase64(hex: string): string {
 }
 
 /**
- * PUTs a file's bytes to a presigned URL: Content-Type and Content-MD5 as signed, Content-Length from
+ * PUTs a file's bytes to a presigned URL: Content-Type and Content-MD5 as signed (and any header the
+ * store requires, e.g. Azure's blob type), Content-Length from
  * the file size, the body streamed from the source (never buffered) and no credential at all (the
  * URL carries its own). Failures are classified from the store's S3 XML error document.
  */
@@ -55,6 +59,7 @@ export async function putPresigned(
       maxResponseBytes: SMALL_ANSWER_BYTES,
       timeouts: { bodyMs: SMALL_ANSWER.timeouts.bodyMs },
       headers: {
+        ...target.headers,
         'content-type': target.mimeType,
         'content-md5': target.md5Base64,
         'content-length': String(file.size),

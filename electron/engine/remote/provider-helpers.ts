@@ -102,3 +102,15 @@ export async function collectListing(
   });
   return entries;
 }
+
+/**
+ * A remote key as one segment of a URL path. `.` and `..` (and `%2E` forms, which URL parsing treats
+ * the same) cannot be one: the URL would resolve to another route, whose 404 reads like "already
+ * gone". No provider's key is empty or all dots, so such a key is refused before anything is sent.
+ */
+export function keySegment(key: string): string {
+  if (key === '' || /^(\.|%2e)+$/i.test(key)) {
+    throw new SyncError('remote-rejected', `“${key}” is not the key of a remote file`);
+  }
+  return encodeURIComponent(key);
+}

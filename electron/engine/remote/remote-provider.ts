@@ -9,6 +9,18 @@ export interface RemoteEntry {
   lastModified: number | null;
   md5: string | null;
   sha256: string | null;
+  /** What the remote did with the file after storing it, where it does something (Open WebUI). */
+  processing?: RemoteProcessing;
+}
+
+/**
+ * Open WebUI extracts the text of every file it stores, so the AI can read it (`data.status`):
+ * `pending` until that ran, then `completed`, or `failed` with the remote's reason.
+ */
+export interface RemoteProcessing {
+  status: 'pending' | 'completed' | 'failed';
+  /** The remote's words for a failure; null when it gave none (or did not fail). */
+  error: string | null;
 }
 
 /**
@@ -62,6 +74,8 @@ export interface ProviderInfo {
   label: string;
   needsSha256: boolean;
   canDelete: boolean;
+  /** The remote processes each stored file before it is usable (Open WebUI): a new upload is pending. */
+  processesUploads?: boolean;
 }
 
 /**

@@ -19,6 +19,11 @@ export function parseS3Error(text: string): { code: string | null; message: stri
  * - 400 BadDigest: reason `digest-mismatch`: the bytes sent are not the ones hashed; the file changed.
  * - 403 SignatureDoesNotMatch, 400 InvalidDigest, 400 EntityTooLarge, other AccessDenied: permanent.
  * - 400 RequestTimeout: the store gave up waiting for the body; retryable.
+ *
+ * Azure Blob Storage's codes (a Composio ticket may name it) map onto the same reasons: 403
+ * AuthenticationFailed (expired: `expired-url`, else `signature-mismatch`), 400 Md5Mismatch, 400
+ * InvalidMd5, 413 RequestBodyTooLarge, and 400 MissingRequiredHeader / InvalidHeaderValue
+ * (`missing-header`: permanent, Hoist did not send what the store requires).
  */
 export function classifyPresignedPutError(
   response: HttpResponse,
@@ -31,6 +36,36 @@ export function classifyPresignedPutError(
   const rejected = (text: string, reason: SyncErrorReason, retryable = false): SyncError =>
     new SyncError('remote-rejected', text, { status, reason, retryable, detail });
   switch (code) {
+    case 'AuthenticationFailed':
+      // Azure puts why in the Message ("Signature not valid in the specified time frame").
+      if (/expired|time frame|too old|no upload was requested/i.test(message ?? '')) {
+        return rejected(
+          `The upload link from ${label} expired before the upload finished; Hoist asks for a new one.`,
+          'expired-url',
+          true,
+        );
+      }
+      return rejected(
+        `${label}'s storage rejected the upload link's signature${message ? ` (${firstLine(message)})` : ''}.`,
+        'signature-mismatch',
+      );
+    case 'Md5Mismatch':
+      return rejected(
+        'The file changed while it was being uploaded (its MD5 no longer matches); it will be hashed again.',
+        'digest-mismatch',
+      );
+    case 'InvalidMd5':
+      return rejected(`${label}'s storage rejected the file's MD5 digest as invalid.`, 'invalid-digest');
+    case 'RequestBodyTooLarge':
+      return rejected(`The file is too large for ${label} (${fileSize} bytes).`, 'too-large');
+    case 'MissingRequiredHeader':
+    case 'InvalidHeaderValue': {
+      const header = /<HeaderName>([^<]*)<\/HeaderName>/.exec(response.text)?.[1] ?? 'a header';
+      return rejected(
+        `${label}'s storage refused the upload: it requires ${header}, which Hoist did not send as it expects.`,
+        'missing-header',
+      );
+    }
     case 'AccessDenied':
       if (/expired|too old|no upload was requested/i.test(message ?? '')) {
         return rejected(
@@ -70,6 +105,11 @@ export function classifyPresignedPutError(
     default:
       return undefined;
   }
+}
+
+/** Azure ends its Message with the request id and time on lines of their own. */
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -1,6 +1,7 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { LinkRefusedError, readRegularFile } from '../../base/link-safe-file.js';
 import { SyncError } from '../sync-error.js';
 import { BUILT_IN_IGNORES, builtInNameTest } from './built-in-ignores.js';
 
@@ -184,16 +185,21 @@ export class IgnoreRules {
 async function readHoistignore(root: string): Promise<string> {
   const file = resolve(root, HOISTIGNORE_FILE);
   try {
-    return stripBom(await readFile(file, 'utf8'));
+    // Never through a link (README: links are never followed): one to a file outside the folder would
+    // make that file's lines our rules.
+    return stripBom((await readRegularFile(file)) ?? '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return '';
     const why =
-      code === 'EISDIR'
-        ? 'it is a folder, not a file. Rename or remove that folder'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission was denied. Fix the file’s permissions, or delete it'
-          : 'the file could not be read. Check the file, or delete it';
+      error instanceof LinkRefusedError && error.kind === 'link'
+        ? 'it is a symbolic link, and Hoist never follows links. Replace it with a regular file'
+        : (error instanceof LinkRefusedError && error.kind === 'folder') || code === 'EISDIR'
+          ? 'it is a folder, not a file. Rename or remove that folder'
+          : error instanceof LinkRefusedError
+            ? 'it is not a regular file. Replace it with one'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission was denied. Fix the file’s permissions, or delete it'
+              : 'the file could not be read. Check the file, or delete it';
     throw new SyncError(
       'config',
       `Hoist cannot read the ignore rules in ${file}: ${why}. Until then it does not know which files to leave out.`,

@@ -93,6 +93,18 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX remote_files_by_size ON remote_files (size);
    CREATE INDEX remote_files_by_modified ON remote_files (last_modified);
    CREATE INDEX remote_files_by_name ON remote_files (name);`,
+  // Issue 16. What the remote did with a file after storing it (Open WebUI extracts its text so the
+  // AI can read it: pending, completed or failed, with the remote's reason); NULL where the remote
+  // has no such step. And the browse window's sort by name in natural order (`clip-2` before
+  // `clip-10`): the index on the display path is replaced by one on its natural key
+  // (shared/natural-order.ts), a function state-db.ts registers on every connection, so a sorted page
+  // is still read off an index. It replaces the old index rather than joining it: one index's worth.
+  `ALTER TABLE remote_files ADD COLUMN processing TEXT;
+   ALTER TABLE remote_files ADD COLUMN processing_error TEXT;
+   DROP INDEX remote_files_by_path;
+   CREATE INDEX remote_files_by_natural_path
+     ON remote_files (natural_key(coalesce(display_path, replace(name, char(8725), '/'))));
+   CREATE INDEX remote_files_by_processing ON remote_files (processing) WHERE processing <> 'completed';`,
   // Why a file is not synced, as a closed reason (shared/not-synced.ts) beside its message: the
   // headline, the tray and `hoist status` count and group by it instead of by the wording.
   `ALTER TABLE local_files ADD COLUMN error_reason TEXT;`,

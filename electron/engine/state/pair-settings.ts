@@ -24,17 +24,27 @@ export type PairFactName =
 export class PairSettingsStore {
   private readonly sql: StatementCache;
 
-  constructor(private readonly db: Db) {
+  /** `onWritten` gets what is stored after each write: the host keeps a copy outside the DB (pair.json). */
+  constructor(
+    private readonly db: Db,
+    private readonly onWritten?: (stored: Partial<PairSettings>) => void,
+  ) {
     this.sql = new StatementCache(db);
   }
 
   read(): PairSettings {
+    return { ...DEFAULT_PAIR_SETTINGS, ...this.stored() };
+  }
+
+  /** Only what was chosen and stored, without the defaults. */
+  stored(): Partial<PairSettings> {
     const rows = this.sql.get('SELECT name, value FROM settings').all() as Array<{
       name: string;
       value: string;
     }>;
-    const stored = Object.fromEntries(rows.map((row) => [row.name, JSON.parse(row.value) as unknown]));
-    return { ...DEFAULT_PAIR_SETTINGS, ...(stored as Partial<PairSettings>) };
+    return Object.fromEntries(
+      rows.map((row) => [row.name, JSON.parse(row.value) as unknown]),
+    ) as Partial<PairSettings>;
   }
 
   write(patch: Partial<PairSettings>): PairSettings {
@@ -46,6 +56,7 @@ export class PairSettingsStore {
         if (value !== undefined) upsert.run(name, JSON.stringify(value));
       }
     })();
+    this.onWritten?.(this.stored());
     return this.read();
   }
 

@@ -66,13 +66,30 @@ export class RemoteMirror {
     const display = storedDisplayPath(entry.name, displayPath);
     this.sql
       .get(
-        `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
-         VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @now)
+        `INSERT INTO remote_files (key, name, display_path, size, last_modified, md5, sha256,
+           processing, processing_error, seen_at)
+         VALUES (@key, @name, @displayPath, @size, @lastModified, @md5, @sha256, @processing,
+           @processingError, @now)
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
            size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
-           sha256 = excluded.sha256, seen_at = excluded.seen_at`,
+           sha256 = excluded.sha256, seen_at = excluded.seen_at,
+           processing = coalesce(excluded.processing, processing),
+           processing_error = CASE WHEN excluded.processing IS NULL THEN processing_error
+             ELSE excluded.processing_error END`,
       )
-      .run({ ...entry, displayPath: display, now });
+      .run({
+        key: entry.key,
+        name: entry.name,
+        size: entry.size,
+        lastModified: entry.lastModified,
+        md5: entry.md5,
+        sha256: entry.sha256,
+        // Unknown (not given) keeps what the mirror knew of a copy that was already there.
+        processing: entry.processing?.status ?? null,
+        processingError: entry.processing?.error ?? null,
+        displayPath: display,
+        now,
+      });
   }
 
   remove(key: string): void {
@@ -97,6 +114,13 @@ export class RemoteMirror {
     const row = this.sql.get('SELECT name FROM remote_files WHERE key = ?').get(key) as
       { name: string } | undefined;
     return row?.name ?? null;
+  }
+
+  /** Whether any listed file is still being processed by the remote (a sooner listing shows the outcome). */
+  hasPendingProcessing(): boolean {
+    return (
+      this.sql.get("SELECT 1 FROM remote_files WHERE processing = 'pending' LIMIT 1").get() !== undefined
+    );
   }
 
   count(): number {

@@ -43,13 +43,24 @@ export class StagedListing {
     // No index while it fills (appends are cheap); one is built on the key at commit.
     db.exec(
       `CREATE TEMP TABLE ${this.table} (key TEXT NOT NULL, name TEXT NOT NULL, display_path TEXT,
-         size INTEGER, last_modified INTEGER, md5 TEXT, sha256 TEXT)`,
+         size INTEGER, last_modified INTEGER, md5 TEXT, sha256 TEXT, processing TEXT,
+         processing_error TEXT)`,
     );
-    const insert = db.prepare(`INSERT INTO temp.${this.table} VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const insert = db.prepare(`INSERT INTO temp.${this.table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.addBatch = db.transaction((entries: readonly RemoteEntry[]) => {
       for (const entry of entries) {
         const display = storedDisplayPath(entry.name, displayPath(entry.name));
-        insert.run(entry.key, entry.name, display, entry.size, entry.lastModified, entry.md5, entry.sha256);
+        insert.run(
+          entry.key,
+          entry.name,
+          display,
+          entry.size,
+          entry.lastModified,
+          entry.md5,
+          entry.sha256,
+          entry.processing?.status ?? null,
+          entry.processing?.error ?? null,
+        );
       }
     });
   }
@@ -92,16 +103,21 @@ export class StagedListing {
     // (3.5× faster for a first listing of 1,000,000 files). `WHERE true` lets SQLite parse the upsert.
     this.db
       .prepare(
-        `INSERT INTO main.remote_files (key, name, display_path, size, last_modified, md5, sha256, seen_at)
-         SELECT key, name, display_path, size, last_modified, md5, sha256, @listedSince FROM ${staged}
+        `INSERT INTO main.remote_files (key, name, display_path, size, last_modified, md5, sha256,
+           processing, processing_error, seen_at)
+         SELECT key, name, display_path, size, last_modified, md5, sha256, processing,
+           processing_error, @listedSince FROM ${staged}
          WHERE true ORDER BY key, rowid
          ON CONFLICT (key) DO UPDATE SET name = excluded.name, display_path = excluded.display_path,
            size = excluded.size, last_modified = excluded.last_modified, md5 = excluded.md5,
-           sha256 = excluded.sha256, seen_at = excluded.seen_at
+           sha256 = excluded.sha256, processing = excluded.processing,
+           processing_error = excluded.processing_error, seen_at = excluded.seen_at
          WHERE remote_files.seen_at <= @listedSince
            AND (name IS NOT excluded.name OR display_path IS NOT excluded.display_path
              OR size IS NOT excluded.size OR last_modified IS NOT excluded.last_modified
-             OR md5 IS NOT excluded.md5 OR sha256 IS NOT excluded.sha256)`,
+             OR md5 IS NOT excluded.md5 OR sha256 IS NOT excluded.sha256
+             OR processing IS NOT excluded.processing
+             OR processing_error IS NOT excluded.processing_error)`,
       )
       .run({ listedSince });
     const listed = (this.db.prepare(`SELECT count(DISTINCT key) AS n FROM ${staged}`).get() as { n: number })

@@ -228,6 +228,10 @@ async function finish(
         lastModified: clock.now(),
         md5,
         sha256: candidate.sha256Hex,
+        // New bytes on a remote that processes them are not usable yet; the next listing says when.
+        ...(result.sentBytes !== null && provider.info.processesUploads
+          ? { processing: { status: 'pending', error: null } as const }
+          : {}),
       },
       file.path,
       clock.now(),

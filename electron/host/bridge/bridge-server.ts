@@ -33,6 +33,18 @@ export interface BridgeConnection {
 // (goal < 20); these intervals keep it near 12.
 const STATUS_INTERVAL_MS = 150;
 const CHANGED_INTERVAL_MS = 500;
+// What one connection may have in flight (being handled or awaited). The window has a few at a time
+// (a screen's reads, two pages of remote files ahead); past this a request is answered 'busy' at once,
+// so a client sending without waiting costs a small answer each, not a page of files held in memory
+// (issue 15: 6,000 remote.page requests grew the process to 1.4–3.5 GB). Replies a client does not
+// read are bounded by the transport (web/bridge-socket.ts).
+export const MAX_IN_FLIGHT = 64;
+
+interface ParsedRequest {
+  id: number;
+  command: CommandName;
+  payload: unknown;
+}
 
 /**
  * The host side of the bridge, transport-agnostic: one `connect` per client connection (a WebSocket,
@@ -97,8 +109,29 @@ export class BridgeServer {
 
   connect(send: Send): BridgeConnection {
     this.connections.add(send);
+    let inFlight = 0;
+    let saidBusy = false;
     return {
-      receive: (message) => void this.receive(message, send),
+      receive: (message) => {
+        const request = this.parse(message, send);
+        if (request === null) return;
+        if (inFlight >= MAX_IN_FLIGHT) {
+          // One log line per burst: a flood must not become a flood of log lines.
+          if (!saidBusy) this.log(`bridge: a connection has ${inFlight} requests in flight; answering busy`);
+          saidBusy = true;
+          return this.answer(send, request.id, {
+            code: 'busy',
+            message: `Hoist is still answering ${MAX_IN_FLIGHT} requests from this window; try again in a moment`,
+          });
+        }
+        inFlight++;
+        void this.run(request, send)
+          .catch((error: unknown) => this.log(`bridge: could not answer: ${(error as Error).message}`))
+          .finally(() => {
+            inFlight--;
+            if (inFlight === 0) saidBusy = false;
+          });
+      },
       close: () => this.connections.delete(send),
     };
   }
@@ -112,53 +145,62 @@ export class BridgeServer {
     this.connections.clear();
   }
 
-  private async receive(raw: unknown, send: Send): Promise<void> {
+  /** The request in a message, or null after answering why there is none. */
+  private parse(raw: unknown, send: Send): ParsedRequest | null {
     const size = typeof raw === 'string' ? raw.length : safeLength(raw);
     if (size === null || size > MAX_MESSAGE_CHARS) {
-      return this.refuse(send, null, 'too-large', `A message may be at most ${MAX_MESSAGE_CHARS} characters`);
+      this.refuse(send, null, 'too-large', `A message may be at most ${MAX_MESSAGE_CHARS} characters`);
+      return null;
     }
     let parsed: unknown = raw;
     if (typeof raw === 'string') {
       try {
         parsed = JSON.parse(raw);
       } catch {
-        return this.refuse(send, null, 'malformed', 'The message is not JSON');
+        this.refuse(send, null, 'malformed', 'The message is not JSON');
+        return null;
       }
     }
     const envelope = requestEnvelopeSchema.safeParse(parsed);
     if (!envelope.success) {
       const id = idOf(parsed);
-      return this.refuse(send, id, 'malformed', 'The message is not a request Hoist understands');
+      this.refuse(send, id, 'malformed', 'The message is not a request Hoist understands');
+      return null;
     }
     const { id, command } = envelope.data;
     if (!isCommandName(command)) {
-      return this.refuse(send, id, 'unknown-command', `Hoist has no command "${command.slice(0, 100)}"`);
+      this.refuse(send, id, 'unknown-command', `Hoist has no command "${command.slice(0, 100)}"`);
+      return null;
     }
     const payload = commands[command].request.safeParse(envelope.data.payload ?? {});
     if (!payload.success) {
       const issue = payload.error.issues[0];
       const field = issue?.path.join('.') || 'request';
-      return this.refuse(
-        send,
-        id,
-        'invalid-request',
-        `${command}: ${field} ${issue?.message ?? 'is not valid'}`,
-      );
+      this.refuse(send, id, 'invalid-request', `${command}: ${field} ${issue?.message ?? 'is not valid'}`);
+      return null;
     }
+    return { id, command, payload: payload.data };
+  }
+
+  private async run({ id, command, payload }: ParsedRequest, send: Send): Promise<void> {
     try {
       const handler = handlers[command] as (payload: unknown, context: HandlerContext) => unknown;
-      const result = await handler(payload.data, this.context);
+      const result = await handler(payload, this.context);
       send({ type: 'response', id, ok: true, result: result ?? null } satisfies HostMessage);
     } catch (error) {
       const { code, message } = describe(error);
       if (code === 'failed') this.log(`bridge: ${command} failed: ${message}`);
-      send({ type: 'response', id, ok: false, error: { code, message } } satisfies HostMessage);
+      this.answer(send, id, { code, message });
     }
   }
 
   private refuse(send: Send, id: number | null, code: BridgeErrorCode, message: string): void {
     this.log(`bridge: refused a message (${code}): ${message}`);
-    send({ type: 'response', id, ok: false, error: { code, message } } satisfies HostMessage);
+    this.answer(send, id, { code, message });
+  }
+
+  private answer(send: Send, id: number | null, error: { code: BridgeErrorCode; message: string }): void {
+    send({ type: 'response', id, ok: false, error } satisfies HostMessage);
   }
 
   private pushStatus(): void {

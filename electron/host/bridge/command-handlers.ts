@@ -1,14 +1,17 @@
 import { hasUndecodableBytes } from '../../../shared/file-name-bytes.js';
-import { isAbsolute, join } from 'node:path';
+import { pathInsideFolder } from '../../base/path-inside-folder.js';
+import { join } from 'node:path';
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
+import { SyncError } from '../../engine/sync-error.js';
 import { testConnection } from '../connection-test.js';
 import type { DesktopHost } from '../desktop-host.js';
 import type { HoistApp } from '../hoist-app.js';
+import { storedTokenFor } from '../remote-connection.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
-import { credentialAccount } from '../web/session-credentials.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
+import { syncNowOutcome } from './sync-now-outcome.js';
 
 const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
 
@@ -56,6 +59,12 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return context.deletions.run(selection, addToIgnore === true);
   },
   'remote.cancelDelete': (_, { deletions }) => ({ cancelled: deletions.cancel() }),
+  'remote.refresh': async (_, context) => {
+    const service = serviceOf(context);
+    // A failure (remote down, token rejected) is the answer, in words: the button says it.
+    await service.refreshRemote();
+    return { listedAt: service.status().lastRemoteRefreshAt };
+  },
   'activity.page': (query, context) => serviceOf(context).activityPage(query),
   'files.unsynced': (_, context) => serviceOf(context).unsyncedFiles(),
   'files.retry': async ({ path }, context) => {
@@ -77,12 +86,13 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     serviceOf(context).resume();
     return null;
   },
-  'sync.now': (_, context) => {
-    // Resumes a paused pair; the answer does not wait for the whole sync.
-    void serviceOf(context)
-      .syncNow()
-      .catch(() => undefined);
-    return null;
+  'sync.now': async ({ resume }, context) => {
+    // While paused the pass leaves the pause on, unless the person chose to resume (never silently).
+    const service = serviceOf(context);
+    if (resume === true) service.resume();
+    // The answer comes when the pass is over, with what it found; the window says "Checking…" till then.
+    await service.syncNow();
+    return { message: syncNowOutcome(service.status(), Date.now()) };
   },
   'deletions.confirm': async (_, context) => {
     const outcome = await serviceOf(context).confirmDeletions();
@@ -101,13 +111,22 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   },
   'settings.get': (_, context) => serviceOf(context).settings(),
   'settings.update': (patch, context) => serviceOf(context).updateSettings(patch),
-  'pair.open': async ({ token, ...pair }, { app }) => {
-    await app.openPair(pair, token);
+  'pair.open': async ({ token, confirmLargeFolder, ...pair }, { app }) => {
+    try {
+      await app.openPair(pair, token, { confirmLargeFolder: confirmLargeFolder === true });
+    } catch (error) {
+      // The window asks "sync all of it?" and sends the same request with the person's yes.
+      if (error instanceof SyncError && error.reason === 'large-folder') {
+        throw new HandlerError('needs-confirmation', error.message);
+      }
+      throw error;
+    }
     return app.view();
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
-    const stored = token ?? (await credentials.get(credentialAccount(provider, remoteUrl?.trim() ?? '')));
-    return testConnection(provider, remoteUrl, stored ?? null);
+    // Without a typed token, only the token kept for this very remote (provider + identity) may go.
+    const stored = token ?? (await storedTokenFor(provider, remoteUrl, credentials));
+    return testConnection(provider, remoteUrl, stored);
   },
   'token.set': async ({ token }, { app }) => {
     await app.setToken(token);
@@ -133,14 +152,13 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   'desktop.showInFolder': async ({ path }, { app }) => {
     const folder = app.folder;
     if (folder === null) throw new HandlerError('no-pair', 'Choose a folder in Settings first');
-    const parts = path.split('/');
     // A path from the window names a file of this folder, never something beside or above it.
-    if (isAbsolute(path) || parts.some((part) => part === '' || part === '.' || part === '..')) {
-      throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
-    }
+    const file = pathInsideFolder(folder, path);
+    if (file === null) throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
     // A name that is not UTF-8 cannot be passed to the shell as a string: open the folder it is in.
+    const parts = path.split('/');
     const undecodable = parts.findIndex(hasUndecodableBytes);
-    if (undecodable === -1) await desktopOf(app).showInFolder(join(folder, ...parts));
+    if (undecodable === -1) await desktopOf(app).showInFolder(file);
     else await desktopOf(app).openFolder(join(folder, ...parts.slice(0, undecodable)));
     return null;
   },

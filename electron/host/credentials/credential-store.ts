@@ -20,6 +20,12 @@ export interface CredentialStore {
   useSessionOnly?(): Promise<void>;
 }
 
+/** A token given at start (HOIST_TOKEN) and the one account it was given for (`--provider/--remote`). */
+export interface BoundToken {
+  account: string;
+  token: string;
+}
+
 /** The keychain service every entry is filed under (what a keychain app shows). */
 export const CREDENTIAL_SERVICE = 'Hoist';
 

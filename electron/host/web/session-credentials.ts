@@ -1,21 +1,23 @@
-import type { CredentialStore } from '../credentials/credential-store.js';
+import type { BoundToken, CredentialStore } from '../credentials/credential-store.js';
 
-export { credentialAccount, type CredentialStore } from '../credentials/credential-store.js';
+export { credentialAccount, type BoundToken, type CredentialStore } from '../credentials/credential-store.js';
 
 /**
- * Tokens for this run only, in memory; with `HOIST_TOKEN` set it answers that token for any account
- * until one is set explicitly (the web host has no keychain to persist to).
+ * Tokens for this run only, in memory (the web host has no keychain to persist to). HOIST_TOKEN is
+ * answered only for the account it was given for: a token goes to its own remote and nowhere else,
+ * whatever URL a form or a script names.
  */
 export class SessionCredentialStore implements CredentialStore {
   readonly kind: 'memory' | 'environment';
   private readonly tokens = new Map<string, string>();
 
-  constructor(private readonly environmentToken: string | undefined) {
-    this.kind = environmentToken ? 'environment' : 'memory';
+  constructor(private readonly environment: BoundToken | undefined) {
+    this.kind = environment ? 'environment' : 'memory';
   }
 
   async get(account: string): Promise<string | null> {
-    return this.tokens.get(account) ?? (this.environmentToken || null);
+    const bound = this.environment?.account === account ? this.environment.token : null;
+    return this.tokens.get(account) ?? bound;
   }
 
   async set(account: string, token: string): Promise<void> {

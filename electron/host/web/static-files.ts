@@ -19,10 +19,21 @@ const TYPES: Record<string, string> = {
  * it is `electron/host/web/` in the sources and `dist/electron/host/web/` when built.
  */
 export function findRendererDir(from = fileURLToPath(import.meta.url)): string | null {
+  const index = findUpward(join('out', 'renderer', 'index.html'), from);
+  return index === null ? null : dirname(index);
+}
+
+/** The app icon the browser shows in its tab (`/favicon.ico`): a PNG, which every browser accepts there. */
+export function findAppIcon(from = fileURLToPath(import.meta.url)): string | null {
+  return findUpward(join('resources', 'icons', 'hoist-32.png'), from);
+}
+
+/** `relative` in the first folder above `from` that has it (the sources and dist/ sit at different depths). */
+function findUpward(relative: string, from: string): string | null {
   let directory = dirname(from);
   for (let depth = 0; depth < 6; depth++) {
-    const candidate = join(directory, 'out', 'renderer');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    const candidate = join(directory, relative);
+    if (existsSync(candidate)) return candidate;
     directory = dirname(directory);
   }
   return null;

@@ -1,9 +1,11 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { BridgeServer } from '../bridge/bridge-server.js';
-import { readStatic } from './static-files.js';
+import { attachBridgeSocket } from './bridge-socket.js';
+import { SessionLinks, type WebSession } from './session-links.js';
+import { findAppIcon, readStatic } from './static-files.js';
 
 export interface WebHostOptions {
   bridge: BridgeServer;
@@ -14,11 +16,14 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
-  /** The URL to open once: it carries the per-run secret. */
-  openUrl: string;
-  /** The URL without the secret. */
+  /** The host's address, without any secret: it opens nothing by itself. */
   url: string;
   port: number;
+  /**
+   * A new link that opens one browser tab's session, once (see SessionLinks): `/login?once=…` and the
+   * page key in its fragment. Give it to the person only: it must not go on a command line.
+   */
+  newLink(): string;
   close(): Promise<void>;
 }
 
@@ -38,30 +43,37 @@ const CSP = [
 // A little above the bridge's own limit, so an oversized request still gets the bridge's typed error;
 // beyond this ws closes the connection instead of buffering it.
 const MAX_WS_PAYLOAD = 4 * 1024 * 1024;
+const NOT_SIGNED_IN = 'Open Hoist with a link from hoist ui.';
 
 /**
- * `hoist ui`'s server: the built renderer and the bridge over a WebSocket, on 127.0.0.1 only. A random
- * secret (256 bits) in the URL printed at start is traded on first use for an HttpOnly, SameSite=Strict
- * cookie; without that cookie, with a Host that is not our loopback address (DNS rebinding), or with a
- * foreign Origin, every request and WebSocket upgrade is refused.
+ * `hoist ui`'s server: the built renderer and the bridge over a WebSocket, on 127.0.0.1 only. A link
+ * (newLink) is traded once for a session (session-links.ts): the page lives at `/s/<path>/`, with a
+ * cookie scoped to that path, and its WebSocket (`/s/<path>/bridge`) must come from this host's own
+ * Origin and prove the page key first. A Host that is not our loopback address (DNS rebinding), a
+ * foreign or missing Origin on a WebSocket, a used link: refused. Nothing here but the page and the
+ * bridge; no HTTP request changes anything (see docs/architecture.md, "hoist ui's session").
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? (() => undefined);
-  const secret = randomBytes(32).toString('base64url');
-  const session = randomBytes(32).toString('base64url');
+  const links = new SessionLinks();
+  const icon = findAppIcon();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   let port = 0;
 
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
-  const checkOrigin = (req: IncomingMessage): string | null => {
-    if (!allowedHosts().includes(req.headers.host ?? '')) return 'the Host header is not this computer';
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts().some((host) => origin === `http://${host}`)) {
-      return 'the request came from another site';
-    }
-    return null;
+  const foreignHost = (req: IncomingMessage): boolean => !allowedHosts().includes(req.headers.host ?? '');
+  const ownOrigin = (origin: string | undefined): boolean =>
+    allowedHosts().some((host) => origin === `http://${host}`);
+  /** The session a `/s/<path>/…` request belongs to, and the rest of its path. */
+  const sessionOf = (
+    req: IncomingMessage,
+    pathname: string,
+  ): { session: WebSession; rest: string } | null => {
+    const match = /^\/s\/([\w-]{43})(\/.*)$/.exec(pathname);
+    if (!match) return null;
+    const session = links.session(match[1] as string, cookieOf(req.headers.cookie, COOKIE));
+    return session ? { session, rest: match[2] as string } : null;
   };
-  const hasSession = (req: IncomingMessage): boolean => equal(cookieOf(req.headers.cookie, COOKIE), session);
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -71,53 +83,58 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const refusal = checkOrigin(req);
-    if (refusal) return plain(res, 403, `Refused: ${refusal}.`);
+    if (foreignHost(req)) return plain(res, 403, 'Refused: the Host header is not this computer.');
+    // Browsers send Origin on some GETs; when they do, it must be ours.
+    if (req.headers.origin !== undefined && !ownOrigin(req.headers.origin)) {
+      return plain(res, 403, 'Refused: the request came from another site.');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Only GET here.');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const offered = url.searchParams.get('secret');
-    if (offered !== null) {
-      if (!equal(offered, secret))
-        return plain(res, 403, 'This link is not valid. Use the link hoist ui printed.');
+    // GET only: a HEAD (a link preview, a checker) must not spend the link.
+    if (url.pathname === '/login' && req.method === 'GET') {
+      const session = links.redeem(url.searchParams.get('once') ?? '');
+      if (!session) {
+        return plain(
+          res,
+          403,
+          'This link was used already or is not valid: each link opens Hoist once. Run hoist ui again, or press Enter where it runs for a new link.',
+        );
+      }
+      // The browser keeps the link's fragment (#key=…) across this redirect (RFC 9110 §10.2.2). Lax,
+      // not Strict: the link arrives from the opener's file:// page, a cross-site navigation, whose
+      // redirect would go without a Strict cookie. Lax still keeps it off other sites' requests but
+      // top-level GETs, and those need the page's path, which no other site knows.
       res.writeHead(303, {
-        'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname,
+        'Set-Cookie': `${COOKIE}=${session.cookie}; HttpOnly; SameSite=Lax; Path=/s/${session.path}/`,
+        Location: `/s/${session.path}/`,
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
       });
       res.end();
       return;
     }
-    if (!hasSession(req)) return plain(res, 403, 'Open Hoist with the link hoist ui printed.');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Only GET here.');
-    const file = await readStatic(options.rendererDir, url.pathname);
+    if (url.pathname === '/favicon.ico' && icon !== null) {
+      return send(res, req, { body: await readFile(icon), type: 'image/png' });
+    }
+    const inSession = sessionOf(req, url.pathname);
+    if (!inSession) return plain(res, 403, NOT_SIGNED_IN);
+    const file = await readStatic(options.rendererDir, inSession.rest);
     if (!file) return plain(res, 404, 'Not found.');
-    res.writeHead(200, {
-      ...securityHeaders(),
-      'Content-Type': file.type,
-      'Content-Length': file.body.length,
-    });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    send(res, req, file);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refusal = checkOrigin(req) ?? (hasSession(req) ? null : 'no session');
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (refusal || path !== '/bridge') {
-      log(`web host: refused a WebSocket (${refusal ?? 'wrong path'})`);
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const inSession = foreignHost(req) || !ownOrigin(req.headers.origin) ? null : sessionOf(req, pathname);
+    if (!inSession || inSession.rest !== '/bridge') {
+      log("web host: refused a WebSocket (not this host's page, or no session)");
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      attachBridgeSocket(ws, { bridge: options.bridge, key: inSession.session.key, log }),
+    );
   });
-
-  function attach(ws: WebSocket): void {
-    const connection = options.bridge.connect((message) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    });
-    ws.on('message', (data, isBinary) => connection.receive(isBinary ? '\u0000binary' : data.toString()));
-    ws.on('close', () => connection.close());
-    ws.on('error', (error) => log(`web host: WebSocket error: ${error.message}`));
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -128,8 +145,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const base = `http://127.0.0.1:${port}`;
   return {
     url: `${base}/`,
-    openUrl: `${base}/?secret=${secret}`,
     port,
+    newLink: () => `${base}${links.newLink().path}`,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -137,6 +154,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function send(res: ServerResponse, req: IncomingMessage, file: { body: Buffer; type: string }): void {
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'Content-Type': file.type,
+    'Content-Length': file.body.length,
+  });
+  res.end(req.method === 'HEAD' ? undefined : file.body);
 }
 
 function securityHeaders(): Record<string, string> {
@@ -161,12 +187,4 @@ function cookieOf(header: string | undefined, name: string): string | null {
     if (key === name) return value.join('=');
   }
   return null;
-}
-
-/** Compares secrets in constant time. */
-function equal(offered: string | null, expected: string): boolean {
-  if (offered === null) return false;
-  const a = Buffer.from(offered);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,5 +1,5 @@
 import type { MainToCore } from '../core-process/core-protocol.js';
-import { pauseEndsAt, type PauseChoice } from '../tray/pause-choice.js';
+import { pauseEndsAt, type PauseChoice } from '../../../shared/pause-choice.js';
 import type { WindowKind } from '../windows/window-kinds.js';
 import type { AppMenuAction } from './app-menu-template.js';
 

@@ -1,7 +1,7 @@
 import type { SyncStatus } from '../../../shared/sync-types.js';
 import { countFiles, restingHeadline } from '../../../shared/not-synced.js';
 import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
-import type { PauseChoice } from './pause-choice.js';
+import type { PauseChoice } from '../../../shared/pause-choice.js';
 
 /**
  * What the tray shows, as a pure function of the status: the icon, the tooltip and every menu item.

@@ -1,7 +1,7 @@
 /**
- * The Content-Security-Policy of every page in the desktop app. The renderer's index.html carries it as a
- * meta tag too; main also sends it as a header for the dev server's pages, so a page without the tag is
- * not left open. No WebSocket here: in Electron the bridge is IPC.
+ * The Content-Security-Policy of every page in the desktop app, sent as a header by the app:// handler
+ * (app-protocol.ts). The renderer's index.html carries a meta tag too (shared with the browser UI, so
+ * it allows the web host's WebSocket); a page obeys both. No WebSocket here: in Electron the bridge is IPC.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -14,15 +14,3 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/** Headers of a response with our CSP set (replacing whatever the server sent, in any letter case). */
-export function withContentSecurityPolicy(
-  headers: Record<string, string[]> | undefined,
-): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() !== 'content-security-policy') result[name] = value;
-  }
-  result['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
-  return result;
-}

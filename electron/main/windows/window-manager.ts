@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { BrowserWindow, screen } from 'electron';
 import type { AppOrigin } from './app-origin.js';
+import { appPageUrl } from './app-protocol.js';
 import { placeWindow } from './window-bounds.js';
 import { WINDOW_SPECS, type WindowKind } from './window-kinds.js';
 import { windowOptions } from './window-options.js';
@@ -77,7 +77,6 @@ export class WindowManager {
 
   private async load(window: BrowserWindow, route: string): Promise<void> {
     const origin = this.options.origin;
-    if (origin.kind === 'dev-server') await window.loadURL(`${origin.origin}#${route}`);
-    else await window.loadFile(join(origin.rendererDir, 'index.html'), { hash: route });
+    await window.loadURL(origin.kind === 'dev-server' ? `${origin.origin}#${route}` : appPageUrl(route));
   }
 }

@@ -118,7 +118,8 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
         const user = authenticate(context);
         const key = context.params.key ?? '';
         // Ownership is in the key itself; refuse before touching storage so nothing leaks.
-        if (!key.startsWith(`${user.id}_`)) throw forbidden('This file belongs to another user');
+        if (!key.startsWith(`${user.id}_`))
+          throw forbidden(`No file with the key ${key} belongs to this user`);
         const removed = await core.remove('alloy', key);
         if (!removed) throw notFound(`No file with key ${key}`);
         sendJson(context.res, 200, { success: true, message: `File ${key} deleted successfully` });

@@ -1,7 +1,6 @@
 // Past 300 lines: one dialect's routes, each short, sharing the file-object view and the admin rule;
 // split by route they would repeat both.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
@@ -15,14 +14,16 @@ import type { StoredObject } from '../storage/catalog.js';
 import type { ReceivedFile } from '../storage/received-file.js';
 import type { StorageCore } from '../storage/storage-core.js';
 import type { User, UserDirectory } from '../users.js';
+import { processingAt, processUpload, type ProcessingRecord } from './openwebui-processing.js';
 
 interface OpenWebUiDeps {
   core: StorageCore;
   users: UserDirectory;
+  now: () => number;
+  /** How long a new file's processing stays `pending` (openwebui-processing.ts). */
+  processingMs: number;
 }
 
-// Text this small is "extracted" into data.content, as Open WebUI does after processing a file.
-const MAX_EXTRACTED_BYTES = 256 * 1024;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const PREFIX = String.raw`^/api(?:/v1)?/files`;
 
@@ -30,10 +31,15 @@ const PREFIX = String.raw`^/api(?:/v1)?/files`;
 interface OwuiMeta {
   fileMeta: Record<string, unknown>;
   content: string;
+  /** Absent on files stored before processing was recorded: those are `completed`. */
+  processing?: ProcessingRecord;
 }
 
 /** Open WebUI's file API (API.md §3): multipart upload, list, glob search, get, content, delete. */
-export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
+export function openWebUiRoutes({ core, users, now, processingMs }: OpenWebUiDeps): Route[] {
+  const view = (object: StoredObject, withContent: boolean): Record<string, unknown> =>
+    toFileObject(object, users, withContent, now());
+
   const authenticate = (context: RequestContext): User => {
     const token = bearerToken(context.req.headers.authorization);
     if (token === undefined) throw unauthorized('Not authenticated');
@@ -93,8 +99,18 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
             data: metadata,
             ...(typeof fileHash === 'string' ? { file_hash: fileHash } : {}),
           };
-          const content = await extractText(upload.file, upload.contentType);
-          const meta: OwuiMeta = { fileMeta, content };
+          const processed = await processUpload(
+            upload.file,
+            upload.filename,
+            upload.contentType,
+            context.injected?.kind === 'fail-processing',
+          );
+          const processing: ProcessingRecord = {
+            readyAt: now() + processingMs,
+            outcome: processed.outcome,
+            ...(processed.outcome === 'failed' ? { error: processed.error } : {}),
+          };
+          const meta: OwuiMeta = { fileMeta, content: processed.content, processing };
           const stored = await core.commitFile(
             {
               ns: 'owui',
@@ -106,7 +122,7 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
             },
             upload.file,
           );
-          sendJson(context.res, 200, toFileObject(stored, users, true));
+          sendJson(context.res, 200, view(stored, true));
         } catch (error) {
           await core.discardFile(upload.file);
           throw error;
@@ -125,7 +141,7 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
         sendJson(
           context.res,
           200,
-          files.map((file) => toFileObject(file, users, withContent)),
+          files.map((file) => view(file, withContent)),
         );
       },
     },
@@ -148,7 +164,7 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
         sendJson(
           context.res,
           200,
-          page.map((file) => toFileObject(file, users, withContent)),
+          page.map((file) => view(file, withContent)),
         );
       },
     },
@@ -160,7 +176,7 @@ export function openWebUiRoutes({ core, users }: OpenWebUiDeps): Route[] {
       async handle(context) {
         const user = authenticate(context);
         const file = await findVisible(user, context.params.id ?? '');
-        sendJson(context.res, 200, toFileObject(file, users, true));
+        sendJson(context.res, 200, view(file, true));
       },
     },
     {
@@ -249,19 +265,32 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`, 'isu');
 }
 
+/**
+ * The file object as Open WebUI answers it. `data`: the processing status (openwebui-processing.ts);
+ * the extracted text only once processing completed, and a failure's reason in `error`, where Open
+ * WebUI puts it.
+ */
 function toFileObject(
   object: StoredObject,
   users: UserDirectory,
   withContent: boolean,
+  now: number,
 ): Record<string, unknown> {
   const meta = object.meta as unknown as OwuiMeta;
+  const processing = processingAt(meta.processing, now);
+  const data =
+    processing.status === 'failed'
+      ? { status: 'failed', error: processing.error, ...(withContent ? { content: '' } : {}) }
+      : processing.status === 'pending'
+        ? { status: 'pending', ...(withContent ? { content: '' } : {}) }
+        : { status: 'completed', ...(withContent ? { content: meta.content } : {}) };
   return {
     id: object.key,
     user_id: users.users.find((user) => user.name === object.owner)?.id ?? object.owner,
     hash: object.sha256,
     filename: object.filename,
     path: `${object.key}_${object.filename}`,
-    data: withContent ? { status: 'completed', content: meta.content } : { status: 'completed' },
+    data,
     meta: meta.fileMeta,
     created_at: Math.floor(object.createdAt / 1000),
     updated_at: Math.floor(object.updatedAt / 1000),
@@ -280,12 +309,6 @@ function parseMetadata(text: string | undefined): Record<string, unknown> {
     throw badRequest('INVALID_METADATA', 'metadata must be a JSON object');
   }
   return parsed as Record<string, unknown>;
-}
-
-async function extractText(file: ReceivedFile, contentType: string): Promise<string> {
-  const textual = /^text\/|^application\/(json|xml|x-yaml|yaml|csv)\b/.test(contentType);
-  if (!textual || file.size > MAX_EXTRACTED_BYTES) return '';
-  return (await readFile(file.path)).toString('utf8');
 }
 
 interface MultipartUpload {

@@ -6,7 +6,13 @@ import type { RequestContext, Route } from '../http/route.js';
 import type { Namespace } from '../storage/catalog.js';
 import { BodyTooLargeError, DigestMismatchError } from '../storage/received-file.js';
 import { UploadNotRequestedError, type StorageCore } from '../storage/storage-core.js';
-import { EXPIRES_PARAM, SIGNATURE_PARAM, type UrlSigner } from '../url-signer.js';
+import {
+  EXPIRES_PARAM,
+  MD5_PARAM,
+  SIGNATURE_PARAM,
+  type SignedRequest,
+  type UrlSigner,
+} from '../url-signer.js';
 
 interface PresignedDeps {
   core: StorageCore;
@@ -42,7 +48,13 @@ export function presignedObjectRoutes({ core, signer, now }: PresignedDeps): Rou
       renderError,
       async handle(context) {
         const { objectKey, ns, key } = splitObjectKey(context.params.objectKey ?? '');
-        const md5Base64 = headerValue(context, 'content-md5');
+        const sentMd5 = headerValue(context, 'content-md5');
+        if (sentMd5 !== undefined && !isBase64Md5(sentMd5))
+          throw new HttpError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
+        // A URL that carries the requested MD5 was not signed with Content-MD5: like S3 for such a URL,
+        // the header is checked when sent and not required. Otherwise the signature covers the header.
+        const md5InUrl = requestedMd5InUrl(context);
+        const md5Base64 = md5InUrl !== null ? Buffer.from(md5InUrl, 'hex').toString('base64') : sentMd5;
         if (md5Base64 === undefined) {
           throw new HttpError(
             400,
@@ -50,10 +62,19 @@ export function presignedObjectRoutes({ core, signer, now }: PresignedDeps): Rou
             'The Content-MD5 header is required; send the base64 MD5 from the upload request',
           );
         }
-        if (!isBase64Md5(md5Base64))
-          throw new HttpError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
         const contentType = headerValue(context, 'content-type') ?? '';
-        authorize(context, signer, now, { method: 'PUT', objectKey, md5Base64, contentType });
+        authorize(context, signer, now, {
+          method: 'PUT',
+          objectKey,
+          md5Base64,
+          contentType,
+          ...(md5InUrl !== null ? { kind: 'md5-in-url' as const } : {}),
+        });
+        if (sentMd5 !== undefined && sentMd5 !== md5Base64) {
+          // Ours: S3 would store a body matching the header; this store only ever stores the bytes the
+          // upload request announced, so a body can never be listed under an MD5 it does not have.
+          throw new HttpError(400, 'BadDigest', NOT_THE_REQUESTED_MD5);
+        }
         const declared = Number(context.req.headers['content-length'] ?? 0);
         if (declared > core.maxObjectBytes) throw entityTooLarge(core.maxObjectBytes);
         const md5Hex = Buffer.from(md5Base64, 'base64').toString('hex');
@@ -67,7 +88,9 @@ export function presignedObjectRoutes({ core, signer, now }: PresignedDeps): Rou
             throw new HttpError(
               400,
               'BadDigest',
-              'The Content-MD5 you specified did not match what we received.',
+              sentMd5 !== undefined
+                ? 'The Content-MD5 you specified did not match what we received.'
+                : NOT_THE_REQUESTED_MD5,
             );
           }
           if (error instanceof BodyTooLargeError) throw entityTooLarge(error.maxBytes);
@@ -100,6 +123,18 @@ export function presignedObjectRoutes({ core, signer, now }: PresignedDeps): Rou
   ];
 }
 
+const NOT_THE_REQUESTED_MD5 =
+  'The body is not the file the upload request announced (its MD5 differs); nothing was stored.';
+
+/** The hex MD5 an S3-style URL carries when it was not signed with Content-MD5; null otherwise. */
+function requestedMd5InUrl(context: RequestContext): string | null {
+  const md5 = context.url.searchParams.get(MD5_PARAM);
+  if (md5 === null) return null;
+  // Not an MD5: the URL was not made here (its signature cannot match either).
+  if (!/^[0-9a-f]{32}$/.test(md5)) throw new HttpError(403, 'SignatureDoesNotMatch', 'Malformed URL');
+  return md5;
+}
+
 // Shared helpers throw generic codes; S3 clients expect S3's.
 const S3_CODES: Record<string, string> = {
   INJECTED_FAULT: 'InternalError',
@@ -109,7 +144,7 @@ const S3_CODES: Record<string, string> = {
   INVALID_PATH: 'InvalidURI',
 };
 
-function entityTooLarge(maxBytes: number): HttpError {
+export function entityTooLarge(maxBytes: number): HttpError {
   return new HttpError(
     400,
     'EntityTooLarge',
@@ -117,7 +152,7 @@ function entityTooLarge(maxBytes: number): HttpError {
   );
 }
 
-function splitObjectKey(objectKey: string): { objectKey: string; ns: Namespace; key: string } {
+export function splitObjectKey(objectKey: string): { objectKey: string; ns: Namespace; key: string } {
   const slash = objectKey.indexOf('/');
   const ns = objectKey.slice(0, slash) as Namespace;
   if (slash <= 0 || !PRESIGNABLE.includes(ns)) {
@@ -126,7 +161,7 @@ function splitObjectKey(objectKey: string): { objectKey: string; ns: Namespace; 
   return { objectKey, ns, key: objectKey.slice(slash + 1) };
 }
 
-function headerValue(context: RequestContext, name: string): string | undefined {
+export function headerValue(context: RequestContext, name: string): string | undefined {
   const value = context.req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -135,7 +170,7 @@ function authorize(
   context: RequestContext,
   signer: UrlSigner,
   now: () => number,
-  request: { method: 'PUT' | 'GET'; objectKey: string; md5Base64: string; contentType: string },
+  request: Omit<SignedRequest, 'expires'>,
 ): void {
   const expiresText = context.url.searchParams.get(EXPIRES_PARAM);
   const signature = context.url.searchParams.get(SIGNATURE_PARAM);

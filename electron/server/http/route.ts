@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultAction } from '../faults.js';
 import type { User } from '../users.js';
 import type { HttpError } from './http-error.js';
 
@@ -11,6 +12,8 @@ export interface RequestContext {
   requestId: string;
   /** Set by the handler once it has authenticated someone, for the request log. */
   user: User | null;
+  /** A fault the plan injected that the handler itself acts out (a failed processing), if any. */
+  injected?: FaultAction;
 }
 
 export interface Route {

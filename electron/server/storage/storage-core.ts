@@ -3,7 +3,8 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { EXPIRES_PARAM, SIGNATURE_PARAM, objectPath, type UrlSigner } from '../url-signer.js';
+import type { UrlSigner } from '../url-signer.js';
+import { UploadUrls } from '../upload-urls.js';
 import type { BlobStore, LandedObject } from './blob-store.js';
 import { Catalog, type ListQuery, type Namespace, type PendingUpload, type StoredObject } from './catalog.js';
 import { receiveToTempFile, type ReceivedFile } from './received-file.js';
@@ -42,6 +43,15 @@ export interface UploadIntent {
 /** Where a received file goes and the metadata it is stored with. */
 export type CommitTarget = Omit<UploadIntent, 'md5Hex'>;
 
+/**
+ * The kind of upload URL a dialect hands out. `content-md5-signed`: S3-style, Content-MD5 signed into
+ * it, so the PUT must send it (Alloy). `content-md5-optional`: S3-style, not signed with Content-MD5,
+ * so the header is checked when sent and not required (Composio, whose official SDK sends none); the
+ * S3 backend still signs it (its bucket could not otherwise refuse a wrong body). `azure-blob`: an
+ * Azure-style blob URL, always served by this server (azure-blob-objects.ts).
+ */
+export type PutUrlKind = 'content-md5-signed' | 'content-md5-optional' | 'azure-blob';
+
 export interface PreparedUpload {
   /** The object currently stored under the key, if any (the dialect decides new/existing/update). */
   current: StoredObject | null;
@@ -67,6 +77,7 @@ const PRUNE_INTERVAL_MS = 60_000;
 export class StorageCore {
   private lastPrune = 0;
   private readonly now: () => number;
+  private readonly urls: UploadUrls;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
 
@@ -76,6 +87,7 @@ export class StorageCore {
     private readonly tmpDir: string,
   ) {
     this.now = options.now ?? Date.now;
+    this.urls = new UploadUrls(options.signer, options.publicUrl, this.now, options.urlTtlSeconds);
   }
 
   static async open(options: StorageCoreOptions): Promise<StorageCore> {
@@ -173,7 +185,10 @@ export class StorageCore {
   }
 
   /** Records the intent and returns the URL to PUT the bytes to, plus what the key holds now. */
-  async prepareUpload(intent: UploadIntent): Promise<PreparedUpload> {
+  async prepareUpload(
+    intent: UploadIntent,
+    urlKind: PutUrlKind = 'content-md5-signed',
+  ): Promise<PreparedUpload> {
     this.prunePending();
     const current = await this.find(intent.ns, intent.key);
     this.catalog.addPending({ ...intent, md5: intent.md5Hex, requestedAt: this.now() });
@@ -181,9 +196,13 @@ export class StorageCore {
     const objectKey = objectKeyOf(intent.ns, intent.key);
     const ttl = this.options.urlTtlSeconds;
     const direct = this.options.blobs.direct;
-    const putUrl = direct
-      ? await direct.presignPut(objectKey, md5Base64, intent.contentType, ttl)
-      : this.signedUrl('PUT', objectKey, md5Base64, intent.contentType);
+    let putUrl: string;
+    if (urlKind === 'azure-blob') putUrl = this.urls.azureBlob(objectKey, intent.md5Hex);
+    else if (direct) putUrl = await direct.presignPut(objectKey, md5Base64, intent.contentType, ttl);
+    else {
+      const md5InUrl = urlKind === 'content-md5-optional' ? intent.md5Hex : undefined;
+      putUrl = this.urls.object('PUT', objectKey, md5Base64, intent.contentType, md5InUrl);
+    }
     return { current, putUrl };
   }
 
@@ -191,7 +210,7 @@ export class StorageCore {
   async downloadUrl(object: StoredObject): Promise<string> {
     const direct = this.options.blobs.direct;
     if (direct) return direct.presignGet(object.blob, this.options.urlTtlSeconds);
-    return this.signedUrl('GET', objectKeyOf(object.ns, object.key), '', '');
+    return this.urls.object('GET', objectKeyOf(object.ns, object.key), '', '');
   }
 
   /** The pending upload a presigned PUT is for; throws when there is none. */
@@ -269,20 +288,6 @@ export class StorageCore {
     const removed = this.catalog.remove(ns, key);
     if (removed) await this.options.blobs.remove(removed.blob);
     return removed;
-  }
-
-  private signedUrl(
-    method: 'PUT' | 'GET',
-    objectKey: string,
-    md5Base64: string,
-    contentType: string,
-  ): string {
-    const expires = Math.floor(this.now() / 1000) + this.options.urlTtlSeconds;
-    const signature = this.options.signer.sign({ method, objectKey, md5Base64, contentType, expires });
-    const url = new URL(objectPath(objectKey), this.options.publicUrl());
-    url.searchParams.set(EXPIRES_PARAM, String(expires));
-    url.searchParams.set(SIGNATURE_PARAM, signature);
-    return url.toString();
   }
 
   private prunePending(): void {

@@ -1,32 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import {
-  memo,
-  useCallback,
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react';
-import type { RemoteFileRow, RemoteFileStatus } from '../../../shared/remote-browse.js';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { RemoteFileRow } from '../../../shared/remote-browse.js';
+import { GridRow } from './grid-row.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
-import { formatExact, formatSize, formatWhen, middleTruncate } from '../format.js';
 import { isSelected, only, toggle, withRows, type Selection } from './selection.js';
 import type { PagedRows } from './use-paged-rows.js';
 
 const ROW_HEIGHT = 32;
-
-export const STATUS_WORDS: Record<RemoteFileStatus, string> = {
-  synced: 'Synced',
-  uploading: 'Uploading',
-  queued: 'Queued',
-  'remote-only': 'Remote only',
-  'deleted-locally': 'Deleted locally',
-  conflict: 'Conflict',
-  failed: 'Failed',
-};
 
 const COLUMNS: Array<{ field: RemoteSortField | null; label: string }> = [
   { field: 'name', label: 'Path' },
@@ -34,6 +14,8 @@ const COLUMNS: Array<{ field: RemoteSortField | null; label: string }> = [
   { field: 'lastModified', label: 'Modified' },
   { field: null, label: 'Status' },
 ];
+// Only for a remote that processes files (Open WebUI): whether the AI can read each one yet.
+const PROCESSING_COLUMN = { field: null, label: 'For AI' } as const;
 
 export interface GridProps {
   label: string;
@@ -47,6 +29,14 @@ export interface GridProps {
   onDelete: () => void;
   /** Loads rows from..to (inclusive) for a range selection over rows not on screen. */
   loadRange: (from: number, to: number) => Promise<RemoteFileRow[]>;
+  /** Shows the remote's processing of each file (Open WebUI), in a column of its own. */
+  showProcessing?: boolean;
+  /** The folder view's folder and a '/', left out of the paths shown (its files show their names). */
+  pathPrefix?: string;
+  /** A folder row was opened (Enter, double click): show that folder. */
+  onOpenFolder?: (path: string) => void;
+  /** Alt+Up: the folder above, in the folder view. */
+  onFolderUp?: () => void;
 }
 
 /**
@@ -55,6 +45,7 @@ export interface GridProps {
  */
 export function RemoteGrid(props: GridProps) {
   const { rows, selection, onSelection } = props;
+  const columns = props.showProcessing ? [...COLUMNS, PROCESSING_COLUMN] : COLUMNS;
   const total = rows.total ?? 0;
   const scroller = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -96,6 +87,7 @@ export function RemoteGrid(props: GridProps) {
   };
 
   const clickRef = useRef<(event: MouseEvent, index: number) => void>(() => undefined);
+  const openRef = useRef<(path: string) => void>(() => undefined);
   // Stable for the memoized rows; always calls the latest handler.
   const onRowClickStable = useCallback(
     (event: MouseEvent, index: number) => clickRef.current(event, index),
@@ -122,6 +114,14 @@ export function RemoteGrid(props: GridProps) {
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
+    // Keys pressed on a column's sort button are that button's (Enter and Space sort).
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'ArrowUp' && event.altKey) {
+      if (!props.onFolderUp) return;
+      props.onFolderUp();
+      event.preventDefault();
+      return;
+    }
     if (total === 0) return;
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
     const command = event.ctrlKey || event.metaKey;
@@ -159,19 +159,28 @@ export function RemoteGrid(props: GridProps) {
       case 'Backspace':
         props.onDelete();
         break;
+      case 'Enter': {
+        const folder = rows.rowAt(active)?.folder;
+        if (!folder || !props.onOpenFolder) return;
+        props.onOpenFolder(folder.path);
+        break;
+      }
       default:
         return;
     }
     event.preventDefault();
   };
 
+  const openStable = useCallback((path: string) => openRef.current(path), []);
+  openRef.current = (path: string): void => props.onOpenFolder?.(path);
+
   return (
     <div
-      className="grid"
+      className={`grid${props.showProcessing ? ' with-processing' : ''}`}
       role="grid"
       aria-label={props.label}
       aria-rowcount={total + 1}
-      aria-colcount={COLUMNS.length}
+      aria-colcount={columns.length}
       aria-multiselectable="true"
       tabIndex={0}
       aria-activedescendant={total > 0 ? rowId(active) : undefined}
@@ -179,7 +188,7 @@ export function RemoteGrid(props: GridProps) {
     >
       <div className="grid-header" role="rowgroup">
         <div className="grid-row" role="row" aria-rowindex={1}>
-          {COLUMNS.map(({ field, label }) => (
+          {columns.map(({ field, label }) => (
             <div
               key={label}
               role="columnheader"
@@ -195,7 +204,7 @@ export function RemoteGrid(props: GridProps) {
               {field === null ? (
                 label
               ) : (
-                <button type="button" tabIndex={-1} className="sort" onClick={() => props.onSort(field)}>
+                <button type="button" className="sort" onClick={() => props.onSort(field)}>
                   {label}
                   <span aria-hidden="true">
                     {field === props.sort ? (props.descending ? ' ↓' : ' ↑') : ''}
@@ -219,7 +228,10 @@ export function RemoteGrid(props: GridProps) {
                 row={row}
                 selected={row ? isSelected(selection, row.key) : false}
                 active={item.index === active}
+                showProcessing={props.showProcessing ?? false}
+                pathPrefix={props.pathPrefix ?? ''}
                 onClick={onRowClickStable}
+                onOpenFolder={openStable}
               />
             );
           })}
@@ -228,53 +240,3 @@ export function RemoteGrid(props: GridProps) {
     </div>
   );
 }
-
-interface GridRowProps {
-  id: string;
-  index: number;
-  start: number;
-  row: RemoteFileRow | undefined;
-  selected: boolean;
-  active: boolean;
-  onClick: (event: MouseEvent, index: number) => void;
-}
-
-/** One row, memoized: while scrolling, rows that stay on screen are not rendered again. */
-const GridRow = memo(function GridRow({ id, index, start, row, selected, active, onClick }: GridRowProps) {
-  const element = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    element.current?.style.setProperty('transform', `translateY(${start}px)`);
-  }, [start]);
-  return (
-    <div
-      ref={element}
-      id={id}
-      role="row"
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      className={`grid-row${selected ? ' selected' : ''}${active ? ' active' : ''}`}
-      onClick={(event) => onClick(event, index)}
-    >
-      {row ? (
-        <>
-          <div role="gridcell" className="grid-cell path" title={row.displayPath}>
-            {middleTruncate(row.displayPath)}
-          </div>
-          <div role="gridcell" className="grid-cell number">
-            {formatSize(row.size)}
-          </div>
-          <div role="gridcell" className="grid-cell" title={formatExact(row.lastModified)}>
-            {formatWhen(row.lastModified)}
-          </div>
-          <div role="gridcell" className="grid-cell">
-            <span className={`badge badge-${row.status}`}>{STATUS_WORDS[row.status]}</span>
-          </div>
-        </>
-      ) : (
-        <div role="gridcell" className="grid-cell muted">
-          Loading…
-        </div>
-      )}
-    </div>
-  );
-});

@@ -1,4 +1,4 @@
-import type { RemoteFilter, RemoteSelection } from '../../../shared/remote-browse.js';
+import { folderOfRowKey, type RemoteFilter, type RemoteSelection } from '../../../shared/remote-browse.js';
 
 /**
  * What is selected in the remote list: listed keys, or "all that match" the current filter and search
@@ -46,16 +46,40 @@ export function withRows(selection: Selection, rows: Array<{ key: string; size: 
   return { mode: 'keys', keys };
 }
 
-/** The selection as the bridge takes it. */
+/**
+ * The selection as the bridge takes it. Folder rows (folder view) stand for every file under them,
+ * as the filter shows them; "all that match" in a folder is what is under that folder.
+ */
 export function toBridgeSelection(
   selection: Selection,
-  query: { search: string; filter: RemoteFilter },
+  query: { search: string; filter: RemoteFilter; folder: string | null },
 ): RemoteSelection {
-  if (selection.mode === 'keys') return { kind: 'keys', keys: [...selection.keys.keys()] };
+  const split = (keys: Iterable<string>): { files: string[]; folders: string[] } => {
+    const files: string[] = [];
+    const folders: string[] = [];
+    for (const key of keys) {
+      const folder = folderOfRowKey(key);
+      if (folder === null) files.push(key);
+      else folders.push(folder);
+    }
+    return { files, folders };
+  };
+  if (selection.mode === 'keys') {
+    const { files, folders } = split(selection.keys.keys());
+    return {
+      kind: 'keys',
+      keys: files,
+      ...(folders.length > 0 ? { folders, filter: query.filter } : {}),
+    };
+  }
+  const except = split(selection.except);
+  const searching = query.search.trim() !== '';
   return {
     kind: 'query',
     filter: query.filter,
-    ...(query.search.trim() ? { search: query.search } : {}),
-    ...(selection.except.size > 0 ? { exceptKeys: [...selection.except] } : {}),
+    ...(searching ? { search: query.search } : {}),
+    ...(!searching && query.folder ? { folder: query.folder } : {}),
+    ...(except.files.length > 0 ? { exceptKeys: except.files } : {}),
+    ...(except.folders.length > 0 ? { exceptFolders: except.folders } : {}),
   };
 }

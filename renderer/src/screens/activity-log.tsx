@@ -25,7 +25,14 @@ const KIND_WORDS: Record<ActivityKind, string> = {
   warning: 'Warning',
 };
 
+// The height of a one-line row, as estimated before a row is measured: rows wrap, so each is
+// measured on screen (a long message is read whole, never cut to "Uploade…").
 const ROW_HEIGHT = 32;
+
+/** A row's whole text, for its tooltip: the path and the message as the row shows them. */
+function activityText(entry: ActivityEntry): string {
+  return `${entry.path ?? ''}${entry.path && entry.message ? ' — ' : ''}${entry.message}`;
+}
 
 /** The activity log, newest first, virtualized, filterable by kind and searchable. */
 export function ActivityLog() {
@@ -90,8 +97,8 @@ export function ActivityLog() {
           className="activity-scroll"
           ref={(element) => {
             scroller.current = element;
-            // As tall as its rows, up to ten of them: a short log leaves no empty box.
-            element?.style.setProperty('height', `${Math.min(320, (rows.total ?? 0) * ROW_HEIGHT + 2)}px`);
+            // As tall as its rows (as measured), up to 320 px: a short log leaves no empty box.
+            element?.style.setProperty('height', `${Math.min(320, virtualizer.getTotalSize() + 2)}px`);
           }}
         >
           <ul
@@ -104,8 +111,15 @@ export function ActivityLog() {
               return (
                 <li
                   key={item.key}
+                  data-index={item.index}
                   className={`activity-row kind-${entry?.kind ?? 'loading'}`}
-                  ref={(element) => element?.style.setProperty('transform', `translateY(${item.start}px)`)}
+                  // Focusable, so a keyboard reaches a long message and it opens whole (styles.css).
+                  tabIndex={entry ? 0 : -1}
+                  title={entry ? activityText(entry) : undefined}
+                  ref={(element) => {
+                    element?.style.setProperty('transform', `translateY(${item.start}px)`);
+                    if (element) virtualizer.measureElement(element);
+                  }}
                 >
                   {entry ? (
                     <>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ConflictResolution, ConflictView } from '../../../shared/sync-types.js';
 import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ShowInFolder } from '../components/show-in-folder.js';
 import { formatExact, formatSize, formatWhen } from '../format.js';
 
@@ -40,17 +41,34 @@ function otherSide(conflict: ConflictView) {
   );
 }
 
+/** The copy "Replace" would lose, in words: its name, size, date and who put it there. */
+function copyLost(conflict: ConflictView): string {
+  if (conflict.kind === 'same-name') {
+    return `the remote copy of ${conflict.otherPath ?? 'the other file with this remote name'}, stored under the same name “${conflict.remoteName}”`;
+  }
+  const remote = conflict.remote;
+  if (!remote) return `the remote file “${conflict.remoteName}”`;
+  const facts = [
+    remote.size === null ? null : formatSize(remote.size),
+    remote.lastModified === null ? null : `changed ${formatWhen(remote.lastModified)}`,
+    remote.origin ? `from ${remote.origin}` : 'not from this folder',
+  ].filter((fact) => fact !== null);
+  return `the remote file “${conflict.remoteName}” (${facts.join(', ')})`;
+}
+
 /** Conflicts, each with both sides and its choices: keep both, replace the remote copy, ignore. */
 export function ConflictList({ count, canShow }: { count: number; canShow: boolean }) {
   const bridge = useBridge();
   const conflicts = useQuery(() => bridge.call('conflicts.list', {}), [bridge, count]);
   const [outcome, setOutcome] = useState<string | null>(null);
+  // "Replace" loses the other copy: asked first, naming it. Keep both and Ignore lose nothing.
+  const [replacing, setReplacing] = useState<ConflictView | null>(null);
   const reload = useThrottled(conflicts.reload, 2000);
   useBridgeEvent('changed', (change) => (change.local || change.remote) && reload());
   const rows = (conflicts.data ?? []).filter((conflict) => !conflict.ignored);
   if (rows.length === 0 && outcome === null) return null;
-  const resolve = (path: string, resolution: ConflictResolution): void =>
-    void bridge.call('conflicts.resolve', { path, resolution }).then(
+  const resolve = (path: string, resolution: ConflictResolution): Promise<void> =>
+    bridge.call('conflicts.resolve', { path, resolution }).then(
       (result) => {
         setOutcome(result.message);
         conflicts.reload();
@@ -84,7 +102,15 @@ export function ConflictList({ count, canShow }: { count: number; canShow: boole
             </div>
             <div className="toolbar" role="group" aria-label={`Resolve ${conflict.path}`}>
               {CHOICES.map(({ resolution, label }) => (
-                <button key={resolution} type="button" onClick={() => resolve(conflict.path, resolution)}>
+                <button
+                  key={resolution}
+                  type="button"
+                  onClick={() =>
+                    resolution === 'replace'
+                      ? setReplacing(conflict)
+                      : void resolve(conflict.path, resolution)
+                  }
+                >
                   {label}
                 </button>
               ))}
@@ -93,6 +119,23 @@ export function ConflictList({ count, canShow }: { count: number; canShow: boole
           </li>
         ))}
       </ul>
+      {replacing && (
+        <ConfirmDialog
+          title="Replace the remote copy?"
+          confirmLabel="Replace the remote copy"
+          onCancel={() => setReplacing(null)}
+          onConfirm={async () => {
+            await resolve(replacing.path, 'replace');
+            setReplacing(null);
+          }}
+        >
+          <p>
+            {replacing.path} ({formatSize(replacing.local.size)}, changed{' '}
+            {formatWhen(replacing.local.modifiedAt)}) will be uploaded over {copyLost(replacing)}.
+          </p>
+          <p>That copy will be lost. To keep it too, choose Keep both instead.</p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { AppView } from '../../../shared/bridge/contract.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import { BridgeError } from '../../../shared/bridge/bridge-client.js';
 import { useBridge } from '../bridge/bridge-context.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
 
 const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
   {
@@ -34,6 +35,8 @@ export function PairForm({
   // No keychain works here: the save failed, and the person may keep the token for this session only.
   const [noKeychain, setNoKeychain] = useState(false);
   const [busy, setBusy] = useState(false);
+  // A very large folder's first sync: the host said what it found, and waits for a yes.
+  const [largeFolder, setLargeFolder] = useState<string | null>(null);
   const hintId = useId();
   const needsRemote = provider !== 'local';
   const samePair =
@@ -42,7 +45,7 @@ export function PairForm({
     app.pair.provider === provider &&
     (app.pair.remoteUrl ?? '') === remoteUrl.trim();
 
-  const submit = async (event?: FormEvent): Promise<void> => {
+  const submit = async (event?: FormEvent, confirmLargeFolder = false): Promise<void> => {
     event?.preventDefault();
     setBusy(true);
     setMessage(null);
@@ -57,6 +60,7 @@ export function PairForm({
               provider,
               ...(needsRemote && remoteUrl.trim() ? { remoteUrl: remoteUrl.trim() } : {}),
               ...(token !== '' ? { token } : {}),
+              ...(confirmLargeFolder ? { confirmLargeFolder } : {}),
             });
       setToken('');
       onApp(view);
@@ -66,6 +70,10 @@ export function PairForm({
           : { ok: true, text: `Syncing ${view.pair?.folder ?? ''} with ${view.pair?.label ?? ''}.` },
       );
     } catch (error) {
+      if (error instanceof BridgeError && error.code === 'needs-confirmation') {
+        setLargeFolder(error.message);
+        return;
+      }
       setMessage({ ok: false, text: (error as Error).message });
       setNoKeychain(
         error instanceof BridgeError && error.code === 'keychain-unavailable' && app.canKeepTokenForSession,
@@ -187,6 +195,23 @@ export function PairForm({
             Keep the token for this session only
           </button>
         </div>
+      )}
+      {largeFolder !== null && (
+        <ConfirmDialog
+          title="Sync this large folder?"
+          confirmLabel="Sync all of it"
+          onCancel={() => {
+            setLargeFolder(null);
+            setMessage({ ok: true, text: 'Nothing was changed.' });
+          }}
+          onConfirm={async () => {
+            setLargeFolder(null);
+            await submit(undefined, true);
+          }}
+        >
+          <p>{largeFolder}</p>
+          <p>Hoist asks only before the first sync of a folder this large.</p>
+        </ConfirmDialog>
       )}
       <div className="toolbar">
         <button type="button" onClick={() => void test()} disabled={busy}>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppView } from '../../../shared/bridge/contract.js';
+import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
 import type { RemoteFileRow, RemoteFilter } from '../../../shared/remote-browse.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
 import { useBridge, useBridgeEvent } from '../bridge/bridge-context.js';
@@ -8,6 +8,19 @@ import { RemoteGrid } from '../grid/remote-grid.js';
 import { EMPTY_SELECTION, selectedCount, toBridgeSelection, type Selection } from '../grid/selection.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
 import { DeleteDialog } from './delete-dialog.js';
+import { FolderBreadcrumbs } from './folder-breadcrumbs.js';
+import { RemoteListingBar } from './remote-listing-bar.js';
+
+type View = 'flat' | 'folders';
+const VIEW_STORAGE_KEY = 'hoist.remoteView';
+
+function storedView(): View {
+  try {
+    return localStorage.getItem(VIEW_STORAGE_KEY) === 'folders' ? 'folders' : 'flat';
+  } catch {
+    return 'flat';
+  }
+}
 
 const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
   { filter: 'all', label: 'All' },
@@ -16,8 +29,12 @@ const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
   { filter: 'deleted-locally', label: 'Deleted locally' },
 ];
 
-/** The remote files, from the SQLite mirror: search, sort, filter, select and delete. */
-export function RemoteFilesScreen({ app }: { app: AppView }) {
+/**
+ * The remote files, from the SQLite mirror: search, sort, filter, select and delete, as one flat list
+ * or one folder at a time (a search is always flat, across folders). The list follows the mirror:
+ * every listing the engine makes (on its own, or on Refresh) re-reads the rows on screen.
+ */
+export function RemoteFilesScreen({ app, status }: { app: AppView; status: StatusView | null }) {
   const bridge = useBridge();
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<RemoteFilter>('all');
@@ -26,7 +43,11 @@ export function RemoteFilesScreen({ app }: { app: AppView }) {
   const [reload, setReload] = useState(0);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [deleting, setDeleting] = useState(false);
-  const queryKey = `${search}\n${filter}\n${sort}\n${descending}`;
+  const [view, setView] = useState<View>(storedView);
+  const [folder, setFolder] = useState('');
+  // The folder view shows one folder; a search looks everywhere.
+  const shownFolder = view === 'folders' && search.trim() === '' ? folder : null;
+  const queryKey = `${search}\n${filter}\n${sort}\n${descending}\n${shownFolder ?? '\u0000'}`;
   const query = useCallback(
     (offset: number, limit: number) =>
       bridge.call('remote.page', {
@@ -36,13 +57,23 @@ export function RemoteFilesScreen({ app }: { app: AppView }) {
         sort,
         descending,
         ...(search.trim() ? { search } : {}),
+        ...(shownFolder !== null ? { folder: shownFolder } : {}),
       }),
-    [bridge, filter, sort, descending, search],
+    [bridge, filter, sort, descending, search, shownFolder],
   );
   const rows = usePagedRows<RemoteFileRow>(query, queryKey, reload);
   useBridgeEvent('changed', (change) => (change.remote || change.local) && setReload((value) => value + 1));
   // A new filter or search is a new list: what was selected in the old one no longer shows.
-  useEffect(() => setSelection(EMPTY_SELECTION), [search, filter]);
+  useEffect(() => setSelection(EMPTY_SELECTION), [search, filter, shownFolder]);
+  const chooseView = (next: View): void => {
+    setView(next);
+    try {
+      localStorage.setItem(VIEW_STORAGE_KEY, next);
+    } catch {
+      // Storage off: the choice holds until the window closes.
+    }
+  };
+  const parentOf = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf('/')));
 
   const total = rows.total ?? 0;
   const count = selectedCount(selection, total);
@@ -61,7 +92,10 @@ export function RemoteFilesScreen({ app }: { app: AppView }) {
 
   return (
     <section className="screen remote-screen" aria-labelledby="remote-title">
-      <h1 id="remote-title">Remote files</h1>
+      <div className="screen-heading">
+        <h1 id="remote-title">Remote files</h1>
+        <RemoteListingBar listedAt={status?.lastRemoteRefreshAt ?? null} />
+      </div>
       <div className="toolbar">
         <label>
           Search files{' '}
@@ -80,14 +114,40 @@ export function RemoteFilesScreen({ app }: { app: AppView }) {
             </label>
           ))}
         </div>
+        <div role="radiogroup" aria-label="View" className="segmented">
+          {(
+            [
+              ['flat', 'Flat list'],
+              ['folders', 'Folders'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value}>
+              <input
+                type="radio"
+                name="remote-view"
+                checked={view === value}
+                onChange={() => chooseView(value)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
       </div>
+      {view === 'folders' &&
+        (shownFolder === null ? (
+          <p className="muted breadcrumbs-note">Search results from every folder</p>
+        ) : (
+          <FolderBreadcrumbs folder={shownFolder} onOpen={setFolder} />
+        ))}
       <div className="selection-bar" role="region" aria-label="Selection">
         <span role="status">
           {rows.total === null
             ? 'Loading…'
             : count > 0
               ? `${formatCount(count)} selected${selectedBytes !== null ? ` · ${formatSize(selectedBytes)}` : ''}`
-              : plural(total, 'file', 'files')}
+              : shownFolder !== null
+                ? plural(total, 'item', 'items')
+                : plural(total, 'file', 'files')}
         </span>
         {total > 0 && (selection.mode !== 'all' || selection.except.size > 0) && (
           <button type="button" onClick={selectAll}>
@@ -120,7 +180,9 @@ export function RemoteFilesScreen({ app }: { app: AppView }) {
         <p className="empty">
           {search || filter !== 'all'
             ? 'No remote files match.'
-            : `Nothing here yet: add files to ${app.pair?.folder ?? 'the folder'} and they appear in seconds.`}
+            : shownFolder
+              ? 'This folder is empty now.'
+              : `Nothing here yet: add files to ${app.pair?.folder ?? 'the folder'} and they appear in seconds.`}
         </p>
       ) : (
         <RemoteGrid
@@ -140,11 +202,19 @@ export function RemoteFilesScreen({ app }: { app: AppView }) {
           onSelectAll={selectAll}
           onDelete={() => canDelete && count > 0 && setDeleting(true)}
           loadRange={loadRange}
+          showProcessing={app.pair?.provider === 'openwebui'}
+          pathPrefix={shownFolder ? `${shownFolder}/` : ''}
+          {...(shownFolder !== null
+            ? {
+                onOpenFolder: setFolder,
+                onFolderUp: () => shownFolder !== '' && setFolder(parentOf(shownFolder)),
+              }
+            : {})}
         />
       )}
       {deleting && (
         <DeleteDialog
-          selection={toBridgeSelection(selection, { search, filter })}
+          selection={toBridgeSelection(selection, { search, filter, folder: shownFolder })}
           remoteLabel={app.pair?.label ?? 'the remote'}
           onClose={(deleted) => {
             setDeleting(false);

@@ -1,22 +1,15 @@
 import { useMemo, useRef } from 'react';
 import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
-import { useBridge } from '../bridge/bridge-context.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
-import { filesToSync, statusCounts, statusSentence, TONE_ICON } from '../status-words.js';
+import { filesToSync, statusCounts, statusSentence } from '../status-words.js';
+import { ToneIcon } from '../components/tone-icon.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
-import { ProblemList } from './problem-list.js';
 import { NotSyncedList } from './not-synced-list.js';
-
-/** Tomorrow at 09:00, local time: "pause until tomorrow". */
-function tomorrowMorning(now = new Date()): number {
-  const next = new Date(now);
-  next.setDate(now.getDate() + 1);
-  next.setHours(9, 0, 0, 0);
-  return next.getTime();
-}
+import { ProblemList } from './problem-list.js';
+import { SyncControls } from './sync-controls.js';
 
 /** The sync window: state in words, progress, problems with their actions, failures, conflicts, activity. */
 export function SyncScreen({
@@ -28,7 +21,6 @@ export function SyncScreen({
   status: StatusView | null;
   onOpenSettings: () => void;
 }) {
-  const bridge = useBridge();
   const estimator = useRef(new EtaEstimator());
   const eta = useMemo(() => (status ? estimator.current.update(status.progress) : null), [status]);
   if (!status) {
@@ -40,10 +32,6 @@ export function SyncScreen({
     );
   }
   const sentence = statusSentence(status, eta);
-  const act = (command: 'sync.resume' | 'sync.now'): void =>
-    void bridge.call(command, {}).catch(() => undefined);
-  const pause = (until?: number): void =>
-    void bridge.call('sync.pause', until === undefined ? {} : { until }).catch(() => undefined);
   const { progress } = status;
   const syncing = progress.filesTotal > progress.filesDone;
   return (
@@ -54,7 +42,7 @@ export function SyncScreen({
         </h1>
         <p className="status-line" role="status" aria-live="polite">
           <span className="status-icon" aria-hidden="true">
-            {TONE_ICON[sentence.tone]}
+            <ToneIcon tone={sentence.tone} />
           </span>
           <span data-testid="status-text">{sentence.text}</span>
         </p>
@@ -86,36 +74,7 @@ export function SyncScreen({
             ))}
           </ul>
         )}
-        <div className="toolbar" role="group" aria-label="Sync controls">
-          {status.paused ? (
-            <button type="button" onClick={() => act('sync.resume')}>
-              Resume
-            </button>
-          ) : (
-            <>
-              <button type="button" onClick={() => pause()}>
-                Pause
-              </button>
-              <button type="button" onClick={() => pause(Date.now() + 3600_000)}>
-                Pause for 1 hour
-              </button>
-              <button type="button" onClick={() => pause(tomorrowMorning())}>
-                Pause until tomorrow
-              </button>
-            </>
-          )}
-          <button type="button" className="primary" onClick={() => act('sync.now')}>
-            Sync now
-          </button>
-          {app.desktop && (
-            <button
-              type="button"
-              onClick={() => void bridge.call('desktop.openFolder', {}).catch(() => undefined)}
-            >
-              Open folder
-            </button>
-          )}
-        </div>
+        <SyncControls app={app} status={status} />
       </header>
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
       <NotSyncedList counts={status.notSynced} canShow={app.desktop !== null} />

@@ -2,10 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import type { ProviderKind } from '../../../shared/sync-types.js';
+import type { ReferenceServerOptions } from '../../../electron/server/reference-server.js';
 import { createProvider } from '../../../electron/engine/remote/create-provider.js';
 import type { RemoteEntry, RemoteProvider } from '../../../electron/engine/remote/remote-provider.js';
 import { CliProcesses, type Cli } from '../../support/cli-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
+import { UI_LINK } from '../../support/ui-session.js';
 import { uploadFromElsewhere } from '../../support/upload-from-elsewhere.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../../support/test-server.js';
 
@@ -49,6 +51,10 @@ export interface UiOptions {
   files?: Record<string, string>;
   /** Override the remote URL (e.g. an unreachable one). */
   remoteUrl?: string;
+  /** More environment for hoist ui (e.g. HOIST_LARGE_FOLDER_FILES, HOME). */
+  env?: Record<string, string>;
+  /** Options of the test reference server (e.g. how long Open WebUI processing takes). */
+  server?: Partial<ReferenceServerOptions>;
   /** Prepare the data root before hoist ui starts (e.g. seed a state DB). */
   beforeStart?: (paths: { dataRoot: string; folder: string; remoteUrl: string }) => Promise<void>;
 }
@@ -93,7 +99,7 @@ export class UiHarness {
     const args = ['ui', '--no-open', '--state', this.dataRoot];
     if (options.withFolder !== false) args.push(this.folder);
     if (!options.embedded) {
-      this.server = await startTestServer();
+      this.server = await startTestServer(options.server);
       args.push('--provider', options.provider ?? 'local', '--remote', options.remoteUrl ?? this.server.url);
     }
     await options.beforeStart?.({
@@ -102,8 +108,9 @@ export class UiHarness {
       remoteUrl: options.remoteUrl ?? this.server?.url ?? '',
     });
     const token = options.token ?? TEST_USERS.alice.token;
-    this.cli = this.processes.spawn(args, { HOIST_TOKEN: token }, options.prefix ?? []);
-    const [, url] = await this.cli.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/\?secret=\S+)/, 30_000);
+    this.cli = this.processes.spawn(args, { HOIST_TOKEN: token, ...options.env }, options.prefix ?? []);
+    // The printed link, opened the way a person's browser does: once, the key kept in the fragment.
+    const [, url] = await this.cli.waitForStdout(UI_LINK, 30_000);
     this.context = await browser.newContext({ viewport: { width: 1024, height: 720 } });
     this.page = await this.context.newPage();
     this.page.on('websocket', (socket) => {
