@@ -111,12 +111,3 @@ export interface ActivityPage {
   items: ActivityEntry[];
   total: number;
 }
-
-/** A file that is not synced, with the reason in words. */
-export interface UnsyncedFile {
-  path: string;
-  state: 'failed' | 'retrying' | 'conflict';
-  message: string;
-  attempts: number;
-  retryAt: number | null;
-}

@@ -3,6 +3,8 @@
  * activity, errors and the remote listing. Plain data only, so it crosses any bridge unchanged.
  */
 
+import type { NotSyncedCounts } from './not-synced.js';
+
 export type ProviderKind = 'local' | 'alloy' | 'composio' | 'openwebui';
 
 /** The state of one local file, as stored and as shown. */
@@ -130,6 +132,8 @@ export interface SyncStatus {
   provider: ProviderKind;
   remoteLabel: string;
   counts: FileCounts;
+  /** What is not synced, counted once for every host (shared/not-synced.ts). */
+  notSynced: NotSyncedCounts;
   progress: SyncProgress;
   lastSyncAt: number | null;
   lastRemoteRefreshAt: number | null;

@@ -8,11 +8,16 @@ export function formatDuration(seconds: number): string {
   return hours > 0 ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** Parses a rate like `500K`, `2M` or `1048576` (bytes per second). */
+/**
+ * Parses a rate like `500K`, `2M` or `1048576` (bytes per second). K, M and G are decimal, as every
+ * size Hoist shows (shared/format-bytes.ts), so `--bandwidth 2M` reads back as "2 MB/s"; `Ki`, `Mi`
+ * and `Gi` are there for whoever means powers of 1,024.
+ */
 export function parseRate(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B?)?(?:\/s)?$/i.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*(?:([KMG])(i?))?B?(?:\/s)?$/i.exec(text.trim());
   if (!match) return null;
-  const factor = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(match[2] ?? '').toUpperCase()] ?? 1;
+  const power = { '': 0, K: 1, M: 2, G: 3 }[(match[2] ?? '').toUpperCase()] ?? 0;
+  const factor = (match[3] === '' || match[3] === undefined ? 1000 : 1024) ** power;
   return Math.round(Number(match[1]) * factor);
 }
 

@@ -1,6 +1,12 @@
 import { access, readdir } from 'node:fs/promises';
 import { providerLabel } from '../../shared/provider-labels.js';
 import { join } from 'node:path';
+import {
+  countFiles,
+  NOT_SYNCED_REASONS,
+  type NotSyncedCounts,
+  type NotSyncedEntry,
+} from '../../shared/not-synced.js';
 import type { FileCounts } from '../../shared/sync-types.js';
 import { openPairState } from '../engine/state/pair-state.js';
 import { readStoredStatus } from '../engine/stored-status.js';
@@ -25,7 +31,10 @@ export interface PairStatusReport {
   remoteFiles: number;
   lastSyncAt: string | null;
   lastRemoteRefreshAt: string | null;
-  notSynced: Array<{ path: string; state: string; message: string }>;
+  /** How many are not synced, as the window's headline and the tray count them. */
+  notSyncedCount: NotSyncedCounts;
+  /** Everything not synced, each with its reason (shared/not-synced.ts), needing attention first. */
+  notSynced: NotSyncedEntry[];
   /** What the last scan deliberately left out (symbolic links, special files). */
   skipped: Array<{ path: string; message: string }>;
   /** What the last scan could not read: nothing in these is synced (nor deleted). */
@@ -61,24 +70,25 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
       `${printable(report.folder)} → ${providerLabel(report.provider)}${report.remote.startsWith('http') ? ` (${report.remote})` : ''}`,
     );
     io.out(
-      `  ${counts.total} files: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict${counts.ignored > 0 ? ` (+${counts.ignored} ignored)` : ''}; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
+      `  ${countFiles(counts.total)}: ${counts.synced} synced, ${counts.pending} pending, ${counts.failed} failed, ${counts.conflict} in conflict${counts.ignored > 0 ? ` (+${counts.ignored} ignored)` : ''}; ${counts.deleted} deleted locally; ${report.remoteFiles} on the remote`,
+    );
+    const { needsAttention, onPurpose } = report.notSyncedCount;
+    io.out(
+      `  not synced: ${countFiles(needsAttention)}${onPurpose > 0 ? `; skipped on purpose: ${onPurpose}` : ''}`,
     );
     io.out(
       `  last sync: ${report.lastSyncAt ?? 'never'}; remote list refreshed: ${report.lastRemoteRefreshAt ?? 'never'}`,
     );
-    if (report.skipped.length > 0) {
-      io.out(
-        `  skipped by design: ${report.skipped.length} (symbolic links, special files; --json lists them)`,
-      );
-    }
-    for (const entry of report.unreadable.slice(0, 20))
-      io.out(`  cannot read: ${printable(entry.path || '.')}: ${forTerminal(entry.message)}`);
     if (report.vanished.length > 0) {
       io.out(`  deleted before they were uploaded: ${report.vanished.length} (--json lists them)`);
     }
-    for (const file of report.notSynced.slice(0, 20))
-      io.out(`  ${file.state}: ${printable(file.path)}: ${forTerminal(file.message)}`);
-    if (report.notSynced.length > 20) io.out(`  … and ${report.notSynced.length - 20} more`);
+    // Those that need attention, each with its reason; what was skipped on purpose only in --json.
+    const listed = report.notSynced.filter((entry) => !NOT_SYNCED_REASONS[entry.reason].onPurpose);
+    for (const entry of listed.slice(0, 20)) {
+      const label = NOT_SYNCED_REASONS[entry.reason].label;
+      io.out(`  ${label}: ${printable(entry.path || '.')}: ${forTerminal(entry.message)}`);
+    }
+    if (listed.length > 20) io.out(`  … and ${listed.length - 20} more (--json lists them)`);
   }
   return EXIT_OK;
 }
@@ -96,6 +106,7 @@ function readReport(file: string): PairStatusReport {
       remoteFiles: stored.remoteFiles ?? 0,
       lastSyncAt: iso(stored.lastSyncAt),
       lastRemoteRefreshAt: iso(stored.lastRemoteRefreshAt),
+      notSyncedCount: stored.notSyncedCounts,
       notSynced: stored.notSynced,
       skipped: stored.skipped,
       unreadable: stored.unreadable,

@@ -1,3 +1,4 @@
+import { escapeFileName, hasUndecodableBytes } from '../../shared/file-name-bytes.js';
 import { isControlCharacter } from '../../shared/remote-filename.js';
 
 /**
@@ -19,13 +20,15 @@ export function forTerminal(message: string): string {
 
 /**
  * A file name as one line of output: control characters (a newline in a name would split the line,
- * an escape sequence would drive the terminal) are shown escaped, `\n`, `\t` or `\xNN`.
+ * an escape sequence would drive the terminal) are shown escaped, `\n`, `\t` or `\xNN`, and so are
+ * the bytes of a name that are not UTF-8 (kept as lone surrogates, shared/file-name-bytes.ts).
  */
 export function printable(name: string): string {
   let out = '';
   for (const character of name) {
     const code = character.codePointAt(0) ?? 0;
-    if (character === '\\') out += '\\\\';
+    if (hasUndecodableBytes(character)) out += escapeFileName(character);
+    else if (character === '\\') out += '\\\\';
     else if (character === '\n') out += '\\n';
     else if (character === '\t') out += '\\t';
     else if (character === '\r') out += '\\r';

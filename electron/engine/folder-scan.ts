@@ -1,3 +1,4 @@
+import type { ScanFinding } from './not-synced.js';
 import type { IgnoreRules } from './scan/ignore-rules.js';
 import { walkFolder } from './scan/folder-walker.js';
 import type { LocalFiles, StatKey, TrackedStat } from './state/local-files.js';
@@ -10,10 +11,13 @@ export interface ScanOutcome {
   renamed: number;
   /** Paths that vanished in this scan. */
   deleted: string[];
-  /** `folder`: a directory that could not be listed, so nothing below it is known. */
-  unreadable: Array<{ path: string; message: string; folder: boolean }>;
+  /**
+   * What could not be taken in, each with why: a name that is not UTF-8, an entry that could not be
+   * looked at, a folder that could not be listed (so nothing below it is known).
+   */
+  unreadable: ScanFinding[];
   /** Entries deliberately not synced, with why: symbolic links and special files. */
-  skipped: Array<{ path: string; message: string }>;
+  skipped: ScanFinding[];
 }
 
 /**
@@ -37,8 +41,8 @@ export async function scanFolder(options: {
   const unreadable: ScanOutcome['unreadable'] = [];
   const skipped: ScanOutcome['skipped'] = [];
   const walked = await walkFolder(options.root, options.rules, {
-    onError: (path, error) => unreadable.push({ path, message: error.message, folder: isFolderError(error) }),
-    onSkipped: (path, what) => skipped.push({ path, message: skipMessage(what) }),
+    onError: (path, error) => unreadable.push(unreadableFinding(path, error)),
+    onSkipped: (path, what) => skipped.push(skippedFinding(path, what)),
   });
   const onDisk = new Map<string, StatKey>();
   for (const { path, stat } of walked) onDisk.set(path, stat);
@@ -102,11 +106,28 @@ export async function scanFolder(options: {
   return { filesSeen, changed, renamed, deleted: vanished.map((row) => row.path), unreadable, skipped };
 }
 
-/** Why an entry is not synced, in words (the summary, `hoist status` and the activity log say it). */
-export function skipMessage(what: 'symlink' | 'special'): string {
+/** A link or special file, with why it is not synced (the summary, `hoist status`, the log, the window). */
+export function skippedFinding(path: string, what: 'symlink' | 'special'): ScanFinding {
   return what === 'symlink'
-    ? 'A symbolic link: not followed, so not synced'
-    : 'A special file (FIFO, socket or device): nothing to upload';
+    ? { path, reason: 'symbolic-link', message: 'A symbolic link: not followed, so not synced' }
+    : {
+        path,
+        reason: 'special-file',
+        message: 'A special file (FIFO, socket or device): nothing to upload',
+      };
+}
+
+/** What the walk could not take in, with why in words. */
+export function unreadableFinding(path: string, error: NodeJS.ErrnoException): ScanFinding {
+  if (error.code === 'EILSEQ') return { path, reason: 'bad-name', message: error.message };
+  if (isFolderError(error)) {
+    return {
+      path,
+      reason: 'folder-unreadable',
+      message: `Cannot open this folder, so nothing in it is synced: ${error.message}`,
+    };
+  }
+  return { path, reason: 'unreadable', message: `Cannot read this, so it is not synced: ${error.message}` };
 }
 
 function statIdentity(stat: StatKey): string {

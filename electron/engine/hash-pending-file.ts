@@ -73,6 +73,7 @@ export async function hashPendingFile(
       files.setState(file.path, 'retrying', now, {
         message,
         category: 'local-file',
+        reason: 'unreadable',
         attempts,
         retryAt: now + UNREADABLE_RETRY_MS * Math.min(32, 2 ** (attempts - 1)),
       });

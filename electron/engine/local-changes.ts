@@ -1,8 +1,17 @@
-import { stat } from 'node:fs/promises';
+// Past 300 lines on purpose: the folder's side of a pair is one state (the stat cache's updates, and
+// what is skipped or could not be read, kept current between scans by the watcher's hints); the
+// walk, the hints and the not-synced facts themselves live beside it (folder-scan.ts, path-hints.ts,
+// not-synced.ts).
+import { constants } from 'node:fs';
+import { access, lstat, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Clock } from '../base/clock.js';
 import type { EngineEvents } from './engine-events.js';
 import type { EngineReporter } from './engine-reporter.js';
-import { scanFolder, skipMessage, type ScanOutcome } from './folder-scan.js';
+import { invalidNameError } from './scan/folder-walker.js';
+import { mayBeUndecodable, undecodableNames } from './scan/undecodable-names.js';
+import { scanFolder, skippedFinding, unreadableFinding, type ScanOutcome } from './folder-scan.js';
+import { SCAN_FACTS, type ScanFinding } from './not-synced.js';
 import { applyPathHints } from './path-hints.js';
 import { remoteNamer } from './remote/remote-names.js';
 import { IgnoreRules } from './scan/ignore-rules.js';
@@ -14,8 +23,8 @@ const DELETIONS_LISTED = 20;
 // The pair facts holding what `hoist status` lists as left out: the entries skipped by design and
 // those that could not be read (at the last scan, kept current by watcher hints), and the files that
 // vanished mid-run (since this run began). How many of each are kept.
-const LAST_SKIPPED = 'lastScanSkipped';
-const LAST_UNREADABLE = 'lastScanUnreadable';
+const LAST_SKIPPED = SCAN_FACTS.skipped;
+const LAST_UNREADABLE = SCAN_FACTS.unreadable;
 const RUN_VANISHED = 'runVanished';
 const ENTRIES_KEPT = 1000;
 // The pair fact naming the remote folder the stored remote names were computed with.
@@ -43,10 +52,13 @@ export class LocalChanges {
   private ignoreRules: IgnoreRules | null = null;
   /** Skipped entries already reported: each is said once, not at every scan. */
   private readonly reportedSkips = new Set<string>();
-  /** What is skipped by design now, path → why: the last scan's list, kept current by hints. */
-  private skipped = new Map<string, string>();
-  /** Unreadable entries of the last scan, path → why; each is said once while it stays unreadable. */
-  private unreadable = new Map<string, string>();
+  /** What is skipped by design now, by path: the last scan's list, kept current by hints. */
+  private skipped = new Map<string, ScanFinding>();
+  /**
+   * What could not be taken in, by path: the last scan's list, kept current by hints (names that are
+   * not UTF-8); each is said once while it stays so.
+   */
+  private unreadable = new Map<string, ScanFinding>();
   /** Files seen by a scan that were gone before they could be uploaded, in this run. */
   private readonly vanishedInRun: Array<{ path: string; message: string }> = [];
 
@@ -143,8 +155,10 @@ export class LocalChanges {
       let noLongerSkipped = false;
       for (const path of outcome.notSkipped) noLongerSkipped = this.skipped.delete(path) || noLongerSkipped;
       if (noLongerSkipped || outcome.skipped.length > 0) {
-        this.noteSkipped(outcome.skipped.map(({ path, what }) => ({ path, message: skipMessage(what) })));
+        this.noteSkipped(outcome.skipped.map(({ path, what }) => skippedFinding(path, what)));
       }
+      await this.recheckUndecodable(paths);
+      await this.recheckFolders(paths, onRulesChanged);
       this.reevaluateConflicts();
       this.options.events.emit('changed', { local: true, remote: false });
     } catch (error) {
@@ -176,40 +190,96 @@ export class LocalChanges {
   }
 
   /** Says once what is deliberately not synced, and keeps the current list for `status`. */
-  private noteSkipped(skipped: ScanOutcome['skipped']): void {
+  private noteSkipped(skipped: readonly ScanFinding[]): void {
     for (const entry of skipped) {
-      this.skipped.set(entry.path, entry.message);
+      this.skipped.set(entry.path, entry);
       if (this.reportedSkips.has(entry.path)) continue;
       this.reportedSkips.add(entry.path);
       this.options.reporter.report('skipped', entry.path, entry.message);
     }
-    this.storeList(
-      LAST_SKIPPED,
-      [...this.skipped].map(([path, message]) => ({ path, message })),
-    );
+    this.storeList(LAST_SKIPPED, [...this.skipped.values()]);
   }
 
   /**
    * Says once what could not be read (a folder without permission, a name that is not UTF-8), not at
    * every rescan; said again only if it becomes readable and then unreadable again.
    */
-  private noteUnreadable(unreadable: ScanOutcome['unreadable']): void {
+  private noteUnreadable(unreadable: readonly ScanFinding[]): void {
     const previous = this.unreadable;
-    this.unreadable = new Map(unreadable.map((entry) => [entry.path, entry.message]));
+    this.unreadable = new Map(unreadable.map((entry) => [entry.path, entry]));
     for (const entry of unreadable) {
-      if (previous.has(entry.path)) continue;
-      this.options.reporter.report(
-        'warning',
-        entry.path,
-        entry.folder
-          ? `Cannot open this folder; what is in it is left as it was: ${entry.message}`
-          : `Cannot read this; it is left as it was: ${entry.message}`,
-      );
+      if (!previous.has(entry.path)) this.reportUnreadable(entry);
     }
-    this.storeList(
-      LAST_UNREADABLE,
-      unreadable.map(({ path, message }) => ({ path, message })),
-    );
+    this.storeList(LAST_UNREADABLE, unreadable);
+  }
+
+  private reportUnreadable(entry: ScanFinding): void {
+    this.options.reporter.report('warning', entry.path, entry.message);
+  }
+
+  /**
+   * A hint whose name was not UTF-8 arrives decoded lossily and names no file: its directory is
+   * read again as bytes, so such a name is listed (and said) as soon as it appears, and dropped as
+   * soon as it is renamed, as an upload would be started, not at the next full scan.
+   */
+  private async recheckUndecodable(paths: readonly string[]): Promise<void> {
+    const directories = new Set(paths.filter(mayBeUndecodable).map(parentOf));
+    if (directories.size === 0) return;
+    let changed = false;
+    for (const directory of directories) {
+      const found = new Set(await undecodableNames(this.options.root, directory, this.rules));
+      for (const [path, entry] of this.unreadable) {
+        if (entry.reason === 'bad-name' && parentOf(path) === directory && !found.has(path)) {
+          this.unreadable.delete(path);
+          changed = true;
+        }
+      }
+      for (const path of found) {
+        if (this.unreadable.has(path)) continue;
+        const entry = unreadableFinding(path, invalidNameError(path));
+        this.unreadable.set(path, entry);
+        this.reportUnreadable(entry);
+        changed = true;
+      }
+    }
+    if (changed) this.storeList(LAST_UNREADABLE, [...this.unreadable.values()]);
+  }
+
+  /**
+   * A hinted folder (its permissions changed, or it just appeared) that cannot be listed is listed as
+   * not synced at once, not at the next rescan; one that can be listed again is walked (`rescan`),
+   * since nothing inside it could be seen meanwhile.
+   */
+  private async recheckFolders(paths: readonly string[], rescan: () => Promise<void>): Promise<void> {
+    let changed = false;
+    let reopened = false;
+    for (const path of paths) {
+      if (path === '' || mayBeUndecodable(path) || this.rules.ignores(path, true)) continue;
+      const absolute = join(this.options.root, ...path.split('/'));
+      const info = await lstat(absolute).catch(() => null);
+      const listed = this.unreadable.get(path)?.reason === 'folder-unreadable';
+      if (info === null || !info.isDirectory()) {
+        if (listed) changed = this.unreadable.delete(path);
+        continue;
+      }
+      const failure = await access(absolute, constants.R_OK | constants.X_OK).then(
+        () => null,
+        (error: NodeJS.ErrnoException) => error,
+      );
+      if (failure !== null && !listed) {
+        // Worded as the walk words a folder it cannot list.
+        const error = Object.assign(new Error(failure.message), { code: failure.code, syscall: 'scandir' });
+        const entry = unreadableFinding(path, error);
+        this.unreadable.set(path, entry);
+        this.reportUnreadable(entry);
+        changed = true;
+      } else if (failure === null && listed) {
+        this.unreadable.delete(path);
+        changed = reopened = true;
+      }
+    }
+    if (changed) this.storeList(LAST_UNREADABLE, [...this.unreadable.values()]);
+    if (reopened) await rescan();
   }
 
   private storeList(
@@ -265,4 +335,8 @@ export class LocalChanges {
       }
     }
   }
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
 }

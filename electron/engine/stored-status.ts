@@ -1,4 +1,6 @@
-import type { FileCounts, FileSyncState } from '../../shared/sync-types.js';
+import type { NotSyncedCounts, NotSyncedEntry } from '../../shared/not-synced.js';
+import type { FileCounts } from '../../shared/sync-types.js';
+import { countNotSynced, listNotSynced, scanFindings } from './not-synced.js';
 import type { PairState } from './state/pair-state.js';
 
 /** What a pair's DB alone says about it: the part of the status that needs no running engine. */
@@ -8,8 +10,10 @@ export interface StoredStatus {
   remoteFiles: number | null;
   lastSyncAt: number | null;
   lastRemoteRefreshAt: number | null;
-  /** Files that are not synced, each with its reason (failed, retrying, in conflict). */
-  notSynced: Array<{ path: string; state: FileSyncState; message: string }>;
+  /** How many entries are not synced, as the headline and the tray count them (not-synced.ts). */
+  notSyncedCounts: NotSyncedCounts;
+  /** Everything that is not synced, each with its reason (not-synced.ts): the window's list. */
+  notSynced: NotSyncedEntry[];
   /** What the last scan deliberately left out (symbolic links, special files), with why. */
   skipped: Array<{ path: string; message: string }>;
   /** What the last scan could not read (a folder without permission, a name that is not UTF-8). */
@@ -17,8 +21,6 @@ export interface StoredStatus {
   /** Files deleted mid-run, after the scan saw them and before they were uploaded (the last run). */
   vanished: Array<{ path: string; message: string }>;
 }
-
-const NOT_SYNCED_STATES = ['failed', 'retrying', 'conflict'] as const;
 
 /**
  * Reads a pair's stored status. SyncEngine.status() builds on it, and `hoist status` uses it on pairs
@@ -32,19 +34,18 @@ export function readStoredStatus(
     const value = state.settings.fact(name);
     return value === null ? null : Number(value);
   };
+  const listed = notSyncedLimit > 0;
+  const plain = ({ path, message }: { path: string; message: string }) => ({ path, message });
   return {
     counts: state.files.counts(),
     remoteFiles: countRemote ? state.mirror.count() : null,
     lastSyncAt: time('lastSyncAt'),
     lastRemoteRefreshAt: time('lastRemoteRefreshAt'),
-    skipped: notSyncedLimit === 0 ? [] : parseEntries(state.settings.fact('lastScanSkipped')),
-    unreadable: notSyncedLimit === 0 ? [] : parseEntries(state.settings.fact('lastScanUnreadable')),
-    vanished: notSyncedLimit === 0 ? [] : parseEntries(state.settings.fact('runVanished')),
-    notSynced: (notSyncedLimit === 0 ? [] : NOT_SYNCED_STATES).flatMap((fileState) =>
-      state.files
-        .inState(fileState, notSyncedLimit)
-        .map((file) => ({ path: file.path, state: fileState, message: file.lastError ?? '' })),
-    ),
+    notSyncedCounts: countNotSynced(state),
+    notSynced: listed ? listNotSynced(state, notSyncedLimit) : [],
+    skipped: listed ? scanFindings(state, 'skipped').map(plain) : [],
+    unreadable: listed ? scanFindings(state, 'unreadable').map(plain) : [],
+    vanished: listed ? parseEntries(state.settings.fact('runVanished')) : [],
   };
 }
 

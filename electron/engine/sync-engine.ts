@@ -260,12 +260,7 @@ export class SyncEngine {
       stopped: this.run.kind === 'stopped',
       skipped: scan?.skipped ?? [],
       vanished: this.local.vanished,
-      unreadable: (scan?.unreadable ?? []).map((entry) => ({
-        path: entry.path,
-        message: entry.folder
-          ? `Cannot open this folder, so nothing in it is synced: ${entry.message}`
-          : `Cannot read this, so it is not synced: ${entry.message}`,
-      })),
+      unreadable: scan?.unreadable ?? [],
       ...this.tally.counts,
       scanned: scan?.filesSeen ?? 0,
       unsynced: this.unsyncedFiles(),
@@ -458,6 +453,7 @@ export class SyncEngine {
       provider: this.provider.info.kind,
       remoteLabel: this.provider.info.label,
       counts: stored.counts,
+      notSynced: stored.notSyncedCounts,
       progress: this.progress.snapshot(),
       lastSyncAt: stored.lastSyncAt,
       lastRemoteRefreshAt: stored.lastRemoteRefreshAt,
@@ -888,17 +884,26 @@ export class SyncEngine {
     this.reporter.progress(() => this.progress.snapshot(), force);
   }
 
+  /**
+   * The files this run leaves not synced: the tracked ones of not-synced.ts (the one definition the
+   * window, the tray and `hoist status` count; conflicts the user chose to leave are not a failure of
+   * the run), then whatever is still queued when the run ended early. The walk's findings are in the
+   * summary's own `unreadable` and `skipped`.
+   */
   private unsyncedFiles(): OnceSummary['unsynced'] {
-    const unsynced: OnceSummary['unsynced'] = [];
-    for (const state of ['failed', 'retrying', 'conflict', 'pending', 'hashed', 'uploading'] as const) {
-      for (const file of this.state.files.inState(state, Number.MAX_SAFE_INTEGER)) {
-        const fallback =
-          this.run.kind === 'auth-failed'
-            ? 'Not uploaded: the remote rejected the API token'
-            : 'Not uploaded yet';
-        unsynced.push({ path: file.path, state, message: file.lastError ?? fallback });
-      }
-    }
-    return unsynced;
+    const fallback =
+      this.run.kind === 'auth-failed'
+        ? 'Not uploaded: the remote rejected the API token'
+        : 'Not uploaded yet';
+    const files = this.state.files;
+    const notSynced = files.notSynced(Number.MAX_SAFE_INTEGER).filter((file) => file.state !== 'ignored');
+    const queued = (['pending', 'hashed', 'uploading'] as const).flatMap((state) =>
+      files.inState(state, Number.MAX_SAFE_INTEGER),
+    );
+    return [...notSynced, ...queued].map((file) => ({
+      path: file.path,
+      state: file.state,
+      message: file.lastError ?? fallback,
+    }));
   }
 }

@@ -109,6 +109,7 @@ export class SyncPipeline {
       deps.state.files.setState(file.path, 'retrying', deps.clock.now(), {
         message: syncError.message,
         category: 'local-file',
+        reason: 'unreadable',
         retryAt: deps.clock.now() + HASH_FAILURE_RETRY_MS,
         attempts: file.attempts + 1,
       });

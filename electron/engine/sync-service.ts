@@ -14,8 +14,9 @@ import type {
   RemoteBrowseQuery,
   RemoteSelection,
   RemoteSelectionSummary,
-  UnsyncedFile,
 } from '../../shared/remote-browse.js';
+import type { NotSyncedEntry } from '../../shared/not-synced.js';
+import { listNotSynced } from './not-synced.js';
 import {
   deleteInBatch,
   type DeletionBatchOptions,
@@ -186,21 +187,9 @@ export class SyncService {
     return this.activityPages.page(query);
   }
 
-  /** Files that are not synced and why: failed, waiting to retry, or in conflict. */
-  unsyncedFiles(limit = 500): UnsyncedFile[] {
-    const files: UnsyncedFile[] = [];
-    for (const state of ['failed', 'retrying', 'conflict'] as const) {
-      for (const file of this.state.files.inState(state, limit)) {
-        files.push({
-          path: file.path,
-          state,
-          message: file.lastError ?? 'Not uploaded yet',
-          attempts: file.attempts,
-          retryAt: file.retryAt,
-        });
-      }
-    }
-    return files.slice(0, limit);
+  /** Everything that is not synced, each with its reason (not-synced.ts, the one definition). */
+  unsyncedFiles(limit = 500): NotSyncedEntry[] {
+    return listNotSynced(this.state, limit, this.engine.status().remoteLabel);
   }
 
   /** Applies an edited `.hoistignore` at once (see SyncEngine.applyIgnoreRules). */
@@ -208,11 +197,16 @@ export class SyncService {
     return this.engine.applyIgnoreRules();
   }
 
-  /** "Retry now" for a failed or waiting file: hash and upload it again at once. */
+  /**
+   * "Retry now" for an entry of the Not synced list: a failed or waiting file is hashed and uploaded
+   * again at once; for what the walk could not take in (a name, a folder), the folder is looked at
+   * again (Sync now's scan).
+   */
   async retryFile(path: string): Promise<void> {
     const file = this.state.files.get(path);
-    if (file === null) throw configError(`“${path}” is not in the folder any more`);
-    if (file.state === 'failed' || file.state === 'retrying') {
+    const listed = file === null && listNotSynced(this.state).some((entry) => entry.path === path);
+    if (file === null && !listed) throw configError(`“${path}” is not in the folder any more`);
+    if (file !== null && (file.state === 'failed' || file.state === 'retrying')) {
       this.state.files.requeueForHash(path, 0, Date.now());
       this.engine.events.emit('changed', { local: true, remote: false });
     }

@@ -50,6 +50,7 @@ export class UnlistedUploads {
       state.files.setState(path, 'retrying', now, {
         message,
         category: 'remote-rejected',
+        reason: 'rejected-by-remote',
         retryAt: now + UNLISTED_RETRY_MS,
         attempts: 1,
       });

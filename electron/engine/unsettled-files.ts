@@ -35,6 +35,7 @@ export class UnsettledFiles {
     this.context.state.files.setState(file.path, 'retrying', now, {
       message,
       category: 'local-file',
+      reason: 'still-changing',
       retryAt: now + SET_ASIDE_MS,
       attempts: file.attempts + 1,
     });

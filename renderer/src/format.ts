@@ -1,37 +1,12 @@
 /** Numbers people read: sizes, counts, rates, dates, all through Intl in the browser's language. */
-
-const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+import { formatByteRate, formatBytes } from '../../shared/format-bytes.js';
 
 export function formatSize(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return sizeFormat(unit, unit === 0 || value >= 100 ? 0 : 1).format(value);
-}
-
-// Building an Intl formatter costs far more than using one: a scrolling grid formats ~50 sizes a frame.
-const sizeFormats = new Map<string, Intl.NumberFormat>();
-function sizeFormat(unit: number, digits: number): Intl.NumberFormat {
-  const key = `${unit}:${digits}`;
-  let format = sizeFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(undefined, {
-      style: 'unit',
-      unit: UNITS[unit],
-      unitDisplay: unit === 0 ? 'long' : 'short',
-      maximumFractionDigits: digits,
-    });
-    sizeFormats.set(key, format);
-  }
-  return format;
+  return bytes === null || bytes === undefined ? '—' : formatBytes(bytes);
 }
 
 export function formatRate(bytesPerSecond: number): string {
-  return `${formatSize(bytesPerSecond)}/s`;
+  return formatByteRate(bytesPerSecond);
 }
 
 const countFormat = new Intl.NumberFormat();
@@ -67,6 +42,11 @@ export function formatExact(at: number | null | undefined): string {
 /** "15:00" today, "Fri 09:00" on another day. */
 export function formatUntil(at: number, now = Date.now()): string {
   return new Date(at).toDateString() === new Date(now).toDateString() ? time.format(at) : day.format(at);
+}
+
+/** Time left as a phrase that reads whole: "less than a minute left", "about 4 min left". */
+export function formatTimeLeft(seconds: number): string {
+  return seconds < 60 ? 'less than a minute left' : `about ${formatDuration(seconds)} left`;
 }
 
 export function formatDuration(seconds: number): string {

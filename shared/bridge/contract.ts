@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import type {
-  ActivityPage,
-  RemoteBrowsePage,
-  RemoteSelectionSummary,
-  UnsyncedFile,
-} from '../remote-browse.js';
+import type { ActivityPage, RemoteBrowsePage, RemoteSelectionSummary } from '../remote-browse.js';
+import type { NotSyncedEntry } from '../not-synced.js';
 import type { ConflictView, PairSettings, SyncErrorInfo, SyncStatus } from '../sync-types.js';
 import { pairSettingsPatchSchema } from '../pair-settings-schema.js';
 
@@ -181,7 +177,7 @@ export const commands = {
       .strict(),
     response: view<ActivityPage>(),
   },
-  'files.unsynced': { request: empty, response: view<UnsyncedFile[]>() },
+  'files.unsynced': { request: empty, response: view<NotSyncedEntry[]>() },
   'files.retry': { request: z.object({ path: text(4096).min(1) }).strict(), response: view<null>() },
   'sync.pause': {
     // Until a moment (ms since epoch), or until resumed when absent.

@@ -221,8 +221,19 @@ describe(
       await expect.poll(() => answers.length).toBe(4);
       for (const answer of answers)
         expect(answer).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+      // A name that is not UTF-8 (its bytes kept as lone surrogates) cannot reach the shell as a
+      // string: the folder it is in opens instead (issue 16).
+      connection.receive(
+        JSON.stringify({
+          type: 'request',
+          id: 9,
+          command: 'desktop.showInFolder',
+          payload: { path: 'caf\uDCE9.txt' },
+        }),
+      );
+      await expect.poll(() => desktop?.opened.length).toBe(2);
       connection.close();
-      expect(desktop.opened).toHaveLength(1);
+      expect(desktop.opened).toEqual([`show ${join(folder, 'clash.txt')}`, folder]);
     });
 
     it('turns notifications and start at login on and off, where main keeps them', async () => {

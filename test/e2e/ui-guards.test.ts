@@ -40,7 +40,7 @@ describe('hoist ui: dangerous choices are refused or asked first', { timeout: 12
     home = await makeTempDir('hoist-home-');
     ui = await UiHarness.start(browser, { files: { 'kept.txt': 'k' }, env: { HOME: home.path } });
     const { page } = ui;
-    await expectPage(page.getByText(/1 of 1 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByText(/1 of 1 file synced/)).toBeVisible(UI_TIMEOUT);
     await page.getByRole('link', { name: 'Settings' }).click();
     const folder = page.getByRole('textbox', { name: 'Folder', exact: true });
     const refusal = page.getByRole('alert');
@@ -72,12 +72,12 @@ describe('hoist ui: dangerous choices are refused or asked first', { timeout: 12
     const big = join(dirname(ui.folder), 'big');
     await mkdir(big);
     for (let n = 0; n < 5; n++) await writeFile(join(big, `photo-${n}.jpg`), 'x'.repeat(1000));
-    await expectPage(page.getByText(/1 of 1 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByText(/1 of 1 file synced/)).toBeVisible(UI_TIMEOUT);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(big);
     await page.getByRole('button', { name: 'Save and sync' }).click();
     const question = page.getByRole('alertdialog', { name: 'Sync this large folder?' });
-    await expectPage(question).toContainText(`${big} is large: 5 files, 4.9 KiB`, UI_TIMEOUT);
+    await expectPage(question).toContainText(`${big} is large: 5 files, 5 kB`, UI_TIMEOUT);
     await ui.screenshot('large-folder-question');
     await question.getByRole('button', { name: 'Cancel' }).click();
     await expectPage(page.getByRole('status').filter({ hasText: 'Nothing was changed.' })).toBeVisible();
@@ -98,7 +98,7 @@ describe('hoist ui: dangerous choices are refused or asked first', { timeout: 12
     tokens = [wrong];
     ui = await UiHarness.start(browser, { provider: 'alloy', files: { 'one.txt': '1' } });
     const { page } = ui;
-    await expectPage(page.getByText(/1 of 1 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByText(/1 of 1 file synced/)).toBeVisible(UI_TIMEOUT);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('API token').fill(wrong);
     await page.getByRole('button', { name: 'Test connection' }).click();

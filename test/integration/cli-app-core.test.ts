@@ -55,7 +55,7 @@ describe('one pair, however it is named or reached', () => {
     const shouted = server.url.replace('http://', 'HTTP://');
     const status = await processes.run(['status', folder, ...remoteArgs(shouted)], { env });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(/1 files: 1 synced/);
+    expect(status.stdout).toMatch(/1 file: 1 synced/);
   });
 
   it('rm goes through the pair: its mirror and the file’s state follow at once', async () => {

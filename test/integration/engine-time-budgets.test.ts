@@ -37,17 +37,20 @@ describe('time budgets', () => {
   });
 
   it('the time limit stops a run cleanly: nothing half-recorded, and it names what it waited on', async () => {
+    // The limit must fall while the PUT hangs, not before it starts: at 1.5 s it raced the listing,
+    // the scan and the hash, and lost on a loaded machine (issue 16: tests must not race a timer).
+    // 6 s leaves the run's start that much room; the PUT hangs far longer.
     harness = await EngineHarness.create({
-      server: { faults: { seed: 1, routes: { 'object.put': { latencyMs: 20_000 } } } },
+      server: { faults: { seed: 1, routes: { 'object.put': { latencyMs: 60_000 } } } },
     });
     await harness.write('a.txt', 'a');
     const started = Date.now();
-    const summary = await harness.engine.runOnce({ timeLimitMs: 1500 });
-    expect(Date.now() - started).toBeLessThan(5000);
+    const summary = await harness.engine.runOnce({ timeLimitMs: 6000 });
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(summary.stopped).toBe(true);
     expect(summary.timeLimit).toEqual({
-      limitMs: 1500,
-      waitingOn: [expect.stringMatching(/^upload a\.txt \(waiting [12] s\)$/) as unknown as string],
+      limitMs: 6000,
+      waitingOn: [expect.stringMatching(/^upload a\.txt \(waiting \d s\)$/) as unknown as string],
     });
     // Back in the queue, hashed, for the next run: not "uploading", not failed.
     expect(harness.state.files.get('a.txt')?.state).toBe('hashed');

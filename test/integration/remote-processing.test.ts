@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { listNotSynced } from '../../electron/engine/not-synced.js';
 import { until } from '../support/poll-until.js';
 import { EngineHarness } from '../support/engine-harness.js';
 
@@ -55,6 +56,22 @@ describe('Open WebUI processing in the mirror', { timeout: 60_000 }, () => {
     expect(failure?.message).toBe(`Open WebUI could not read text from scan.txt: ${REASON}`);
     // The upload itself worked: the file is synced, and the remote keeps its bytes.
     expect(harness.state.files.get('scan.txt')?.state).toBe('synced');
+    // …but not usable: counted where every other "not synced" is (engine/not-synced.ts), so the
+    // headline says "Up to date except 1 file" and the Not synced list gives the remote's reason.
+    expect(harness.engine.status().notSynced).toEqual({
+      needsAttention: 1,
+      onPurpose: 0,
+      notTracked: 0,
+      uploadedButUnusable: 1,
+    });
+    expect(listNotSynced(harness.state, 100, 'Open WebUI')).toEqual([
+      {
+        path: 'scan.txt',
+        reason: 'processing-failed',
+        message: `Open WebUI could not read text from scan.txt: ${REASON}`,
+        retryAt: null,
+      },
+    ]);
   });
 
   it('lists again soon while a file is pending, so pending turns into ready without a click', async () => {

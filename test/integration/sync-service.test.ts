@@ -137,7 +137,7 @@ describe('SyncService, the facade every host uses', () => {
       expect.stringMatching(/^Paused until (tomorrow )?\d\d:\d\d$/),
       expect.stringMatching(/^Synced once; still paused until (tomorrow )?\d\d:\d\d$/),
       'Resumed',
-      'Settings changed: uploads at once 4 → 2; upload limit unlimited → 2.0 MiB/s',
+      'Settings changed: uploads at once 4 → 2; upload limit unlimited → 2.1 MB/s',
     ]);
   });
 

@@ -46,7 +46,8 @@ const puts = (): number => server.server.requestCounts.get('object.put') ?? 0;
 
 interface StatusReport {
   counts: { total: number; synced: number; pending: number; failed: number; deleted: number };
-  notSynced: Array<{ path: string; state: string; message: string }>;
+  notSyncedCount: { needsAttention: number; onPurpose: number; notTracked: number };
+  notSynced: Array<{ path: string; reason: string; message: string; retryAt: number | null }>;
   skipped: Array<{ path: string; message: string }>;
   unreadable: Array<{ path: string; message: string }>;
   vanished: Array<{ path: string; message: string }>;
@@ -179,7 +180,7 @@ describe('names other systems forbid', () => {
     expect(first.code, first.stdout + first.stderr).toBe(1);
     expect(first.stdout).toMatch(new RegExp(`: ${names.length} uploaded .* 1 not synced`));
     expect(first.stderr).toMatch(
-      /Not synced \(1\):\n {2}bad\uFFFD\uFFFD\.txt: .*not valid UTF-8; rename the file/,
+      /Not synced \(1\):\n {2}bad\\xff\\xfe\.txt: .*“bad\\xff\\xfe\.txt” is not valid UTF-8; rename the file/,
     );
     // Printed escaped: one line per name.
     expect(first.stdout).toMatch(/uploaded +two\\nlines\.txt — Uploaded/);
@@ -189,10 +190,21 @@ describe('names other systems forbid', () => {
     expect(await remoteContents(server.dataDir)).toEqual(await localContents(folder, names));
     const report = await status(folder);
     expect(report.counts).toMatchObject({ total: names.length, synced: names.length, pending: 0, failed: 0 });
+    // In JSON the bytes that are not UTF-8 are kept exactly, as lone surrogates (`\udcff`, as
+    // Python's surrogateescape reads them); the activity log, for people, shows them `\xNN`.
     expect(report.unreadable).toEqual([
-      { path: 'bad\uFFFD\uFFFD.txt', message: expect.stringMatching(/is not valid UTF-8; rename the file/) },
+      { path: 'bad\uDCFF\uDCFE.txt', message: expect.stringMatching(/is not valid UTF-8; rename the file/) },
     ]);
-    expect(entriesFor(await activityLog(stateRoot()), 'bad\uFFFD\uFFFD.txt')).toHaveLength(1);
+    expect(report.notSyncedCount).toEqual({
+      needsAttention: 1,
+      onPurpose: 0,
+      notTracked: 1,
+      uploadedButUnusable: 0,
+    });
+    expect(report.notSynced).toEqual([
+      expect.objectContaining({ path: 'bad\uDCFF\uDCFE.txt', reason: 'bad-name' }),
+    ]);
+    expect(entriesFor(await activityLog(stateRoot()), 'bad\\xff\\xfe.txt')).toHaveLength(1);
 
     // A second run uploads nothing again and counts the same.
     const putsBefore = puts();
@@ -279,8 +291,19 @@ describe('permissions changed under the engine', () => {
     );
     let report = await status(folder);
     expect(report.notSynced).toEqual([
-      { path: 'locked.txt', state: 'retrying', message: expect.stringMatching(/permission denied/) },
+      {
+        path: 'locked.txt',
+        reason: 'unreadable',
+        message: expect.stringMatching(/permission denied/),
+        retryAt: expect.any(Number),
+      },
     ]);
+    expect(report.notSyncedCount).toEqual({
+      needsAttention: 1,
+      onPurpose: 0,
+      notTracked: 0,
+      uploadedButUnusable: 0,
+    });
     expect(entriesFor(await activityLog(stateRoot()), 'locked.txt')).toHaveLength(1);
 
     await chmod(join(folder, 'locked.txt'), 0o644);

@@ -421,7 +421,7 @@ describe('presigned URLs on another host', () => {
       const run = await syncOnce(folder);
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(
-        /Synced with Alloy \(http:\/\/127\.0\.0\.1:\d+\): 4 uploaded \(4 B\), 0 already there, 0 not synced\./,
+        /Synced with Alloy \(http:\/\/127\.0\.0\.1:\d+\): 4 uploaded \(4 bytes\), 0 already there, 0 not synced\./,
       );
       expect(remote.objectNames()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
       const puts = remote.requests.filter((request) => request.host === 'objects');
@@ -444,7 +444,7 @@ describe('presigned URLs on another host', () => {
       const folder = await folderWith({ 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c', 'd.txt': 'd' });
       const run = await syncOnce(folder);
       expect(run.code, run.output).toBe(1);
-      expect(run.output).toMatch(/0 uploaded \(0 B\), 0 already there, 4 not synced\./);
+      expect(run.output).toMatch(/0 uploaded \(0 bytes\), 0 already there, 4 not synced\./);
       expect(run.output).toMatch(
         /a\.txt: Alloy accepted this file but does not list it afterwards, so it is not synced/,
       );

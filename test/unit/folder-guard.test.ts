@@ -55,11 +55,11 @@ describe('measuring a folder for the large-folder question', () => {
       }
       const all = await measureFolder(temp.path, { files: 100, bytes: 10_000 });
       expect(all).toEqual({ files: 12, bytes: 1200, complete: true });
-      expect(describeMeasure(all)).toBe('12 files, 1.2 KiB');
+      expect(describeMeasure(all)).toBe('12 files, 1.2 kB');
       const stopped = await measureFolder(temp.path, { files: 5, bytes: 10_000 });
       // Stopped after the second folder: the third was never read.
       expect(stopped).toEqual({ files: 8, bytes: 800, complete: false });
-      expect(describeMeasure(stopped)).toBe('more than 8 files (800 B so far)');
+      expect(describeMeasure(stopped)).toBe('more than 8 files (800 bytes so far)');
       const cancelled = new AbortController();
       cancelled.abort();
       expect(

@@ -21,6 +21,7 @@ function status(overrides: Partial<SyncStatus> = {}, counts: Partial<SyncStatus[
       deleted: 0,
       ...counts,
     },
+    notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
     progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
     lastSyncAt: null,
     lastRemoteRefreshAt: null,

@@ -25,6 +25,7 @@ function status(overrides: Partial<SyncStatus> = {}): SyncStatus {
       ignored: 0,
       deleted: 0,
     },
+    notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
     progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
     lastSyncAt: NOW - 60_000,
     lastRemoteRefreshAt: NOW - 60_000,
@@ -190,14 +191,27 @@ describe('tray model', () => {
     expect(lines(stopped.items)).toContain('Pause ▸ (disabled)');
   });
 
-  it('idle with failed files or a problem: attention with a count or the first sentence', () => {
-    const failed = status({ counts: { ...status().counts, failed: 2, conflict: 1 } });
+  it('idle with files not synced or a problem: attention with the headline’s count or the first sentence', () => {
+    // The count is the window's (shared/not-synced.ts), bad names and conflicts included; what was
+    // skipped on purpose (links, special files) is not a problem.
+    const failed = status({
+      notSynced: { needsAttention: 3, onPurpose: 2, notTracked: 0, uploadedButUnusable: 0 },
+    });
     expect(trayModel(input({ status: failed }))).toMatchObject({
       icon: 'attention',
-      status: '3 files could not be synced',
+      status: 'Up to date except 3 files',
     });
-    const one = status({ counts: { ...status().counts, failed: 1 } });
-    expect(trayModel(input({ status: one })).status).toBe('1 file could not be synced');
+    const one = status({
+      notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
+    });
+    expect(trayModel(input({ status: one })).status).toBe('Up to date except 1 file');
+    const onPurpose = status({
+      notSynced: { needsAttention: 0, onPurpose: 4, notTracked: 0, uploadedButUnusable: 0 },
+    });
+    expect(trayModel(input({ status: onPurpose }))).toMatchObject({
+      icon: 'up-to-date',
+      status: 'Up to date',
+    });
     const problem = status({
       problems: [
         {
@@ -215,16 +229,12 @@ describe('tray model', () => {
       input({
         status: status({
           state: 'syncing',
-          counts: { ...status().counts, failed: 1 },
+          notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
           progress: { filesDone: 1, filesTotal: 2, bytesDone: 1, bytesTotal: 2, rate: 1, etaSeconds: 1 },
         }),
       }),
     );
-    expect(lines(model.items).slice(0, 3)).toEqual([
-      '[Syncing 1 of 2 · 50%]',
-      '[1 file could not be synced]',
-      '---',
-    ]);
+    expect(lines(model.items).slice(0, 3)).toEqual(['[Syncing 1 of 2 · 50%]', '[1 file not synced]', '---']);
   });
 
   it('before the app core answers, and while it restarts or keeps failing: Open Hoist and Quit still work', () => {

@@ -2,6 +2,7 @@
 // keeps one unreadable entry from failing it.
 import { lstat, readdir, stat, type Dirent, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { decodeFileName, escapeFileName, hasUndecodableBytes } from '../../../shared/file-name-bytes.js';
 import { systemClock, type Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
 import type { StatKey } from '../state/local-files.js';
@@ -193,16 +194,12 @@ class Walk {
         if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') this.report(dir, error);
       } else {
         const base = dir === '' ? '' : `${dir}/`;
-        const decoder = new TextDecoder('utf-8', { fatal: true });
         for (const entry of entries) {
-          let name: string;
-          try {
-            name = decoder.decode(entry.name);
-          } catch {
-            this.report(
-              base + entry.name.toString('utf8'),
-              invalidNameError(this.absolute(base) + entry.name),
-            );
+          const name = decodeFileName(entry.name);
+          if (hasUndecodableBytes(name)) {
+            if (!this.rules.ignores(base + name, entry.isDirectory())) {
+              this.report(base + name, invalidNameError(base + name));
+            }
             continue;
           }
           this.addEntry(base + name, entry);
@@ -268,14 +265,15 @@ function folderError(root: string, error: NodeJS.ErrnoException): SyncError {
   });
 }
 
-function invalidNameError(absolutePath: Buffer | string): NodeJS.ErrnoException {
-  const shown = typeof absolutePath === 'string' ? absolutePath : absolutePath.toString('utf8');
+/**
+ * A name with bytes that are not UTF-8: no remote can name it, and Node's string paths cannot open
+ * it. `path` keeps those bytes as lone surrogates (file-name-bytes.ts); the message shows them `\xNN`.
+ */
+export function invalidNameError(path: string): NodeJS.ErrnoException {
+  const shown = escapeFileName(path);
   return Object.assign(
-    new Error(`The name of ${shown} is not valid UTF-8; rename the file so Hoist can sync it.`),
-    {
-      code: 'EILSEQ',
-      path: shown,
-    },
+    new Error(`The name “${shown}” is not valid UTF-8; rename the file so Hoist can sync it.`),
+    { code: 'EILSEQ', path: shown },
   );
 }
 

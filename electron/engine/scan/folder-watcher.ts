@@ -257,11 +257,16 @@ class FolderWatch {
     const identity = this.identity;
     if (identity === null || this.state !== 'watching') return;
     for (const under of directories) {
-      walkFolder(identity.path, this.rules, { under, clock: this.clock }).then(
+      // What the walk could not take in (a name that is not UTF-8, a folder it cannot list) is
+      // hinted too: the hint's handler lists it at once (local-changes.ts).
+      const unreadable: string[] = [];
+      const onError = (path: string): void => void unreadable.push(path);
+      walkFolder(identity.path, this.rules, { under, clock: this.clock, onError }).then(
         (files) => {
           if (this.state !== 'watching' || this.identity !== identity) return;
           this.handlers.onHint(under);
           for (const file of files) this.handlers.onHint(file.path);
+          for (const path of unreadable) this.handlers.onHint(path);
         },
         () => this.checkRoot(),
       );

@@ -1,4 +1,5 @@
 import type { ActivityEntry, ActivityKind } from '../../../shared/sync-types.js';
+import { escapeFileName } from '../../../shared/file-name-bytes.js';
 import type { Db } from './state-db.js';
 import { StatementCache } from '../../base/statement-cache.js';
 
@@ -16,9 +17,12 @@ export class ActivityLog {
   }
 
   add(kind: ActivityKind, path: string | null, message: string, at: number, detail?: string): ActivityEntry {
+    // The log is for people, and SQLite text cannot hold the bytes of a name that are not UTF-8
+    // (they would come back as U+FFFD): stored as `\xNN` (shared/file-name-bytes.ts). The event
+    // keeps the exact path; a terminal prints it escaped the same way.
     const result = this.sql
       .get('INSERT INTO activity (at, kind, path, message, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(at, kind, path, message, detail ?? null);
+      .run(at, kind, path === null ? null : escapeFileName(path), message, detail ?? null);
     if (++this.added % 1000 === 0) this.trim();
     return { id: Number(result.lastInsertRowid), at, kind, path, message };
   }

@@ -1,6 +1,7 @@
 // Past 300 lines on purpose: every statement on local_files, prepared once, in one place, so the SQL
 // that decides a file's state (synced only against a listed copy, COPY_MATCHES, conflicts) reads as one.
 import type { ConflictKind, ErrorCategory, FileCounts, FileSyncState } from '../../../shared/sync-types.js';
+import type { NotSyncedReason } from '../../../shared/not-synced.js';
 import type { Db } from './state-db.js';
 
 /** The stat fields that decide whether a file changed: the stat cache. */
@@ -37,6 +38,8 @@ export interface LocalFile extends StatKey {
   sentKey: string | null;
   lastError: string | null;
   errorCategory: ErrorCategory | null;
+  /** As stored: a NotSyncedReason, or null for rows written before reasons were stored. */
+  errorReason: string | null;
   attempts: number;
   retryAt: number | null;
   updatedAt: number;
@@ -62,6 +65,7 @@ interface Row {
   sent_key: string | null;
   last_error: string | null;
   error_category: ErrorCategory | null;
+  error_reason: string | null;
   attempts: number;
   retry_at: number | null;
   updated_at: number;
@@ -156,7 +160,8 @@ export class LocalFiles {
       ),
       setState: db.prepare(
         `UPDATE local_files SET state = @state, last_error = @lastError, error_category = @errorCategory,
-           retry_at = @retryAt, attempts = @attempts, updated_at = @now WHERE path = @path`,
+           error_reason = @errorReason, retry_at = @retryAt, attempts = @attempts, updated_at = @now
+         WHERE path = @path`,
       ),
       // Synced only against a copy the mirror knows: the invariant that lets an unchanged listing
       // skip the search for lost copies (see mirror-refresh.ts).
@@ -288,6 +293,14 @@ export class LocalFiles {
       ),
       byRemoteKey: db.prepare('SELECT * FROM local_files WHERE remote_key = ?'),
       counts: db.prepare('SELECT state, count(*) AS n FROM local_files GROUP BY state'),
+      notSyncedGroups: db.prepare(
+        `SELECT state, error_reason AS reason, error_category AS category, count(*) AS n FROM local_files
+         WHERE state IN ('failed', 'retrying', 'conflict', 'ignored') GROUP BY 1, 2, 3`,
+      ),
+      notSynced: db.prepare(
+        `SELECT * FROM local_files WHERE state IN ('failed', 'retrying', 'conflict', 'ignored')
+         ORDER BY state = 'ignored', path LIMIT ?`,
+      ),
       conflicted: db.prepare(
         "SELECT * FROM local_files WHERE state IN ('conflict', 'ignored') ORDER BY path LIMIT ?",
       ),
@@ -357,7 +370,14 @@ export class LocalFiles {
     path: string,
     state: FileSyncState,
     now: number,
-    problem: { message: string; category: ErrorCategory; retryAt?: number; attempts?: number } | null = null,
+    problem: {
+      message: string;
+      category: ErrorCategory;
+      /** Why it is not synced, for the counts and the Not synced list (not-synced.ts). */
+      reason?: NotSyncedReason;
+      retryAt?: number;
+      attempts?: number;
+    } | null = null,
   ): void {
     this.statements.setState.run({
       path,
@@ -365,6 +385,7 @@ export class LocalFiles {
       now,
       lastError: problem?.message ?? null,
       errorCategory: problem?.category ?? null,
+      errorReason: problem?.reason ?? null,
       retryAt: problem?.retryAt ?? null,
       attempts: problem?.attempts ?? 0,
     });
@@ -549,6 +570,26 @@ export class LocalFiles {
     return (this.statements.sameRemoteName.all(remoteName, path) as Row[]).map(fromRow);
   }
 
+  /** Files that are not synced (failed, waiting to retry, in conflict or left so), ignored ones last. */
+  notSynced(limit: number): LocalFile[] {
+    return (this.statements.notSynced.all(limit) as Row[]).map(fromRow);
+  }
+
+  /** How many files are not synced, by state, reason and category (not-synced.ts classifies them). */
+  notSyncedGroups(): Array<{
+    state: FileSyncState;
+    reason: string | null;
+    category: ErrorCategory | null;
+    n: number;
+  }> {
+    return this.statements.notSyncedGroups.all() as Array<{
+      state: FileSyncState;
+      reason: string | null;
+      category: ErrorCategory | null;
+      n: number;
+    }>;
+  }
+
   withRemoteKey(key: string): LocalFile[] {
     return (this.statements.byRemoteKey.all(key) as Row[]).map(fromRow);
   }
@@ -625,6 +666,7 @@ function fromRow(row: Row): LocalFile {
     sentKey: row.sent_key,
     lastError: row.last_error,
     errorCategory: row.error_category,
+    errorReason: row.error_reason,
     attempts: row.attempts,
     retryAt: row.retry_at,
     updatedAt: row.updated_at,

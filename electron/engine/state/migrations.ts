@@ -105,4 +105,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX remote_files_by_natural_path
      ON remote_files (natural_key(coalesce(display_path, replace(name, char(8725), '/'))));
    CREATE INDEX remote_files_by_processing ON remote_files (processing) WHERE processing <> 'completed';`,
+  // Why a file is not synced, as a closed reason (shared/not-synced.ts) beside its message: the
+  // headline, the tray and `hoist status` count and group by it instead of by the wording.
+  `ALTER TABLE local_files ADD COLUMN error_reason TEXT;`,
 ];

@@ -4,6 +4,7 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mime from 'mime-types';
 import { formatBytes } from '../../../shared/format-bytes.js';
+import { reasonOfError } from '../not-synced.js';
 import type { EngineContext } from '../engine-context.js';
 import type { UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
 import { withRetry } from '../remote/retry.js';
@@ -326,7 +327,11 @@ async function failed(
     // the remote alters bodies. Hash again, but not forever.
     if (file.attempts + 1 >= MAX_DIGEST_RETRIES) {
       const message = 'The remote keeps rejecting this file’s checksum (MD5); it may be changing constantly.';
-      files.setState(file.path, 'failed', now, { message, category: 'remote-rejected' });
+      files.setState(file.path, 'failed', now, {
+        message,
+        category: 'remote-rejected',
+        reason: 'rejected-by-remote',
+      });
       context.report('failed', file.path, message, error.detail);
       return { kind: 'failed', error: new SyncError('remote-rejected', message, { path: file.path }) };
     }
@@ -344,6 +349,7 @@ async function failed(
     files.setState(file.path, 'retrying', now, {
       message: error.message,
       category: error.category,
+      reason: reasonOfError(error),
       retryAt,
       attempts,
     });
@@ -355,7 +361,11 @@ async function failed(
     );
     return { kind: 'retrying', error: withPath };
   }
-  files.setState(file.path, 'failed', now, { message: error.message, category: error.category });
+  files.setState(file.path, 'failed', now, {
+    message: error.message,
+    category: error.category,
+    reason: reasonOfError(error),
+  });
   context.report('failed', file.path, error.message, error.detail);
   return { kind: 'failed', error: withPath };
 }

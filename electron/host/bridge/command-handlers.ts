@@ -1,4 +1,6 @@
+import { hasUndecodableBytes } from '../../../shared/file-name-bytes.js';
 import { pathInsideFolder } from '../../base/path-inside-folder.js';
+import { join } from 'node:path';
 import type { CommandName, CommandResponse, ParsedRequest } from '../../../shared/bridge/contract.js';
 import type { SyncService } from '../../engine/sync-service.js';
 import { SyncError } from '../../engine/sync-error.js';
@@ -153,7 +155,11 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     // A path from the window names a file of this folder, never something beside or above it.
     const file = pathInsideFolder(folder, path);
     if (file === null) throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
-    await desktopOf(app).showInFolder(file);
+    // A name that is not UTF-8 cannot be passed to the shell as a string: open the folder it is in.
+    const parts = path.split('/');
+    const undecodable = parts.findIndex(hasUndecodableBytes);
+    if (undecodable === -1) await desktopOf(app).showInFolder(file);
+    else await desktopOf(app).openFolder(join(folder, ...parts.slice(0, undecodable)));
     return null;
   },
   'desktop.update': async (change, { app }) => {

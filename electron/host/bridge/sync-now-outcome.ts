@@ -10,18 +10,21 @@ export function syncNowOutcome(status: SyncStatus, now: number): string {
   const at = new Date(now);
   const time = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
   const { counts } = status;
-  const notSynced = counts.failed + counts.conflict + counts.pending + counts.uploading;
+  // Counted as the headline and the Not synced list count them (shared/not-synced.ts): the pass is
+  // over, so what is left is what could not be synced now.
+  const notSynced = status.notSynced.needsAttention;
+  const total = counts.total - counts.ignored + status.notSynced.notTracked;
   const problem = status.problems[0];
   const found =
     problem !== undefined
       ? problem.message.replace(/\.$/, '')
       : notSynced > 0
-        ? `${notSynced.toLocaleString('en')} of ${counts.total.toLocaleString('en')} file${counts.total === 1 ? ' is' : 's are'} not synced (listed below)`
-        : counts.total === 0
+        ? `${notSynced.toLocaleString('en')} of ${total.toLocaleString('en')} file${total === 1 ? ' is' : 's are'} not synced (listed below)`
+        : total === 0
           ? 'the folder has no files to sync yet'
-          : counts.total === 1
+          : total === 1
             ? 'the one file is synced'
-            : `all ${counts.total.toLocaleString('en')} files are synced`;
+            : `all ${total.toLocaleString('en')} files are synced`;
   const paused = status.paused ? `; still paused ${describePauseEnd(status.pausedUntil, now)}` : '';
   return `Checked at ${time}: ${found}${paused}.`;
 }

@@ -1,4 +1,5 @@
 import type { SyncStatus } from '../../../shared/sync-types.js';
+import { countFiles, restingHeadline } from '../../../shared/not-synced.js';
 import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
 import type { PauseChoice } from '../../../shared/pause-choice.js';
 
@@ -52,7 +53,7 @@ export function trayModel(input: TrayInput): TrayModel {
   const sync = input.status;
   const running = input.core === 'running' && sync !== null;
   const paused = sync?.paused === true || sync?.state === 'paused';
-  const attention = sync === null ? null : attentionLine(sync);
+  const attention = sync === null ? null : attentionLine(sync, false);
   const items: TrayMenuItem[] = [{ kind: 'label', label: status }];
   if (attention !== null && attention !== status) items.push({ kind: 'label', label: attention });
   items.push(
@@ -121,7 +122,7 @@ function headline(input: TrayInput): { icon: TrayIconState; status: string } {
     case 'idle':
       break;
   }
-  const attention = attentionLine(sync);
+  const attention = attentionLine(sync, true);
   return attention === null
     ? { icon: 'up-to-date', status: 'Up to date' }
     : { icon: 'attention', status: attention };
@@ -144,13 +145,18 @@ function pausedLine(input: TrayInput): string {
   return `Paused until ${sameDay ? '' : 'tomorrow '}${input.formatTime(until)}`;
 }
 
-/** What needs the user while sync otherwise runs: the first problem, or the files that failed. */
-function attentionLine(sync: SyncStatus): string | null {
+/**
+ * What needs the user while sync otherwise runs: the first problem, or the files not synced, counted
+ * as the window's headline counts them ("Up to date except 3 files", shared/not-synced.ts).
+ */
+function attentionLine(sync: SyncStatus, resting: boolean): string | null {
   const problem = sync.problems[0];
   if (problem !== undefined && sync.state !== 'auth-failed') return firstSentence(problem.message);
-  const stuck = sync.counts.failed + sync.counts.conflict;
-  if (stuck === 0) return null;
-  return stuck === 1 ? '1 file could not be synced' : `${stuck} files could not be synced`;
+  if (sync.notSynced.needsAttention === 0) return null;
+  // Resting, it is the headline; under "Syncing 3 of 9" it is a second line that must not say "Up to date".
+  return resting
+    ? restingHeadline(sync.notSynced)
+    : `${countFiles(sync.notSynced.needsAttention)} not synced`;
 }
 
 /** A menu line is one short sentence; the rest ("Update it in Settings…") is in the window. */

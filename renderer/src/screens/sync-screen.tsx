@@ -3,13 +3,13 @@ import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
-import { statusSentence } from '../status-words.js';
+import { filesToSync, statusCounts, statusSentence } from '../status-words.js';
 import { ToneIcon } from '../components/tone-icon.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
+import { NotSyncedList } from './not-synced-list.js';
 import { ProblemList } from './problem-list.js';
 import { SyncControls } from './sync-controls.js';
-import { UnsyncedList } from './unsynced-list.js';
 
 /** The sync window: state in words, progress, problems with their actions, failures, conflicts, activity. */
 export function SyncScreen({
@@ -46,15 +46,15 @@ export function SyncScreen({
           </span>
           <span data-testid="status-text">{sentence.text}</span>
         </p>
-        <p className="status-sub">
-          {app.pair?.folder} → {app.pair?.label} · {status.counts.synced.toLocaleString()} of{' '}
-          {status.counts.total.toLocaleString()} files synced · last synced {formatWhen(status.lastSyncAt)}
+        <p className="status-sub" data-testid="status-counts">
+          {app.pair?.folder} → {app.pair?.label} · {statusCounts(status)} · last synced{' '}
+          {formatWhen(status.lastSyncAt)}
         </p>
         <ProgressBar
           label="Overall progress"
           // Bytes and files both count: a batch of small files moves the bar too.
           value={syncing ? progress.bytesDone + progress.filesDone : status.counts.synced}
-          max={syncing ? progress.bytesTotal + progress.filesTotal : Math.max(1, status.counts.total)}
+          max={syncing ? progress.bytesTotal + progress.filesTotal : Math.max(1, filesToSync(status))}
         />
         {syncing && (
           <p className="status-sub">
@@ -77,7 +77,7 @@ export function SyncScreen({
         <SyncControls app={app} status={status} />
       </header>
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
-      <UnsyncedList failedCount={status.counts.failed} canShow={app.desktop !== null} />
+      <NotSyncedList counts={status.notSynced} canShow={app.desktop !== null} />
       <ConflictList count={status.counts.conflict} canShow={app.desktop !== null} />
       <ActivityLog />
     </section>
