@@ -93,7 +93,7 @@ describe('hoist sync refuses folders that are not yours to sync', () => {
     const asked = await processes.run(['sync', folder, '--once', ...remoteArgs()], { env: small });
     expect(asked.code, asked.stderr).toBe(2);
     expect(asked.stderr).toMatch(
-      /big is large: 5 files, \d+ B\. Its first sync uploads all of it\. To sync it, run the same command with --yes\./,
+      /big is large: 5 files, \d+ bytes\. Its first sync uploads all of it\. To sync it, run the same command with --yes\./,
     );
     expect(server.server.requestCounts.get('object.put') ?? 0).toBe(0);
 

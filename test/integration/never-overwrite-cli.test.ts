@@ -76,8 +76,8 @@ describe('two folders writing the same remote name', () => {
     expect(second.stdout).toMatch(/1 not synced \(1 in conflict\)/);
     expect(second.stderr).toMatch(/README\.md: The remote already has a different file under this name/);
     // Both sides, and where the remote copy came from.
-    expect(second.stderr).toMatch(/here: +20 B/);
-    expect(second.stderr).toMatch(new RegExp(`remote: +9 B, changed .* uploaded by Hoist from ${one}`));
+    expect(second.stderr).toMatch(/here: +20 bytes/);
+    expect(second.stderr).toMatch(new RegExp(`remote: +9 bytes, changed .* uploaded by Hoist from ${one}`));
     expect(second.stderr).toMatch(/hoist resolve .* --keep-both \| --replace \| --ignore/);
     // Warned about two folders on one remote without remote folders, with a suggestion.
     expect(second.stderr).toMatch(/also syncs to the top of this remote.*--remote-folder two/);

@@ -82,7 +82,7 @@ async function expectRebuiltWithoutTouchingTheRemote(before: Map<string, string>
   const stateFile = join(await pairDirectory(), 'state.db');
   const second = await syncOnce(['--delete-remote']);
   expect(second.code, second.stdout + second.stderr).toBe(0);
-  expect(second.stdout).toContain(`0 uploaded (0 B), ${FILES} already there, 0 not synced`);
+  expect(second.stdout).toContain(`0 uploaded (0 bytes), ${FILES} already there, 0 not synced`);
   expect(puts()).toBe(FILES);
   expect(deletes()).toBe(0);
   expect(await remoteContents(server.dataDir)).toEqual(before);
@@ -138,7 +138,7 @@ describe('a lost state', () => {
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.stderr).toContain('was missing');
     expect(second.stderr).toContain('remote folder “Docs”');
-    expect(second.stdout).toContain(`0 uploaded (0 B), ${FILES} already there`);
+    expect(second.stdout).toContain(`0 uploaded (0 bytes), ${FILES} already there`);
     expect(puts()).toBe(FILES);
     expect(deletes()).toBe(0);
     expect(await remoteContents(server.dataDir)).toEqual(before);

@@ -275,6 +275,7 @@ describe('Electron main wiring', () => {
         provider: 'alloy',
         remoteLabel: 'Alloy',
         counts: { total: 1, synced: 0, pending: 1, uploading: 0, failed: 0, conflict: 0, deleted: 0 },
+        notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
         progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
         lastSyncAt: null,
         lastRemoteRefreshAt: null,
