@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import { defaultDataRoot } from '../host/data-paths.js';
+import { SyncError } from '../engine/sync-error.js';
 import { parseDuration, parseRate } from './format.js';
 import type { RemoteChoice } from '../host/remote-connection.js';
 import { UsageError } from './usage-error.js';
@@ -132,8 +133,9 @@ export async function resolveFolder(folder: string | undefined): Promise<string>
   try {
     info = await stat(absolute);
   } catch {
-    throw new UsageError(`The folder ${absolute} does not exist`);
+    throw new SyncError('config', `The folder ${absolute} does not exist`);
   }
-  if (!info.isDirectory()) throw new UsageError(`${absolute} is a file, not a folder`);
+  // Not a usage error: the command was right, the folder is not one, so one line and no usage text.
+  if (!info.isDirectory()) throw new SyncError('config', `${absolute} is a file, not a folder`);
   return realpath(absolute);
 }

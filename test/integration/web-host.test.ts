@@ -159,13 +159,14 @@ describe('hoist ui on the command line', () => {
     await temp.remove();
   });
 
-  it('prints its usage, and refuses a folder that does not exist with a usage error', async () => {
+  it('prints its usage, and refuses a folder that does not exist in one line, exit 2', async () => {
     const help = await processes.run(['ui', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: hoist ui [<folder>] [options]');
     const missing = await processes.run(['ui', '--no-open', `${temp.path}/nowhere`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
+    expect(missing.stderr).not.toContain('Usage:');
   });
 
   it('opens the browser with a page only this user can read, never the link on a command line', async () => {
