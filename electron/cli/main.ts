@@ -104,6 +104,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away early (`hoist ls | head`) is no failure of ours: stop quietly with the
+// status a program killed by SIGPIPE has (128 + 13), as coreutils do, not with an EPIPE stack trace.
+// Every state write is crash-safe, so stopping here loses nothing.
+const EXIT_BROKEN_PIPE = 141;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+  throw error;
+});
+
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`hoist: internal error (unhandled rejection): ${String(reason)}\n`);
   process.exitCode = EXIT_FAILED;

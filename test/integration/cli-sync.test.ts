@@ -105,6 +105,19 @@ describe('hoist sync --once, ls, rm, status', () => {
     ]);
   });
 
+  it('a reader that goes away early (hoist ls | head) ends it quietly, exit 141 as for SIGPIPE', async () => {
+    const folder = await folderWith({ 'x.txt': 'x', 'y/z.txt': 'z' });
+    const state = join(home.path, 'pipe-state');
+    const sync = await processes.run(['sync', folder, '--once', '--state', state]);
+    expect(sync.code, sync.stderr).toBe(0);
+    const ls = processes.spawn(['ls', '--state', state]);
+    // The reading end closed before hoist writes its first line: every write meets EPIPE.
+    ls.child.stdout.destroy();
+    const exit = await ls.exited;
+    expect(ls.stderr()).not.toMatch(/EPIPE|Error/);
+    expect(exit.code).toBe(141);
+  });
+
   it('exits 2 on usage and configuration errors', async () => {
     const folder = await folderWith({ 'a.txt': 'a' });
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
