@@ -9,7 +9,8 @@
  */
 export const NOT_SYNCED_REASONS = {
   unreadable: { label: 'Cannot be read', onPurpose: false, retry: true },
-  'bad-name': { label: 'Name is not valid UTF-8', onPurpose: false, retry: true },
+  // Only a rename helps, and a renamed file is found by itself: Retry of this name could not succeed.
+  'bad-name': { label: 'Name is not valid UTF-8', onPurpose: false, retry: false },
   'folder-unreadable': { label: 'Folder cannot be opened', onPurpose: false, retry: true },
   'rejected-by-remote': { label: 'Refused by the remote', onPurpose: false, retry: true },
   'too-large': { label: 'Too large for the remote', onPurpose: false, retry: true },
