@@ -4,7 +4,9 @@ import type { SyncStatus } from '../../shared/sync-types.js';
 
 const MINUTE = 60_000;
 
+/** A status as the engine makes it: failed and conflicting files are among those not synced. */
 function status(overrides: Partial<SyncStatus> = {}, counts: Partial<SyncStatus['counts']> = {}): SyncStatus {
+  const needsAttention = (counts.failed ?? 0) + (counts.conflict ?? 0);
   return {
     state: 'idle',
     folder: '/home/ada/Documents',
@@ -21,7 +23,7 @@ function status(overrides: Partial<SyncStatus> = {}, counts: Partial<SyncStatus[
       deleted: 0,
       ...counts,
     },
-    notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
+    notSynced: { needsAttention, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
     progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
     lastSyncAt: null,
     lastRemoteRefreshAt: null,
@@ -125,6 +127,20 @@ describe('notification policy', () => {
       retryable: false,
     };
     expect(policy.observe(status({ problems: [problem] }), 1).map((n) => n.kind)).toEqual(['mass-deletion']);
+  });
+
+  it('counts every file not synced, not only failed uploads: a name that is not UTF-8 notifies too', () => {
+    const policy = new NotificationPolicy();
+    policy.observe(status(), 0);
+    const badName = status({
+      notSynced: { needsAttention: 1, onPurpose: 0, notTracked: 1, uploadedButUnusable: 0 },
+    });
+    expect(policy.observe(badName, 1000).map((n) => n.title)).toEqual(['1 file could not be synced']);
+    // Files skipped on purpose (links, special files) are not news.
+    const skipped = status({
+      notSynced: { needsAttention: 1, onPurpose: 4, notTracked: 1, uploadedButUnusable: 0 },
+    });
+    expect(policy.observe(skipped, 10 * MINUTE)).toEqual([]);
   });
 
   it('turned off, it shows nothing and does not save counts up for later', () => {

@@ -3,7 +3,7 @@ import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
 
 /**
  * Which desktop notifications to show, from successive statuses. Only what needs the user: a rejected
- * API key, new conflicts, a held mass deletion, files that failed for good. At most one per kind per
+ * API key, new conflicts, a held mass deletion, files that are not synced (for any reason but a conflict). At most one per kind per
  * quiet period, summarising what piled up meanwhile (users of sync clients ask for one summary, not a
  * stream). A pure state machine with the clock passed in, so the throttling is tested without waiting.
  */
@@ -47,7 +47,7 @@ export class NotificationPolicy {
       if (status.state === 'auth-failed' && previous.state !== 'auth-failed') this.note('auth', 1, status);
       const newConflicts = status.counts.conflict - previous.counts.conflict;
       if (newConflicts > 0) this.note('conflict', newConflicts, status);
-      const newFailures = status.counts.failed - previous.counts.failed;
+      const newFailures = notSyncedBesidesConflicts(status) - notSyncedBesidesConflicts(previous);
       if (newFailures > 0) this.note('failed', newFailures, status);
       const held = massDeletion(status);
       if (held !== undefined && massDeletion(previous) === undefined)
@@ -91,6 +91,15 @@ export class NotificationPolicy {
       ...(problem === undefined ? {} : { problem }),
     });
   }
+}
+
+/**
+ * Files not synced for a reason other than a conflict (which has its own notification), by the one
+ * definition the headline and the tray use (engine/not-synced.ts): an unreadable file, a name that
+ * is not UTF-8 or a file the remote could not read counts, not only an upload that failed.
+ */
+function notSyncedBesidesConflicts(status: SyncStatus): number {
+  return Math.max(0, status.notSynced.needsAttention - status.counts.conflict);
 }
 
 function massDeletion(status: SyncStatus): Problem | undefined {
