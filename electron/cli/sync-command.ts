@@ -55,7 +55,7 @@ Options:
   --confirm-deletions  with --delete-remote: a held mass deletion (more than half the folder gone
                        within a minute) goes ahead
   --keep-remote-copies refuse a held mass deletion: keep those remote copies
-  --yes                the first sync of a very large folder (over 100,000 files or 50 GiB)
+  --yes                the first sync of a very large folder (over 100,000 files or 50 GB)
                        goes ahead; without it, that first sync stops and says what it found
 ${REMOTE_OPTIONS_HELP}`;
 

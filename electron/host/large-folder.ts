@@ -8,7 +8,7 @@ import { SyncError } from '../engine/sync-error.js';
  * a folder is more likely a mistake (a whole drive, a home folder one level down, a build cache) than
  * a folder of documents, and its first sync takes hours and fills the remote.
  */
-export const LARGE_FOLDER_LIMITS = { files: 100_000, bytes: 50 * 1024 ** 3 };
+export const LARGE_FOLDER_LIMITS = { files: 100_000, bytes: 50_000_000_000 };
 
 // Counting stops here even below the limits: the person is waiting for an answer. 100,000 files
 // took 1.5-2.8 s to walk on the 2-core dev VM (engine/scan/folder-walker.ts), so this is far above
@@ -93,7 +93,7 @@ export async function measureFolder(
   return measure;
 }
 
-/** "120,000 files, 84.0 GiB", or "more than 100,000 files (52.0 GiB so far)" when counting stopped. */
+/** "120,000 files, 84 GB", or "more than 100,000 files (52 GB so far)" when counting stopped. */
 export function describeMeasure(measure: FolderMeasure): string {
   const files = `${measure.files.toLocaleString('en')} file${measure.files === 1 ? '' : 's'}`;
   return measure.complete
