@@ -1,3 +1,5 @@
+// Just past 300 lines: the app core's one object (the open pair, its switches and what the window
+// asks of it); the guards, .hoistignore, the connection test and the credentials live beside it.
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// Just past 300 lines: the one table of every bridge command and event with its schema, which both
+// hosts and the renderer import; split, a command's request and reply would stand apart.
 import { z } from 'zod';
 import type { ActivityPage, RemoteBrowsePage, RemoteSelectionSummary } from '../remote-browse.js';
 import type { NotSyncedEntry } from '../not-synced.js';

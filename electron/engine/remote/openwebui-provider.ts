@@ -1,3 +1,6 @@
+// Just past 300 lines: one provider (the upload's two steps, the listing with its processing status,
+// deletes) over one HTTP client and one response schema; the hash index and the listing stream are
+// modules of their own already.
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
