@@ -20,8 +20,6 @@ export function plural(count: number, one: string, many: string): string {
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const day = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
 
 /** "2 min ago", "yesterday", or the date for anything older than a week. */
 export function formatWhen(at: number | null | undefined, now = Date.now()): string {
@@ -37,11 +35,6 @@ export function formatWhen(at: number | null | undefined, now = Date.now()): str
 
 export function formatExact(at: number | null | undefined): string {
   return at === null || at === undefined ? '' : exact.format(at);
-}
-
-/** "15:00" today, "Fri 09:00" on another day. */
-export function formatUntil(at: number, now = Date.now()): string {
-  return new Date(at).toDateString() === new Date(now).toDateString() ? time.format(at) : day.format(at);
 }
 
 /** Time left as a phrase that reads whole: "less than a minute left", "about 4 min left". */

@@ -1,6 +1,7 @@
 import type { StatusView } from '../../shared/bridge/contract.js';
 import { restingHeadline } from '../../shared/not-synced.js';
-import { formatCount, formatRate, formatSize, formatTimeLeft, formatUntil, plural } from './format.js';
+import { describePauseEnd } from '../../shared/pause-choice.js';
+import { formatCount, formatRate, formatSize, formatTimeLeft, plural } from './format.js';
 
 export type Tone = 'ok' | 'busy' | 'paused' | 'attention' | 'offline';
 
@@ -14,7 +15,7 @@ export function statusSentence(status: StatusView, eta: number | null): { tone: 
   if (status.paused) {
     return {
       tone: 'paused',
-      text: status.pausedUntil ? `Paused until ${formatUntil(status.pausedUntil)}` : 'Paused',
+      text: status.pausedUntil ? `Paused ${describePauseEnd(status.pausedUntil, Date.now())}` : 'Paused',
     };
   }
   if (status.state === 'offline')

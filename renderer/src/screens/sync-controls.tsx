@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
-import { pauseEndsAt } from '../../../shared/pause-choice.js';
+import { describePauseEnd, pauseEndsAt } from '../../../shared/pause-choice.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { Dialog } from '../components/dialog.js';
-import { formatUntil } from '../format.js';
 
 /**
  * Pause (now, 1 hour, until tomorrow) or Resume, Sync now and Open folder. Sync now says what it is
@@ -82,8 +81,8 @@ export function SyncControls({ app, status }: { app: AppView; status: StatusView
       {asking && (
         <Dialog title="Sync is paused" onClose={() => setAsking(false)}>
           <p>
-            Sync is paused{status.pausedUntil ? ` until ${formatUntil(status.pausedUntil)}` : ''}. Resume
-            syncing, or sync once now and stay paused?
+            Sync is paused{status.pausedUntil ? ` ${describePauseEnd(status.pausedUntil, Date.now())}` : ''}.
+            Resume syncing, or sync once now and stay paused?
           </p>
           <div className="dialog-actions">
             <button type="button" autoFocus onClick={() => setAsking(false)}>
