@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../base/clock.js';
 import { listConflicts, resolveConflict } from './conflict-resolution.js';
 import { EngineEvents } from './engine-events.js';
 import { EngineReporter } from './engine-reporter.js';
+import { BackgroundWork } from './background-work.js';
 import { EngineTimers } from './engine-timers.js';
 import type { HasherPool } from './hash/hasher-pool.js';
 import { LocalChanges } from './local-changes.js';
@@ -102,6 +103,7 @@ export class SyncEngine {
   private readonly provider: RemoteProvider;
   private readonly reporter: EngineReporter;
   private readonly timers: EngineTimers;
+  private readonly background: BackgroundWork;
   private readonly local: LocalChanges;
   private readonly progress: ProgressTracker;
   private readonly limiter: BandwidthLimiter;
@@ -136,6 +138,7 @@ export class SyncEngine {
     this.state.onFailure((failure) => queueMicrotask(() => this.onStateFailed(failure)));
     this.waits = new WaitTracker(() => this.clock.now());
     this.timers = new EngineTimers(this.clock);
+    this.background = new BackgroundWork((error) => this.reportUnexpected(error));
     this.local = new LocalChanges({
       root: options.root,
       state: this.state,
@@ -189,7 +192,7 @@ export class SyncEngine {
       this.local.rules,
       {
         onHint: (path) => this.onHint(path),
-        onRescan: () => void this.rescan(),
+        onRescan: () => this.background.start(() => this.rescan()),
         onFallback: (error) => this.reporter.raiseProblem('watch', error.toInfo()),
       },
       {
@@ -203,7 +206,7 @@ export class SyncEngine {
     await Promise.all([this.refreshQuietly(), this.scan()]);
     this.kick();
     this.scheduleRefresh();
-    this.timers.every('safety-rescan', SAFETY_RESCAN_MS, () => void this.rescan());
+    this.timers.every('safety-rescan', SAFETY_RESCAN_MS, () => this.background.start(() => this.rescan()));
   }
 
   /**
@@ -275,6 +278,8 @@ export class SyncEngine {
     this.halt(new Error('stopped'));
     this.timers.cancelAll();
     await this.watcher?.close();
+    // Scans, refreshes and hints still running write to the state DB, which is closed after this.
+    await this.background.close();
     while (this.pumpPromise) await this.pumpPromise;
     this.reporter.setState('stopped');
   }
@@ -435,7 +440,7 @@ export class SyncEngine {
     // otherwise leave the remote list that stale once more before the new one applies.
     if (this.watcher && this.settings.refreshIntervalSeconds !== interval && this.run.kind !== 'stopped')
       this.scheduleRefresh();
-    if (this.local.remoteFolderChanged()) void this.moveToRemoteFolder();
+    if (this.local.remoteFolderChanged()) this.background.start(() => this.moveToRemoteFolder());
     else this.kick();
     return this.currentSettings;
   }
@@ -549,12 +554,13 @@ export class SyncEngine {
       const paths = [...this.hints];
       this.hints.clear();
       // New ignore rules: re-watch (newly un-ignored folders) and rescan with them.
-      void this.local
-        .applyHints(paths, async () => {
+      this.background.start(async () => {
+        await this.local.applyHints(paths, async () => {
           await this.watcher?.refresh();
           await this.scan();
-        })
-        .then(() => this.kick());
+        });
+        this.kick();
+      });
     });
   }
 
@@ -594,15 +600,7 @@ export class SyncEngine {
       return;
     }
     this.pumpPromise = this.pump()
-      .catch((error: unknown) => {
-        const syncError = toSyncError(error, 'network');
-        this.reporter.report(
-          'warning',
-          null,
-          `Sync stopped unexpectedly: ${syncError.message}`,
-          syncError.detail,
-        );
-      })
+      .catch((error: unknown) => this.reportUnexpected(error))
       .finally(() => {
         this.pumpPromise = null;
         if (this.pumpAgain && !this.halted) this.kick();
@@ -635,7 +633,7 @@ export class SyncEngine {
             'batch-refresh',
             due - this.clock.now(),
             () => {
-              if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
+              if (!this.halted && !this.pumpPromise) this.background.start(() => this.refreshQuietly());
             },
             true,
           );
@@ -772,7 +770,7 @@ export class SyncEngine {
       'processing-recheck',
       delay,
       () => {
-        if (!this.halted && !this.pumpPromise) void this.refreshQuietly();
+        if (!this.halted && !this.pumpPromise) this.background.start(() => this.refreshQuietly());
         // A batch is running: it refreshes at its end, which schedules the next check.
         else this.scheduleProcessingRecheck();
       },
@@ -786,9 +784,12 @@ export class SyncEngine {
       this.settings.refreshIntervalSeconds * 1000,
       () => {
         if (this.ended) return;
-        const run = this.halted || this.pumpPromise ? Promise.resolve() : this.refreshQuietly();
-        void run.finally(() => {
-          if (!this.ended) this.scheduleRefresh();
+        this.background.start(async () => {
+          try {
+            if (!this.halted && !this.pumpPromise) await this.refreshQuietly();
+          } finally {
+            if (!this.ended) this.scheduleRefresh();
+          }
         });
       },
       true,
@@ -827,6 +828,17 @@ export class SyncEngine {
       this.reporter.raiseProblem('remote', problem);
       return problem;
     }
+  }
+
+  /** A step that failed where no failure was expected: said in the activity log, never thrown away. */
+  private reportUnexpected(error: unknown): void {
+    const syncError = toSyncError(error, 'network');
+    this.reporter.report(
+      'warning',
+      null,
+      `Sync stopped unexpectedly: ${syncError.message}`,
+      syncError.detail,
+    );
   }
 
   /** Refreshes the mirror, turning a failure into a problem (or an auth stop) instead of a throw. */
