@@ -60,10 +60,12 @@ export async function scanFolder(options: {
   for (const row of files.trackedStats()) {
     const stat = onDisk.get(row.path);
     if (stat === undefined) {
-      if (row.state === 'deleted' || underUnreadable(row.path)) continue;
-      // Newly ignored: no longer synced, but not deleted either; its remote copy is left alone.
+      if (underUnreadable(row.path)) continue;
+      // Newly ignored: no longer synced, but not deleted either; its remote copy is left alone. That
+      // holds for one already marked deleted too (a deletion not yet mirrored, or held): once left
+      // out, a path's remote copy is the person's to delete, never the mirrored deletions'.
       if (options.rules.ignores(row.path, false)) newlyIgnored.push(row.path);
-      else vanished.push(row);
+      else if (row.state !== 'deleted') vanished.push(row);
       continue;
     }
     onDisk.delete(row.path);

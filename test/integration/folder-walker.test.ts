@@ -75,7 +75,8 @@ describe('walkFolder', () => {
 
     const files = await walkFolder(root, rules);
 
-    expect(paths(files)).toEqual(['.hoistignore', 'keep.txt']);
+    // .hoistignore itself is Hoist's control file, never synced.
+    expect(paths(files)).toEqual(['keep.txt']);
     expect(asked).toContain('node_modules');
     expect(asked.filter((path) => path.includes('node_modules/') || path.startsWith('.Trash-1000/'))).toEqual(
       [],

@@ -58,7 +58,8 @@ describe('built-in rules', () => {
   it.each([
     'notes.txt',
     'report.docx',
-    '.hoistignore',
+    // Only the folder's own .hoistignore is Hoist's control file; one further down is a document.
+    'sub/.hoistignore',
     '.gitignore',
     '.git/config',
     'partial.txt',
@@ -192,8 +193,9 @@ describe('.hoistignore', () => {
 
   it('is optional', async () => {
     const rules = await load();
-    expect(rules.describe().every((rule) => rule.source === 'built-in')).toBe(true);
-    expect(rules.describe().map((rule) => rule.pattern)).toEqual([...BUILT_IN_IGNORES]);
+    // No rules of the person's: the built-in list, and the rule leaving .hoistignore itself out.
+    expect(rules.describe().every((rule) => rule.source !== 'hoistignore')).toBe(true);
+    expect(rules.describe().map((rule) => rule.pattern)).toEqual([...BUILT_IN_IGNORES, '/.hoistignore']);
   });
 
   it('fails clearly when it cannot be read', async () => {
@@ -251,6 +253,31 @@ describe('reload', () => {
     await mkdir(join(root, '.hoistignore'));
     await expect(rules.reload()).rejects.toBeInstanceOf(SyncError);
     expect(rules.ignores('app.log', false)).toBe(true);
+  });
+});
+
+describe('the folder’s .hoistignore itself', () => {
+  it('is never synced, whatever its own rules say, but one in a subfolder is an ordinary file', async () => {
+    await writeFile(join(root, '.hoistignore'), '!.hoistignore\n!/.hoistignore\n*.log\n');
+    const rules = await load();
+    expect(rules.ignores('.hoistignore', false)).toBe(true);
+    expect(rules.ignores('sub/.hoistignore', false)).toBe(false);
+    expect(rules.ignores('.hoistignore.bak', false)).toBe(false);
+    expect(rules.ignores('app.log', false)).toBe(true);
+    expect(rules.describe().at(-1)).toEqual({
+      pattern: '/.hoistignore',
+      source: 'hoist-control',
+      negated: false,
+    });
+  });
+
+  it('is left out under any spelling of its name where names ignore case', async () => {
+    expect((await load({ ignoreCase: true })).ignores('.HoistIgnore', false)).toBe(true);
+    expect((await load({ ignoreCase: false })).ignores('.HoistIgnore', false)).toBe(false);
+  });
+
+  it('is left out when there is no .hoistignore yet (the window may write one at any time)', async () => {
+    expect((await load()).ignores('.hoistignore', false)).toBe(true);
   });
 });
 

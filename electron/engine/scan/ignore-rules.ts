@@ -6,13 +6,14 @@ import { SyncError } from '../sync-error.js';
 import { BUILT_IN_IGNORES, builtInNameTest } from './built-in-ignores.js';
 
 /**
- * The user's ignore file, at the top of the synced folder. It is synced like any other file (as a
- * .gitignore is committed), so the rules travel with the folder; a user who would rather keep it
- * local adds `.hoistignore` to it.
+ * The user's ignore file, at the top of the synced folder. It is Hoist's control file, not a
+ * document, so it is never uploaded (as Syncthing's `.stignore` never is): the rule leaving it out
+ * comes last and nothing brings it back. A copy an earlier version uploaded stays on the remote; the
+ * scan stops tracking it without deleting it, as for any file that becomes ignored.
  */
 export const HOISTIGNORE_FILE = '.hoistignore';
 
-export type IgnoreRuleSource = 'built-in' | 'hoistignore' | 'hoist-state';
+export type IgnoreRuleSource = 'built-in' | 'hoistignore' | 'hoist-state' | 'hoist-control';
 
 /** One active rule, for the UI's "what is left out" list. */
 export interface IgnoreRuleInfo {
@@ -63,6 +64,8 @@ export class IgnoreRules {
   private lookups = 0;
   /** `excludedPaths` in the case used for comparison. */
   private readonly excluded: string[];
+  /** `HOISTIGNORE_FILE` in the case used for comparison. */
+  private readonly controlFile: string;
 
   private constructor(
     /** The synced folder, absolute. */
@@ -74,6 +77,7 @@ export class IgnoreRules {
     readonly ignoreCase: boolean,
   ) {
     this.excluded = excludedPaths.map((path) => (ignoreCase ? path.toLowerCase() : path));
+    this.controlFile = ignoreCase ? HOISTIGNORE_FILE.toLowerCase() : HOISTIGNORE_FILE;
     this.builtIn = builtInNameTest(ignoreCase);
     this.userMatcher = this.compileUserRules();
   }
@@ -94,10 +98,11 @@ export class IgnoreRules {
   /**
    * Whether a path is left out. A directory that is left out takes its whole subtree with it, and,
    * as in git, a `!pattern` cannot bring back a file inside an ignored directory. The folder itself
-   * ('') is never ignored.
+   * ('') is never ignored; the top `.hoistignore` always is.
    */
   ignores(relativePath: string, isDirectory: boolean): boolean {
     if (relativePath.length === 0) return false;
+    if (relativePath.length === this.controlFile.length && this.isControlFile(relativePath)) return true;
     if (this.excluded.length > 0 && this.isExcluded(relativePath)) return true;
     if (++this.lookups > LOOKUPS_BEFORE_RESET) this.resetCaches();
     const path = NON_ASCII.test(relativePath) ? relativePath.normalize('NFC') : relativePath;
@@ -132,7 +137,12 @@ export class IgnoreRules {
       ...BUILT_IN_IGNORES.map((pattern) => info(pattern, 'built-in')),
       ...this.userPatterns.map((pattern) => info(pattern, 'hoistignore')),
       ...this.excludedPaths.map((path) => info(`/${path}`, 'hoist-state')),
+      info(`/${HOISTIGNORE_FILE}`, 'hoist-control'),
     ];
+  }
+
+  private isControlFile(relativePath: string): boolean {
+    return (this.ignoreCase ? relativePath.toLowerCase() : relativePath) === this.controlFile;
   }
 
   /** A directory is ignored if an ancestor is, or if the rules say so of the directory itself. */
