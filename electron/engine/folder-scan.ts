@@ -83,7 +83,7 @@ export async function scanFolder(options: {
   let renamed = 0;
   let changed = 0;
   files.transaction(() => {
-    for (const path of newlyIgnored) files.remove(path);
+    for (const path of newlyIgnored) files.setAside(path);
     for (const row of vanished) files.markDeleted(row.path, now);
     for (const file of restored) {
       if (!files.restore(file.path, now)) changedFiles.push(file);

@@ -2,6 +2,7 @@
 // that decides a file's state (synced only against a listed copy, COPY_MATCHES, conflicts) reads as one.
 import type { ConflictKind, ErrorCategory, FileCounts, FileSyncState } from '../../../shared/sync-types.js';
 import type { NotSyncedReason } from '../../../shared/not-synced.js';
+import { ExcludedCopies } from './excluded-copies.js';
 import type { Db } from './state-db.js';
 
 /** The stat fields that decide whether a file changed: the stat cache. */
@@ -123,8 +124,10 @@ export class LocalFiles {
   private readonly statements;
   // One wrapper for every transaction: db.transaction() prepares BEGIN/COMMIT each time it is called.
   private readonly runInTransaction: (work: () => unknown) => unknown;
+  private readonly excludedCopies: ExcludedCopies;
 
   constructor(private readonly db: Db) {
+    this.excludedCopies = new ExcludedCopies(db);
     this.runInTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       get: db.prepare('SELECT * FROM local_files WHERE path = ?'),
@@ -329,6 +332,7 @@ export class LocalFiles {
   /** A new or changed file: forget its old hash and queue it for hashing. */
   markSeen(path: string, remoteName: string, stat: StatKey, now: number): void {
     this.statements.insertSeen.run({ path, remoteName, ...stat, now });
+    this.excludedCopies.takeBack(path);
   }
 
   /**
@@ -336,7 +340,9 @@ export class LocalFiles {
    * its content is known, so it takes the vanished file's hash and skips hashing.
    */
   copyHashFrom(source: string, path: string, remoteName: string, stat: StatKey, now: number): boolean {
-    return this.statements.copyHash.run({ source, path, remoteName, ...stat, now }).changes === 1;
+    if (this.statements.copyHash.run({ source, path, remoteName, ...stat, now }).changes !== 1) return false;
+    this.excludedCopies.takeBack(path);
+    return true;
   }
 
   /** Streams every tracked file's stat, lightly (rows as arrays: four numbers, a state, two flags). */
@@ -514,6 +520,15 @@ export class LocalFiles {
   }
 
   remove(path: string): void {
+    this.statements.remove.run(path);
+  }
+
+  /**
+   * A tracked file that became ignored: no longer tracked, its remote copy left alone, and that copy
+   * remembered as this folder's own for when the file is included again (excluded-copies.ts).
+   */
+  setAside(path: string): void {
+    this.excludedCopies.keep(path);
     this.statements.remove.run(path);
   }
 

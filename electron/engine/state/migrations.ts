@@ -108,4 +108,14 @@ export const MIGRATIONS: readonly string[] = [
   // Why a file is not synced, as a closed reason (shared/not-synced.ts) beside its message: the
   // headline, the tray and `hoist status` count and group by it instead of by the wording.
   `ALTER TABLE local_files ADD COLUMN error_reason TEXT;`,
+  // Issue 17 (selective sync): the copies this folder uploaded of files that are now ignored, so that
+  // including them again finds them its own (excluded-copies.ts).
+  `CREATE TABLE excluded_copies (
+     path TEXT PRIMARY KEY,
+     remote_name TEXT NOT NULL,
+     remote_key TEXT NOT NULL,
+     synced_md5 TEXT,
+     synced_size INTEGER,
+     synced_remote_modified INTEGER
+   ) WITHOUT ROWID;`,
 ];
