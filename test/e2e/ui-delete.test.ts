@@ -69,17 +69,17 @@ describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
     await done.getByRole('button', { name: 'Close' }).click();
 
     // The list updates without a reload; the server no longer has the objects (the new .hoistignore is
-    // a file of the folder like any other, so it is synced).
+    // Hoist's control file, never uploaded).
     await expectPage(grid.getByRole('row', { name: /a\.txt/ })).toHaveCount(0, UI_TIMEOUT);
     await expectPage(grid.getByRole('row', { name: /d\.txt/ })).toHaveCount(0);
-    await expectPage(grid).toHaveAttribute('aria-rowcount', '4', UI_TIMEOUT);
-    expect(await remoteNames(ui)).toEqual(['.hoistignore', 'b.txt', 'c.txt']);
+    await expectPage(grid).toHaveAttribute('aria-rowcount', '3', UI_TIMEOUT);
+    expect(await remoteNames(ui)).toEqual(['b.txt', 'c.txt']);
     expect(await readFile(ui.path('.hoistignore'), 'utf8')).toContain('/a.txt');
     // a.txt is still in the folder but ignored now: a full sync does not upload it again.
     await page.getByRole('link', { name: 'Sync' }).click();
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
-    expect(await remoteNames(ui)).toEqual(['.hoistignore', 'b.txt', 'c.txt']);
+    expect(await remoteNames(ui)).toEqual(['b.txt', 'c.txt']);
   });
 
   it('selects and deletes with the keyboard alone', async () => {
