@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exclude, include } from '../../electron/host/selective-sync.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { until } from '../support/poll-until.js';
+import { uploadFromElsewhere } from '../support/upload-from-elsewhere.js';
 
 // Selective sync through a watching engine and the real reference server: excluding a subfolder
 // (written by selective-sync.ts, picked up from the watcher's hint alone) leaves its remote copies
@@ -56,5 +57,28 @@ describe('excluding a subfolder while watching', { timeout: 120_000 }, () => {
     expect(copies.filter((entry) => entry.name === 'sub∕a.txt')).toHaveLength(1);
     expect(harness.state.files.get('sub/deep/b.txt')?.state).toBe('synced');
     expect(harness.count('alloy.delete')).toBe(0);
+  });
+
+  it('included again, a file whose copy someone else replaced meanwhile is a conflict, not an overwrite', async () => {
+    harness = await EngineHarness.create();
+    await harness.write('sub/a.txt', 'mine');
+    await harness.runOnce();
+    await exclude(harness.root, { path: 'sub' });
+    await harness.engine.applyIgnoreRules();
+    await harness.runOnce();
+    expect(harness.state.files.get('sub/a.txt')).toBeNull();
+
+    await uploadFromElsewhere(harness.provider, 'sub∕a.txt', 'another client’s version');
+    await writeFile(harness.path('sub/a.txt'), 'mine, edited while excluded');
+    await include(harness.root, { path: 'sub' });
+    await harness.engine.applyIgnoreRules();
+    await harness.runOnce();
+
+    expect(harness.state.files.get('sub/a.txt')).toMatchObject({
+      state: 'conflict',
+      conflictKind: 'replaced-on-remote',
+    });
+    const copy = (await harness.remote()).find((entry) => entry.name === 'sub∕a.txt');
+    expect((await harness.storedBytes(copy?.key ?? '')).toString()).toBe('another client’s version');
   });
 });
