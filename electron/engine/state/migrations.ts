@@ -108,4 +108,10 @@ export const MIGRATIONS: readonly string[] = [
   // Why a file is not synced, as a closed reason (shared/not-synced.ts) beside its message: the
   // headline, the tray and `hoist status` count and group by it instead of by the wording.
   `ALTER TABLE local_files ADD COLUMN error_reason TEXT;`,
+  // Issue 18. The head of the upload queue (path and MD5 of hashed files, in path order) is read
+  // once per upload: the state index now carries the MD5 too, so that read never leaves the index
+  // (~20% less CPU per read, measured: docs/benchmarks.md). Every file that changes state rewrites
+  // its entry in this index anyway, so the wider entry costs no extra write.
+  `DROP INDEX local_files_by_state;
+   CREATE INDEX local_files_by_state ON local_files (state, path, md5);`,
 ];
