@@ -109,7 +109,8 @@ export class GroupCommit {
   /** Commits the open group now (closing, stopping); a no-op when none is open or after a failure. */
   commitNow(): void {
     this.clearTimers();
-    if (!this.open || this.failure !== null) return this.settleWaiters();
+    if (this.failure !== null) return this.dropFailedGroup();
+    if (!this.open) return this.settleWaiters();
     if (this.depth > 0) {
       // Called from inside a transaction callback: the group is committed right after it.
       this.commitSoon();
@@ -133,14 +134,22 @@ export class GroupCommit {
     if (this.failure !== null) return;
     this.failure = error;
     this.clearTimers();
-    if (this.open && this.db.inTransaction && this.depth === 0) {
+    this.open = false;
+    this.dropFailedGroup();
+  }
+
+  /**
+   * A failure met inside a transaction callback left the group's transaction open (only the
+   * callback's savepoint was rolled back): rolled back at the next chance, so it holds no lock.
+   */
+  private dropFailedGroup(): void {
+    if (this.db.inTransaction && this.depth === 0) {
       try {
         this.rollback.run();
       } catch {
         // Closing the connection rolls it back all the same.
       }
     }
-    this.open = false;
     this.settleWaiters();
   }
 
