@@ -22,6 +22,7 @@ import { applyMirroredDeletions, refuseHeldDeletions, type DeletionOutcome } fro
 import { RunTally, type OnceSummary } from './once-summary.js';
 import { deleteRemoteFiles, type RemoteDeleteResult } from './remote-deletion.js';
 import type { RemoteProvider } from './remote/remote-provider.js';
+import { commitBeforeRemoteChanges } from './commit-before-remote.js';
 import type { RetryOptions } from './remote/retry.js';
 import { describePauseEnd } from '../../shared/pause-choice.js';
 import { runController, unusableRemote, type RunState } from './run-control.js';
@@ -129,7 +130,10 @@ export class SyncEngine {
   constructor(private readonly options: SyncEngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.state = options.state;
-    this.provider = options.provider;
+    // The engine's writes are committed in groups, and so each change it makes on the remote waits
+    // for what it wrote before to be committed (commit-before-remote.ts, state/group-commit.ts).
+    this.state.groupCommits();
+    this.provider = commitBeforeRemoteChanges(options.provider, this.state);
     this.settings = { ...options.state.settings.read(), ...options.settings };
     this.confirmMassDeletion = options.confirmMassDeletion ?? false;
     this.processingRecheckMs = options.processingRecheckMs ?? PROCESSING_RECHECK_MS;
@@ -154,7 +158,7 @@ export class SyncEngine {
     this.pipeline = new SyncPipeline({
       root: options.root,
       state: options.state,
-      provider: options.provider,
+      provider: this.provider,
       hasher: options.hasher,
       clock: this.clock,
       limiter: this.limiter,
@@ -229,6 +233,8 @@ export class SyncEngine {
           }, timeLimitMs);
     try {
       const summary = await this.runOnceUnbounded();
+      // A run that ended has its record on disk, for whoever looks next (`hoist status`).
+      this.state.commitNow();
       return { ...summary, timeLimit };
     } catch (error) {
       // A step that met the failing state DB first: the worded failure, not SQLite's bare words.
@@ -282,6 +288,8 @@ export class SyncEngine {
     await this.background.close();
     while (this.pumpPromise) await this.pumpPromise;
     this.reporter.setState('stopped');
+    // Stopped is at rest: what it wrote is on disk for other processes (`hoist status`) at once.
+    this.state.commitNow();
   }
 
   /** Holds every upload until `resume`, or until `until` (a time) when given; said in the activity log. */

@@ -6,6 +6,7 @@ import { PairSettingsStore } from './pair-settings.js';
 import { RemoteBrowse } from './remote-browse.js';
 import { RemoteMirror } from './remote-mirror.js';
 import { guardDb } from './guarded-db.js';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { listProcessingFailures, type ProcessingFailure } from './remote-processing.js';
 import { openStateDb } from './state-db.js';
 import type { SyncError } from '../sync-error.js';
@@ -24,6 +25,18 @@ export interface PairState {
   onFailure(listener: (failure: SyncError) => void): void;
   /** Runs `work` in one transaction: the only way in, so no caller holds the raw DB handle. */
   transaction<T>(work: () => T): T;
+  /**
+   * From now on, writes are committed in groups (group-commit.ts): the engine turns this on for its
+   * run; every other user of a pair's state commits each write at once.
+   */
+  groupCommits(options?: GroupCommitOptions): void;
+  /**
+   * Resolves once everything written until now is committed (at once when nothing waits): asked
+   * before anything is changed on the remote. Rejects after a SQLite error.
+   */
+  committed(): Promise<void>;
+  /** Commits what waits now (a run ends, the engine stops). */
+  commitNow(): void;
   files: LocalFiles;
   mirror: RemoteMirror;
   activity: ActivityLog;
@@ -49,12 +62,29 @@ export function openPairState(
 ): PairState {
   let failure: SyncError | null = null;
   const listeners: Array<(failure: SyncError) => void> = [];
-  const db = guardDb(openStateDb(file, { quickCheck: options.quickCheck ?? true }), (error) => {
+  const onSqliteError = (error: Error): void => {
+    group.fail(error);
     if (failure !== null) return;
     failure = stateFailure(file, error);
     for (const listener of listeners) listener(failure);
+  };
+  const raw = openStateDb(file, { quickCheck: options.quickCheck ?? true });
+  const group = new GroupCommit(raw, onSqliteError);
+  const db = guardDb(raw, onSqliteError, {
+    beforeWrite: () => group.beforeWrite(),
+    inTransaction: (work) => group.inTransaction(work),
   });
-  const settings = new PairSettingsStore(db, options.onSettingsWritten);
+  // Settings are also written to pair.json (the record a rebuilt state restores them from): the DB
+  // has them first, committed, so the record never runs ahead of it.
+  const onSettingsWritten = options.onSettingsWritten;
+  const settings = new PairSettingsStore(
+    db,
+    onSettingsWritten &&
+      ((stored) => {
+        group.commitNow();
+        onSettingsWritten(stored);
+      }),
+  );
   return {
     file,
     get failure() {
@@ -62,6 +92,9 @@ export function openPairState(
     },
     onFailure: (listener) => listeners.push(listener),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
+    groupCommits: (groupOptions) => group.start(groupOptions),
+    committed: () => group.committed(),
+    commitNow: () => group.commitNow(),
     files: new LocalFiles(db),
     mirror: new RemoteMirror(db, settings),
     activity: new ActivityLog(db),
@@ -69,6 +102,9 @@ export function openPairState(
     browse: new RemoteBrowse(db),
     activityPages: new ActivityPages(db),
     processingFailures: (remoteLabel, limit) => listProcessingFailures(db, remoteLabel, limit),
-    close: () => db.close(),
+    close: () => {
+      group.commitNow();
+      db.close();
+    },
   };
 }

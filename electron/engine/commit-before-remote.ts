@@ -1,0 +1,46 @@
+import type { RemoteProvider } from './remote/remote-provider.js';
+import type { PairState } from './state/pair-state.js';
+
+/**
+ * The provider as the engine uses it while its state's writes are committed in groups
+ * (state/group-commit.ts): every request that changes the remote (bytes sent, a deletion, an old
+ * version removed) waits until what the engine wrote before it is committed. That is the rule the
+ * crash guarantees rest on: a state written before a remote change (a "sending to this key" mark
+ * that later shows the object there is ours, a synced record before the copy it replaces is deleted)
+ * is on disk before the change can happen, exactly as when every write was its own commit. Asking
+ * and listing change nothing and do not wait. Several sends asking at once share one commit.
+ */
+export function commitBeforeRemoteChanges(
+  provider: RemoteProvider,
+  state: Pick<PairState, 'committed'>,
+): RemoteProvider {
+  const { listSince, replaced } = provider;
+  return {
+    get info() {
+      return provider.info;
+    },
+    prepareUpload: (file, signal) => provider.prepareUpload(file, signal),
+    send: async (ticket, file, body, signal) => {
+      await state.committed();
+      return provider.send(ticket, file, body, signal);
+    },
+    listInBatches: (onBatch, signal) => provider.listInBatches(onBatch, signal),
+    list: (signal) => provider.list(signal),
+    ...(listSince === undefined
+      ? {}
+      : { listSince: (version, onBatch, signal) => listSince.call(provider, version, onBatch, signal) }),
+    delete: async (key, signal) => {
+      await state.committed();
+      return provider.delete(key, signal);
+    },
+    ...(replaced === undefined
+      ? {}
+      : {
+          replaced: async (oldKey, newKey, signal) => {
+            await state.committed();
+            return replaced.call(provider, oldKey, newKey, signal);
+          },
+        }),
+    close: () => provider.close(),
+  };
+}
