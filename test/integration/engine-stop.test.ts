@@ -34,4 +34,4 @@ it('stopping while a rescan runs waits for it, so closing the state DB right aft
   } finally {
     process.off('unhandledRejection', onRejection);
   }
-});
+}, 180_000);
