@@ -106,10 +106,11 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   if (backend.kind === 'fs') await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
   // The AWS SDK is loaded only for the S3 backend: ~0.25 s of start-up that the embedded remote
   // (started with every `hoist sync`) and any fs-backed server never need.
-  const blobs: BlobStore =
-    backend.kind === 's3'
-      ? new (await import('./storage/s3-blob-store.js')).S3BlobStore(backend, now)
-      : new FsBlobStore(join(options.dataDir, 'blobs'), options.fsync ?? true);
+  let fsBlobs: FsBlobStore | null = null;
+  let blobs: BlobStore;
+  if (backend.kind === 's3')
+    blobs = new (await import('./storage/s3-blob-store.js')).S3BlobStore(backend, now);
+  else blobs = fsBlobs = new FsBlobStore(join(options.dataDir, 'blobs'), options.fsync ?? true);
   let baseUrl = options.publicUrl ?? '';
   const core = await StorageCore.open({
     dataDir: options.dataDir,
@@ -125,8 +126,9 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const urlTtlSeconds = options.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS;
   const multipartExpirySeconds = options.multipartExpirySeconds ?? DEFAULT_MULTIPART_EXPIRY_SECONDS;
   const fsParts =
-    blobs.multipart === undefined
+    fsBlobs !== null
       ? new FsMultipartParts({
+          blobs: fsBlobs,
           root: join(options.dataDir, 'multipart'),
           tmpDir: core.tempDirectory,
           fsync: options.fsync ?? true,
@@ -135,7 +137,10 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
           now,
         })
       : null;
-  const multipart = new MultipartUploads(core, blobs.multipart ?? (fsParts as FsMultipartParts), {
+  const multipartBackend = fsParts ?? blobs.multipart;
+  if (multipartBackend === undefined)
+    throw new Error(`The ${blobs.kind} blob store takes no multipart uploads`);
+  const multipart = new MultipartUploads(core, multipartBackend, {
     minPartBytes: options.multipartMinPartBytes ?? S3_MIN_PART_BYTES,
     expirySeconds: multipartExpirySeconds,
     urlTtlSeconds,

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReferenceServerOptions } from '../../electron/server/reference-server.js';
+import { FsBlobStore } from '../../electron/server/storage/fs-blob-store.js';
 import { http, s3ErrorCode } from '../support/http.js';
 import { MultipartHttp, bytes, cut, md5Base64, md5Hex } from '../support/multipart-http.js';
 import { startS3Emulator, type S3Emulator } from '../support/s3-emulator.js';
@@ -41,10 +42,19 @@ const fsBackend: Backend = {
     return server;
   },
   async stored(server, key, md5) {
+    // A multipart object is its directory of parts, read back through the fs store itself.
     const keyHash = createHash('sha256').update(`alloy/${key}`).digest('hex');
-    return readFile(join(server.dataDir, 'blobs', keyHash.slice(0, 2), `${keyHash}.${md5}`)).catch(
-      () => null,
+    const blob = `${keyHash.slice(0, 2)}/${keyHash}.${md5}.parts`;
+    const exists = await stat(join(server.dataDir, 'blobs', blob)).then(
+      (info) => info.isDirectory(),
+      () => false,
     );
+    if (!exists) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await new FsBlobStore(join(server.dataDir, 'blobs'), false).read(blob)) {
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
   },
   partPuts: (server) => server.server.requestCounts.get('object.put-part') ?? 0,
   async leftovers(server) {
@@ -449,6 +459,84 @@ describe.each(BACKENDS)('multipart uploads, %s backend', (_name, makeBackend) =>
     });
     expect(unauthenticated.status).toBe(401);
     expect((await alice(server).listed(upload.uploadId)).uploadId).toBe(upload.uploadId);
+  });
+});
+
+describe('multipart objects on the fs backend', () => {
+  it('are their parts, renamed into the blob store (no copy); deleting or replacing one removes it', async () => {
+    const server = await fsBackend.start();
+    const client = new MultipartHttp(server.url, TEST_USERS.alice.token);
+    const blobFiles = () => filesUnder(join(server.dataDir, 'blobs'));
+    const body = bytes(2 * MIN_PART + 3, 15);
+    const upload = await client.createNew('big.bin', body, MIN_PART);
+    const etags = await client.uploadAll(upload, cut(body, MIN_PART));
+    const partFiles = (await fsBackend.leftovers(server)).filter((path) => path.includes('/multipart/'));
+    const inodes = await Promise.all(partFiles.map(async (path) => (await stat(path)).ino));
+    expect((await client.complete(upload.uploadId, etags)).status).toBe(200);
+    const blobs = await blobFiles();
+    expect(blobs).toHaveLength(3);
+    expect(blobs.every((path) => path.includes(`.${md5Hex(body)}.parts/`))).toBe(true);
+    // The same files (inodes), not copies.
+    expect((await Promise.all(blobs.map(async (path) => (await stat(path)).ino))).sort()).toEqual(
+      inodes.sort(),
+    );
+
+    // Replaced by a single upload: the directory goes.
+    const small = 'small now';
+    const ticket = await http(`${server.url}/connectors/files/upload/request`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_USERS.alice.token}`, 'x-api-version': '2025-09' },
+      body: JSON.stringify({ filename: 'big.bin', mimeType: 'text/plain', md5: md5Hex(small) }),
+    });
+    const { presignedUrl } = ticket.json<{ presignedUrl: { presignedUrl: string; md5: string } }>();
+    const put = await http(presignedUrl.presignedUrl, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain', 'content-md5': presignedUrl.md5 },
+      body: small,
+    });
+    expect(put.status, put.text).toBe(200);
+    expect(await blobFiles()).toEqual([expect.stringMatching(new RegExp(`\\.${md5Hex(small)}$`))]);
+
+    // A multipart version again, then deleted: nothing left.
+    const again = await client.createNew('big.bin', body, MIN_PART);
+    expect(
+      (await client.complete(again.uploadId, await client.uploadAll(again, cut(body, MIN_PART)))).status,
+    ).toBe(200);
+    expect(await blobFiles()).toHaveLength(3);
+    const deleted = await http(`${server.url}/connectors/files/${encodeURIComponent(again.s3Key)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TEST_USERS.alice.token}`, 'x-api-version': '2025-09' },
+    });
+    expect(deleted.status, deleted.text).toBe(200);
+    expect(await blobFiles()).toEqual([]);
+    expect(
+      await readdir(
+        join(
+          server.dataDir,
+          'blobs',
+          `${createHash('sha256').update(`alloy/${again.s3Key}`).digest('hex').slice(0, 2)}`,
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('multipart blobs and the orphan sweep', () => {
+  it('removes a directory of parts no catalog row names (a crash between rename and commit), not a recent one', async () => {
+    const data = await makeTempDir('hoist-multipart-sweep-');
+    cleanups.unshift(() => data.remove());
+    const orphan = join(data.path, 'blobs', 'ab', `ab${'0'.repeat(62)}.${md5Hex('x')}.parts`);
+    const recent = join(data.path, 'blobs', 'ab', `ab${'1'.repeat(62)}.${md5Hex('y')}.parts`);
+    for (const directory of [orphan, recent]) {
+      await mkdir(directory, { recursive: true });
+      await writeFile(join(directory, `1.${md5Hex('x')}`), 'x');
+    }
+    const old = new Date(Date.now() - 3600_000);
+    await utimes(orphan, old, old);
+    const server = await fsBackend.start({ dataDir: data.path, sweepDelayMs: 0 });
+    expect(await server.server.swept()).toBe(1);
+    await expect(stat(orphan)).rejects.toThrow();
+    expect((await stat(recent)).isDirectory()).toBe(true);
   });
 });
 

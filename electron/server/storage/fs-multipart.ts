@@ -1,10 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UploadUrls } from '../upload-urls.js';
+import type { FsBlobStore } from './fs-blob-store.js';
 import type { Assembled, ListedPart, MultipartBackend, PartUrl } from './multipart-backend.js';
 import type { MultipartRecords, MultipartUpload } from './multipart-records.js';
 import { receiveToTempFile, type ReceivedFile } from './received-file.js';
+import { objectKeyOf } from './storage-core.js';
 
 export interface FsMultipartOptions {
   /** `<data>/multipart`: one directory per upload. Not `tmp/`, which a start empties. */
@@ -13,6 +14,7 @@ export interface FsMultipartOptions {
   fsync: boolean;
   urls: UploadUrls;
   records: MultipartRecords;
+  blobs: FsBlobStore;
   now: () => number;
 }
 
@@ -20,9 +22,9 @@ export interface FsMultipartOptions {
  * Multipart uploads on the fs backend. Each part is received like any body (verified against its
  * Content-MD5 into a temp file) and then renamed to `<root>/<uploadId>/<part>.<md5>`, its row in the
  * catalog naming it; a part sent again under another MD5 replaces the row before the old file goes,
- * so the row always names a complete file. Completing streams the parts, in order, into one new temp
- * file checked against the whole file's MD5, which the storage core then commits like any upload:
- * nothing is listed before that commit.
+ * so the row always names a complete file. Completing renames the directory of parts into the blob
+ * store as the object's blob (read back as the parts joined in order) and then commits the catalog
+ * row: nothing is listed before that commit, and nothing is copied.
  */
 export class FsMultipartParts implements MultipartBackend {
   readonly kind = 'fs' as const;
@@ -75,21 +77,23 @@ export class FsMultipartParts implements MultipartBackend {
     return { partNumber, md5: file.md5Hex, size: file.size };
   }
 
+  /**
+   * The upload's directory becomes the object's blob as it is (FsBlobStore.adoptParts): no byte is
+   * copied or read again. Files that are not the completed parts (a part replaced just before a
+   * crash) are dropped first.
+   */
   async assemble(upload: MultipartUpload, parts: readonly ListedPart[]): Promise<Assembled> {
     const directory = this.directoryOf(upload);
-    async function* joined(): AsyncGenerator<Buffer> {
-      for (const part of parts) {
-        const path = join(directory, partFileName(part.partNumber, part.md5));
-        yield* createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
-      }
+    const keep = new Set(parts.map((part) => partFileName(part.partNumber, part.md5)));
+    for (const name of await readdir(directory)) {
+      if (!keep.has(name)) await rm(join(directory, name), { force: true });
     }
-    const file = await receiveToTempFile(joined(), {
-      tmpDir: this.options.tmpDir,
-      maxBytes: upload.size,
-      expectedMd5Hex: upload.md5,
-      fsync: this.options.fsync,
-    });
-    return { kind: 'file', file };
+    const blob = await this.options.blobs.adoptParts(
+      objectKeyOf(upload.ns, upload.key),
+      upload.md5,
+      directory,
+    );
+    return { kind: 'landed', blob };
   }
 
   async abort(upload: MultipartUpload): Promise<void> {

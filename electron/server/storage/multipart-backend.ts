@@ -1,5 +1,4 @@
 import type { MultipartUpload } from './multipart-records.js';
-import type { ReceivedFile } from './received-file.js';
 
 /** A part as the store holds it: its ETag is the quoted MD5 hex of its bytes, as S3's. */
 export interface ListedPart {
@@ -16,10 +15,13 @@ export interface PartUrl {
 }
 
 /**
- * What a completed upload became: a verified temp file the storage core commits like any body (fs),
- * or an object the store already holds under its key (S3, where CompleteMultipartUpload lands it).
+ * What a completed upload became: a blob the store now holds, for the catalog to point at (S3: the
+ * object CompleteMultipartUpload made; fs: the directory of parts, adopted as the blob).
  */
-export type Assembled = { kind: 'file'; file: ReceivedFile } | { kind: 'landed'; blob: string };
+export interface Assembled {
+  kind: 'landed';
+  blob: string;
+}
 
 /**
  * The store's side of multipart uploads. The rules (sizes, counts, order, ETags, expiry) are checked

@@ -292,12 +292,15 @@ export class StorageCore {
   }
 
   /**
-   * Records an object the blob store already holds under `blob` (an S3 multipart upload that S3
-   * completed), with the size and MD5 the upload was created for.
+   * Records an object the blob store already holds under `blob` (a completed multipart upload), with
+   * the size and MD5 it was created for; the version it replaces, if stored elsewhere, is removed.
    */
-  recordObject(target: CommitTarget, landed: { blob: string; size: number; md5Hex: string }): StoredObject {
+  async recordObject(
+    target: CommitTarget,
+    landed: { blob: string; size: number; md5Hex: string },
+  ): Promise<StoredObject> {
     const now = this.now();
-    this.catalog.upsert({
+    const replaced = this.catalog.upsert({
       ns: target.ns,
       key: target.key,
       owner: target.owner,
@@ -311,6 +314,7 @@ export class StorageCore {
       blob: landed.blob,
       meta: target.meta,
     });
+    if (replaced !== null) await this.options.blobs.remove(replaced);
     return this.catalog.get(target.ns, target.key) as StoredObject;
   }
 
