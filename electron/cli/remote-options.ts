@@ -37,7 +37,7 @@ Options:
   --url-ttl SECONDS      presigned URL lifetime (default 3600)
   --max-size BYTES       largest accepted object (default 5 GiB)
   --min-part-size BYTES  smallest multipart part but the last (default 5 MiB, S3's)
-  --multipart-expiry SECONDS
+  --multipart-ttl SECONDS
                          abort a multipart upload nobody touched for this long (default 86400)
   --public-url URL       base URL to put in presigned URLs (default the listen address)
   --faults JSON|@FILE    fault injection plan for tests (see README)
@@ -84,7 +84,7 @@ export async function parseRemoteOptions(
         'url-ttl': { type: 'string' },
         'max-size': { type: 'string' },
         'min-part-size': { type: 'string' },
-        'multipart-expiry': { type: 'string' },
+        'multipart-ttl': { type: 'string' },
         'public-url': { type: 'string' },
         faults: { type: 'string' },
         'processing-ms': { type: 'string' },
@@ -120,8 +120,8 @@ export async function parseRemoteOptions(
         S3_MAX_PART_BYTES,
       ),
       multipartExpirySeconds: integer(
-        values['multipart-expiry'],
-        'multipart-expiry',
+        values['multipart-ttl'],
+        'multipart-ttl',
         DEFAULT_MULTIPART_EXPIRY_SECONDS,
         1,
         365 * 24 * 3600,

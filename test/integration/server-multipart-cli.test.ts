@@ -32,7 +32,7 @@ describe('hoist remote: multipart options', () => {
       `${ALICE.name}:${ALICE.token}`,
       '--min-part-size',
       '1024',
-      '--multipart-expiry',
+      '--multipart-ttl',
       '60',
     ]);
     const [, url] = await cli.waitForStdout(/listening on (http:\/\/127\.0\.0\.1:\d+) /);
@@ -47,7 +47,7 @@ describe('hoist remote: multipart options', () => {
 
   it.each([
     ['--min-part-size', '0', /--min-part-size must be an integer from 1 to 5368709120/],
-    ['--multipart-expiry', 'soon', /--multipart-expiry must be an integer/],
+    ['--multipart-ttl', 'soon', /--multipart-ttl must be an integer/],
   ])('exits 2 on %s %s', async (flag, value, message) => {
     const result = await processes.run(['remote', '--data', join(home.path, 'data'), flag, value]);
     expect(result.code, result.stderr).toBe(2);
