@@ -441,6 +441,27 @@ describe.each(BACKENDS)('multipart uploads, %s backend', (_name, makeBackend) =>
     expect((await client.listed(kept.uploadId)).parts).toHaveLength(1);
   });
 
+  it('two completes at once: one completes, the other finds the upload gone; a part arriving after is refused', async () => {
+    const backend = makeBackend();
+    const server = await backend.start();
+    const client = alice(server);
+    const body = bytes(2 * MIN_PART, 16);
+    const parts = cut(body, MIN_PART);
+    const upload = await client.createNew('race.bin', body, MIN_PART);
+    const etags = await client.uploadAll(upload, parts);
+    const [late] = await client.partUrls(upload.uploadId, parts, [1]);
+    const answers = await Promise.all([
+      client.complete(upload.uploadId, etags),
+      client.complete(upload.uploadId, etags),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 404]);
+    expect((await client.putPart(late!, parts[0]!)).status).toBe(404);
+    expect(await backend.stored(server, upload.s3Key, md5Hex(body))).toEqual(body);
+    expect(await client.fileList()).toEqual([
+      expect.objectContaining({ s3Key: upload.s3Key, size: body.length }),
+    ]);
+  });
+
   it('an upload is its owner’s alone', async () => {
     const server = await makeBackend().start();
     const body = bytes(MIN_PART, 11);
@@ -558,6 +579,20 @@ describe('multipart part URLs on the fs backend', () => {
     expect(fresh!.url).not.toBe(old!.url);
     expect(Date.parse(fresh!.expiresAt)).toBe(Math.floor(clock / 1000) * 1000 + 60_000);
     expect((await client.putPart(fresh!, body)).status).toBe(200);
+  });
+
+  it('take the fault plan under the route name object.put-part', async () => {
+    const server = await fsBackend.start({
+      faults: { seed: 1, routes: { 'object.put-part': { expireRate: 1 } } },
+    });
+    const client = new MultipartHttp(server.url, TEST_USERS.alice.token);
+    const body = bytes(MIN_PART, 17);
+    const upload = await client.createNew('faulty.bin', body, MIN_PART);
+    const [url] = await client.partUrls(upload.uploadId, [body]);
+    const refused = await client.putPart(url!, body);
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('Request has expired');
+    expect(server.server.requestCounts.get('object.put-part')).toBe(1);
   });
 
   it('are signed with the part MD5: another Content-MD5 or part number is refused', async () => {
