@@ -41,6 +41,10 @@ export type SyncErrorReason =
   | 'too-large'
   | 'request-timeout'
   | 'missing-header' // the store wants a header Hoist did not send (Azure's x-ms-blob-type)
+  // Multipart uploads (docs/reference-remote.md §2a).
+  | 'no-multipart' // the remote has no multipart routes: send the file in one PUT, or not at all
+  | 'no-such-upload' // the multipart upload was completed, aborted or expired: start again
+  | 'invalid-part' // complete refused the parts named (wrong ETag, order, size, or a part missing)
   // The local file.
   | 'digest-mismatch' // the bytes sent are not the ones hashed: the file changed while uploading
   | 'file-changed' // size or mtime moved between hashing and sending

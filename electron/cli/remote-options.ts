@@ -10,6 +10,11 @@ import {
   type FaultPlan,
 } from '../server/faults.js';
 import type { BackendOptions, ReferenceServerOptions } from '../server/reference-server.js';
+import {
+  DEFAULT_MULTIPART_EXPIRY_SECONDS,
+  S3_MAX_PART_BYTES,
+  S3_MIN_PART_BYTES,
+} from '../server/storage/multipart-uploads.js';
 import { UserDirectory, parseUserSpec, type UserSpec } from '../server/users.js';
 import { defaultDataRoot } from '../host/data-paths.js';
 import { UsageError } from './usage-error.js';
@@ -31,6 +36,9 @@ Options:
   --s3-path-style        path-style bucket addressing (emulators need it)
   --url-ttl SECONDS      presigned URL lifetime (default 3600)
   --max-size BYTES       largest accepted object (default 5 GiB)
+  --min-part-size BYTES  smallest multipart part but the last (default 5 MiB, S3's)
+  --multipart-ttl SECONDS
+                         abort a multipart upload nobody touched for this long (default 86400)
   --public-url URL       base URL to put in presigned URLs (default the listen address)
   --faults JSON|@FILE    fault injection plan for tests (see README)
   --processing-ms N      Open WebUI: how long each new file's processing is pending (default 2000)
@@ -75,6 +83,8 @@ export async function parseRemoteOptions(
         's3-path-style': { type: 'boolean' },
         'url-ttl': { type: 'string' },
         'max-size': { type: 'string' },
+        'min-part-size': { type: 'string' },
+        'multipart-ttl': { type: 'string' },
         'public-url': { type: 'string' },
         faults: { type: 'string' },
         'processing-ms': { type: 'string' },
@@ -102,6 +112,20 @@ export async function parseRemoteOptions(
       backend: backendOptions(values),
       urlTtlSeconds: integer(values['url-ttl'], 'url-ttl', 3600, 1, 7 * 24 * 3600),
       maxObjectBytes: integer(values['max-size'], 'max-size', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
+      multipartMinPartBytes: integer(
+        values['min-part-size'],
+        'min-part-size',
+        S3_MIN_PART_BYTES,
+        1,
+        S3_MAX_PART_BYTES,
+      ),
+      multipartExpirySeconds: integer(
+        values['multipart-ttl'],
+        'multipart-ttl',
+        DEFAULT_MULTIPART_EXPIRY_SECONDS,
+        1,
+        365 * 24 * 3600,
+      ),
       fsync: values['no-fsync'] !== true,
       openWebUiProcessingMs: integer(
         values['processing-ms'],

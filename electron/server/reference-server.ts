@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from '../base/sleep.js';
 import { alloyRoutes } from './dialects/alloy.js';
+import { alloyMultipartRoutes } from './dialects/alloy-multipart.js';
 import { azureBlobRoutes } from './dialects/azure-blob-objects.js';
 import { composioRoutes, type ComposioApiVersion } from './dialects/composio.js';
 import { openWebUiRoutes } from './dialects/openwebui.js';
 import { DEFAULT_OPENWEBUI_PROCESSING_MS } from './dialects/openwebui-processing.js';
+import { multipartPartRoutes } from './dialects/multipart-part-routes.js';
 import { presignedObjectRoutes } from './dialects/presigned-objects.js';
 import { FaultInjector, type ComposioStorageBackend, type FaultPlan } from './faults.js';
 import { faultError, resetConnection } from './http/fault-responses.js';
@@ -19,9 +21,16 @@ import { formatRequestLine } from './http/request-log.js';
 import { matchRoute, type RequestContext, type Route } from './http/route.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { FsBlobStore } from './storage/fs-blob-store.js';
+import { FsMultipartParts } from './storage/fs-multipart.js';
+import {
+  DEFAULT_MULTIPART_EXPIRY_SECONDS,
+  MultipartUploads,
+  S3_MIN_PART_BYTES,
+} from './storage/multipart-uploads.js';
 import { BodyTooLargeError } from './storage/received-file.js';
 import type { S3Options } from './storage/s3-blob-store.js';
 import { StorageCore } from './storage/storage-core.js';
+import { UploadUrls } from './upload-urls.js';
 import { UrlSigner } from './url-signer.js';
 import { UserDirectory, type User, type UserSpec } from './users.js';
 
@@ -60,6 +69,13 @@ export interface ReferenceServerOptions {
    * Azure-style URLs. A fault plan's `composioStorageBackend` overrides it while set.
    */
   composioStorageBackend?: ComposioStorageBackend;
+  /**
+   * Smallest multipart part but the last (docs/reference-remote.md §2a): S3's 5 MiB by default; tests
+   * lower it so a multipart file can be a few kilobytes.
+   */
+  multipartMinPartBytes?: number;
+  /** A multipart upload nobody asked about for this long is aborted and its parts removed (24 h). */
+  multipartExpirySeconds?: number;
 }
 
 export interface ReferenceServer {
@@ -90,10 +106,11 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   if (backend.kind === 'fs') await mkdir(join(options.dataDir, 'blobs'), { recursive: true });
   // The AWS SDK is loaded only for the S3 backend: ~0.25 s of start-up that the embedded remote
   // (started with every `hoist sync`) and any fs-backed server never need.
-  const blobs: BlobStore =
-    backend.kind === 's3'
-      ? new (await import('./storage/s3-blob-store.js')).S3BlobStore(backend)
-      : new FsBlobStore(join(options.dataDir, 'blobs'), options.fsync ?? true);
+  let fsBlobs: FsBlobStore | null = null;
+  let blobs: BlobStore;
+  if (backend.kind === 's3')
+    blobs = new (await import('./storage/s3-blob-store.js')).S3BlobStore(backend, now);
+  else blobs = fsBlobs = new FsBlobStore(join(options.dataDir, 'blobs'), options.fsync ?? true);
   let baseUrl = options.publicUrl ?? '';
   const core = await StorageCore.open({
     dataDir: options.dataDir,
@@ -106,9 +123,33 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     now,
     ...(options.sweepDelayMs !== undefined ? { sweepDelayMs: options.sweepDelayMs } : {}),
   });
+  const urlTtlSeconds = options.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS;
+  const multipartExpirySeconds = options.multipartExpirySeconds ?? DEFAULT_MULTIPART_EXPIRY_SECONDS;
+  const fsParts =
+    fsBlobs !== null
+      ? new FsMultipartParts({
+          blobs: fsBlobs,
+          root: join(options.dataDir, 'multipart'),
+          tmpDir: core.tempDirectory,
+          fsync: options.fsync ?? true,
+          urls: new UploadUrls(signer, () => baseUrl, now, urlTtlSeconds),
+          records: core.multipartRecords,
+          now,
+        })
+      : null;
+  const multipartBackend = fsParts ?? blobs.multipart;
+  if (multipartBackend === undefined)
+    throw new Error(`The ${blobs.kind} blob store takes no multipart uploads`);
+  const multipart = new MultipartUploads(core, multipartBackend, {
+    minPartBytes: options.multipartMinPartBytes ?? S3_MIN_PART_BYTES,
+    expirySeconds: multipartExpirySeconds,
+    urlTtlSeconds,
+    now,
+  });
   const faults = new FaultInjector(options.faults ?? null);
   const routes: Route[] = [
     ...alloyRoutes({ core, users }),
+    ...alloyMultipartRoutes({ multipart, users, expirySeconds: multipartExpirySeconds }),
     ...composioRoutes({
       core,
       users,
@@ -123,6 +164,9 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     }),
     ...presignedObjectRoutes({ core, signer, now }),
     ...azureBlobRoutes({ core, signer, now }),
+    ...(fsParts !== null
+      ? multipartPartRoutes({ multipart, store: fsParts, records: core.multipartRecords, signer, now })
+      : []),
   ];
   const requestCounts = new Map<string, number>();
   const log = options.log ?? (() => undefined);
@@ -149,6 +193,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     swept: () => core.swept(),
     close: async () => {
       await closeGracefully(server);
+      await multipart.close();
       await core.close();
     },
   };

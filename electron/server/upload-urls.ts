@@ -2,8 +2,10 @@ import {
   AZURE_BLOB_ROOT,
   EXPIRES_PARAM,
   MD5_PARAM,
+  MULTIPART_PART_ROOT,
   SIGNATURE_PARAM,
   objectPath,
+  partObjectKey,
   type UrlSigner,
 } from './url-signer.js';
 
@@ -69,6 +71,26 @@ export class UploadUrls {
     url.searchParams.set(MD5_PARAM, md5Hex);
     url.searchParams.set('sig', signature);
     return url.toString();
+  }
+
+  /**
+   * A URL for one part of a multipart upload (fs backend), signed with the part's Content-MD5, which
+   * the PUT must send, like S3's presigned UploadPart. Content-Type is not bound: parts have none.
+   */
+  part(uploadId: string, partNumber: number, md5Base64: string): { url: string; expires: number } {
+    const expires = this.expires();
+    const signature = this.signer.sign({
+      method: 'PUT',
+      objectKey: partObjectKey(uploadId, partNumber),
+      md5Base64,
+      contentType: '',
+      expires,
+      kind: 'multipart-part',
+    });
+    const url = new URL(`${MULTIPART_PART_ROOT}/${uploadId}/${partNumber}`, this.publicUrl());
+    url.searchParams.set(EXPIRES_PARAM, String(expires));
+    url.searchParams.set(SIGNATURE_PARAM, signature);
+    return { url: url.toString(), expires };
   }
 
   private expires(): number {

@@ -14,9 +14,10 @@ export interface SignedRequest {
   /**
    * Absent: an S3-style URL signed with Content-MD5, which the PUT must then send. `md5-in-url`: the
    * MD5 travels in the URL (MD5_PARAM) and the header is optional; `azure-blob`: an Azure-style URL.
-   * Part of the signature, so a URL of one kind cannot be turned into another.
+   * `multipart-part`: a part of a multipart upload (multipart-part-routes.ts). Part of the signature,
+   * so a URL of one kind cannot be turned into another.
    */
-  kind?: 'md5-in-url' | 'azure-blob';
+  kind?: 'md5-in-url' | 'azure-blob' | 'multipart-part';
 }
 
 export const EXPIRES_PARAM = 'X-Hoist-Expires';
@@ -74,6 +75,14 @@ export class UrlSigner {
 export function objectPath(objectKey: string, root = '/objects'): string {
   const slash = objectKey.indexOf('/');
   return `${root}/${encodeURIComponent(objectKey.slice(0, slash))}/${encodeURIComponent(objectKey.slice(slash + 1))}`;
+}
+
+/** Where the fs backend takes the parts of multipart uploads (multipart-part-routes.ts). */
+export const MULTIPART_PART_ROOT = '/multipart-parts';
+
+/** What a part URL signs as its object key: one per upload and part number. */
+export function partObjectKey(uploadId: string, partNumber: number): string {
+  return `multipart/${uploadId}/${partNumber}`;
 }
 
 /** Where the Azure-style blob URLs live (azure-blob-objects.ts). */

@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { s3rverMultipartMiddleware, type KoaMiddleware, type MultipartCounters } from './s3rver-multipart.js';
 import { makeTempDir } from './temp-dir.js';
 
 /** The part of s3rver 3.x (CommonJS, no type declarations) the tests use. */
@@ -8,6 +11,9 @@ interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   httpServer?: Server;
+  /** Koa's middleware list; composed when the server starts, so it can still be added to. */
+  middleware: KoaMiddleware[];
+  store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
 }
 type S3rverConstructor = new (options: {
   address: string;
@@ -37,6 +43,10 @@ export interface S3Emulator {
     forcePathStyle: true;
     credentials: { accessKeyId: string; secretAccessKey: string };
   };
+  /** UploadPart requests it received (s3rver-multipart.ts adds what s3rver lacks of multipart). */
+  multipart: MultipartCounters;
+  /** Multipart uploads it holds open (created, neither completed nor aborted). */
+  openMultipartUploads(): Promise<string[]>;
   /** Connections the emulator holds open right now (keep-alive sockets of any client). */
   connections(): Promise<number>;
   stop(): Promise<void>;
@@ -56,6 +66,13 @@ export async function startS3Emulator(bucket = 'hoist-test'): Promise<S3Emulator
     silent: true,
     configureBuckets: [{ name: bucket }],
   });
+  const multipart: MultipartCounters = { partPuts: 0 };
+  // Before s3rver's router, the last middleware it installed.
+  emulator.middleware.splice(
+    emulator.middleware.length - 1,
+    0,
+    s3rverMultipartMiddleware(emulator.store, multipart),
+  );
   let address: AddressInfo;
   try {
     address = await emulator.run();
@@ -76,6 +93,22 @@ export async function startS3Emulator(bucket = 'hoist-test'): Promise<S3Emulator
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { ...S3RVER_CREDENTIALS },
+    },
+    multipart,
+    openMultipartUploads: async () => {
+      const uploads = emulator.store.getResourcePath(bucket, undefined, 'uploads');
+      const names = await readdir(uploads).catch(() => [] as string[]);
+      const open: string[] = [];
+      for (const name of names) {
+        if (
+          await stat(join(uploads, name, 'key')).then(
+            () => true,
+            () => false,
+          )
+        )
+          open.push(name);
+      }
+      return open;
     },
     connections: () =>
       new Promise<number>((resolve, reject) => {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
+import { AlloyMultipart } from './alloy-multipart.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
 import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
 import type {
   BodySource,
   ListingResult,
   ListingSink,
+  MultipartUploads,
   ProviderInfo,
   RemoteEntry,
   RemoteProvider,
@@ -67,6 +69,11 @@ export class AlloyProvider implements RemoteProvider {
   private readonly http: HttpClient;
   private readonly base: string;
   private readonly headers: Record<string, string>;
+  /**
+   * Uploads in parts (docs/reference-remote.md §2a): the reference remote has them; real Alloy's
+   * public API does not, and `start` then says so (`no-multipart`).
+   */
+  readonly multipart: MultipartUploads;
 
   constructor(options: AlloyProviderOptions) {
     const kind = options.kind ?? 'alloy';
@@ -81,6 +88,7 @@ export class AlloyProvider implements RemoteProvider {
       secrets: [options.token],
       ...connectionOptions(options),
     });
+    this.multipart = new AlloyMultipart(this.http, this.base, this.headers);
   }
 
   async prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket> {

@@ -113,5 +113,89 @@ export interface RemoteProvider {
   delete(key: string, signal?: AbortSignal): Promise<void>;
   /** Called after a changed file was stored under a new key, for dialects that never overwrite. */
   replaced?(oldKey: string, newKey: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Uploads in parts (API.md §5, docs/reference-remote.md §2a), where the dialect has them: the Alloy
+   * dialect of the reference remote. Absent where the dialect has none (Composio, Open WebUI). Present
+   * on a provider whose remote may still lack the routes (real Alloy): `start` then throws
+   * SyncError('unsupported', reason `no-multipart`) and the file goes up in one PUT, or not at all.
+   */
+  readonly multipart?: MultipartUploads;
   close(): Promise<void>;
+}
+
+/** A multipart upload the remote opened for a file (or handed back, still open with its parts). */
+export interface MultipartSession {
+  /** What the state DB keeps to resume: the remote names the upload by it. */
+  uploadId: string;
+  /** The key the object will have once complete. */
+  key: string;
+  size: number;
+  /** Every part but the last is this many bytes; part n covers [(n - 1) × partSize, n × partSize). */
+  partSize: number;
+  partCount: number;
+  /** An object already sits under `key` (see UploadTicket); undefined where the remote does not say. */
+  replaces?: boolean;
+}
+
+export type MultipartStart = { kind: 'existing'; key: string } | ({ kind: 'multipart' } & MultipartSession);
+
+/** Where to PUT one part, until `expiresAt` (epoch ms): ask `partUrls` again for a fresh one. */
+export interface PartTarget {
+  partNumber: number;
+  url: string;
+  /** The part's MD5, base64: the Content-MD5 the URL was signed with. */
+  md5Base64: string;
+  expiresAt: number;
+}
+
+/** A part the remote holds; its ETag is the MD5 of its bytes. */
+export interface StoredPart {
+  partNumber: number;
+  md5Hex: string;
+  size: number;
+}
+
+/** An open upload as the remote lists it: what to resume from. */
+export interface MultipartListing extends MultipartSession {
+  /** The whole file's MD5 the upload was created for. */
+  md5Hex: string;
+  parts: StoredPart[];
+}
+
+/**
+ * The remote's multipart calls. Failures are SyncErrors as elsewhere; the reasons that steer a
+ * caller: `no-such-upload` (the upload was completed, aborted or expired: start again),
+ * `expired-url` (ask `partUrls` again), `digest-mismatch` (the part's bytes are not the ones hashed),
+ * `invalid-part` (complete refused the list of parts), `no-multipart` (the remote has no such routes).
+ */
+export interface MultipartUploads {
+  /** The smallest part but the last and the most parts the remote takes (S3's: 5 MiB, 10,000). */
+  readonly limits: { minPartBytes: number; maxPartBytes: number; maxParts: number };
+  /**
+   * Opens an upload for `file` (or says `existing`: the remote has this content under its key). The
+   * remote picks the part size when `partSize` is left out.
+   */
+  start(
+    file: UploadCandidate,
+    options?: { partSize?: number },
+    signal?: AbortSignal,
+  ): Promise<MultipartStart>;
+  /** Fresh URLs for parts, each signed with the part's MD5; asking again renews an expired one. */
+  partUrls(
+    uploadId: string,
+    parts: ReadonlyArray<{ partNumber: number; md5Hex: string }>,
+    signal?: AbortSignal,
+  ): Promise<PartTarget[]>;
+  /** PUTs one part (`size` bytes streamed from `body`); resolves with the MD5 hex the remote stored. */
+  sendPart(target: PartTarget, size: number, body: BodySource, signal?: AbortSignal): Promise<string>;
+  /** The upload and the parts it holds; null when it is gone (completed, aborted, expired). */
+  listParts(uploadId: string, signal?: AbortSignal): Promise<MultipartListing | null>;
+  /** Completes it with every part, in order; resolves with the key the file is now stored under. */
+  complete(
+    uploadId: string,
+    parts: ReadonlyArray<{ partNumber: number; md5Hex: string }>,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  /** Drops the upload and its parts; an upload already gone is not an error. */
+  abort(uploadId: string, signal?: AbortSignal): Promise<void>;
 }

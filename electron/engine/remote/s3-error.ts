@@ -95,6 +95,11 @@ export function classifyPresignedPutError(
         `The file is too large for ${label} (${fileSize} bytes)${message ? `: ${message}` : ''}.`,
         'too-large',
       );
+    case 'NoSuchUpload':
+      return rejected(
+        `The multipart upload ${label} was taking is gone (completed, aborted or expired); it starts again.`,
+        'no-such-upload',
+      );
     case 'RequestTimeout':
       return new SyncError('network', `${label}'s storage gave up waiting for the file's bytes.`, {
         status,

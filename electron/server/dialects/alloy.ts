@@ -19,23 +19,8 @@ const PREFIX = String.raw`^/(?:(?<version>\d{4}-\d{2})/)?connectors/files`;
 
 /** Alloy's file API (API.md §1): upload request, list, delete. */
 export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
-  const authenticate = (context: RequestContext): User => {
-    const token = bearerToken(context.req.headers.authorization);
-    if (token === undefined) throw unauthorized('Missing API token: send Authorization: Bearer <token>');
-    const user = users.authenticate(token);
-    if (!user) throw unauthorized('The API token is not valid');
-    context.user = user;
-    checkVersion(context);
-    return user;
-  };
-
-  const renderError = (context: RequestContext, error: HttpError): void =>
-    sendJson(
-      context.res,
-      error.status,
-      { error: { message: error.message, code: error.code } },
-      error.headers,
-    );
+  const authenticate = alloyAuthenticator(users);
+  const renderError = renderAlloyError;
 
   return [
     {
@@ -127,6 +112,27 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
     },
   ];
 }
+
+/** Alloy's checks for every route: bearer token, known user, API version. */
+export function alloyAuthenticator(users: UserDirectory): (context: RequestContext) => User {
+  return (context) => {
+    const token = bearerToken(context.req.headers.authorization);
+    if (token === undefined) throw unauthorized('Missing API token: send Authorization: Bearer <token>');
+    const user = users.authenticate(token);
+    if (!user) throw unauthorized('The API token is not valid');
+    context.user = user;
+    checkVersion(context);
+    return user;
+  };
+}
+
+/** Alloy's error body (ours: the docs name no shape). */
+export function renderAlloyError(context: RequestContext, error: HttpError): void {
+  sendJson(context.res, error.status, { error: { message: error.message, code: error.code } }, error.headers);
+}
+
+/** The path before every Alloy file route, with the optional version prefix. */
+export const ALLOY_FILES_PREFIX = PREFIX;
 
 function checkVersion(context: RequestContext): void {
   const header = context.req.headers['x-api-version'];

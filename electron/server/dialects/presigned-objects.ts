@@ -136,7 +136,7 @@ function requestedMd5InUrl(context: RequestContext): string | null {
 }
 
 // Shared helpers throw generic codes; S3 clients expect S3's.
-const S3_CODES: Record<string, string> = {
+export const S3_CODES: Record<string, string> = {
   INJECTED_FAULT: 'InternalError',
   RATE_LIMITED: 'SlowDown',
   INTERNAL: 'InternalError',
@@ -166,7 +166,8 @@ export function headerValue(context: RequestContext, name: string): string | und
   return Array.isArray(value) ? value[0] : value;
 }
 
-function authorize(
+/** Checks a presigned URL's expiry and signature (S3's order: missing, malformed, expired, wrong). */
+export function authorize(
   context: RequestContext,
   signer: UrlSigner,
   now: () => number,

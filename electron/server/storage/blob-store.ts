@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { MultipartBackend } from './multipart-backend.js';
 import type { ReceivedFile } from './received-file.js';
 
 /** What an S3 listing or HEAD says about an object that landed through a direct-to-S3 URL. */
@@ -23,6 +24,8 @@ export interface BlobStore {
   /** Removes blobs no catalog row references (left by a crash between commit and catalog). */
   sweep(referenced: ReadonlySet<string>): Promise<number>;
   readonly direct?: DirectUploads;
+  /** Stores that take multipart uploads straight from clients (S3); the fs store's are the server's. */
+  readonly multipart?: MultipartBackend;
   close(): Promise<void>;
 }
 

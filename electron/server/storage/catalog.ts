@@ -95,6 +95,22 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE TABLE catalog_facts (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
    INSERT INTO catalog_facts (name, value) VALUES ('instance', lower(hex(randomblob(16))));`,
+  // Multipart uploads in progress (multipart-records.ts): kept here so they survive a restart and an
+  // upload resumes from the parts already stored. Parts are rows only on the fs backend (on S3 the
+  // bucket lists them).
+  `CREATE TABLE multipart_uploads (
+     upload_id TEXT PRIMARY KEY, ns TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL,
+     filename TEXT NOT NULL, content_type TEXT NOT NULL, md5 TEXT NOT NULL, size INTEGER NOT NULL,
+     part_size INTEGER NOT NULL, part_count INTEGER NOT NULL, backend_id TEXT NOT NULL,
+     meta TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL, touched_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX multipart_by_key ON multipart_uploads (ns, key);
+   CREATE INDEX multipart_by_touch ON multipart_uploads (touched_at);
+   CREATE TABLE multipart_parts (
+     upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, md5 TEXT NOT NULL, size INTEGER NOT NULL,
+     stored_at INTEGER NOT NULL,
+     PRIMARY KEY (upload_id, part_number)
+   ) WITHOUT ROWID;`,
 ];
 
 /**
@@ -149,6 +165,11 @@ export class Catalog {
 
   close(): void {
     this.db.close();
+  }
+
+  /** The connection, for the multipart records that share this database and its migrations. */
+  get connection(): Database.Database {
+    return this.db;
   }
 
   get(ns: Namespace, key: string): StoredObject | null {

@@ -13,6 +13,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, DirectUploads, LandedObject } from './blob-store.js';
 import type { ReceivedFile } from './received-file.js';
+import { S3MultipartParts } from './s3-multipart.js';
 import { S3PutUrlSigner } from './s3-url-signer.js';
 
 export interface S3Options {
@@ -37,8 +38,13 @@ export class S3BlobStore implements BlobStore, DirectUploads {
   readonly direct: DirectUploads = this;
   private readonly client: S3Client;
   private readonly putUrls: S3PutUrlSigner;
+  /** Multipart uploads into the same bucket (s3-multipart.ts). */
+  readonly multipart: S3MultipartParts;
 
-  constructor(private readonly options: S3Options) {
+  constructor(
+    private readonly options: S3Options,
+    now: () => number = Date.now,
+  ) {
     this.client = new S3Client({
       region: options.region,
       forcePathStyle: options.forcePathStyle,
@@ -50,6 +56,7 @@ export class S3BlobStore implements BlobStore, DirectUploads {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     this.putUrls = new S3PutUrlSigner(this.client, options.bucket);
+    this.multipart = new S3MultipartParts(this.client, options.bucket, this.putUrls, now);
   }
 
   async commit(objectKey: string, file: ReceivedFile, contentType: string): Promise<string> {

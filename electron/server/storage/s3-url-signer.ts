@@ -42,6 +42,40 @@ export class S3PutUrlSigner {
     expiresInSeconds: number,
     signingDate?: Date,
   ): Promise<string> {
+    return this.presign(
+      objectKey,
+      { 'content-md5': md5Base64, 'content-type': contentType },
+      { 'x-id': 'PutObject' },
+      expiresInSeconds,
+      signingDate,
+    );
+  }
+
+  /** A presigned UploadPart: one part of a multipart upload, its Content-MD5 signed in. */
+  async presignPart(
+    objectKey: string,
+    uploadId: string,
+    partNumber: number,
+    md5Base64: string,
+    expiresInSeconds: number,
+    signingDate?: Date,
+  ): Promise<string> {
+    return this.presign(
+      objectKey,
+      { 'content-md5': md5Base64 },
+      { 'x-id': 'UploadPart', partNumber: String(partNumber), uploadId },
+      expiresInSeconds,
+      signingDate,
+    );
+  }
+
+  private async presign(
+    objectKey: string,
+    signedHeaders: Record<string, string>,
+    query: Record<string, string>,
+    expiresInSeconds: number,
+    signingDate: Date | undefined,
+  ): Promise<string> {
     const address = await this.resolveAddress();
     this.presigner ??= new S3RequestPresigner({ ...this.client.config, region: async () => address.region });
     const hostHeader = address.port !== undefined ? `${address.hostname}:${address.port}` : address.hostname;
@@ -51,12 +85,12 @@ export class S3PutUrlSigner {
       hostname: address.hostname,
       ...(address.port !== undefined ? { port: address.port } : {}),
       path: address.pathPrefix + objectKey.split('/').map(extendedEncodeURIComponent).join('/'),
-      query: { 'x-id': 'PutObject' },
-      headers: { host: hostHeader, 'content-md5': md5Base64, 'content-type': contentType },
+      query,
+      headers: { host: hostHeader, ...signedHeaders },
     });
     const signed = await this.presigner.presign(request, {
       expiresIn: expiresInSeconds,
-      signableHeaders: new Set(['content-md5', 'content-type']),
+      signableHeaders: new Set(Object.keys(signedHeaders)),
       signingRegion: address.region,
       ...(signingDate !== undefined ? { signingDate } : {}),
     });

@@ -7,6 +7,7 @@ import type { UrlSigner } from '../url-signer.js';
 import { UploadUrls } from '../upload-urls.js';
 import type { BlobStore, LandedObject } from './blob-store.js';
 import { Catalog, type ListQuery, type Namespace, type PendingUpload, type StoredObject } from './catalog.js';
+import { MultipartRecords } from './multipart-records.js';
 import { receiveToTempFile, type ReceivedFile } from './received-file.js';
 
 export interface StorageCoreOptions {
@@ -123,6 +124,19 @@ export class StorageCore {
   }
 
   private cancelSweep: () => void = () => undefined;
+
+  /** The catalog's multipart tables (multipart-uploads.ts keeps the rules). */
+  get multipartRecords(): MultipartRecords {
+    this.records ??= new MultipartRecords(this.catalog.connection);
+    return this.records;
+  }
+
+  private records: MultipartRecords | null = null;
+
+  /** The temp directory bodies are received into (same filesystem as the blobs). */
+  get tempDirectory(): string {
+    return this.tmpDir;
+  }
 
   get maxObjectBytes(): number {
     return this.options.maxObjectBytes;
@@ -275,6 +289,33 @@ export class StorageCore {
     const replaced = this.catalog.upsert(object);
     if (replaced !== null) await this.options.blobs.remove(replaced);
     return this.catalog.get(target.ns, target.key) ?? object;
+  }
+
+  /**
+   * Records an object the blob store already holds under `blob` (a completed multipart upload), with
+   * the size and MD5 it was created for; the version it replaces, if stored elsewhere, is removed.
+   */
+  async recordObject(
+    target: CommitTarget,
+    landed: { blob: string; size: number; md5Hex: string },
+  ): Promise<StoredObject> {
+    const now = this.now();
+    const replaced = this.catalog.upsert({
+      ns: target.ns,
+      key: target.key,
+      owner: target.owner,
+      filename: target.filename,
+      size: landed.size,
+      md5: landed.md5Hex,
+      sha256: null,
+      contentType: target.contentType,
+      createdAt: now,
+      updatedAt: now,
+      blob: landed.blob,
+      meta: target.meta,
+    });
+    if (replaced !== null) await this.options.blobs.remove(replaced);
+    return this.catalog.get(target.ns, target.key) as StoredObject;
   }
 
   async open(object: StoredObject): Promise<Readable> {
