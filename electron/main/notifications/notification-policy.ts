@@ -1,5 +1,5 @@
 import type { SyncErrorInfo, SyncStatus } from '../../../shared/sync-types.js';
-import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
+import { PROVIDERS } from '../../../shared/providers.js';
 
 /**
  * Which desktop notifications to show, from successive statuses. Only what needs the user: a rejected
@@ -120,7 +120,7 @@ function describe(
     case 'auth':
       return {
         kind,
-        title: `${PROVIDER_LABELS[status.provider]} rejected the API key`,
+        title: `${PROVIDERS[status.provider].label} rejected the API key`,
         body: 'Syncing has stopped. Update the key in Hoist’s settings.',
         opens: 'settings',
       };
