@@ -18,9 +18,6 @@ export interface DesktopNotification {
   opens: 'main' | 'settings' | 'browse';
 }
 
-/** Problems carry an id on the UI branch's SyncErrorInfo ('auth', 'mass-deletion', ...); optional here. */
-type Problem = SyncErrorInfo & { id?: string };
-
 export const DEFAULT_QUIET_MS = 5 * 60 * 1000;
 
 export class NotificationPolicy {
@@ -29,7 +26,7 @@ export class NotificationPolicy {
   /** Counts that arrived during a quiet period, waiting for it to end. */
   private readonly pending = new Map<
     NotificationKind,
-    { count: number; status: SyncStatus; problem?: Problem }
+    { count: number; status: SyncStatus; problem?: SyncErrorInfo }
   >();
 
   constructor(
@@ -83,7 +80,7 @@ export class NotificationPolicy {
     return next;
   }
 
-  private note(kind: NotificationKind, count: number, status: SyncStatus, problem?: Problem): void {
+  private note(kind: NotificationKind, count: number, status: SyncStatus, problem?: SyncErrorInfo): void {
     const waiting = this.pending.get(kind);
     this.pending.set(kind, {
       count: (waiting?.count ?? 0) + count,
@@ -102,18 +99,16 @@ function notSyncedBesidesConflicts(status: SyncStatus): number {
   return Math.max(0, status.notSynced.needsAttention - status.counts.conflict);
 }
 
-function massDeletion(status: SyncStatus): Problem | undefined {
-  return (status.problems as Problem[]).find(
-    (problem) =>
-      problem.id === 'mass-deletion' || /disappeared from the folder at once/.test(problem.message),
-  );
+function massDeletion(status: SyncStatus): SyncErrorInfo | undefined {
+  // By its id only: the words are for people and may change (issue 17).
+  return status.problems.find((problem) => problem.id === 'mass-deletion');
 }
 
 function describe(
   kind: NotificationKind,
   count: number,
   status: SyncStatus,
-  problem?: Problem,
+  problem?: SyncErrorInfo,
 ): DesktopNotification {
   const files = (n: number): string => (n === 1 ? '1 file' : `${n} files`);
   switch (kind) {
