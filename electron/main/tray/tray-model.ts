@@ -23,7 +23,8 @@ export type TrayAction =
 export type TrayMenuItem =
   | { kind: 'label'; label: string }
   | { kind: 'separator' }
-  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
+  /** `folder`: the id of the folder it acts on (a folder's submenu); absent: the only one, or all. */
+  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; folder?: string }
   | { kind: 'submenu'; label: string; enabled: boolean; items: TrayMenuItem[] };
 
 export interface TrayModel {
