@@ -1,3 +1,4 @@
+import type { ProblemId } from './problem-id.js';
 /**
  * What the sync engine tells its hosts (CLI, desktop main, web host) and the UI: states, progress,
  * activity, errors and the remote listing. Plain data only, so it crosses any bridge unchanged.
@@ -76,10 +77,10 @@ export interface SyncErrorInfo {
   /** Technical detail for the activity log, never the headline. */
   detail?: string;
   /**
-   * Which standing problem of the pair this is ('auth', 'mass-deletion', 'watch', …), so a UI can
-   * offer the action that fits; set on problems in status() and 'problem' events.
+   * Which standing problem of the pair this is (shared/problem-id.ts), so a UI can offer the action
+   * that fits; set on problems in status() and 'problem' events. Matched on, never the message.
    */
-  id?: string;
+  id?: ProblemId;
 }
 
 export interface SyncProgress {

@@ -2,14 +2,13 @@ import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
-import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
+import { isProviderKind, PROVIDER_KINDS } from '../../shared/providers.js';
+import type { PairSettings } from '../../shared/sync-types.js';
 import { defaultDataRoot } from '../host/data-paths.js';
 import { SyncError } from '../engine/sync-error.js';
 import { parseDuration, parseRate } from './format.js';
 import type { RemoteChoice } from '../host/remote-connection.js';
 import { UsageError } from './usage-error.js';
-
-const PROVIDERS: readonly ProviderKind[] = ['local', 'alloy', 'composio', 'openwebui'];
 
 export const REMOTE_OPTIONS_HELP = `Remote options (sync, ls, rm, status):
   --provider local|alloy|composio|openwebui   which API the remote speaks (default local)
@@ -49,9 +48,9 @@ export function parseClientArgs(
     throw new UsageError((error as Error).message);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const provider = (values.provider ?? 'local') as ProviderKind;
-  if (!PROVIDERS.includes(provider))
-    throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  const provider = values.provider ?? 'local';
+  if (typeof provider !== 'string' || !isProviderKind(provider))
+    throw new UsageError(`--provider must be one of ${PROVIDER_KINDS.join(', ')}`);
   const remote = typeof values.remote === 'string' ? values.remote : undefined;
   return {
     remote: {

@@ -3,7 +3,7 @@ import type { CredentialStore } from '../host/credentials/credential-store.js';
 import { keychainProblem, openKeychain } from '../host/credentials/open-keychain.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP } from './client-options.js';
 import type { CommandIo } from './remote-command.js';
-import { remoteIdentity } from '../host/remote-connection.js';
+import { isEmbedded, remoteIdentityOf } from '../host/remote-identity.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const LOGIN_USAGE = `Usage: hoist login [options]
@@ -21,10 +21,10 @@ export function loginAccount(argv: string[], env: NodeJS.ProcessEnv): { account:
     // A token typed as an argument would sit in shell history and the process list.
     throw new UsageError('hoist login takes no arguments; it reads the token from stdin or a prompt');
   }
-  if (remote.provider === 'local' && remote.remote === undefined) {
+  const url = remoteIdentityOf(remote.provider, remote.remote);
+  if (isEmbedded(url)) {
     throw new UsageError('the embedded remote needs no token; name a remote with --provider and --remote');
   }
-  const url = remoteIdentity(remote);
   return { account: credentialAccount(remote.provider, url), label: `${remote.provider} ${url}` };
 }
 

@@ -1,5 +1,5 @@
 import { access, readdir } from 'node:fs/promises';
-import { providerLabel } from '../../shared/provider-labels.js';
+import { providerLabel } from '../../shared/providers.js';
 import { join } from 'node:path';
 import {
   countFiles,
@@ -12,7 +12,7 @@ import { openPairState } from '../engine/state/pair-state.js';
 import { readStoredStatus } from '../engine/stored-status.js';
 import { parseClientArgs, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import { pairStateFile } from '../host/pair-location.js';
-import { remoteIdentity } from '../host/remote-connection.js';
+import { remoteIdentityOf } from '../host/remote-identity.js';
 import type { CommandIo } from './remote-command.js';
 import { forTerminal, printable } from './terminal-wording.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -49,7 +49,12 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
   let files: string[];
   if (positionals[0] !== undefined) {
     const folder = await resolveFolder(positionals[0]);
-    const file = await pairStateFile(remote.stateRoot, folder, remote.provider, remoteIdentity(remote));
+    const file = await pairStateFile(
+      remote.stateRoot,
+      folder,
+      remote.provider,
+      remoteIdentityOf(remote.provider, remote.remote),
+    );
     if (!(await exists(file))) {
       io.err(`Hoist has not synced ${folder} with this remote yet; run hoist sync ${positionals[0]}`);
       return EXIT_FAILED;

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { tokenAccount } from '../host/remote-connection.js';
+import { credentialAccount } from '../host/credentials/credential-store.js';
+import { remoteIdentityOf } from '../host/remote-identity.js';
 import { OPENER_PAGE, openInBrowser, startWebApp } from '../host/web/run-web-app.js';
 import { parseClientArgs, positiveInteger, REMOTE_OPTIONS_HELP, resolveFolder } from './client-options.js';
 import type { CommandIo } from './remote-command.js';
@@ -40,7 +41,12 @@ export async function runUiCommand(argv: string[], io: CommandIo): Promise<numbe
       : {}),
     ...(port !== undefined ? { port } : {}),
     ...(remote.token !== undefined
-      ? { environmentToken: { token: remote.token, account: tokenAccount(remote.provider, remote.remote) } }
+      ? {
+          environmentToken: {
+            token: remote.token,
+            account: credentialAccount(remote.provider, remoteIdentityOf(remote.provider, remote.remote)),
+          },
+        }
       : {}),
     log: (line) => io.err(line),
   });

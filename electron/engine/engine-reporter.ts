@@ -5,6 +5,7 @@ import type {
   SyncErrorInfo,
   SyncProgress,
 } from '../../shared/sync-types.js';
+import type { ProblemId } from '../../shared/problem-id.js';
 import type { Clock } from '../base/clock.js';
 import type { EngineEvents } from './engine-events.js';
 import type { PairState } from './state/pair-state.js';
@@ -18,7 +19,7 @@ const PROGRESS_INTERVAL_MS = 250;
  * throttled progress. One object, so every part of the engine reports the same way.
  */
 export class EngineReporter {
-  private readonly problems = new Map<string, SyncErrorInfo>();
+  private readonly problems = new Map<ProblemId, SyncErrorInfo>();
   private displayState: EngineState = 'starting';
   private lastProgressAt = 0;
 
@@ -40,7 +41,7 @@ export class EngineReporter {
     this.events.emit('activity', entry);
   }
 
-  raiseProblem(id: string, problem: SyncErrorInfo): void {
+  raiseProblem(id: ProblemId, problem: SyncErrorInfo): void {
     const previous = this.problems.get(id);
     this.problems.set(id, problem);
     if (previous?.message === problem.message) return;
@@ -52,7 +53,7 @@ export class EngineReporter {
     this.report(kind, problem.path ?? null, problem.message, problem.detail);
   }
 
-  clearProblem(id: string): void {
+  clearProblem(id: ProblemId): void {
     this.problems.delete(id);
   }
 

@@ -1,13 +1,8 @@
 import type { ConnectionTestView } from '../../shared/bridge/contract.js';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { createProvider } from '../engine/remote/create-provider.js';
-import { toSyncError } from '../engine/sync-error.js';
-import { remoteIdentity } from './remote-connection.js';
-
-const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
-  alloy: 'https://production.runalloy.com',
-  composio: 'https://backend.composio.dev',
-};
+import { SyncError, toSyncError } from '../engine/sync-error.js';
+import { isEmbedded, remoteIdentityOf, remoteIdentityOrNull } from './remote-identity.js';
 
 // Long enough for a slow remote to list a first page, short enough that a person is not left waiting.
 const TEST_TIMEOUT_MS = 15_000;
@@ -21,15 +16,17 @@ export async function testConnection(
   remoteUrl: string | undefined,
   token: string | null,
 ): Promise<ConnectionTestView> {
-  const url = remoteUrl?.trim() || DEFAULT_URLS[provider];
-  if (provider === 'local' && url === undefined) {
-    return { ok: true, message: 'This computer keeps the files itself: no account or network needed.' };
-  }
-  if (url === undefined) return { ok: false, message: 'Enter the server URL first.' };
+  let url;
   try {
-    remoteIdentity({ provider, remote: url });
+    url = remoteIdentityOf(provider, remoteUrl);
   } catch (error) {
+    if (error instanceof SyncError && error.reason === 'missing-url') {
+      return { ok: false, message: 'Enter the server URL first.' };
+    }
     return { ok: false, message: toSyncError(error, 'config').message };
+  }
+  if (isEmbedded(url)) {
+    return { ok: true, message: 'This computer keeps the files itself: no account or network needed.' };
   }
   if (token === null) {
     return {
@@ -75,13 +72,14 @@ export async function tokenRejection(
   remoteUrl: string | undefined,
   token: string,
 ): Promise<string | null> {
-  const url = remoteUrl?.trim() || DEFAULT_URLS[provider];
-  if (url === undefined) return null;
+  const url = remoteIdentityOrNull(provider, remoteUrl);
+  // A bad URL is the pair's own configuration error, said when it opens.
+  if (url === null || isEmbedded(url)) return null;
   let remote;
   try {
     remote = createProvider({ kind: provider, baseUrl: url, token });
   } catch {
-    return null; // A bad URL is the pair's own configuration error, said when it opens.
+    return null;
   }
   const enough = new AbortController();
   const signal = AbortSignal.any([enough.signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]);

@@ -4,14 +4,17 @@ import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AppView, PairView } from '../../shared/bridge/contract.js';
-import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
+import { PROVIDERS } from '../../shared/providers.js';
+import type { SyncErrorInfo } from '../../shared/sync-types.js';
 import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
 import { SyncError } from '../engine/sync-error.js';
 import { tokenRejection } from './connection-test.js';
 import type { DesktopHost } from './desktop-host.js';
 import { checkFolderToSync, makeMissingFolder } from './folder-guard.js';
 import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
-import { storedTokenFor, tokenAccount } from './remote-connection.js';
+import { credentialAccount } from './credentials/credential-store.js';
+import { storedTokenFor } from './remote-connection.js';
+import { remoteIdentityOf, remoteIdentityOrNull } from './remote-identity.js';
 import type { CredentialStore } from './web/session-credentials.js';
 import { guardFolderToSync, type OpenedPair, type PairConfig as OpenPairConfig } from './open-pair.js';
 
@@ -33,13 +36,6 @@ export interface HoistAppOptions {
   desktop?: DesktopHost;
   log?: (line: string) => void;
 }
-
-const NEEDS_TOKEN: Record<ProviderKind, boolean> = {
-  local: false,
-  alloy: true,
-  composio: true,
-  openwebui: true,
-};
 
 /**
  * The app core every host shares, beyond one pair: the configuration (which folder, which remote),
@@ -123,7 +119,8 @@ export class HoistApp {
     const run = this.switching.then(async () => {
       const checked = await this.checkBeforeSwitching(pair, token, options.confirmLargeFolder === true);
       if (token !== undefined && token !== '') {
-        await this.options.credentials.set(tokenAccount(pair.provider, remoteUrlOf(pair)), token);
+        const account = credentialAccount(pair.provider, remoteIdentityOf(pair.provider, pair.remoteUrl));
+        await this.options.credentials.set(account, token);
       }
       await this.switchTo(checked);
     });
@@ -140,22 +137,23 @@ export class HoistApp {
     const dataRoot = this.options.dataRoot;
     await makeMissingFolder(pair.folder, { dataRoot });
     const remoteUrl = remoteUrlOf(pair);
+    const identity = remoteIdentityOrNull(pair.provider, pair.remoteUrl);
     const current = this.config.pair;
     const samePair =
       current !== null &&
       current.folder === pair.folder &&
       current.provider === pair.provider &&
-      remoteUrlOf(current) === remoteUrl;
+      remoteIdentityOrNull(current.provider, current.remoteUrl) === identity;
     // Only a folder chosen now is asked about: the one syncing already had its answer.
     const folder = await guardFolderToSync(
       { folder: pair.folder, provider: pair.provider, remote: remoteUrl, stateRoot: dataRoot },
       { confirmed: samePair || confirmLargeFolder, askHow: '.' },
     );
-    if (NEEDS_TOKEN[pair.provider]) {
+    if (PROVIDERS[pair.provider].needsToken) {
       const used =
         token !== undefined && token !== ''
           ? token
-          : await storedTokenFor(pair.provider, remoteUrl, this.options.credentials);
+          : await storedTokenFor(pair.provider, identity, this.options.credentials);
       const rejection = used ? await tokenRejection(pair.provider, remoteUrl, used) : null;
       if (rejection !== null) {
         const kept = this.opened
@@ -223,15 +221,16 @@ export class HoistApp {
     this.config = { ...this.config, pair };
     await this.configFile.write(this.config);
     const remoteUrl = remoteUrlOf(pair);
+    const identity = remoteIdentityOrNull(pair.provider, pair.remoteUrl);
     const storedToken =
-      (await storedTokenFor(pair.provider, remoteUrl, this.options.credentials)) ?? undefined;
+      (await storedTokenFor(pair.provider, identity, this.options.credentials)) ?? undefined;
     this.openError = null;
     try {
       // Checked again here for the stored pair opened at start (a folder chosen now already was).
       pair = { ...pair, folder: await checkFolderToSync(pair.folder, { dataRoot: this.options.dataRoot }) };
       this.config = { ...this.config, pair };
       await this.configFile.write(this.config);
-      if (NEEDS_TOKEN[pair.provider] && storedToken === undefined) {
+      if (PROVIDERS[pair.provider].needsToken && storedToken === undefined) {
         throw new Error('Add the API token in Settings to start syncing');
       }
       this.opened = await this.options.openPair({
@@ -286,21 +285,26 @@ export class HoistApp {
     const pair = this.config.pair;
     if (!pair) return null;
     const remoteUrl = remoteUrlOf(pair) ?? null;
-    const token = await storedTokenFor(pair.provider, remoteUrl ?? undefined, this.options.credentials);
+    const identity = remoteIdentityOrNull(pair.provider, pair.remoteUrl);
+    const token = await storedTokenFor(pair.provider, identity, this.options.credentials);
     return {
       folder: pair.folder,
       provider: pair.provider,
       remoteUrl,
       label:
-        this.opened?.label ?? (pair.provider === 'local' ? 'This computer' : (remoteUrl ?? pair.provider)),
-      canDelete: pair.provider !== 'composio',
+        this.opened?.label ??
+        (pair.provider === 'local' ? PROVIDERS.local.label : (remoteUrl ?? pair.provider)),
+      canDelete: PROVIDERS[pair.provider].canDelete,
       tokenSet: token !== null,
-      needsToken: NEEDS_TOKEN[pair.provider],
+      needsToken: PROVIDERS[pair.provider].needsToken,
     };
   }
 }
 
-/** The pair's remote URL as accounts and providers use it: trimmed, no trailing slash; undefined when none. */
+/**
+ * The pair's remote URL as typed, trimmed, no trailing slash (undefined when none): what the window
+ * shows and openPair is given. Accounts and pair ids use its identity (remote-identity.ts) instead.
+ */
 function remoteUrlOf(pair: PairConfig): string | undefined {
   return pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
 }

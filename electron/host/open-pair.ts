@@ -14,7 +14,8 @@ import { checkFolderToSync } from './folder-guard.js';
 import { refuseLargeFolderUnlessConfirmed } from './large-folder.js';
 import { acquirePairLock } from './pair-lock.js';
 import { pairDirectory, pairId, pairStateFile } from './pair-location.js';
-import { connectRemote, remoteIdentity, type RemoteConnection } from './remote-connection.js';
+import { connectRemote, type RemoteConnection } from './remote-connection.js';
+import { remoteIdentityOf, type RemoteIdentity } from './remote-identity.js';
 import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
 
 /** What names a pair and how to reach its remote: the same for the CLI, the web host and Electron. */
@@ -54,7 +55,7 @@ export interface OpenedPair {
   /** "Alloy (https://…)" or "This computer". */
   label: string;
   /** The remote's identity: its normalized URL, or `embedded`. */
-  remoteUrl: string;
+  remoteUrl: RemoteIdentity;
   stateFile: string;
   /** Other folders of this data root synced to the same remote. */
   siblings: SiblingPair[];
@@ -79,7 +80,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
   await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
   const overrides = validSettings(config.overrides, 'setting');
   const stored = validSettings(config.store, 'setting');
-  const remoteUrl = remoteIdentity({ provider: config.provider, remote: config.remote });
+  const remoteUrl = remoteIdentityOf(config.provider, config.remote);
   const id = pairId(config.folder, config.provider, remoteUrl);
   const stateFile = await pairStateFile(config.stateRoot, config.folder, config.provider, remoteUrl);
   const lock = acquirePairLock(dirname(stateFile), options.purpose ?? 'syncing');
@@ -155,7 +156,7 @@ export async function guardFolderToSync(
   large: { confirmed: boolean; askHow: string; signal?: AbortSignal },
 ): Promise<string> {
   const folder = await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
-  const remoteUrl = remoteIdentity({ provider: config.provider, remote: config.remote });
+  const remoteUrl = remoteIdentityOf(config.provider, config.remote);
   const firstSync = !existsSync(
     join(pairDirectory(config.stateRoot, pairId(folder, config.provider, remoteUrl)), 'state.db'),
   );
@@ -176,7 +177,7 @@ function validSettings(patch: unknown, what: string): Partial<PairSettings> {
 function recordFacts(
   state: PairState,
   config: PairConfig,
-  remoteUrl: string,
+  remoteUrl: RemoteIdentity,
   stored: Partial<PairSettings>,
 ): void {
   state.settings.setFact('folder', config.folder);

@@ -3,12 +3,13 @@ import { ensureDirectory } from '../base/ensure-directory.js';
 import { join } from 'node:path';
 import type { ProviderKind } from '../../shared/sync-types.js';
 import { SyncError } from '../engine/sync-error.js';
+import type { RemoteIdentity } from './remote-identity.js';
 
 /**
  * The id of one sync pair: a hash of the folder (real path), the provider and the remote's identity
- * (remote-connection.ts `remoteIdentity`; never the token), so the same pair always finds its DB.
+ * (remote-identity.ts; never the token), so the same pair always finds its DB, whoever opens it.
  */
-export function pairId(folder: string, provider: ProviderKind, remoteId: string): string {
+export function pairId(folder: string, provider: ProviderKind, remoteId: RemoteIdentity): string {
   return createHash('sha256').update(`${folder}\n${provider}\n${remoteId}`).digest('hex').slice(0, 16);
 }
 
@@ -24,7 +25,7 @@ export async function pairStateFile(
   stateRoot: string,
   folder: string,
   provider: ProviderKind,
-  remote: string,
+  remote: RemoteIdentity,
 ): Promise<string> {
   const directory = pairDirectory(stateRoot, pairId(folder, provider, remote));
   try {

@@ -6,7 +6,8 @@ import { openPairState } from '../engine/state/pair-state.js';
 import { SyncError, toSyncError } from '../engine/sync-error.js';
 import { openPair, type OpenedPair } from './open-pair.js';
 import { pairId } from './pair-location.js';
-import { connectRemote, remoteIdentity } from './remote-connection.js';
+import { connectRemote } from './remote-connection.js';
+import { remoteIdentityOf } from './remote-identity.js';
 import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
 
 /** How to reach the remote, as every client command is given it. */
@@ -202,14 +203,15 @@ async function deleteDirectly(
 }
 
 function pairsOnRemote(config: RemoteConfig): SiblingPair[] {
-  return siblingPairs(config.stateRoot, config.provider, remoteIdentity(config), '');
+  const identity = remoteIdentityOf(config.provider, config.remote);
+  return siblingPairs(config.stateRoot, config.provider, identity, '');
 }
 
 /** The pair to read: the one of `folder`, else the first of this remote whose folder still exists. */
 function choosePair(config: RemoteConfig, folder: string | undefined): SiblingPair | null {
   const pairs = pairsOnRemote(config);
   if (folder !== undefined) {
-    const id = pairId(folder, config.provider, remoteIdentity(config));
+    const id = pairId(folder, config.provider, remoteIdentityOf(config.provider, config.remote));
     const pair = pairs.find((candidate) => candidate.id === id);
     if (!pair) {
       throw new SyncError('config', `Hoist has not synced ${folder} with this remote yet`, {

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ProviderKind } from '../../shared/sync-types.js';
+import type { RemoteIdentity } from './remote-identity.js';
 
 /** Another folder this data root syncs to the same remote account, as its state DB records it. */
 export interface SiblingPair {
@@ -20,7 +21,7 @@ export interface SiblingPair {
 export function siblingPairs(
   stateRoot: string,
   provider: ProviderKind,
-  remoteId: string,
+  remoteId: RemoteIdentity,
   excludeId: string,
 ): SiblingPair[] {
   const pairsDir = join(stateRoot, 'pairs');

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
 import type { SyncStatus } from '../../shared/sync-types.js';
 import { openKeychain } from '../host/credentials/open-keychain.js';
@@ -19,7 +19,8 @@ import { electronShellApi, isDirectory } from './shell-actions/electron-shell-ap
 import { answerShellRequest } from './shell-actions/shell-request-handler.js';
 import { TrayController } from './tray/tray-controller.js';
 import { appIconFile } from './tray/tray-icons.js';
-import { trayModel, type CoreState, type TrayModel } from './tray/tray-model.js';
+import { foldersTrayModel, type TrayFolder } from './tray/folders-tray-model.js';
+import type { CoreState, TrayModel } from './tray/tray-model.js';
 import { LatestValueThrottle } from './updates/latest-value-throttle.js';
 import { isOwnUrl, type AppOrigin } from './windows/app-origin.js';
 import { registerAppScheme, serveRenderer } from './windows/app-protocol-handler.js';
@@ -66,7 +67,6 @@ async function main(): Promise<void> {
   const credentials = new DesktopCredentials(() => openKeychain());
   let quitting = false;
   let status: SyncStatus | null = null;
-  let pausedUntil: number | null = null;
   let core: CoreState = 'starting';
   let restarted = false;
 
@@ -114,10 +114,10 @@ async function main(): Promise<void> {
     spawn: () => forkCoreProcess(__dirname, log),
     onMessage: (message) =>
       routeCoreMessage(message, {
-        status: (next, until) => {
+        // The pause's end is in the status too (pausedUntil), which the tray reads per folder.
+        status: (next) => {
           status = next;
-          pausedUntil = until;
-          if (next !== null) for (const shown of notifications.observe(next, Date.now())) notify(shown);
+          for (const shown of notifications.observeFolders(folders(), Date.now())) notify(shown);
           refresh();
         },
         bridge: (connection, message) => bridgeClient.deliver(connection, message),
@@ -165,6 +165,7 @@ async function main(): Promise<void> {
   const run = menuActions({
     sendToCore: (message) => void supervisor.send(message),
     openWindow: (kind) => void windows.open(kind),
+    // One folder today: a folder's id and none both name it.
     folder: () => status?.folder ?? '',
     // Only a folder: openPath on a file would run it with its default application.
     openFolder: (folder) =>
@@ -184,7 +185,12 @@ async function main(): Promise<void> {
 
   const formatTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   const model = (): TrayModel =>
-    trayModel({ status, pausedUntil, core, now: Date.now(), formatTime: (at) => formatTime.format(at) });
+    foldersTrayModel({
+      folders: folders(),
+      core,
+      now: Date.now(),
+      formatTime: (at) => formatTime.format(at),
+    });
   const tray = new TrayController(resourcesDir, run, model());
   const menuUpdates = new LatestValueThrottle<TrayModel>(1000, (current) => {
     void loginItem.isOn().then((startAtLogin) =>
@@ -213,6 +219,16 @@ async function main(): Promise<void> {
       lastMenu = key;
       menuUpdates.push(current);
     }
+  }
+
+  /**
+   * The folders the tray and notifications summarise. The core reports one folder's status today; an
+   * app core that holds several reports them all (overview.get's rows), and this list grows with it.
+   */
+  function folders(): TrayFolder[] {
+    return status === null
+      ? []
+      : [{ id: status.folder, name: basename(status.folder), status, openError: null }];
   }
 
   let notificationTimer: NodeJS.Timeout | null = null;

@@ -30,7 +30,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pairStateFile } from '../../electron/host/pair-location.js';
-import { EMBEDDED_REMOTE_ID } from '../../electron/host/remote-connection.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import { systemClock } from '../../electron/base/clock.js';
 import { scanFolder } from '../../electron/engine/folder-scan.js';
 import { effectiveRemoteName } from '../../electron/engine/remote/remote-names.js';
@@ -561,7 +561,7 @@ async function noChangeParts(
   const walked = await walkFolder(tree.root, rules);
   const walkSeconds = (nowMs() - started) / 1000;
   if (walked.length !== tree.files) throw new Error(`the walk found ${walked.length} of ${tree.files} files`);
-  const state = openPairState(await pairStateFile(stateDir, tree.root, 'local', EMBEDDED_REMOTE_ID));
+  const state = openPairState(await pairStateFile(stateDir, tree.root, 'local', remoteIdentityOf('local')));
   try {
     started = nowMs();
     const scan = await scanFolder({

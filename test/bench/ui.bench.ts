@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import type { Browser } from 'playwright';
 import { launchChromium } from '../e2e/support/ui-harness.js';
 import { pairStateFile } from '../../electron/host/pair-location.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import { seedMirror } from '../support/seed-mirror.js';
 import { UI_LINK } from '../support/ui-session.js';
 import { spawnChild, type Child } from './bench-support/child.js';
@@ -44,7 +45,7 @@ async function mirrorFigures(browser: Browser) {
   await mkdir(folder, { recursive: true });
   // Unreachable on purpose: the refresh fails and the seeded mirror stays as it is.
   const remote = 'http://127.0.0.1:9';
-  seedMirror(await pairStateFile(dataRoot, folder, 'local', remote), ROWS);
+  seedMirror(await pairStateFile(dataRoot, folder, 'local', remoteIdentityOf('local', remote)), ROWS);
   const { child, url } = await startUi([folder, '--provider', 'local', '--remote', remote], dataRoot);
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   // The first navigation happens while the engine's start-up scan runs on the same thread (it finds
@@ -121,7 +122,7 @@ async function syncRun(browser: Browser | null) {
     await page.goto(url);
   }
   const started = nowMs();
-  const stateFile = await pairStateFile(dataRoot, folder, 'local', 'embedded');
+  const stateFile = await pairStateFile(dataRoot, folder, 'local', remoteIdentityOf('local'));
   for (;;) {
     await sleep(250);
     try {

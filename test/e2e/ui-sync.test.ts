@@ -2,6 +2,7 @@ import type { Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expect as expectPage } from 'playwright/test';
 import { pairStateFile } from '../../electron/host/pair-location.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import { until } from '../support/poll-until.js';
 import { seedMirror } from '../support/seed-mirror.js';
 import { TEST_USERS } from '../support/test-server.js';
@@ -143,7 +144,10 @@ describe('hoist ui: the sync window and the remote files', { timeout: 120_000 },
     ui = await UiHarness.start(browser, {
       remoteUrl,
       beforeStart: async ({ dataRoot, folder }) =>
-        seedMirror(await pairStateFile(dataRoot, folder, 'local', remoteUrl), 100_000),
+        seedMirror(
+          await pairStateFile(dataRoot, folder, 'local', remoteIdentityOf('local', remoteUrl)),
+          100_000,
+        ),
     });
     const { page } = ui;
     await page.getByRole('link', { name: 'Remote files' }).click();

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPair } from '../../electron/host/open-pair.js';
-import { remoteIdentity } from '../../electron/host/remote-connection.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -75,15 +75,13 @@ describe('openPair', () => {
   });
 
   it('names one pair for every spelling of a remote URL', () => {
-    const plain = remoteIdentity({ provider: 'alloy', remote: 'http://example.com' });
+    const plain = remoteIdentityOf('alloy', 'http://example.com');
     for (const spelling of ['HTTP://EXAMPLE.com/', 'http://example.com:80', 'http://example.com//']) {
-      expect(remoteIdentity({ provider: 'alloy', remote: spelling })).toBe(plain);
+      expect(remoteIdentityOf('alloy', spelling)).toBe(plain);
     }
-    expect(remoteIdentity({ provider: 'local', remote: undefined })).toBe('embedded');
-    expect(remoteIdentity({ provider: 'alloy', remote: undefined })).toBe('https://production.runalloy.com');
-    expect(() => remoteIdentity({ provider: 'openwebui', remote: undefined })).toThrow(
-      /needs its server's URL/,
-    );
-    expect(() => remoteIdentity({ provider: 'alloy', remote: 'ftp://x' })).toThrow(/http/);
+    expect(remoteIdentityOf('local')).toBe('embedded');
+    expect(remoteIdentityOf('alloy')).toBe('https://production.runalloy.com');
+    expect(() => remoteIdentityOf('openwebui')).toThrow(/needs its server's URL/);
+    expect(() => remoteIdentityOf('alloy', 'ftp://x')).toThrow(/http/);
   });
 });

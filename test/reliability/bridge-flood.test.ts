@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairStateFile } from '../../electron/host/pair-location.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import { CliProcesses, type Cli } from '../support/cli-process.js';
 import { trackPeakRss } from '../support/peak-rss.js';
 import { until } from '../support/poll-until.js';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   await mkdir(folder);
   // An unreachable remote: the seeded mirror stays as it is (a refresh would replace it).
   const remote = 'http://127.0.0.1:9';
-  seedMirror(await pairStateFile(dataRoot, folder, 'local', remote), 5_000);
+  seedMirror(await pairStateFile(dataRoot, folder, 'local', remoteIdentityOf('local', remote)), 5_000);
   ui = processes.spawn(
     ['ui', '--no-open', '--state', dataRoot, folder, '--provider', 'local', '--remote', remote],
     {

@@ -5,6 +5,7 @@ import {
   type CredentialStore,
 } from '../../electron/host/credentials/credential-store.js';
 import { EnvironmentCredentialStore } from '../../electron/host/credentials/environment-credential-store.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import {
   KeytarCredentialStore,
   type KeytarApi,
@@ -15,7 +16,7 @@ import { lookUpToken } from '../../electron/host/credentials/token-lookup.js';
 
 describe('credential stores', () => {
   it('names one account per remote: provider and URL', () => {
-    expect(credentialAccount('alloy', 'https://production.runalloy.com')).toBe(
+    expect(credentialAccount('alloy', remoteIdentityOf('alloy', 'https://production.runalloy.com'))).toBe(
       'alloy https://production.runalloy.com',
     );
   });

@@ -36,6 +36,31 @@ describe('menu actions', () => {
     ]);
   });
 
+  it('a folder’s submenu names its folder: the core command carries its id, Open folder opens that one', () => {
+    const asked: Array<string | undefined> = [];
+    const t = targets();
+    const run = menuActions({
+      ...t,
+      folder: (id) => {
+        asked.push(id);
+        return id === 'id-contracts' ? '/home/ada/Contracts' : '/home/ada/Documents';
+      },
+    });
+    run('sync-now', 'id-contracts');
+    run('pause:until-resumed', 'id-contracts');
+    run('resume', 'id-contracts');
+    run('open-folder', 'id-contracts');
+    run('open-folder');
+    expect(t.done).toEqual([
+      { type: 'tray-command', command: 'sync-now', until: null, folder: 'id-contracts' },
+      { type: 'tray-command', command: 'pause', until: null, folder: 'id-contracts' },
+      { type: 'tray-command', command: 'resume', until: null, folder: 'id-contracts' },
+      'folder /home/ada/Contracts',
+      'folder /home/ada/Documents',
+    ]);
+    expect(asked).toEqual(['id-contracts', undefined]);
+  });
+
   it('opens windows and the folder, flips the switches, quits', () => {
     const t = targets();
     const run = menuActions(t);

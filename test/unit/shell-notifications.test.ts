@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotificationPolicy } from '../../electron/main/notifications/notification-policy.js';
-import type { SyncStatus } from '../../shared/sync-types.js';
+import type { SyncErrorInfo, SyncStatus } from '../../shared/sync-types.js';
 
 const MINUTE = 60_000;
 
@@ -99,6 +99,7 @@ describe('notification policy', () => {
       {
         problems: [
           {
+            id: 'mass-deletion',
             category: 'local-file',
             message:
               '900 of 1000 files disappeared from the folder at once. Hoist did not delete their remote copies.',
@@ -117,16 +118,34 @@ describe('notification policy', () => {
     expect(policy.observe(massDeletion, 2000)).toEqual([]);
   });
 
-  it('recognises a mass deletion by its problem id too', () => {
+  it('recognises a mass deletion by its problem id, never by its words', () => {
     const policy = new NotificationPolicy();
     policy.observe(status(), 0);
-    const problem = {
+    const held: SyncErrorInfo = {
       id: 'mass-deletion',
-      category: 'local-file' as const,
+      category: 'local-file',
       message: 'Held.',
       retryable: false,
     };
-    expect(policy.observe(status({ problems: [problem] }), 1).map((n) => n.kind)).toEqual(['mass-deletion']);
+    expect(policy.observe(status({ problems: [held] }), 1).map((n) => n.kind)).toEqual(['mass-deletion']);
+
+    // Another problem that happens to use the words (or one reworded) is not a mass deletion.
+    const other = new NotificationPolicy();
+    other.observe(status(), 0);
+    const lookalikes: SyncErrorInfo[] = [
+      {
+        id: 'remote',
+        category: 'remote-rejected',
+        message: 'The remote says 900 files disappeared from the folder at once.',
+        retryable: true,
+      },
+      { category: 'local-file', message: '9 files disappeared from the folder at once.', retryable: false },
+    ];
+    expect(other.observe(status({ problems: lookalikes }), 1)).toEqual([]);
+    // The ids are a closed set: a misspelt one is a compile error, not a match that never happens.
+    // @ts-expect-error 'mass-deletions' is no ProblemId
+    const misspelt: SyncErrorInfo['id'] = 'mass-deletions';
+    expect(misspelt).not.toBe(held.id);
   });
 
   it('counts every file not synced, not only failed uploads: a name that is not UTF-8 notifies too', () => {

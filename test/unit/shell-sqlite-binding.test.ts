@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type * as CredentialStoreModuleNs from '../../electron/host/credentials/credential-store.js';
+import { remoteIdentityOf } from '../../electron/host/remote-identity.js';
 import { findElectronSqliteBinding } from '../../electron/main/core-process/sqlite-binding.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -59,6 +60,6 @@ describe('app core modules from dist/', () => {
       root,
       'electron/host/credentials/credential-store.ts',
     );
-    expect(store.credentialAccount('alloy', 'https://a')).toBe('alloy https://a');
+    expect(store.credentialAccount('alloy', remoteIdentityOf('alloy', 'https://a'))).toBe('alloy https://a');
   });
 });

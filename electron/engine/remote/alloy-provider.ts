@@ -1,3 +1,4 @@
+import { PROVIDERS } from '../../../shared/providers.js';
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { AlloyMultipart } from './alloy-multipart.js';
@@ -77,8 +78,8 @@ export class AlloyProvider implements RemoteProvider {
 
   constructor(options: AlloyProviderOptions) {
     const kind = options.kind ?? 'alloy';
-    const label = options.label ?? (kind === 'local' ? 'This computer' : 'Alloy');
-    this.info = { kind, label, needsSha256: false, canDelete: true };
+    const label = options.label ?? PROVIDERS[kind].label;
+    this.info = { kind, label, needsSha256: false, canDelete: PROVIDERS[kind].canDelete };
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.headers = { authorization: `Bearer ${options.token}`, 'x-api-version': ALLOY_API_VERSION };
     this.http = new HttpClient({

@@ -1,3 +1,4 @@
+import { PROVIDERS } from '../../../shared/providers.js';
 import { z } from 'zod';
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { SyncError } from '../sync-error.js';
@@ -66,7 +67,12 @@ const pageSchema = z.object({
 });
 
 export class ComposioProvider implements RemoteProvider {
-  readonly info: ProviderInfo = { kind: 'composio', label: 'Composio', needsSha256: false, canDelete: false };
+  readonly info: ProviderInfo = {
+    kind: 'composio',
+    label: PROVIDERS.composio.label,
+    needsSha256: false,
+    canDelete: PROVIDERS.composio.canDelete,
+  };
   readonly toolkitSlug: string;
   readonly toolSlug: string;
   private readonly http: HttpClient;

@@ -1,5 +1,5 @@
 import { isControlCharacter } from '../../../shared/remote-filename.js';
-import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
+import { PROVIDERS, isProviderKind } from '../../../shared/providers.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import type { Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
@@ -32,9 +32,9 @@ export interface ProviderConfig {
  * is not an http(s) URL, so the mistake is reported before any request.
  */
 export function createProvider(config: ProviderConfig): RemoteProvider {
-  const label = PROVIDER_LABELS[config.kind];
-  if (label === undefined)
+  if (!isProviderKind(config.kind))
     throw new SyncError('config', `Hoist does not know the remote kind "${String(config.kind)}".`);
+  const label = PROVIDERS[config.kind].label;
   remoteUrl(config.baseUrl, label, { base: true });
   if (config.token.trim() === '') {
     throw new SyncError('config', `No API token for ${label}. Add it in Settings.`, {

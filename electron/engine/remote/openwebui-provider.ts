@@ -1,6 +1,7 @@
 // Just past 300 lines: one provider (the upload's two steps, the listing with its processing status,
 // deletes) over one HTTP client and one response schema; the hash index and the listing stream are
 // modules of their own already.
+import { PROVIDERS } from '../../../shared/providers.js';
 import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
@@ -69,9 +70,9 @@ type FileObject = z.infer<typeof fileSchema>;
 export class OpenWebUiProvider implements RemoteProvider {
   readonly info: ProviderInfo = {
     kind: 'openwebui',
-    label: 'Open WebUI',
+    label: PROVIDERS.openwebui.label,
     needsSha256: true,
-    canDelete: true,
+    canDelete: PROVIDERS.openwebui.canDelete,
     processesUploads: true,
   };
   private readonly http: HttpClient;

@@ -8,6 +8,7 @@ import { testConnection } from '../connection-test.js';
 import type { DesktopHost } from '../desktop-host.js';
 import type { HoistApp } from '../hoist-app.js';
 import { storedTokenFor } from '../remote-connection.js';
+import { remoteIdentityOrNull } from '../remote-identity.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import { HandlerError } from './handler-error.js';
 import { statusView } from './status-view.js';
@@ -125,7 +126,8 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
     // Without a typed token, only the token kept for this very remote (provider + identity) may go.
-    const stored = token ?? (await storedTokenFor(provider, remoteUrl, credentials));
+    const identity = remoteIdentityOrNull(provider, remoteUrl);
+    const stored = token ?? (await storedTokenFor(provider, identity, credentials));
     return testConnection(provider, remoteUrl, stored);
   },
   'token.set': async ({ token }, { app }) => {

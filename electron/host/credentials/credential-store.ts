@@ -1,4 +1,5 @@
 import type { ProviderKind } from '../../../shared/sync-types.js';
+import type { RemoteIdentity } from '../remote-identity.js';
 
 /**
  * Where API tokens are kept. The desktop app and the CLI share one implementation, so a token saved by
@@ -29,9 +30,14 @@ export interface BoundToken {
 /** The keychain service every entry is filed under (what a keychain app shows). */
 export const CREDENTIAL_SERVICE = 'Hoist';
 
-/** One keychain entry per remote: the provider and its base URL (no trailing slash). */
-export function credentialAccount(provider: ProviderKind | string, remoteUrl: string): string {
-  return `${provider} ${remoteUrl}`;
+/**
+ * The keychain account a remote's token is filed and found under: its provider and identity
+ * (remote-identity.ts), the only way an account is named, so a token given for one remote is never
+ * looked up for another and the CLI and the app file it alike (`HTTP://Host/` and `http://host` are
+ * one account, `http://host:81` another). The words are what earlier versions wrote: kept as they are.
+ */
+export function credentialAccount(provider: ProviderKind, identity: RemoteIdentity): string {
+  return `${provider} ${identity}`;
 }
 
 /**

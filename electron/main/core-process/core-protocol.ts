@@ -25,6 +25,8 @@ const mainToCore = z.discriminatedUnion('type', [
     command: z.enum(TRAY_COMMANDS),
     /** For pause: when it ends (ms since the epoch), or null for "until resumed". */
     until: z.number().nullable(),
+    /** The folder's id (a folder's submenu in the tray); absent: every folder. */
+    folder: z.string().max(200).optional(),
   }),
   z.object({
     type: z.literal('credential-reply'),

@@ -58,9 +58,11 @@ export async function runCore(
       case 'desktop-settings-reply':
         return desktop.deliver(message);
       case 'tray-command':
-        void services.runTrayCommand(message.command, message.until).catch((error: unknown) => {
-          log(`core: ${message.command} failed: ${(error as Error).message}`);
-        });
+        void services
+          .runTrayCommand(message.command, message.until, message.folder)
+          .catch((error: unknown) => {
+            log(`core: ${message.command} failed: ${(error as Error).message}`);
+          });
         return;
       case 'stop':
         if (stopping) return;

@@ -14,8 +14,11 @@ export interface CoreServices {
   bridge: BridgeEndpoint;
   /** Every status change, for the tray and notifications; returns an unsubscribe. */
   onStatus(listener: (status: SyncStatus | null, pausedUntil: number | null) => void): () => void;
-  /** Sync now, pause until (null: until resumed), resume: the tray's and the window menu's actions. */
-  runTrayCommand(command: TrayCommand, until: number | null): Promise<void>;
+  /**
+   * Sync now, pause until (null: until resumed), resume: the tray's and the window menu's actions, on
+   * the folder with id `folder` or, without it, on every folder.
+   */
+  runTrayCommand(command: TrayCommand, until: number | null, folder?: string): Promise<void>;
   /**
    * Stops every pair: uploads in flight are abandoned (a file is recorded as synced only after its
    * upload finished, so an abandoned one is simply uploaded again next time), the embedded remote and
@@ -87,6 +90,7 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
         app.events.off('app', push);
       };
     },
+    // One folder today: its own id and none both mean it (an app holding many routes by the id).
     async runTrayCommand(command, until) {
       const service = app.service;
       if (!service) return;

@@ -20,7 +20,7 @@ export type AppMenuAction = TrayAction | 'toggle-notifications' | 'toggle-start-
  */
 export function appMenuTemplate(
   state: AppMenuState,
-  run: (action: AppMenuAction) => void,
+  run: (action: AppMenuAction, folder?: string) => void,
 ): MenuItemConstructorOptions[] {
   // The tray's items minus Quit, which goes last in the menu with its accelerator.
   const trayItems = state.tray.items.filter((item) => !(item.kind === 'action' && item.action === 'quit'));

@@ -7,8 +7,8 @@ import type { AppMenuAction } from './app-menu-template.js';
 export interface MenuActionTargets {
   sendToCore(message: MainToCore): void;
   openWindow(kind: WindowKind): void;
-  /** The folder of the pair being shown, or '' when there is none. */
-  folder(): string;
+  /** The path of the folder with this id (a folder's own submenu), else of the one shown; '' if none. */
+  folder(id?: string): string;
   openFolder(path: string): void;
   toggleNotifications(): void;
   toggleStartAtLogin(): void;
@@ -16,13 +16,18 @@ export interface MenuActionTargets {
   now(): number;
 }
 
-/** One function for every menu action, so the tray and the window menu cannot drift apart. */
-export function menuActions(targets: MenuActionTargets): (action: AppMenuAction) => void {
-  return (action) => {
+/**
+ * One function for every menu action, so the tray and the window menu cannot drift apart. `folder`
+ * (an id, from a folder's submenu) narrows sync, pause, resume and open to that folder; without it
+ * they act on every folder.
+ */
+export function menuActions(targets: MenuActionTargets): (action: AppMenuAction, folder?: string) => void {
+  return (action, folder) => {
+    const which = folder === undefined ? {} : { folder };
     switch (action) {
       case 'sync-now':
       case 'resume':
-        return targets.sendToCore({ type: 'tray-command', command: action, until: null });
+        return targets.sendToCore({ type: 'tray-command', command: action, until: null, ...which });
       case 'pause:one-hour':
       case 'pause:until-tomorrow':
       case 'pause:until-resumed': {
@@ -31,11 +36,12 @@ export function menuActions(targets: MenuActionTargets): (action: AppMenuAction)
           type: 'tray-command',
           command: 'pause',
           until: pauseEndsAt(choice, targets.now()),
+          ...which,
         });
       }
       case 'open-folder': {
-        const folder = targets.folder();
-        if (folder !== '') targets.openFolder(folder);
+        const path = targets.folder(folder);
+        if (path !== '') targets.openFolder(path);
         return;
       }
       case 'open-hoist':

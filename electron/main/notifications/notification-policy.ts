@@ -1,5 +1,6 @@
 import type { SyncErrorInfo, SyncStatus } from '../../../shared/sync-types.js';
-import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
+import { nameList, type TrayFolder } from '../tray/folders-tray-model.js';
+import { PROVIDERS } from '../../../shared/providers.js';
 
 /**
  * Which desktop notifications to show, from successive statuses. Only what needs the user: a rejected
@@ -18,40 +19,64 @@ export interface DesktopNotification {
   opens: 'main' | 'settings' | 'browse';
 }
 
-/** Problems carry an id on the UI branch's SyncErrorInfo ('auth', 'mass-deletion', ...); optional here. */
-type Problem = SyncErrorInfo & { id?: string };
-
 export const DEFAULT_QUIET_MS = 5 * 60 * 1000;
 
+/** What piled up for one kind: the count over every folder, and which folders and remotes. */
+interface Waiting {
+  count: number;
+  /** The folders it happened in (names), in the order they were noted. */
+  folders: string[];
+  /** The remotes' labels (for a rejected key). */
+  remotes: string[];
+  problem?: SyncErrorInfo;
+}
+
 export class NotificationPolicy {
-  private previous: SyncStatus | null = null;
+  /** Each folder's last status, by folder id. */
+  private readonly previous = new Map<string, SyncStatus>();
+  /** The last observation had several folders: notifications then name them. */
+  private several = false;
   private readonly lastShown = new Map<NotificationKind, number>();
   /** Counts that arrived during a quiet period, waiting for it to end. */
-  private readonly pending = new Map<
-    NotificationKind,
-    { count: number; status: SyncStatus; problem?: Problem }
-  >();
+  private readonly pending = new Map<NotificationKind, Waiting>();
 
   constructor(
     private readonly options: { enabled: () => boolean; quietMs?: number } = { enabled: () => true },
   ) {}
 
-  /** Feeds the latest status; returns the notifications to show now. */
+  /** Feeds the latest status of the one folder; returns the notifications to show now. */
   observe(status: SyncStatus, now: number): DesktopNotification[] {
-    const previous = this.previous;
-    this.previous = status;
-    if (previous === null) {
-      // The first status after a start describes the past: only a rejected key is news worth a popup.
-      if (status.state === 'auth-failed') this.note('auth', 1, status);
-    } else {
-      if (status.state === 'auth-failed' && previous.state !== 'auth-failed') this.note('auth', 1, status);
+    return this.observeFolders([{ id: '', name: '', status, openError: null }], now);
+  }
+
+  /**
+   * Feeds every folder's latest status; returns the notifications to show now, one per kind
+   * summarised across the folders (issue 17: "3 files in conflict in Contracts and Notes", not one
+   * popup per folder). A folder without a status (opening, or failed to open) adds nothing.
+   */
+  observeFolders(folders: readonly TrayFolder[], now: number): DesktopNotification[] {
+    this.several = folders.length > 1;
+    const present = new Set(folders.map((folder) => folder.id));
+    for (const id of [...this.previous.keys()]) if (!present.has(id)) this.previous.delete(id);
+    for (const folder of folders) {
+      const status = folder.status;
+      if (status === null) continue;
+      const previous = this.previous.get(folder.id) ?? null;
+      this.previous.set(folder.id, status);
+      const note = (kind: NotificationKind, count: number, problem?: SyncErrorInfo): void =>
+        this.note(kind, count, folder.name, PROVIDERS[status.provider].label, problem);
+      if (previous === null) {
+        // A folder's first status describes the past: only a rejected key is news worth a popup.
+        if (status.state === 'auth-failed') note('auth', 1);
+        continue;
+      }
+      if (status.state === 'auth-failed' && previous.state !== 'auth-failed') note('auth', 1);
       const newConflicts = status.counts.conflict - previous.counts.conflict;
-      if (newConflicts > 0) this.note('conflict', newConflicts, status);
+      if (newConflicts > 0) note('conflict', newConflicts);
       const newFailures = notSyncedBesidesConflicts(status) - notSyncedBesidesConflicts(previous);
-      if (newFailures > 0) this.note('failed', newFailures, status);
+      if (newFailures > 0) note('failed', newFailures);
       const held = massDeletion(status);
-      if (held !== undefined && massDeletion(previous) === undefined)
-        this.note('mass-deletion', 1, status, held);
+      if (held !== undefined && massDeletion(previous) === undefined) note('mass-deletion', 1, held);
     }
     return this.due(now);
   }
@@ -67,7 +92,7 @@ export class NotificationPolicy {
       // Turned off: the counts are dropped, not saved up for when notifications come back on.
       if (!this.options.enabled()) continue;
       this.lastShown.set(kind, now);
-      shown.push(describe(kind, waiting.count, waiting.status, waiting.problem));
+      shown.push(describe(kind, waiting, this.several));
     }
     return shown;
   }
@@ -83,11 +108,20 @@ export class NotificationPolicy {
     return next;
   }
 
-  private note(kind: NotificationKind, count: number, status: SyncStatus, problem?: Problem): void {
+  private note(
+    kind: NotificationKind,
+    count: number,
+    folder: string,
+    remote: string,
+    problem?: SyncErrorInfo,
+  ): void {
     const waiting = this.pending.get(kind);
+    const add = (list: string[] | undefined, item: string): string[] =>
+      list?.includes(item) === true ? list : [...(list ?? []), item];
     this.pending.set(kind, {
       count: (waiting?.count ?? 0) + count,
-      status,
+      folders: add(waiting?.folders, folder),
+      remotes: add(waiting?.remotes, remote),
       ...(problem === undefined ? {} : { problem }),
     });
   }
@@ -102,49 +136,51 @@ function notSyncedBesidesConflicts(status: SyncStatus): number {
   return Math.max(0, status.notSynced.needsAttention - status.counts.conflict);
 }
 
-function massDeletion(status: SyncStatus): Problem | undefined {
-  return (status.problems as Problem[]).find(
-    (problem) =>
-      problem.id === 'mass-deletion' || /disappeared from the folder at once/.test(problem.message),
-  );
+function massDeletion(status: SyncStatus): SyncErrorInfo | undefined {
+  // By its id only: the words are for people and may change (issue 17).
+  return status.problems.find((problem) => problem.id === 'mass-deletion');
 }
 
-function describe(
-  kind: NotificationKind,
-  count: number,
-  status: SyncStatus,
-  problem?: Problem,
-): DesktopNotification {
+function describe(kind: NotificationKind, waiting: Waiting, several: boolean): DesktopNotification {
   const files = (n: number): string => (n === 1 ? '1 file' : `${n} files`);
+  const { count, problem } = waiting;
+  // With one folder the words stay as they were; with several, they say which folders.
+  const where = several ? nameList(waiting.folders) : null;
   switch (kind) {
-    case 'auth':
+    case 'auth': {
+      const remote = waiting.remotes.length === 1 ? waiting.remotes[0] : 'The remotes';
       return {
         kind,
-        title: `${PROVIDER_LABELS[status.provider]} rejected the API key`,
-        body: 'Syncing has stopped. Update the key in Hoist’s settings.',
+        title: `${remote} rejected the API key`,
+        body:
+          where === null
+            ? 'Syncing has stopped. Update the key in Hoist’s settings.'
+            : `Syncing ${where} has stopped. Update the key in Hoist’s settings.`,
         opens: 'settings',
       };
+    }
     case 'conflict':
       return {
         kind,
-        title: `${files(count)} in conflict`,
+        title: `${files(count)} in conflict${where === null ? '' : ` in ${where}`}`,
         body: 'Two local files would get the same name on the remote. Open Hoist to see which.',
         opens: 'main',
       };
     case 'failed':
       return {
         kind,
-        title: `${files(count)} could not be synced`,
+        title: `${files(count)} could not be synced${where === null ? '' : ` in ${where}`}`,
         body: 'Open Hoist to see why and retry.',
         opens: 'main',
       };
     case 'mass-deletion':
       return {
         kind,
-        title: 'Hoist held back a mass deletion',
+        title: `Hoist held back a mass deletion${where === null ? '' : ` in ${where}`}`,
         body:
-          problem?.message ??
-          'Many files disappeared from the folder at once; their remote copies were kept.',
+          waiting.folders.length === 1 && problem !== undefined
+            ? problem.message
+            : 'Many files disappeared from the folder at once; their remote copies were kept.',
         opens: 'browse',
       };
   }

@@ -15,7 +15,7 @@ export class TrayController {
 
   constructor(
     private readonly resourcesDir: string,
-    private readonly run: (action: TrayAction) => void,
+    private readonly run: (action: TrayAction, folder?: string) => void,
     initial: TrayModel,
   ) {
     this.tray = new Tray(this.icon(initial));

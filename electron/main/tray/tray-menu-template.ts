@@ -7,7 +7,7 @@ import type { TrayAction, TrayMenuItem } from './tray-model.js';
  */
 export function trayMenuTemplate(
   items: readonly TrayMenuItem[],
-  run: (action: TrayAction) => void,
+  run: (action: TrayAction, folder?: string) => void,
 ): MenuItemConstructorOptions[] {
   return items.map((item): MenuItemConstructorOptions => {
     switch (item.kind) {
@@ -19,7 +19,7 @@ export function trayMenuTemplate(
         return {
           label: item.label,
           enabled: item.enabled,
-          click: () => run(item.action),
+          click: () => (item.folder === undefined ? run(item.action) : run(item.action, item.folder)),
         };
       case 'submenu':
         return { label: item.label, enabled: item.enabled, submenu: trayMenuTemplate(item.items, run) };

@@ -1,6 +1,6 @@
 import type { SyncStatus } from '../../../shared/sync-types.js';
 import { countFiles, restingHeadline } from '../../../shared/not-synced.js';
-import { PROVIDER_LABELS } from '../../../shared/provider-labels.js';
+import { PROVIDERS } from '../../../shared/providers.js';
 import type { PauseChoice } from '../../../shared/pause-choice.js';
 
 /**
@@ -23,7 +23,8 @@ export type TrayAction =
 export type TrayMenuItem =
   | { kind: 'label'; label: string }
   | { kind: 'separator' }
-  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
+  /** `folder`: the id of the folder it acts on (a folder's submenu); absent: the only one, or all. */
+  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean; folder?: string }
   | { kind: 'submenu'; label: string; enabled: boolean; items: TrayMenuItem[] };
 
 export interface TrayModel {
@@ -105,7 +106,7 @@ function headline(input: TrayInput): { icon: TrayIconState; status: string } {
   if (input.core === 'starting' || sync === null) {
     return { icon: 'syncing', status: input.core === 'starting' ? 'Starting…' : 'No folder is set up yet' };
   }
-  const provider = PROVIDER_LABELS[sync.provider];
+  const provider = PROVIDERS[sync.provider].label;
   if (sync.state === 'auth-failed') return { icon: 'attention', status: `${provider} rejected the API key` };
   if (sync.paused || sync.state === 'paused') return { icon: 'paused', status: pausedLine(input) };
   switch (sync.state) {
@@ -166,5 +167,5 @@ function firstSentence(message: string): string {
 }
 
 function remoteName(sync: SyncStatus): string {
-  return sync.remoteLabel !== '' ? sync.remoteLabel : PROVIDER_LABELS[sync.provider];
+  return sync.remoteLabel !== '' ? sync.remoteLabel : PROVIDERS[sync.provider].label;
 }

@@ -1,19 +1,25 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppView } from '../../../shared/bridge/contract.js';
+import { PROVIDERS } from '../../../shared/providers.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import { BridgeError } from '../../../shared/bridge/bridge-client.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 
-const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
+// Labels and default addresses are the providers' own (shared/providers.ts); the hints are Settings' words.
+const CHOICES: Array<{ kind: ProviderKind; label: string; hint: string }> = [
   {
     kind: 'local',
-    label: 'This computer',
+    label: PROVIDERS.local.label,
     hint: 'Keeps the copies in Hoist’s own store here. No account needed.',
   },
-  { kind: 'alloy', label: 'Alloy', hint: 'Alloy’s per-user file store.' },
-  { kind: 'composio', label: 'Composio', hint: 'Composio’s file store (it cannot delete files).' },
-  { kind: 'openwebui', label: 'Open WebUI', hint: 'The files of an Open WebUI server.' },
+  { kind: 'alloy', label: PROVIDERS.alloy.label, hint: 'Alloy’s per-user file store.' },
+  {
+    kind: 'composio',
+    label: PROVIDERS.composio.label,
+    hint: 'Composio’s file store (it cannot delete files).',
+  },
+  { kind: 'openwebui', label: PROVIDERS.openwebui.label, hint: 'The files of an Open WebUI server.' },
 ];
 
 /** Folder, remote, token (write-only) and Test connection: opens the pair, or sets its token. */
@@ -141,7 +147,7 @@ export function PairForm({
           onChange={(event) => setProvider(event.target.value as ProviderKind)}
           aria-describedby={hintId}
         >
-          {PROVIDERS.map((entry) => (
+          {CHOICES.map((entry) => (
             <option key={entry.kind} value={entry.kind}>
               {entry.label}
             </option>
@@ -149,7 +155,7 @@ export function PairForm({
         </select>
       </label>
       <p id={hintId} className="muted">
-        {PROVIDERS.find((entry) => entry.kind === provider)?.hint}
+        {CHOICES.find((entry) => entry.kind === provider)?.hint}
       </p>
       {needsRemote && (
         <>
@@ -158,7 +164,7 @@ export function PairForm({
             <input
               type="url"
               value={remoteUrl}
-              placeholder={provider === 'alloy' ? 'https://production.runalloy.com' : 'https://…'}
+              placeholder={PROVIDERS[provider].defaultUrl ?? 'https://…'}
               onChange={(event) => setRemoteUrl(event.target.value)}
               spellCheck={false}
             />
