@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { LOGIN_USAGE, runLoginCommand } from './login-command.js';
 import { LOGOUT_USAGE, runLogoutCommand } from './logout-command.js';
 import { LS_USAGE, runLsCommand } from './ls-command.js';
@@ -35,8 +36,19 @@ Commands:
   login     save a remote's API token in the OS keychain (read from stdin or a prompt)
   logout    remove a remote's saved API token from the keychain
 
-Run "hoist <command> --help" for a command's options.
+Run "hoist <command> --help" for a command's options, "hoist --version" for the versions.
 `;
+
+/** package.json's version: the nearest package.json above this file (dist/electron/cli or electron/cli). */
+function hoistVersion(): string {
+  for (let up = new URL('.', import.meta.url); ; up = new URL('..', up)) {
+    try {
+      return (JSON.parse(readFileSync(new URL('package.json', up), 'utf8')) as { version: string }).version;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || up.pathname === '/') throw error;
+    }
+  }
+}
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
@@ -65,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    // The Node too: setup may run Hoist on a Node of its own, not the machine's (bin/hoist).
+    process.stdout.write(`hoist ${hoistVersion()} on Node ${process.versions.node} (${process.execPath})\n`);
     return 0;
   }
   const command = COMMANDS[name];
