@@ -13,7 +13,9 @@ const layer = (files, forbidden, message) => ({
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'stream', 'worker_threads'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/', 'test-results/', 'bench-results/'] },
+  {
+    ignores: ['node_modules/', '.runtime/', 'dist/', 'out/', 'coverage/', 'test-results/', 'bench-results/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

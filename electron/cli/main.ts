@@ -1,16 +1,11 @@
 #!/usr/bin/env node
-import { LOGIN_USAGE, runLoginCommand } from './login-command.js';
-import { LOGOUT_USAGE, runLogoutCommand } from './logout-command.js';
-import { LS_USAGE, runLsCommand } from './ls-command.js';
+import { readFileSync } from 'node:fs';
+import { enableCompileCache } from './compile-cache.js';
 import type { CommandIo } from './remote-command.js';
-import { REMOTE_USAGE } from './remote-options.js';
-import { RESOLVE_USAGE, runResolveCommand } from './resolve-command.js';
-import { RM_USAGE, runRmCommand } from './rm-command.js';
-import { STATUS_USAGE, runStatusCommand } from './status-command.js';
-import { SYNC_USAGE, runSyncCommand } from './sync-command.js';
-import { UI_USAGE, runUiCommand } from './ui-command.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
 import { SyncError } from '../engine/sync-error.js';
+
+enableCompileCache();
 
 /** The host's words for a configuration problem, with what to do about it in a terminal. */
 function cliWording(error: SyncError): string {
@@ -35,24 +30,66 @@ Commands:
   login     save a remote's API token in the OS keychain (read from stdin or a prompt)
   logout    remove a remote's saved API token from the keychain
 
-Run "hoist <command> --help" for a command's options.
+Run "hoist <command> --help" for a command's options, "hoist --version" for the versions.
 `;
+
+/** package.json's version: the nearest package.json above this file (dist/electron/cli or electron/cli). */
+function hoistVersion(): string {
+  for (let up = new URL('.', import.meta.url); ; up = new URL('..', up)) {
+    try {
+      return (JSON.parse(readFileSync(new URL('package.json', up), 'utf8')) as { version: string }).version;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || up.pathname === '/') throw error;
+    }
+  }
+}
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  sync: { run: runSyncCommand, usage: SYNC_USAGE },
-  ls: { run: runLsCommand, usage: LS_USAGE },
-  rm: { run: runRmCommand, usage: RM_USAGE },
-  status: { run: runStatusCommand, usage: STATUS_USAGE },
-  ui: { run: runUiCommand, usage: UI_USAGE },
-  resolve: { run: runResolveCommand, usage: RESOLVE_USAGE },
-  login: { run: runLoginCommand, usage: LOGIN_USAGE },
-  logout: { run: runLogoutCommand, usage: LOGOUT_USAGE },
-  // Loaded on demand: the server pulls in the AWS SDK, which `--help` and usage errors do not need.
-  remote: {
-    run: async (argv, io) => (await import('./remote-command.js')).runRemoteCommand(argv, io),
-    usage: REMOTE_USAGE,
+/**
+ * Each command's module is imported when that command runs: `hoist sync --once` need not load (and
+ * compile) the web host, ws, the reference server or the AWS SDK that other commands pull in. Start-up
+ * is most of what a run over an empty or unchanged folder costs (docs/benchmarks.md, Start-up).
+ */
+const COMMANDS: Record<string, () => Promise<{ run: Command; usage: string }>> = {
+  sync: async () => {
+    const { runSyncCommand, SYNC_USAGE } = await import('./sync-command.js');
+    return { run: runSyncCommand, usage: SYNC_USAGE };
+  },
+  ls: async () => {
+    const { runLsCommand, LS_USAGE } = await import('./ls-command.js');
+    return { run: runLsCommand, usage: LS_USAGE };
+  },
+  rm: async () => {
+    const { runRmCommand, RM_USAGE } = await import('./rm-command.js');
+    return { run: runRmCommand, usage: RM_USAGE };
+  },
+  status: async () => {
+    const { runStatusCommand, STATUS_USAGE } = await import('./status-command.js');
+    return { run: runStatusCommand, usage: STATUS_USAGE };
+  },
+  ui: async () => {
+    const { runUiCommand, UI_USAGE } = await import('./ui-command.js');
+    return { run: runUiCommand, usage: UI_USAGE };
+  },
+  resolve: async () => {
+    const { runResolveCommand, RESOLVE_USAGE } = await import('./resolve-command.js');
+    return { run: runResolveCommand, usage: RESOLVE_USAGE };
+  },
+  login: async () => {
+    const { runLoginCommand, LOGIN_USAGE } = await import('./login-command.js');
+    return { run: runLoginCommand, usage: LOGIN_USAGE };
+  },
+  logout: async () => {
+    const { runLogoutCommand, LOGOUT_USAGE } = await import('./logout-command.js');
+    return { run: runLogoutCommand, usage: LOGOUT_USAGE };
+  },
+  remote: async () => {
+    const [{ runRemoteCommand }, { REMOTE_USAGE }] = await Promise.all([
+      import('./remote-command.js'),
+      import('./remote-options.js'),
+    ]);
+    return { run: runRemoteCommand, usage: REMOTE_USAGE };
   },
 };
 
@@ -67,11 +104,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (name === '--version' || name === '-v') {
+    // The Node too: setup may run Hoist on a Node of its own, not the machine's (bin/hoist).
+    process.stdout.write(`hoist ${hoistVersion()} on Node ${process.versions.node} (${process.execPath})\n`);
+    return 0;
+  }
+  const loadCommand = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (loadCommand === undefined) {
     process.stderr.write(`hoist: unknown command "${name}"\n\n${USAGE}`);
     return EXIT_USAGE;
   }
+  const command = await loadCommand();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.usage);
     return 0;

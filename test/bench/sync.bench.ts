@@ -20,9 +20,12 @@
  * tracking-rss.bench), then the same command is timed with nothing changed (goal < 3 s, whole process), and its parts are
  * timed in this process with the engine's own modules: walk, scan against the state DB, list, refresh.
  *
+ * empty: the fixed cost of a run, `hoist sync <empty folder> --once` with the embedded remote, CPU
+ * (all threads) from start to exit, a repeat run (goal < 0.4 s; bench-support/empty-folder.ts).
+ *
  * Options: --runs N (default 1; runs of every 10k configuration, interleaved), --configs LIST (default
  * rclone-t4,hoist-c4,hoist-c8,rclone-t8), --nochange-runs N (100k; default 3), --skip-10k, --skip-100k,
- * --cpu-prof (one extra profiled run of each Hoist case; summaries in the details), --fresh-state (100k:
+ * --skip-empty, --cpu-prof (one extra profiled run of each Hoist case; summaries in the details), --fresh-state (100k:
  * run the initial sync even if this build's is kept).
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -49,6 +52,7 @@ import { rcloneVersion, runRclone, writeRcloneConfig } from './bench-support/rcl
 import { figure, MB, MiB, renderTable, writeResult, type Figure } from './bench-support/report.js';
 import { startS3rver } from './bench-support/s3.js';
 import { syncedState } from './bench-support/synced-state.js';
+import { emptyFolderCpu } from './bench-support/empty-folder.js';
 import { makeTempDir } from './bench-support/temp.js';
 import { median, nowMs, round } from './bench-support/timing.js';
 import { TREE_100K, TREE_10K } from './bench-support/specs.js';
@@ -58,6 +62,8 @@ const log = benchLog('sync');
 
 const BENCH = 'sync';
 const GOAL_NOCHANGE_100K_SECONDS = 3;
+const GOAL_EMPTY_ONCE_CPU_SECONDS = 0.4;
+const EMPTY_RUNS = 5;
 const RUN_TIMEOUT_MS = 30 * 60_000;
 
 interface Config {
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
       'nochange-runs': { type: 'string', default: '3' },
       'skip-10k': { type: 'boolean', default: false },
       'skip-100k': { type: 'boolean', default: false },
+      'skip-empty': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'fresh-state': { type: 'boolean', default: false },
     },
@@ -108,6 +115,21 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   try {
+    if (!values['skip-empty']) {
+      const empty = await emptyFolderCpu(EMPTY_RUNS);
+      log(`empty folder --once CPU: ${empty.runs.join(' ')} s (first run ${empty.firstRunSeconds} s)`);
+      figures.push(
+        figure(
+          BENCH,
+          'empty.once.cpuSeconds',
+          `CPU of \`hoist sync <empty folder> --once\`, embedded remote, start to exit (median of ${EMPTY_RUNS})`,
+          empty.medianSeconds,
+          's',
+          { op: '<', value: GOAL_EMPTY_ONCE_CPU_SECONDS },
+        ),
+      );
+      details.emptyFolder = empty;
+    }
     if (!values['skip-10k']) {
       const result = await bench10k(configs, runs, values['cpu-prof'] === true);
       figures.push(...result.figures);

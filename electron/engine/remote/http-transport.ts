@@ -1,4 +1,4 @@
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent, request as undiciRequest } from './undici-request.js';
 import type { Clock } from '../../base/clock.js';
 import { contentLength, countedBody } from './counted-body.js';
 import type { HttpConnectionOptions, HttpRequest } from './http-types.js';
