@@ -119,6 +119,7 @@ export class SyncEngine {
   private controller = runController();
   private lastRefreshAt = 0;
   private pumpPromise: Promise<void> | null = null;
+  private starting: Promise<void> | null = null;
   private pumpAgain = false;
   private uploadedSinceRefresh = 0;
   private confirmMassDeletion: boolean;
@@ -182,8 +183,11 @@ export class SyncEngine {
 
   /** Watch mode: recover, refresh, scan, then follow the watcher until `stop`. */
   async start(): Promise<void> {
+    const starting = this.startWatching();
+    // `stop` waits for it: a start still loading or scanning writes to the state DB, closed after stop.
+    this.starting = starting.catch(() => undefined);
     try {
-      await this.startWatching();
+      await starting;
     } catch (error) {
       throw this.state.failure ?? error;
     }
@@ -191,6 +195,8 @@ export class SyncEngine {
 
   private async startWatching(): Promise<void> {
     await this.prepare();
+    // Stopped meanwhile: nothing more may start (a watcher or a timer made now would outlive stop).
+    if (this.ended) return;
     this.watcher = watchFolder(
       this.options.root,
       this.local.rules,
@@ -206,8 +212,10 @@ export class SyncEngine {
       },
     );
     await this.watcher.ready;
+    if (this.ended) return;
     // Independent: the remote's list and the folder's files are both needed before uploading.
     await Promise.all([this.refreshQuietly(), this.scan()]);
+    if (this.ended) return;
     this.kick();
     this.scheduleRefresh();
     this.timers.every('safety-rescan', SAFETY_RESCAN_MS, () => this.background.start(() => this.rescan()));
@@ -283,6 +291,7 @@ export class SyncEngine {
     this.run = { kind: 'stopped' };
     this.halt(new Error('stopped'));
     this.timers.cancelAll();
+    await this.starting;
     await this.watcher?.close();
     // Scans, refreshes and hints still running write to the state DB, which is closed after this.
     await this.background.close();

@@ -35,3 +35,15 @@ it('stopping while a rescan runs waits for it, so closing the state DB right aft
     process.off('unhandledRejection', onRejection);
   }
 }, 180_000);
+
+// Found while closing the app core right after it opened a pair: the first start, still loading or
+// scanning, went on after stop, failed on the closed DB and left a watcher running.
+it('stopping during the first start ends that start cleanly, with nothing left running', async () => {
+  harness = await EngineHarness.create();
+  for (let i = 0; i < 500; i++) await harness.write(`many/f${i}.txt`, `file ${i}`);
+  const h = harness;
+  const started = h.engine.start();
+  await h.close(); // engine.stop, then the state DB is closed
+  harness = null;
+  await expect(started).resolves.toBeUndefined();
+}, 180_000);
