@@ -329,3 +329,41 @@ describe('several folders at once', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('the CLI with several configured folders', () => {
+  it('hoist ui --no-open syncs every configured folder through one embedded remote, and hoist status lists them all', async () => {
+    const notes = await folderWith('Notes', { 'a.txt': 'alpha' });
+    const contracts = await folderWith('Contracts', { 'b.txt': 'bravo' });
+    const later = join(temp.path, 'Later');
+    await mkdir(dataRoot(), { recursive: true });
+    const folders = [
+      { folder: notes, provider: 'local', remoteFolder: 'Notes' },
+      { folder: contracts, provider: 'local', remoteFolder: 'Contracts' },
+      // Configured, but its folder is not there: it says so, and the others sync.
+      { folder: later, provider: 'local', remoteFolder: 'Later' },
+    ];
+    await writeFile(join(dataRoot(), 'app.json'), JSON.stringify({ folders, theme: 'system' }));
+    const ui = processes.spawn(['ui', '--no-open', '--state', dataRoot()], {});
+    await ui.waitForStdout(/Press Ctrl-C to stop/, 60_000);
+    const embedded = join(dataRoot(), 'remote');
+    await until('both folders are on the one embedded remote', async () => {
+      // The catalog appears with the remote's first start; its tables a moment later.
+      const files = existsSync(join(embedded, 'catalog.db'))
+        ? [...(await remoteSnapshot(embedded).catch(() => new Map<string, string>())).keys()]
+        : [];
+      return files.includes('Notes/a.txt') && files.includes('Contracts/b.txt');
+    });
+
+    const status = await processes.run(['status', '--state', dataRoot()], { env: {} });
+    expect(status.code, status.stderr).toBe(0);
+    const lines = status.stdout.split('\n').filter((line) => !line.startsWith(' '));
+    expect(lines.filter((line) => line !== '')).toEqual([
+      `${notes} → This computer`,
+      `${contracts} → This computer`,
+      `${later} → This computer`,
+    ]);
+    expect(status.stdout).toMatch(/Later → This computer\n {2}in the app; not synced yet/);
+    ui.child.kill('SIGTERM');
+    expect((await ui.exited).code).toBe(0);
+  });
+});
