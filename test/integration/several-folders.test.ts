@@ -330,6 +330,45 @@ describe('several folders at once', () => {
   });
 });
 
+describe('selective sync with a click', () => {
+  it('excludes a subfolder and a file type in .hoistignore: their later files never reach the remote; included again, they do', async () => {
+    const notes = await folderWith('Notes', { 'a.txt': 'alpha', 'drafts/d.txt': 'draft' });
+    const c = await startApp();
+    const id = viewOf(await c.call('folders.add', { folder: notes, ...remoteOf(0) })).folders[0]?.id;
+    await until('the folder is synced', async () => (await onRemote(remotes[0]!)).length === 2);
+    expect(await c.call('folder.exclude', { folder: id, path: 'drafts' })).toMatchObject({
+      ok: true,
+      result: { paths: ['drafts'], fileTypes: [] },
+    });
+    expect(await c.call('folder.exclude', { folder: id, fileType: 'mp4' })).toMatchObject({
+      ok: true,
+      result: { paths: ['drafts'], fileTypes: ['mp4'] },
+    });
+    expect(await readFile(join(notes, '.hoistignore'), 'utf8')).toBe('/drafts\n*.mp4\n');
+    // Both or neither: refused as an invalid request.
+    expect(await c.call('folder.exclude', { folder: id, path: 'x', fileType: 'mp4' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-request' },
+    });
+    await writeFile(join(notes, 'drafts', 'later.txt'), 'not sent');
+    await writeFile(join(notes, 'clip.mp4'), 'not sent');
+    await writeFile(join(notes, 'b.txt'), 'sent');
+    await until('b.txt is sent', async () => (await onRemote(remotes[0]!)).includes('b.txt'));
+    // The copy already there stays; the later files never went.
+    // (.hoistignore itself is left out of the comparison: not uploading it is the `ignore` branch's.)
+    const documents = (await onRemote(remotes[0]!)).filter((path) => path !== '.hoistignore');
+    expect(documents).toEqual(['a.txt', 'b.txt', 'drafts/d.txt']);
+    expect(await c.call('folder.exclude', { folder: id, path: 'drafts', include: true })).toMatchObject({
+      ok: true,
+      result: { paths: [], fileTypes: ['mp4'] },
+    });
+    await until('drafts/later.txt is sent once included again', async () =>
+      (await onRemote(remotes[0]!)).includes('drafts/later.txt'),
+    );
+    expect(await onRemote(remotes[0]!)).not.toContain('clip.mp4');
+  });
+});
+
 describe('the CLI with several configured folders', () => {
   it('hoist ui --no-open syncs every configured folder through one embedded remote, and hoist status lists them all', async () => {
     const notes = await folderWith('Notes', { 'a.txt': 'alpha' });
