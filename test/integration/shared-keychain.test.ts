@@ -136,13 +136,14 @@ describe('a token saved in the app is the one the hoist command finds', () => {
     // The window's Settings: choose the folder and the remote, type the token, Save.
     const saved = await app(
       cases.map(({ provider, url }, index) => ({
-        command: 'pair.open',
+        command: 'folders.add',
         payload: { folder: folders[index], provider, remoteUrl: url, token: TOKEN },
       })),
     );
     expect(saved.answers).toEqual(cases.map(() => ({ ok: true })));
-    expect(saved.view.pair).toMatchObject({ provider: 'local', tokenSet: true });
-    expect(saved.view.openError).toBeNull();
+    expect(saved.view.folders.map(({ provider, tokenSet }) => ({ provider, tokenSet }))).toEqual(
+      cases.map(({ provider }) => ({ provider, tokenSet: true })),
+    );
 
     for (const [index, { provider }] of cases.entries()) {
       await writeFile(join(folders[index] as string, 'after.txt'), 'written after the app closed\n');
@@ -153,16 +154,26 @@ describe('a token saved in the app is the one the hoist command finds', () => {
   }, 180_000);
 
   it('for a default URL left empty and a spelled-out default port: hoist logout finds the same entry', async () => {
-    const folder = await folderWith('notes', 'a.txt');
+    // Three folders: the same folder twice is refused, whatever its remote.
+    const [first, second, third] = [
+      await folderWith('notes', 'a.txt'),
+      await folderWith('letters', 'b.txt'),
+      await folderWith('drafts', 'c.txt'),
+    ];
     const saved = await app([
-      { command: 'pair.open', payload: { folder, provider: 'alloy', token: 'alloy-default-token' } },
+      { command: 'folders.add', payload: { folder: first, provider: 'alloy', token: 'alloy-default-token' } },
       {
-        command: 'pair.open',
-        payload: { folder, provider: 'composio', remoteUrl: '', token: 'composio-token' },
+        command: 'folders.add',
+        payload: { folder: second, provider: 'composio', remoteUrl: '', token: 'composio-token' },
       },
       {
-        command: 'pair.open',
-        payload: { folder, provider: 'alloy', remoteUrl: 'HTTP://127.0.0.1:80/', token: 'port-80-token' },
+        command: 'folders.add',
+        payload: {
+          folder: third,
+          provider: 'alloy',
+          remoteUrl: 'HTTP://127.0.0.1:80/',
+          token: 'port-80-token',
+        },
       },
     ]);
     expect(saved.answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
@@ -186,8 +197,8 @@ describe('a token saved by hoist login is the one the app finds', () => {
     expect(login.code, login.stderr).toBe(0);
     const folder = await folderWith('owui', 'from-the-app.txt');
     const opened = await app([], { folder, provider: 'openwebui', remoteUrl: oddly('upper') });
-    expect(opened.view.openError).toBeNull();
-    expect(opened.view.pair).toMatchObject({ provider: 'openwebui', tokenSet: true });
+    expect(opened.view.folders).toHaveLength(1);
+    expect(opened.view.folders[0]).toMatchObject({ provider: 'openwebui', tokenSet: true, openError: null });
     // The app's pair is the CLI's: hoist sync finds its state (and the token) under the same id.
     const sync = await hoist(`sync --once --provider openwebui --remote ${server.url} ${folder}`);
     expect(sync.code, sync.stderr).toBe(0);
@@ -200,11 +211,11 @@ describe('a token saved by hoist login is the one the app finds', () => {
     ).toBe(0);
     expect((await hoist('login --provider composio', 'c\n')).code).toBe(0);
     const alloy = await app([], { folder, provider: 'alloy' });
-    expect(alloy.view.pair).toMatchObject({ provider: 'alloy', tokenSet: true });
+    expect(alloy.view.folders[0]).toMatchObject({ provider: 'alloy', tokenSet: true });
     const composio = await app([], { folder, provider: 'composio', remoteUrl: '  ' });
-    expect(composio.view.pair).toMatchObject({ provider: 'composio', tokenSet: true });
+    expect(composio.view.folders[0]).toMatchObject({ provider: 'composio', tokenSet: true });
     // And nothing for a remote whose token nobody saved.
     const other = await app([], { folder, provider: 'alloy', remoteUrl: 'https://other.example.com' });
-    expect(other.view.pair).toMatchObject({ tokenSet: false });
+    expect(other.view.folders[0]).toMatchObject({ tokenSet: false });
   }, 180_000);
 });
