@@ -210,12 +210,26 @@ describe('a token saved by hoist login is the one the app finds', () => {
       (await hoist('login --provider alloy --remote https://PRODUCTION.runalloy.com:443/', 'a\n')).code,
     ).toBe(0);
     expect((await hoist('login --provider composio', 'c\n')).code).toBe(0);
+    // The app remembers each folder (app.json): one folder per remote, as the same folder twice is refused.
+    const byProvider = (view: AppView, provider: ProviderKind, name: string) =>
+      view.folders.find((entry) => entry.provider === provider && entry.name === name);
     const alloy = await app([], { folder, provider: 'alloy' });
-    expect(alloy.view.folders[0]).toMatchObject({ provider: 'alloy', tokenSet: true });
-    const composio = await app([], { folder, provider: 'composio', remoteUrl: '  ' });
-    expect(composio.view.folders[0]).toMatchObject({ provider: 'composio', tokenSet: true });
+    expect(byProvider(alloy.view, 'alloy', 'contracts')).toMatchObject({ provider: 'alloy', tokenSet: true });
+    const composio = await app([], {
+      folder: await folderWith('invoices', 'b.txt'),
+      provider: 'composio',
+      remoteUrl: '  ',
+    });
+    expect(byProvider(composio.view, 'composio', 'invoices')).toMatchObject({
+      provider: 'composio',
+      tokenSet: true,
+    });
     // And nothing for a remote whose token nobody saved.
-    const other = await app([], { folder, provider: 'alloy', remoteUrl: 'https://other.example.com' });
-    expect(other.view.folders[0]).toMatchObject({ tokenSet: false });
+    const other = await app([], {
+      folder: await folderWith('elsewhere', 'c.txt'),
+      provider: 'alloy',
+      remoteUrl: 'https://other.example.com',
+    });
+    expect(byProvider(other.view, 'alloy', 'elsewhere')).toMatchObject({ tokenSet: false });
   }, 180_000);
 });
