@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../base/clock.js';
-import { HasherPool } from '../engine/hash/hasher-pool.js';
+import { HasherPool, INLINE_HASH_BYTES } from '../engine/hash/hasher-pool.js';
 import { BandwidthLimiter } from '../engine/upload/bandwidth-limiter.js';
 import { TransferSlots } from '../engine/upload/transfer-slots.js';
 import type { SharedUploadBudget } from '../engine/upload/upload-budget.js';
@@ -35,7 +35,7 @@ export interface AppBudget {
  * limit allow. Each folder's own settings can only lower them (engine/upload/upload-budget.ts).
  */
 export class SharedMachineResources implements MachineResources {
-  readonly hasher = new HasherPool();
+  readonly hasher = new HasherPool({ inlineUpTo: INLINE_HASH_BYTES });
   private readonly slots: TransferSlots;
   private readonly limiter: BandwidthLimiter;
   readonly budget: SharedUploadBudget;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
-import { HasherPool } from '../engine/hash/hasher-pool.js';
+import { HasherPool, INLINE_HASH_BYTES } from '../engine/hash/hasher-pool.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import type { RetryOptions } from '../engine/remote/retry.js';
 import type { PairState } from '../engine/state/pair-state.js';
@@ -114,7 +114,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
     });
     opened.push(() => connection.close());
     // A shared pool belongs to the app and outlives this pair.
-    const hasher = options.shared?.hasher ?? new HasherPool();
+    const hasher = options.shared?.hasher ?? new HasherPool({ inlineUpTo: INLINE_HASH_BYTES });
     if (!options.shared) opened.push(() => hasher.close());
     const engine = new SyncEngine({
       root: config.folder,
