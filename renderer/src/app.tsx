@@ -1,6 +1,5 @@
-import { useContext, useEffect, useState } from 'react';
-import type { AppView, StatusView } from '../../shared/bridge/contract.js';
-import { ConnectionContext, useBridge, useBridgeEvent } from './bridge/bridge-context.js';
+import { useEffect, useState } from 'react';
+import { useAppState } from './store/use-app-store.js';
 import { RemoteFilesScreen } from './screens/remote-files-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
 import { SyncScreen } from './screens/sync-screen.js';
@@ -20,11 +19,9 @@ function routeFromHash(): Route {
 
 /** The one window: a slim navigation and the screen beside it; routes live in the URL hash. */
 export function App() {
-  const bridge = useBridge();
-  const connection = useContext(ConnectionContext);
-  const [app, setApp] = useState<AppView | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [status, setStatus] = useState<StatusView | null>(null);
+  const connection = useAppState((state) => state.connection);
+  const app = useAppState((state) => state.app);
+  const loadError = useAppState((state) => state.loadError);
   const [route, setRoute] = useState<Route>(routeFromHash);
 
   useEffect(() => {
@@ -32,16 +29,6 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  useEffect(() => {
-    if (connection !== 'open') return;
-    bridge.call('app.get', {}).then(setApp, (error: Error) => setLoadError(error.message));
-  }, [bridge, connection]);
-  useEffect(() => {
-    if (connection !== 'open' || !app?.pair || app.openError) return;
-    bridge.call('status.get', {}).then(setStatus, () => setStatus(null));
-  }, [bridge, connection, app]);
-  useBridgeEvent('app', setApp);
-  useBridgeEvent('status', setStatus);
   useEffect(() => {
     document.documentElement.dataset.theme = app?.theme ?? 'system';
   }, [app?.theme]);
@@ -97,7 +84,7 @@ export function App() {
       </nav>
       <main className="content">
         {firstRun || route === 'settings' ? (
-          <SettingsScreen app={app} firstRun={firstRun} onApp={setApp} />
+          <SettingsScreen firstRun={firstRun} />
         ) : app.openError ? (
           <section className="screen">
             <h1>Sync</h1>
@@ -109,9 +96,9 @@ export function App() {
             </div>
           </section>
         ) : route === 'remote' ? (
-          <RemoteFilesScreen app={app} status={status} />
+          <RemoteFilesScreen />
         ) : (
-          <SyncScreen app={app} status={status} onOpenSettings={() => go('settings')} />
+          <SyncScreen onOpenSettings={() => go('settings')} />
         )}
       </main>
     </div>

@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { AppView } from '../../../shared/bridge/contract.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import { BridgeError } from '../../../shared/bridge/bridge-client.js';
 import { useBridge } from '../bridge/bridge-context.js';
+import { useAppCommand, useAppView } from '../store/use-app-store.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 
 const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
@@ -17,16 +17,10 @@ const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
 ];
 
 /** Folder, remote, token (write-only) and Test connection: opens the pair, or sets its token. */
-export function PairForm({
-  app,
-  firstRun,
-  onApp,
-}: {
-  app: AppView;
-  firstRun: boolean;
-  onApp: (app: AppView) => void;
-}) {
+export function PairForm({ firstRun }: { firstRun: boolean }) {
   const bridge = useBridge();
+  const app = useAppView();
+  const run = useAppCommand();
   const [folder, setFolder] = useState(app.pair?.folder ?? app.suggestedFolder);
   const [provider, setProvider] = useState<ProviderKind>(app.pair?.provider ?? 'local');
   const [remoteUrl, setRemoteUrl] = useState(app.pair?.remoteUrl ?? '');
@@ -54,8 +48,8 @@ export function PairForm({
       // Same folder and remote with a new token: only the token changes (the pair reopens with it).
       const view =
         samePair && token !== ''
-          ? await bridge.call('token.set', { token })
-          : await bridge.call('pair.open', {
+          ? await run('token.set', { token })
+          : await run('pair.open', {
               folder: folder.trim(),
               provider,
               ...(needsRemote && remoteUrl.trim() ? { remoteUrl: remoteUrl.trim() } : {}),
@@ -63,7 +57,6 @@ export function PairForm({
               ...(confirmLargeFolder ? { confirmLargeFolder } : {}),
             });
       setToken('');
-      onApp(view);
       setMessage(
         view.openError
           ? { ok: false, text: view.openError }
@@ -85,7 +78,7 @@ export function PairForm({
 
   const keepForSession = async (): Promise<void> => {
     try {
-      onApp(await bridge.call('credentials.useSessionOnly', {}));
+      await run('credentials.useSessionOnly', {});
       await submit();
     } catch (error) {
       setMessage({ ok: false, text: (error as Error).message });

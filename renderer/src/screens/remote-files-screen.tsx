@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
 import type { RemoteFileRow, RemoteFilter } from '../../../shared/remote-browse.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
 import { useBridge, useBridgeEvent } from '../bridge/bridge-context.js';
@@ -7,6 +6,7 @@ import { formatCount, formatSize, plural } from '../format.js';
 import { RemoteGrid } from '../grid/remote-grid.js';
 import { EMPTY_SELECTION, selectedCount, toBridgeSelection, type Selection } from '../grid/selection.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
+import { useAppState, useAppView } from '../store/use-app-store.js';
 import { DeleteDialog } from './delete-dialog.js';
 import { FolderBreadcrumbs } from './folder-breadcrumbs.js';
 import { RemoteListingBar } from './remote-listing-bar.js';
@@ -34,8 +34,10 @@ const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
  * or one folder at a time (a search is always flat, across folders). The list follows the mirror:
  * every listing the engine makes (on its own, or on Refresh) re-reads the rows on screen.
  */
-export function RemoteFilesScreen({ app, status }: { app: AppView; status: StatusView | null }) {
+export function RemoteFilesScreen() {
   const bridge = useBridge();
+  const app = useAppView();
+  const listedAt = useAppState((state) => state.status?.lastRemoteRefreshAt ?? null);
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<RemoteFilter>('all');
   const [sort, setSort] = useState<RemoteSortField>('name');
@@ -94,7 +96,7 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
     <section className="screen remote-screen" aria-labelledby="remote-title">
       <div className="screen-heading">
         <h1 id="remote-title">Remote files</h1>
-        <RemoteListingBar listedAt={status?.lastRemoteRefreshAt ?? null} />
+        <RemoteListingBar listedAt={listedAt} />
       </div>
       <div className="toolbar">
         <label>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AppView, DesktopView } from '../../../shared/bridge/contract.js';
-import { useBridge } from '../bridge/bridge-context.js';
+import { useAppCommand, useAppView } from '../store/use-app-store.js';
 import { IgnoreEditor } from './ignore-editor.js';
 import { PairForm } from './pair-form.js';
 import { SyncOptions } from './sync-options.js';
@@ -12,15 +12,8 @@ const THEMES: Array<{ theme: AppView['theme']; label: string }> = [
 ];
 
 /** Settings, and the first run: folder, remote, token (write-only), sync options, .hoistignore, theme. */
-export function SettingsScreen({
-  app,
-  firstRun,
-  onApp,
-}: {
-  app: AppView;
-  firstRun: boolean;
-  onApp: (app: AppView) => void;
-}) {
+export function SettingsScreen({ firstRun }: { firstRun: boolean }) {
+  const app = useAppView();
   return (
     <section className="screen settings" aria-labelledby="settings-title">
       <h1 id="settings-title">{firstRun ? 'Welcome to Hoist' : 'Settings'}</h1>
@@ -30,18 +23,18 @@ export function SettingsScreen({
           Alloy, Composio or Open WebUI later.
         </p>
       )}
-      <PairForm app={app} firstRun={firstRun} onApp={onApp} />
+      <PairForm firstRun={firstRun} />
       {!firstRun && !app.openError && <SyncOptions />}
       {!firstRun && !app.openError && <IgnoreEditor />}
-      {app.desktop && <DesktopSwitches desktop={app.desktop} onApp={onApp} />}
-      <ThemePicker app={app} onApp={onApp} />
+      {app.desktop && <DesktopSwitches desktop={app.desktop} />}
+      <ThemePicker theme={app.theme} />
     </section>
   );
 }
 
 /** The desktop app's own switches (main keeps them): notifications and start at login. */
-function DesktopSwitches({ desktop, onApp }: { desktop: DesktopView; onApp: (app: AppView) => void }) {
-  const bridge = useBridge();
+function DesktopSwitches({ desktop }: { desktop: DesktopView }) {
+  const run = useAppCommand();
   const [problem, setProblem] = useState<string | null>(null);
   // A box follows the click at once (main answers in moments); a refusal puts it back and says why.
   const [shown, setShown] = useState(desktop);
@@ -49,13 +42,10 @@ function DesktopSwitches({ desktop, onApp }: { desktop: DesktopView; onApp: (app
   const change = (patch: Partial<DesktopView>): void => {
     setProblem(null);
     setShown({ ...shown, ...patch });
-    void bridge
-      .call('desktop.update', patch)
-      .then(onApp)
-      .catch((error: unknown) => {
-        setShown(desktop);
-        setProblem((error as Error).message);
-      });
+    void run('desktop.update', patch).catch((error: unknown) => {
+      setShown(desktop);
+      setProblem((error as Error).message);
+    });
   };
   return (
     <fieldset className="panel">
@@ -85,8 +75,8 @@ function DesktopSwitches({ desktop, onApp }: { desktop: DesktopView; onApp: (app
   );
 }
 
-function ThemePicker({ app, onApp }: { app: AppView; onApp: (app: AppView) => void }) {
-  const bridge = useBridge();
+function ThemePicker({ theme: chosen }: { theme: AppView['theme'] }) {
+  const run = useAppCommand();
   return (
     <fieldset className="panel">
       <legend>Theme</legend>
@@ -95,8 +85,8 @@ function ThemePicker({ app, onApp }: { app: AppView; onApp: (app: AppView) => vo
           <input
             type="radio"
             name="theme"
-            checked={app.theme === theme}
-            onChange={() => void bridge.call('preferences.update', { theme }).then(onApp)}
+            checked={chosen === theme}
+            onChange={() => void run('preferences.update', { theme }).catch(() => undefined)}
           />
           {label}
         </label>

@@ -1,16 +1,18 @@
 import { useState } from 'react';
-import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
+import type { StatusView } from '../../../shared/bridge/contract.js';
 import { describePauseEnd, pauseEndsAt } from '../../../shared/pause-choice.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { Dialog } from '../components/dialog.js';
+import { useAppState } from '../store/use-app-store.js';
 
 /**
  * Pause (now, 1 hour, until tomorrow) or Resume, Sync now and Open folder. Sync now says what it is
  * doing ("Checking…") and then what it found; while paused it first asks whether to resume or to
  * sync once and stay paused, so a pause never ends without the person choosing it.
  */
-export function SyncControls({ app, status }: { app: AppView; status: StatusView }) {
+export function SyncControls({ status }: { status: StatusView }) {
   const bridge = useBridge();
+  const desktop = useAppState((state) => state.app?.desktop ?? null);
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [checking, setChecking] = useState(false);
@@ -64,7 +66,7 @@ export function SyncControls({ app, status }: { app: AppView; status: StatusView
         >
           Sync now
         </button>
-        {app.desktop && (
+        {desktop && (
           <button
             type="button"
             onClick={() => void bridge.call('desktop.openFolder', {}).catch(() => undefined)}
