@@ -1,10 +1,10 @@
-// Just past 300 lines: the one table of every bridge command and event with its schema, which both
-// hosts and the renderer import; split, a command's request and reply would stand apart.
+// Past 300 lines: the one table of every bridge command and event with its schema, which both hosts
+// and the renderer import; split, a command's request and reply would stand apart.
 import { z } from 'zod';
 import type { ActivityPage, RemoteBrowsePage, RemoteSelectionSummary } from '../remote-browse.js';
 import type { NotSyncedEntry } from '../not-synced.js';
 import type { ConflictView, PairSettings, SyncErrorInfo, SyncStatus } from '../sync-types.js';
-import { pairSettingsPatchSchema } from '../pair-settings-schema.js';
+import { pairSettingsPatchSchema, remoteFolderSchema } from '../pair-settings-schema.js';
 
 /**
  * The bridge between a host (web host, Electron main) and the renderer, declared once: every command
@@ -62,6 +62,39 @@ export const pairConfigSchema = z
 
 const empty = z.object({}).strict();
 
+/** A configured folder's id (its pair id, host/pair-location.ts `pairId`). */
+export const folderIdSchema = z.string().min(1).max(200);
+/** The request of a command that acts on one folder and takes nothing else. */
+const oneFolder = z.object({ folder: folderIdSchema }).strict();
+/** 'account' = the whole remote account: what every folder and other clients put there. */
+export const remoteScopeSchema = z.enum(['folder', 'account']);
+
+/** App-wide "Uploads at once": shared by every folder, so five folders never mean five times the connections. */
+export const uploadsAtOnceSchema = z.number().int().min(1).max(16);
+/** App-wide bandwidth limit in bytes per second; null = unlimited. Below 1 KB/s an upload would look hung. */
+export const appBandwidthLimitSchema = z.number().int().min(1000).nullable();
+
+/** Excluding (or including again) a subfolder or a file type of a folder, written to its `.hoistignore`. */
+export const folderExcludeSchema = z
+  .object({
+    folder: folderIdSchema,
+    /** A subfolder or file, relative to the folder, '/'-separated. */
+    path: text(4096).min(1).optional(),
+    /** An extension without the dot, e.g. "mp4". */
+    fileType: z
+      .string()
+      .min(1)
+      .max(50)
+      .regex(/^[^./\\\s*?[\]!#]+$/, { message: 'must be an extension without the dot, such as mp4' })
+      .optional(),
+    /** True = include it again. */
+    include: z.boolean().optional(),
+  })
+  .strict()
+  .refine((request) => (request.path === undefined) !== (request.fileType === undefined), {
+    message: 'Give either a path or a file type',
+  });
+
 export interface PairView {
   folder: string;
   provider: z.infer<typeof providerKindSchema>;
@@ -75,11 +108,23 @@ export interface PairView {
   needsToken: boolean;
 }
 
-export interface AppView {
-  /** Null until the first pair is chosen (first run), or while it failed to open. */
-  pair: PairView | null;
-  /** Why the configured pair could not be opened, in words. */
+/** One configured folder: its pair, and whether it is open. */
+export type FolderView = PairView & {
+  /** The folder's id (its pair id); every per-folder command names it. */
+  id: string;
+  /** The folder's basename, as the sidebar shows it. */
+  name: string;
+  /** The folder on the remote this folder's files go under; null for none (the remote's top). */
+  remoteFolder: string | null;
+  /** Why it could not be opened, in words; null when open (or still opening). */
   openError: string | null;
+  /** Still opening (its lock, state and first connection); its status arrives once open. */
+  opening: boolean;
+};
+
+export interface AppView {
+  /** Every configured folder, in the order they were added; empty on the first run. */
+  folders: FolderView[];
   theme: z.infer<typeof themeSchema>;
   /** What the first run proposes: a Hoist folder in the home folder. */
   suggestedFolder: string;
@@ -92,6 +137,21 @@ export interface AppView {
   desktop: DesktopView | null;
   /** Whether tokens can be kept for this session only when no keychain works (the desktop app). */
   canKeepTokenForSession: boolean;
+  /** App-wide "Uploads at once": every folder's uploads share it. */
+  uploadsAtOnce: number;
+  /** App-wide bandwidth limit in bytes per second, shared by every folder; null = unlimited. */
+  bandwidthLimit: number | null;
+}
+
+/** What the "All folders" view and the tray read. */
+export interface OverviewView {
+  folders: Array<{ id: string; name: string; status: StatusView | null; openError: string | null }>;
+}
+
+/** A folder's exclusions as clicks: relative '/'-separated paths, and extensions without the dot. */
+export interface FolderExclusionsView {
+  paths: string[];
+  fileTypes: string[];
 }
 
 export interface DesktopView {
@@ -127,35 +187,52 @@ export interface ConnectionTestView {
 
 export const commands = {
   'app.get': { request: empty, response: view<AppView>() },
-  'status.get': { request: empty, response: view<StatusView>() },
+  'overview.get': { request: empty, response: view<OverviewView>() },
+  'status.get': { request: oneFolder, response: view<StatusView>() },
   'remote.page': {
     request: z
       .object({
+        folder: folderIdSchema,
+        scope: remoteScopeSchema.optional(),
         offset: z.number().int().min(0).max(100_000_000),
         limit: z.number().int().min(1).max(1000),
         search: text(1000).optional(),
         sort: z.enum(['name', 'size', 'lastModified']).optional(),
         descending: z.boolean().optional(),
         filter: remoteFilterSchema.optional(),
-        folder: folderPath.optional(),
+        /** A folder on the remote to list (a path), not the configured folder's id. */
+        path: folderPath.optional(),
       })
       .strict(),
     response: view<RemoteBrowsePage>(),
   },
   'remote.summary': {
-    request: z.object({ selection: remoteSelectionSchema }).strict(),
+    request: z
+      .object({
+        folder: folderIdSchema,
+        scope: remoteScopeSchema.optional(),
+        selection: remoteSelectionSchema,
+      })
+      .strict(),
     response: view<RemoteSelectionSummary>(),
   },
   'remote.delete': {
-    request: z.object({ selection: remoteSelectionSchema, addToIgnore: z.boolean().optional() }).strict(),
+    request: z
+      .object({
+        folder: folderIdSchema,
+        selection: remoteSelectionSchema,
+        addToIgnore: z.boolean().optional(),
+      })
+      .strict(),
     response: view<DeletionOutcomeView>(),
   },
-  'remote.cancelDelete': { request: empty, response: view<{ cancelled: boolean }>() },
+  'remote.cancelDelete': { request: oneFolder, response: view<{ cancelled: boolean }>() },
   /** Lists the remote now (the Remote files screen's Refresh); resolves when the mirror is fresh. */
-  'remote.refresh': { request: empty, response: view<{ listedAt: number | null }>() },
+  'remote.refresh': { request: oneFolder, response: view<{ listedAt: number | null }>() },
   'activity.page': {
     request: z
       .object({
+        folder: folderIdSchema,
         offset: z.number().int().min(0).max(100_000_000),
         limit: z.number().int().min(1).max(1000),
         kinds: z
@@ -179,33 +256,88 @@ export const commands = {
       .strict(),
     response: view<ActivityPage>(),
   },
-  'files.unsynced': { request: empty, response: view<NotSyncedEntry[]>() },
-  'files.retry': { request: z.object({ path: text(4096).min(1) }).strict(), response: view<null>() },
-  'sync.pause': {
-    // Until a moment (ms since epoch), or until resumed when absent.
-    request: z.object({ until: z.number().int().positive().optional() }).strict(),
+  'files.unsynced': { request: oneFolder, response: view<NotSyncedEntry[]>() },
+  'files.retry': {
+    request: z.object({ folder: folderIdSchema, path: text(4096).min(1) }).strict(),
     response: view<null>(),
   },
-  'sync.resume': { request: empty, response: view<null>() },
+  'sync.pause': {
+    // Until a moment (ms since epoch), or until resumed when absent. No folder = every folder ("Pause all").
+    request: z
+      .object({ folder: folderIdSchema.optional(), until: z.number().int().positive().optional() })
+      .strict(),
+    response: view<null>(),
+  },
+  /** No folder = every folder. */
+  'sync.resume': {
+    request: z.object({ folder: folderIdSchema.optional() }).strict(),
+    response: view<null>(),
+  },
   /**
    * One pass now; answers when it is over, saying what it found. While paused the pause stays unless
    * `resume` (the window asks which the person wants).
    */
   'sync.now': {
-    request: z.object({ resume: z.boolean().optional() }).strict(),
+    request: z.object({ folder: folderIdSchema, resume: z.boolean().optional() }).strict(),
     response: view<{ message: string }>(),
   },
-  'deletions.confirm': { request: empty, response: view<{ message: string }>() },
-  'deletions.keep': { request: empty, response: view<null>() },
-  'settings.get': { request: empty, response: view<PairSettings>() },
-  'settings.update': { request: pairSettingsPatchSchema, response: view<PairSettings>() },
-  'pair.open': {
+  'deletions.confirm': { request: oneFolder, response: view<{ message: string }>() },
+  'deletions.keep': { request: oneFolder, response: view<null>() },
+  'settings.get': { request: oneFolder, response: view<PairSettings>() },
+  /** A folder's own settings; its concurrency and bandwidth limit only ever lower the app-wide budget. */
+  'settings.update': {
+    request: pairSettingsPatchSchema.extend({ folder: folderIdSchema }).strict(),
+    response: view<PairSettings>(),
+  },
+  /**
+   * Adds a folder and starts syncing it (the others keep syncing). Refused with code `config` and a
+   * sentence saying which and why: the same folder twice, a folder inside or containing another
+   * configured folder, or the same remote and remote folder as another folder.
+   */
+  'folders.add': {
     request: pairConfigSchema
-      // The person said yes to a very large folder's first sync (asked after a 'needs-confirmation').
-      .extend({ token: text(4096).optional(), confirmLargeFolder: z.boolean().optional() })
+      .extend({
+        remoteFolder: remoteFolderSchema.optional(),
+        token: text(4096).optional(),
+        // The person said yes to a very large folder's first sync (asked after a 'needs-confirmation').
+        confirmLargeFolder: z.boolean().optional(),
+      })
       .strict(),
     response: view<AppView>(),
   },
+  /**
+   * Stops syncing a folder and forgets it; its remote copies stay. Its state (database, activity) is
+   * removed only when `removeState` is true (the window asks a second, explicit time).
+   */
+  'folders.remove': {
+    request: z.object({ folder: folderIdSchema, removeState: z.boolean().optional() }).strict(),
+    response: view<AppView>(),
+  },
+  /** Another remote (or remote folder) for a configured folder; the same refusals as folders.add. */
+  'folders.update': {
+    request: z
+      .object({
+        folder: folderIdSchema,
+        provider: providerKindSchema.optional(),
+        remoteUrl: z.string().max(2048).optional(),
+        remoteFolder: remoteFolderSchema.optional(),
+      })
+      .strict(),
+    response: view<AppView>(),
+  },
+  /** The app-wide upload budget: shared by every folder. */
+  'app.budget': {
+    request: z
+      .object({
+        uploadsAtOnce: uploadsAtOnceSchema.optional(),
+        bandwidthLimit: appBandwidthLimitSchema.optional(),
+      })
+      .strict(),
+    response: view<AppView>(),
+  },
+  /** The folder's `.hoistignore` exclusions that the window can show as clicks. */
+  'folder.exclusions': { request: oneFolder, response: view<FolderExclusionsView>() },
+  'folder.exclude': { request: folderExcludeSchema, response: view<FolderExclusionsView>() },
   'connection.test': {
     request: z
       .object({
@@ -216,16 +348,25 @@ export const commands = {
       .strict(),
     response: view<ConnectionTestView>(),
   },
-  'token.set': { request: z.object({ token: text(4096).min(1) }).strict(), response: view<AppView>() },
-  'ignore.read': { request: empty, response: view<{ text: string }>() },
-  'ignore.write': { request: z.object({ text: text(256 * 1024) }).strict(), response: view<null>() },
+  'token.set': {
+    request: z.object({ folder: folderIdSchema, token: text(4096).min(1) }).strict(),
+    response: view<AppView>(),
+  },
+  'ignore.read': { request: oneFolder, response: view<{ text: string }>() },
+  'ignore.write': {
+    request: z.object({ folder: folderIdSchema, text: text(256 * 1024) }).strict(),
+    response: view<null>(),
+  },
   'preferences.update': { request: z.object({ theme: themeSchema }).strict(), response: view<AppView>() },
   /** The desktop app's native folder picker; `unsupported` in a browser. */
   'desktop.pickFolder': { request: empty, response: view<{ path: string | null }>() },
-  /** Opens the pair's folder in the file manager (desktop app only). */
-  'desktop.openFolder': { request: empty, response: view<null>() },
+  /** Opens the folder in the file manager (desktop app only). */
+  'desktop.openFolder': { request: oneFolder, response: view<null>() },
   /** Shows one of the folder's files (a path relative to the folder) in the file manager. */
-  'desktop.showInFolder': { request: z.object({ path: text(4096).min(1) }).strict(), response: view<null>() },
+  'desktop.showInFolder': {
+    request: z.object({ folder: folderIdSchema, path: text(4096).min(1) }).strict(),
+    response: view<null>(),
+  },
   'desktop.update': {
     request: z
       .object({ notifications: z.boolean().optional(), startAtLogin: z.boolean().optional() })
@@ -234,23 +375,27 @@ export const commands = {
   },
   /** After a `keychain-unavailable` error: keep tokens in memory until Hoist quits. */
   'credentials.useSessionOnly': { request: empty, response: view<AppView>() },
-  'conflicts.list': { request: empty, response: view<ConflictView[]>() },
+  'conflicts.list': { request: oneFolder, response: view<ConflictView[]>() },
   'conflicts.resolve': {
     request: z
-      .object({ path: text(4096).min(1), resolution: z.enum(['keep-both', 'replace', 'ignore']) })
+      .object({
+        folder: folderIdSchema,
+        path: text(4096).min(1),
+        resolution: z.enum(['keep-both', 'replace', 'ignore']),
+      })
       .strict(),
     response: view<{ message: string }>(),
   },
 } as const;
 
 export const events = {
-  /** The pair's status, coalesced: at most about ten a second. */
-  status: view<StatusView>(),
-  /** Something the renderer shows changed: re-read the rows on screen. Never carries the rows. */
-  changed: view<{ remote: boolean; local: boolean; activity: boolean }>(),
-  problem: view<SyncErrorInfo>(),
-  deletion: view<DeletionProgressView>(),
-  /** The app's configuration changed (another pair, a token set, the theme). */
+  /** A folder's status, coalesced per folder: at most about ten a second each. */
+  status: view<{ folder: string; status: StatusView }>(),
+  /** Something the renderer shows changed in a folder: re-read the rows on screen. Never carries the rows. */
+  changed: view<{ folder: string; remote: boolean; local: boolean; activity: boolean }>(),
+  problem: view<{ folder: string; problem: SyncErrorInfo }>(),
+  deletion: view<{ folder: string; progress: DeletionProgressView }>(),
+  /** The app's configuration changed (a folder added, removed or opened, a token set, the theme). */
   app: view<AppView>(),
 } as const;
 
@@ -267,7 +412,7 @@ export const bridgeErrorCodes = [
   'too-large',
   'unknown-command',
   'invalid-request', // the payload does not match the command's schema
-  'no-pair', // the command needs a pair and none is open
+  'no-pair', // the command names a folder that is not configured, or not open (see its openError)
   'unsupported', // the remote or this build cannot do it
   'auth',
   'config',
