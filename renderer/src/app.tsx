@@ -1,31 +1,25 @@
 import { useEffect, useState } from 'react';
+import { hrefOf, routeFromHash, type Route } from './routes.js';
+import { AddFolderScreen } from './screens/add-folder-screen.js';
+import { AppSettingsScreen } from './screens/app-settings-screen.js';
+import { FolderScreens } from './screens/folder-screens.js';
+import { OverviewScreen } from './screens/overview-screen.js';
+import { Sidebar } from './sidebar.js';
 import { useAppState } from './store/use-app-store.js';
-import { RemoteFilesScreen } from './screens/remote-files-screen.js';
-import { SettingsScreen } from './screens/settings-screen.js';
-import { SyncScreen } from './screens/sync-screen.js';
+import { NavigateContext } from './navigate.js';
 
-export type Route = 'sync' | 'remote' | 'settings';
-
-const ROUTES: Array<{ route: Route; label: string }> = [
-  { route: 'sync', label: 'Sync' },
-  { route: 'remote', label: 'Remote files' },
-  { route: 'settings', label: 'Settings' },
-];
-
-function routeFromHash(): Route {
-  const hash = location.hash.replace(/^#\/?/, '');
-  return ROUTES.some((entry) => entry.route === hash) ? (hash as Route) : 'sync';
-}
-
-/** The one window: a slim navigation and the screen beside it; routes live in the URL hash. */
+/**
+ * The one window: the sidebar (All folders, each folder with its status, Add a folder, App
+ * settings) and the screen beside it; the route lives in the URL hash.
+ */
 export function App() {
   const connection = useAppState((state) => state.connection);
   const app = useAppState((state) => state.app);
   const loadError = useAppState((state) => state.loadError);
-  const [route, setRoute] = useState<Route>(routeFromHash);
+  const [route, setRoute] = useState<Route>(() => routeFromHash(location.hash));
 
   useEffect(() => {
-    const onHash = (): void => setRoute(routeFromHash());
+    const onHash = (): void => setRoute(routeFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -34,7 +28,7 @@ export function App() {
   }, [app?.theme]);
 
   const go = (next: Route): void => {
-    location.hash = `#/${next}`;
+    history.pushState(null, '', hrefOf(next));
     setRoute(next);
   };
 
@@ -51,56 +45,30 @@ export function App() {
       </div>
     );
   }
-  const firstRun = app.pair === null;
-  // The first run shows Settings whatever the address says: nothing else works before a folder is chosen.
-  const shown: Route = firstRun ? 'settings' : route;
+  const firstRun = app.folders.length === 0;
+  // A folder that is gone (removed, or an old link) shows the overview instead.
+  const shown: Route =
+    route.kind === 'folder' && !app.folders.some((folder) => folder.id === route.folder)
+      ? { kind: 'all' }
+      : firstRun && route.kind !== 'app-settings'
+        ? { kind: 'add' }
+        : route;
   return (
-    <div className="shell">
-      <nav className="sidebar" aria-label="Hoist">
-        <div className="brand" aria-hidden="true">
-          Hoist
-        </div>
-        <ul>
-          {ROUTES.map(({ route: target, label }) => (
-            <li key={target}>
-              <a
-                href={`#/${target}`}
-                aria-current={shown === target ? 'page' : undefined}
-                onClick={(event) => {
-                  event.preventDefault();
-                  go(target);
-                }}
-              >
-                {label}
-              </a>
-            </li>
-          ))}
-        </ul>
-        {connection !== 'open' && (
-          <p className="connection" role="status">
-            Reconnecting…
-          </p>
-        )}
-      </nav>
-      <main className="content">
-        {firstRun || route === 'settings' ? (
-          <SettingsScreen firstRun={firstRun} />
-        ) : app.openError ? (
-          <section className="screen">
-            <h1>Sync</h1>
-            <div className="problem" role="alert">
-              <p>{app.openError}</p>
-              <button type="button" onClick={() => go('settings')}>
-                Open settings
-              </button>
-            </div>
-          </section>
-        ) : route === 'remote' ? (
-          <RemoteFilesScreen />
-        ) : (
-          <SyncScreen onOpenSettings={() => go('settings')} />
-        )}
-      </main>
-    </div>
+    <NavigateContext.Provider value={go}>
+      <div className="shell">
+        <Sidebar route={shown} />
+        <main className="content">
+          {shown.kind === 'add' ? (
+            <AddFolderScreen firstRun={firstRun} />
+          ) : shown.kind === 'app-settings' ? (
+            <AppSettingsScreen />
+          ) : shown.kind === 'folder' ? (
+            <FolderScreens key={shown.folder} folder={shown.folder} screen={shown.screen} />
+          ) : (
+            <OverviewScreen />
+          )}
+        </main>
+      </div>
+    </NavigateContext.Provider>
   );
 }

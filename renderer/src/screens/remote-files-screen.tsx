@@ -6,7 +6,7 @@ import { formatCount, formatSize, plural } from '../format.js';
 import { RemoteGrid } from '../grid/remote-grid.js';
 import { EMPTY_SELECTION, selectedCount, toBridgeSelection, type Selection } from '../grid/selection.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
-import { useAppState, useAppView } from '../store/use-app-store.js';
+import { useFolder, useFolderStatus } from '../store/folder-context.js';
 import { DeleteDialog } from './delete-dialog.js';
 import { FolderBreadcrumbs } from './folder-breadcrumbs.js';
 import { RemoteListingBar } from './remote-listing-bar.js';
@@ -22,6 +22,12 @@ function storedView(): View {
   }
 }
 
+type RemoteScope = 'folder' | 'account';
+const SCOPES: Array<{ scope: RemoteScope; label: string }> = [
+  { scope: 'folder', label: 'This folder' },
+  { scope: 'account', label: 'Whole account' },
+];
+
 const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
   { filter: 'all', label: 'All' },
   { filter: 'this-folder', label: 'From this folder' },
@@ -36,8 +42,9 @@ const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
  */
 export function RemoteFilesScreen() {
   const bridge = useBridge();
-  const app = useAppView();
-  const listedAt = useAppState((state) => state.status?.lastRemoteRefreshAt ?? null);
+  const pair = useFolder();
+  const listedAt = useFolderStatus()?.lastRemoteRefreshAt ?? null;
+  const [scope, setScope] = useState<RemoteScope>('folder');
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<RemoteFilter>('all');
   const [sort, setSort] = useState<RemoteSortField>('name');
@@ -49,24 +56,33 @@ export function RemoteFilesScreen() {
   const [folder, setFolder] = useState('');
   // The folder view shows one folder; a search looks everywhere.
   const shownFolder = view === 'folders' && search.trim() === '' ? folder : null;
-  const queryKey = `${search}\n${filter}\n${sort}\n${descending}\n${shownFolder ?? '\u0000'}`;
+  const queryKey = `${scope}\n${search}\n${filter}\n${sort}\n${descending}\n${shownFolder ?? '\u0000'}`;
   const query = useCallback(
     (offset: number, limit: number) =>
       bridge.call('remote.page', {
+        folder: pair.id,
+        scope,
         offset,
         limit,
         filter,
         sort,
         descending,
         ...(search.trim() ? { search } : {}),
-        ...(shownFolder !== null ? { folder: shownFolder } : {}),
+        ...(shownFolder !== null ? { path: shownFolder } : {}),
       }),
-    [bridge, filter, sort, descending, search, shownFolder],
+    [bridge, pair.id, scope, filter, sort, descending, search, shownFolder],
   );
   const rows = usePagedRows<RemoteFileRow>(query, queryKey, reload);
-  useBridgeEvent('changed', (change) => (change.remote || change.local) && setReload((value) => value + 1));
+  // The whole account changes with any folder on the same remote; this folder's list only with it.
+  useBridgeEvent(
+    'changed',
+    (change) =>
+      (scope === 'account' || change.folder === pair.id) &&
+      (change.remote || change.local) &&
+      setReload((value) => value + 1),
+  );
   // A new filter or search is a new list: what was selected in the old one no longer shows.
-  useEffect(() => setSelection(EMPTY_SELECTION), [search, filter, shownFolder]);
+  useEffect(() => setSelection(EMPTY_SELECTION), [scope, search, filter, shownFolder]);
   const chooseView = (next: View): void => {
     setView(next);
     try {
@@ -81,7 +97,8 @@ export function RemoteFilesScreen() {
   const count = selectedCount(selection, total);
   const selectedBytes =
     selection.mode === 'keys' ? [...selection.keys.values()].reduce((sum, size) => sum + size, 0) : null;
-  const canDelete = app.pair?.canDelete ?? false;
+  // Deleting acts on this folder's files: the whole account is for looking.
+  const canDelete = pair.canDelete && scope === 'folder';
   const loadRange = async (from: number, to: number): Promise<RemoteFileRow[]> => {
     const out: RemoteFileRow[] = [];
     for (let offset = from; offset <= to; offset += 1000) {
@@ -103,6 +120,22 @@ export function RemoteFilesScreen() {
           Search files{' '}
           <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
         </label>
+        <div role="radiogroup" aria-label="Whose files" className="segmented">
+          {SCOPES.map((entry) => (
+            <label key={entry.scope}>
+              <input
+                type="radio"
+                name="remote-scope"
+                checked={scope === entry.scope}
+                onChange={() => {
+                  setScope(entry.scope);
+                  setFolder('');
+                }}
+              />
+              {entry.label}
+            </label>
+          ))}
+        </div>
         <div role="radiogroup" aria-label="Show" className="segmented">
           {FILTERS.map((entry) => (
             <label key={entry.filter}>
@@ -172,7 +205,9 @@ export function RemoteFilesScreen() {
         </button>
         {!canDelete && (
           <span id="no-delete-reason" className="muted">
-            {app.pair?.label ?? 'This remote'} has no way to delete files.
+            {pair.canDelete
+              ? `Deleting works on ${pair.name}’s own files: choose “This folder” to delete.`
+              : `${pair.label} has no way to delete files.`}
           </span>
         )}
       </div>
@@ -184,11 +219,13 @@ export function RemoteFilesScreen() {
             ? 'No remote files match.'
             : shownFolder
               ? 'This folder is empty now.'
-              : `Nothing here yet: add files to ${app.pair?.folder ?? 'the folder'} and they appear in seconds.`}
+              : scope === 'account'
+                ? `Nothing on ${pair.label} yet.`
+                : `Nothing here yet: add files to ${pair.folder} and they appear in seconds.`}
         </p>
       ) : (
         <RemoteGrid
-          label="Remote files"
+          label={scope === 'account' ? `Every file on ${pair.label}` : 'Remote files'}
           rows={rows}
           sort={sort}
           descending={descending}
@@ -204,7 +241,7 @@ export function RemoteFilesScreen() {
           onSelectAll={selectAll}
           onDelete={() => canDelete && count > 0 && setDeleting(true)}
           loadRange={loadRange}
-          showProcessing={app.pair?.provider === 'openwebui'}
+          showProcessing={pair.provider === 'openwebui'}
           pathPrefix={shownFolder ? `${shownFolder}/` : ''}
           {...(shownFolder !== null
             ? {
@@ -217,7 +254,7 @@ export function RemoteFilesScreen() {
       {deleting && (
         <DeleteDialog
           selection={toBridgeSelection(selection, { search, filter, folder: shownFolder })}
-          remoteLabel={app.pair?.label ?? 'the remote'}
+          remoteLabel={pair.label}
           onClose={(deleted) => {
             setDeleting(false);
             if (deleted) setSelection(EMPTY_SELECTION);

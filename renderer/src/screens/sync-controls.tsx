@@ -3,6 +3,7 @@ import type { StatusView } from '../../../shared/bridge/contract.js';
 import { describePauseEnd, pauseEndsAt } from '../../../shared/pause-choice.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { Dialog } from '../components/dialog.js';
+import { useFolderId } from '../store/folder-context.js';
 import { useAppState } from '../store/use-app-store.js';
 
 /**
@@ -13,19 +14,20 @@ import { useAppState } from '../store/use-app-store.js';
 export function SyncControls({ status }: { status: StatusView }) {
   const bridge = useBridge();
   const desktop = useAppState((state) => state.app?.desktop ?? null);
+  const folder = useFolderId();
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [checking, setChecking] = useState(false);
   const pause = (until: number | null): void => {
     setOutcome(null);
-    void bridge.call('sync.pause', until === null ? {} : { until }).catch(() => undefined);
+    void bridge.call('sync.pause', until === null ? { folder } : { folder, until }).catch(() => undefined);
   };
   const syncNow = (resume: boolean): void => {
     setAsking(false);
     setChecking(true);
     setOutcome({ ok: true, text: resume ? 'Resuming; checking…' : 'Checking…' });
     bridge
-      .call('sync.now', resume ? { resume } : {})
+      .call('sync.now', resume ? { folder, resume } : { folder })
       .then(
         (result) => setOutcome({ ok: true, text: result.message }),
         (error: Error) => setOutcome({ ok: false, text: error.message }),
@@ -40,7 +42,7 @@ export function SyncControls({ status }: { status: StatusView }) {
             type="button"
             onClick={() => {
               setOutcome(null);
-              void bridge.call('sync.resume', {}).catch(() => undefined);
+              void bridge.call('sync.resume', { folder }).catch(() => undefined);
             }}
           >
             Resume
@@ -69,7 +71,7 @@ export function SyncControls({ status }: { status: StatusView }) {
         {desktop && (
           <button
             type="button"
-            onClick={() => void bridge.call('desktop.openFolder', {}).catch(() => undefined)}
+            onClick={() => void bridge.call('desktop.openFolder', { folder }).catch(() => undefined)}
           >
             Open folder
           </button>

@@ -1,5 +1,5 @@
 import type { BridgeClient } from '../../../shared/bridge/bridge-client.js';
-import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
+import type { AppView, FolderView, StatusView } from '../../../shared/bridge/contract.js';
 import type { ConnectionState } from '../bridge/transport.js';
 
 /** Everything the window shows about the app, in one place: screens read it, they never keep a copy. */
@@ -9,19 +9,30 @@ export interface AppState {
   app: AppView | null;
   /** Why `app.get` failed, in words; null while it has not. */
   loadError: string | null;
-  /** The pair's last status (from `status.get`, then every `status` event); null until the first. */
-  status: StatusView | null;
+  /** Each open folder's last status, by folder id (from `overview.get`, then every `status` event). */
+  statuses: Readonly<Record<string, StatusView>>;
 }
 
 type Listener = () => void;
 
+const NO_STATUSES: Readonly<Record<string, StatusView>> = {};
+
+/** The folders whose status can be read: open, not opening, not failed. */
+function openIds(app: AppView | null): string {
+  return (app?.folders ?? [])
+    .filter((folder) => !folder.opening && folder.openError === null)
+    .map((folder) => folder.id)
+    .join('\n');
+}
+
 /**
  * The app's state as one external store, fed by the bridge's events and by the answers of commands
  * that return the app view; React reads it with `useSyncExternalStore` (use-app-store.ts). Each
- * change replaces the state object, so a selector that returns one of its fields is stable.
+ * change replaces the state object (and only the parts that changed), so a selector that returns one
+ * of its parts is stable, and a folder's status event re-renders only what reads that folder.
  */
 export class AppStore {
-  private state: AppState = { connection: 'connecting', app: null, loadError: null, status: null };
+  private state: AppState = { connection: 'connecting', app: null, loadError: null, statuses: NO_STATUSES };
   private readonly listeners = new Set<Listener>();
   private bridge: BridgeClient | null = null;
   private detachEvents: Array<() => void> = [];
@@ -38,7 +49,7 @@ export class AppStore {
     this.bridge = bridge;
     this.detachEvents = [
       bridge.on('app', (view) => this.applyApp(view)),
-      bridge.on('status', (status) => this.update({ status })),
+      bridge.on('status', ({ folder, status }) => this.setStatus(folder, status)),
     ];
     if (this.state.connection === 'open') this.load();
   }
@@ -49,7 +60,7 @@ export class AppStore {
     this.bridge = null;
   }
 
-  /** The transport's state; every (re)opened connection reads the app and its status again. */
+  /** The transport's state; every (re)opened connection reads the app and the statuses again. */
   setConnection(connection: ConnectionState): void {
     if (connection === this.state.connection) return;
     this.update({ connection });
@@ -58,12 +69,26 @@ export class AppStore {
 
   /** The app view a command answered with (or an `app` event carried): the newest there is. */
   applyApp(app: AppView): void {
-    const hadPair = this.state.app?.pair ?? null;
-    const pairChanged =
-      hadPair?.folder !== app.pair?.folder || (this.state.app?.openError ?? null) !== app.openError;
-    // Another pair (or none) makes the old status wrong; it is read again for the new one.
-    this.update(pairChanged ? { app, loadError: null, status: null } : { app, loadError: null });
-    if (pairChanged) this.loadStatus(app);
+    const before = openIds(this.state.app);
+    const known = new Set(app.folders.map((folder) => folder.id));
+    // A removed folder's status goes with it; the others' stay as they were.
+    const kept = Object.entries(this.state.statuses).filter(([id]) => known.has(id));
+    const statuses =
+      kept.length === Object.keys(this.state.statuses).length
+        ? this.state.statuses
+        : Object.fromEntries(kept);
+    this.update({ app, loadError: null, statuses });
+    // A folder that just opened (or was added) has a status to read; one call reads every folder's.
+    if (openIds(app) !== before) this.loadStatuses();
+  }
+
+  /** The folder's view in the current app view, or null when it is not configured. */
+  folder(id: string): FolderView | null {
+    return this.state.app?.folders.find((folder) => folder.id === id) ?? null;
+  }
+
+  private setStatus(folder: string, status: StatusView): void {
+    this.update({ statuses: { ...this.state.statuses, [folder]: status } });
   }
 
   private load(): void {
@@ -73,14 +98,18 @@ export class AppStore {
       (app) => this.applyApp(app),
       (error: Error) => this.update({ loadError: error.message }),
     );
-    if (this.state.app) this.loadStatus(this.state.app);
+    if (this.state.app) this.loadStatuses();
   }
 
-  private loadStatus(app: AppView): void {
-    if (!this.bridge || !app.pair || app.openError) return;
-    this.bridge.call('status.get', {}).then(
-      (status) => this.update({ status }),
-      () => undefined, // The next status event carries it; the screen says "Loading" meanwhile.
+  /** Every folder's status in one call (`overview.get`): 100 folders are one request, not 100. */
+  private loadStatuses(): void {
+    this.bridge?.call('overview.get', {}).then(
+      ({ folders }) => {
+        const statuses: Record<string, StatusView> = { ...this.state.statuses };
+        for (const folder of folders) if (folder.status) statuses[folder.id] = folder.status;
+        this.update({ statuses });
+      },
+      () => undefined, // The next status events carry them; the screens say "Loading" meanwhile.
     );
   }
 

@@ -1,9 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { AppView, DesktopView } from '../../../shared/bridge/contract.js';
 import { useAppCommand, useAppView } from '../store/use-app-store.js';
-import { IgnoreEditor } from './ignore-editor.js';
-import { PairForm } from './pair-form.js';
-import { SyncOptions } from './sync-options.js';
 
 const THEMES: Array<{ theme: AppView['theme']; label: string }> = [
   { theme: 'system', label: 'Same as the system' },
@@ -11,24 +8,78 @@ const THEMES: Array<{ theme: AppView['theme']; label: string }> = [
   { theme: 'dark', label: 'Dark' },
 ];
 
-/** Settings, and the first run: folder, remote, token (write-only), sync options, .hoistignore, theme. */
-export function SettingsScreen({ firstRun }: { firstRun: boolean }) {
+/** What is the app's, not a folder's: the upload budget every folder shares, the desktop switches, the theme. */
+export function AppSettingsScreen() {
   const app = useAppView();
   return (
     <section className="screen settings" aria-labelledby="settings-title">
-      <h1 id="settings-title">{firstRun ? 'Welcome to Hoist' : 'Settings'}</h1>
-      {firstRun && (
-        <p className="lead">
-          Choose a folder to keep safe. “This computer” works at once, with no account; you can switch to
-          Alloy, Composio or Open WebUI later.
-        </p>
-      )}
-      <PairForm firstRun={firstRun} />
-      {!firstRun && !app.openError && <SyncOptions />}
-      {!firstRun && !app.openError && <IgnoreEditor />}
+      <h1 id="settings-title">App settings</h1>
+      <UploadBudget uploadsAtOnce={app.uploadsAtOnce} bandwidthLimit={app.bandwidthLimit} />
       {app.desktop && <DesktopSwitches desktop={app.desktop} />}
       <ThemePicker theme={app.theme} />
     </section>
+  );
+}
+
+/** "Uploads at once" and the bandwidth limit, shared by every folder (a folder's own may be lower). */
+function UploadBudget({
+  uploadsAtOnce,
+  bandwidthLimit,
+}: {
+  uploadsAtOnce: number;
+  bandwidthLimit: number | null;
+}) {
+  const run = useAppCommand();
+  const [uploads, setUploads] = useState(String(uploadsAtOnce));
+  const [limit, setLimit] = useState(
+    bandwidthLimit === null ? '' : String(Math.round(bandwidthLimit / 1000)),
+  );
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = (event: FormEvent): void => {
+    event.preventDefault();
+    setMessage(null);
+    const kilobytes = limit.trim() === '' || Number(limit) === 0 ? null : Number(limit);
+    run('app.budget', {
+      uploadsAtOnce: Number(uploads),
+      bandwidthLimit: kilobytes === null ? null : Math.round(kilobytes * 1000),
+    }).then(
+      () => setMessage({ ok: true, text: 'Saved. Every folder shares these.' }),
+      (error: Error) => setMessage({ ok: false, text: error.message }),
+    );
+  };
+  return (
+    <form className="panel form" aria-label="Uploads for all folders" onSubmit={save}>
+      <h2>Uploads for all folders</h2>
+      <p className="muted">
+        Every folder shares these, so more folders never mean more connections or more bandwidth. A folder’s
+        own settings can only lower them.
+      </p>
+      <label>
+        Uploads at once, all folders together
+        <input
+          type="number"
+          min={1}
+          max={16}
+          required
+          value={uploads}
+          onChange={(event) => setUploads(event.target.value)}
+        />
+      </label>
+      <label>
+        Bandwidth limit for all folders (KB/s, empty or 0 = no limit)
+        <input type="number" min={0} value={limit} onChange={(event) => setLimit(event.target.value)} />
+      </label>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'note' : 'problem'}>
+          {message.text}
+        </p>
+      )}
+      <div className="toolbar">
+        <button type="submit" className="primary">
+          Save uploads
+        </button>
+      </div>
+    </form>
   );
 }
 
