@@ -46,13 +46,19 @@ export function App() {
     );
   }
   const firstRun = app.folders.length === 0;
-  // A folder that is gone (removed, or an old link) shows the overview instead.
+  const only = app.folders.length === 1 ? app.folders[0] : undefined;
+  // A folder that is gone (removed, or an old link) shows the overview instead; with one folder,
+  // the window opens on it (the overview of one folder would say the same twice).
   const shown: Route =
     route.kind === 'folder' && !app.folders.some((folder) => folder.id === route.folder)
       ? { kind: 'all' }
       : firstRun && route.kind !== 'app-settings'
         ? { kind: 'add' }
-        : route;
+        : route.kind === 'home'
+          ? only
+            ? { kind: 'folder', folder: only.id, screen: route.screen }
+            : { kind: 'all' }
+          : route;
   return (
     <NavigateContext.Provider value={go}>
       <div className="shell">
