@@ -12,6 +12,7 @@ export type SyncErrorReason =
   | 'state-dir' // Hoist's state directory cannot be used
   | 'unsafe-folder' // the folder to sync is /, home, a system folder or Hoist's own data (host/folder-guard.ts)
   | 'large-folder' // a first sync of a very large folder waits for the person's yes (host/large-folder.ts)
+  | 'folder-conflict' // a folder the app would sync twice, inside another, or beside another on one remote folder (host/folder-conflicts.ts)
   | 'pair-locked' // another Hoist process is syncing this folder to this remote
   | 'no-pair' // Hoist has not synced that folder with that remote yet
   | 'mass-deletion' // more than half the folder disappeared within a minute: deletions are held

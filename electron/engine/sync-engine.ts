@@ -33,6 +33,7 @@ import { readStoredStatus } from './stored-status.js';
 import { toSyncError, type SyncError } from './sync-error.js';
 import { SyncPipeline } from './sync-pipeline.js';
 import { BandwidthLimiter } from './upload/bandwidth-limiter.js';
+import { bothByteGates, type SharedUploadBudget } from './upload/upload-budget.js';
 import type { UploadOutcome } from './upload/file-uploader.js';
 import { ProgressTracker } from './upload/progress-tracker.js';
 import { UnlistedUploads } from './unlisted-uploads.js';
@@ -65,6 +66,8 @@ export interface SyncEngineOptions {
   fileBudgetMs?: number;
   /** Watch mode: while the remote still processes a file, it is listed again after this long. Default 10 s. */
   processingRecheckMs?: number;
+  /** The app-wide upload budget this pair shares with the app's other folders (its own stays too). */
+  budget?: SharedUploadBudget;
 }
 
 /** How a `--once` run is bounded. */
@@ -157,7 +160,8 @@ export class SyncEngine {
       provider: options.provider,
       hasher: options.hasher,
       clock: this.clock,
-      limiter: this.limiter,
+      limiter: options.budget ? bothByteGates(this.limiter, options.budget.bytes) : this.limiter,
+      ...(options.budget ? { sharedSlots: options.budget.slots } : {}),
       progress: this.progress,
       settleMs: this.settleMs,
       retry: options.retry ?? {},

@@ -3,16 +3,18 @@ import type { EngineContext } from './engine-context.js';
 import { hashPendingFile, type HashOutcome } from './hash-pending-file.js';
 import type { LocalFile } from './state/local-files.js';
 import { toSyncError } from './sync-error.js';
-import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
 import type { ProgressTracker } from './upload/progress-tracker.js';
 import { TransferSlots } from './upload/transfer-slots.js';
+import { bothGates, type ByteGate, type TransferGate } from './upload/upload-budget.js';
 import { UnsettledFiles } from './unsettled-files.js';
 import { WorkSignal } from './work-signal.js';
 
 /** The pipeline's world: the engine's, plus the transfer pacing and the callbacks it reports to. */
 export interface PipelineDeps extends EngineContext {
-  limiter: BandwidthLimiter;
+  limiter: ByteGate;
+  /** The app-wide transfer slots several folders share; absent for a pair on its own. */
+  sharedSlots?: TransferGate;
   progress: ProgressTracker;
   settleMs: number;
   settings: () => PairSettings;
@@ -124,14 +126,15 @@ export class SyncPipeline {
 
   private async uploadLoop(): Promise<void> {
     const concurrency = Math.max(1, this.deps.settings().concurrency);
-    const slots = new TransferSlots(concurrency);
+    const own = new TransferSlots(concurrency);
+    const slots = this.deps.sharedSlots ? bothGates(own, this.deps.sharedSlots) : own;
     // Twice as many workers as transfers: while `concurrency` bodies are on the wire, as many other
     // files are being checked, ticketed or recorded, so no transfer slot waits for those round trips.
     const workers = concurrency * 2;
     await Promise.all(Array.from({ length: workers }, () => this.uploadWorker(slots)));
   }
 
-  private async uploadWorker(transferSlots: TransferSlots): Promise<void> {
+  private async uploadWorker(transferSlots: TransferGate): Promise<void> {
     while (!this.stopped) {
       const file = this.nextUpload();
       if (!file) {

@@ -1,95 +1,178 @@
-// Just past 300 lines: the app core's one object (the open pair, its switches and what the window
-// asks of it); the guards, .hoistignore, the connection test and the credentials live beside it.
 import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AppView, PairView } from '../../shared/bridge/contract.js';
-import type { ProviderKind, SyncErrorInfo } from '../../shared/sync-types.js';
-import { AppConfigFile, type AppConfig, type PairConfig } from './app-config.js';
-import { SyncError } from '../engine/sync-error.js';
-import { tokenRejection } from './connection-test.js';
+import type { AppView, FolderView, OverviewView, StatusView } from '../../shared/bridge/contract.js';
+import type { SyncErrorInfo } from '../../shared/sync-types.js';
+import type { SyncService } from '../engine/sync-service.js';
+import { AppConfigFile, type AppConfig, type FolderConfig, type PairConfig } from './app-config.js';
+import { HandlerError } from './bridge/handler-error.js';
 import type { DesktopHost } from './desktop-host.js';
-import { checkFolderToSync, makeMissingFolder } from './folder-guard.js';
+import { admitFolder } from './folder-admission.js';
+import { needsToken, remoteUrlOf } from './folder-remote.js';
+import {
+  FolderSet,
+  folderIdOf,
+  folderName,
+  remoteLabelOf,
+  type FolderEntry,
+  type OpenPairFunction,
+} from './folder-set.js';
 import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
+import { SharedMachineResources, type AppBudget } from './machine-resources.js';
+import { pairDirectory } from './pair-location.js';
 import { storedTokenFor, tokenAccount } from './remote-connection.js';
 import type { CredentialStore } from './web/session-credentials.js';
-import { guardFolderToSync, type OpenedPair, type PairConfig as OpenPairConfig } from './open-pair.js';
 
-/** What the app tells its hosts; the bridge server coalesces these before anything crosses a bridge. */
+/** What the app tells its hosts, each about one folder; the bridge server coalesces them per folder. */
 export interface HoistAppEvents {
-  /** Status may have changed (state, progress, problems, pause). */
-  status: [];
-  changed: [{ remote: boolean; local: boolean; activity: boolean }];
-  problem: [SyncErrorInfo];
-  /** The app's configuration or pair changed. */
+  status: [folder: string];
+  changed: [folder: string, change: { remote: boolean; local: boolean; activity: boolean }];
+  problem: [folder: string, problem: SyncErrorInfo];
+  /** The configuration changed, or a folder opened, failed or closed. */
   app: [];
 }
 
 export interface HoistAppOptions {
   dataRoot: string;
   credentials: CredentialStore;
-  openPair: (config: OpenPairConfig) => Promise<OpenedPair>;
+  openPair: OpenPairFunction;
   /** The desktop shell's abilities (Electron); absent in the web host. */
   desktop?: DesktopHost;
   log?: (line: string) => void;
 }
 
-const NEEDS_TOKEN: Record<ProviderKind, boolean> = {
-  local: false,
-  alloy: true,
-  composio: true,
-  openwebui: true,
-};
+/** A new folder as the window (`folders.add`) or a command line names it. */
+export type NewFolder = PairConfig & { remoteFolder?: string | undefined };
 
 /**
- * The app core every host shares, beyond one pair: the configuration (which folder, which remote),
- * opening and switching pairs at runtime, the credentials, timed pauses. Hosts add a transport and
- * their windows; the bridge server turns this into commands and events.
+ * The app core every host shares: the configuration (the folders, each with its remote; the theme; the
+ * app-wide upload budget), the folder set syncing all of them at once, the credentials, what the window
+ * changes at runtime. Hosts add a transport and their windows; the bridge server turns this into
+ * commands and events.
  */
 export class HoistApp {
   readonly events = new EventEmitter<HoistAppEvents>();
-  private config: AppConfig = { pair: null, theme: 'system' };
-  private opened: OpenedPair | null = null;
-  private openError: string | null = null;
-  private detach: Array<() => void> = [];
+  private config: AppConfig = { folders: [], theme: 'system', uploadsAtOnce: 4, bandwidthLimit: null };
   private readonly configFile: AppConfigFile;
-  /** Problems the user chose to set aside (a refused mass deletion they keep), by id and message. */
-  private readonly dismissed = new Set<string>();
-  /** Serializes opening and closing: two quick switches must not open two engines. */
-  private switching: Promise<unknown> = Promise.resolve();
+  private shared: SharedMachineResources | null = null;
+  private folderSet: FolderSet | null = null;
+  /** Serializes configuration changes: two quick adds must not both pass the conflict check. */
+  private changing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: HoistAppOptions) {
     this.configFile = new AppConfigFile(options.dataRoot);
   }
 
-  /** Reads the stored configuration (or takes `initial`, e.g. a folder given on the command line) and opens it. */
+  /**
+   * Reads the stored configuration and starts opening every folder (in the background: `ready()`
+   * settles when all are open or failed). `initial` (a folder on the command line) joins the list
+   * unless it is there already; one that clashes with a configured folder is refused.
+   */
   async start(initial?: PairConfig): Promise<void> {
     this.config = await this.configFile.read();
-    if (initial) this.config = { ...this.config, pair: initial };
-    const pair = this.config.pair;
-    // Opened as it is, without openPair's checks before a switch: nothing syncs yet to keep going,
-    // a rejected token is shown as the pair's own problem, and a refused folder as its openError.
-    if (pair) {
-      const run = this.switching.then(() => this.switchTo(pair));
-      this.switching = run.catch(() => undefined);
-      await run;
+    this.shared = new SharedMachineResources(this.options.dataRoot, this.config);
+    const folders = new FolderSet({
+      dataRoot: this.options.dataRoot,
+      credentials: this.options.credentials,
+      openPair: this.options.openPair,
+      shared: this.shared,
+      log: this.options.log,
+    });
+    folders.events.on('status', (id) => this.events.emit('status', id));
+    folders.events.on('changed', (id, change) => this.events.emit('changed', id, change));
+    folders.events.on('problem', (id, problem) => this.events.emit('problem', id, problem));
+    folders.events.on('app', () => this.events.emit('app'));
+    this.folderSet = folders;
+    if (initial && !this.config.folders.some((folder) => folderIdOf(folder) === folderIdOf(initial))) {
+      // Opened as it is, like a stored folder: a rejected token is its own problem, not a refusal.
+      await this.addFolder(initial, undefined, { confirmLargeFolder: true, checkToken: false });
     }
+    for (const folder of this.config.folders) if (!folders.get(folderIdOf(folder))) folders.add(folder);
   }
 
-  get service(): OpenedPair['service'] | null {
-    return this.opened?.service ?? null;
+  /** Settles when every configured folder is open or has failed to open. */
+  ready(): Promise<void> {
+    return this.folderSet?.settled() ?? Promise.resolve();
+  }
+
+  private get folders(): FolderSet {
+    if (!this.folderSet) throw new Error('The app has not started');
+    return this.folderSet;
   }
 
   async view(): Promise<AppView> {
+    const entries = this.config.folders.map((config) => this.folders.get(folderIdOf(config)));
     return {
-      pair: await this.pairView(),
-      openError: this.openError,
+      folders: await Promise.all(entries.flatMap((entry) => (entry ? [this.folderView(entry)] : []))),
       theme: this.config.theme,
       suggestedFolder: join(homedir(), 'Hoist'),
       credentialStore: this.options.credentials.kind,
       desktop: this.options.desktop ? await this.options.desktop.switches() : null,
       canKeepTokenForSession:
         this.options.credentials.useSessionOnly !== undefined && this.options.credentials.kind !== 'memory',
+      uploadsAtOnce: this.config.uploadsAtOnce,
+      bandwidthLimit: this.config.bandwidthLimit,
+    };
+  }
+
+  /** Every folder with its status (null until open): what the "All folders" view and the tray read. */
+  overview(): OverviewView {
+    return {
+      folders: this.config.folders.flatMap((config) => {
+        const entry = this.folders.get(folderIdOf(config));
+        if (!entry) return [];
+        return [
+          {
+            id: entry.id,
+            name: folderName(entry.config.folder),
+            status: entry.opened ? this.statusOf(entry.id, entry.opened.service) : null,
+            openError: entry.openError,
+          },
+        ];
+      }),
+    };
+  }
+
+  /** The ids of the configured folders, in order. */
+  folderIds(): string[] {
+    return this.config.folders.map(folderIdOf);
+  }
+
+  /** A configured folder, or HandlerError('no-pair') saying there is none by that id. */
+  entry(id: string): FolderEntry {
+    const entry = this.folders.get(id);
+    if (!entry) throw new HandlerError('no-pair', 'That folder is not configured (it may have been removed)');
+    return entry;
+  }
+
+  /** A folder's service once it is open; HandlerError('no-pair') with why it is not. */
+  async service(id: string): Promise<SyncService> {
+    const entry = this.entry(id);
+    await entry.opening;
+    if (!entry.opened) {
+      throw new HandlerError(
+        'no-pair',
+        `${folderName(entry.config.folder)} is not syncing: ${entry.openError ?? 'it was closed'}`,
+      );
+    }
+    return entry.opened.service;
+  }
+
+  /** The open folders' services, for "pause all" and the tray. */
+  openServices(): Array<{ id: string; service: SyncService }> {
+    return this.folders
+      .list()
+      .flatMap((entry) => (entry.opened ? [{ id: entry.id, service: entry.opened.service }] : []));
+  }
+
+  /** A folder's status as the window sees it: without the problems the person set aside. */
+  statusOf(id: string, service: SyncService): StatusView {
+    const status = service.status();
+    const dismissed = this.folders.get(id)?.dismissed;
+    return {
+      ...status,
+      problems: status.problems.filter((problem) => !dismissed?.has(`${problem.id}\n${problem.message}`)),
     };
   }
 
@@ -98,9 +181,9 @@ export class HoistApp {
     return this.options.desktop ?? null;
   }
 
-  /** The folder of the open pair, or null. */
-  get folder(): string | null {
-    return this.config.pair?.folder ?? null;
+  /** A configured folder's path. */
+  folderPath(id: string): string {
+    return this.entry(id).config.folder;
   }
 
   /** Where no keychain works: keep tokens for this session only (the person chose it in Settings). */
@@ -112,195 +195,205 @@ export class HoistApp {
   }
 
   /**
-   * Stops the current pair (if any), remembers `pair` and opens it; `token` is stored, never persisted
-   * in config. Nothing changes, and the current pair keeps syncing, when: the folder is one Hoist
-   * refuses (host/folder-guard.ts); a new folder is very large and `confirmLargeFolder` is not set
-   * (host/large-folder.ts: SyncError 'large-folder', so the window can ask); the remote rejects the
-   * token that would be used (SyncError 'auth'); or no keychain works for the token
-   * (KeychainUnavailableError).
+   * Adds a folder and starts syncing it while the others go on; `token` is stored, never written to
+   * the configuration. Refused (nothing changes) as folder-admission.ts says; returns its id.
    */
-  openPair(pair: PairConfig, token?: string, options: { confirmLargeFolder?: boolean } = {}): Promise<void> {
-    const run = this.switching.then(async () => {
-      const checked = await this.checkBeforeSwitching(pair, token, options.confirmLargeFolder === true);
-      if (token !== undefined && token !== '') {
-        await this.options.credentials.set(tokenAccount(pair.provider, remoteUrlOf(pair)), token);
-      }
-      await this.switchTo(checked);
+  addFolder(
+    requested: NewFolder,
+    token?: string,
+    options: { confirmLargeFolder?: boolean; checkToken?: boolean } = {},
+  ): Promise<string> {
+    return this.serialized(async () => {
+      const others = this.folders.places();
+      const config = await admitFolder(
+        requested,
+        token,
+        {
+          confirmLargeFolder: options.confirmLargeFolder === true,
+          alreadySyncing: false,
+          checkToken: options.checkToken !== false,
+        },
+        { dataRoot: this.options.dataRoot, credentials: this.options.credentials, others },
+      );
+      await this.storeToken(config, token);
+      const stored: FolderConfig = withoutUndefined(config);
+      await this.writeConfig({ ...this.config, folders: [...this.config.folders, stored] });
+      this.folders.add(stored);
+      this.events.emit('app');
+      return folderIdOf(stored);
     });
-    this.switching = run.catch(() => undefined);
-    return run;
   }
 
-  /** The checks `openPair` makes while the current pair still syncs; returns the pair with its real folder. */
-  private async checkBeforeSwitching(
-    pair: PairConfig,
-    token: string | undefined,
-    confirmLargeFolder: boolean,
-  ): Promise<PairConfig> {
-    const dataRoot = this.options.dataRoot;
-    await makeMissingFolder(pair.folder, { dataRoot });
-    const remoteUrl = remoteUrlOf(pair);
-    const current = this.config.pair;
-    const samePair =
-      current !== null &&
-      current.folder === pair.folder &&
-      current.provider === pair.provider &&
-      remoteUrlOf(current) === remoteUrl;
-    // Only a folder chosen now is asked about: the one syncing already had its answer.
-    const folder = await guardFolderToSync(
-      { folder: pair.folder, provider: pair.provider, remote: remoteUrl, stateRoot: dataRoot },
-      { confirmed: samePair || confirmLargeFolder, askHow: '.' },
-    );
-    if (NEEDS_TOKEN[pair.provider]) {
-      const used =
-        token !== undefined && token !== ''
-          ? token
-          : await storedTokenFor(pair.provider, remoteUrl, this.options.credentials);
-      const rejection = used ? await tokenRejection(pair.provider, remoteUrl, used) : null;
-      if (rejection !== null) {
-        const kept = this.opened
-          ? ` Hoist goes on syncing ${current?.folder ?? ''} with ${this.opened.label}.`
-          : '';
-        // Its first sentence only: "Update it in Settings" is no advice to someone in Settings.
-        const said = (rejection.split(/(?<=\.)\s/)[0] ?? rejection).replace(/\.$/, '');
-        throw new SyncError('auth', `${said}. Nothing was changed.${kept}`);
-      }
-    }
-    return { ...pair, folder };
+  /** Stops syncing a folder and forgets it; its remote copies stay, its state only goes when asked. */
+  removeFolder(id: string, removeState: boolean): Promise<void> {
+    return this.serialized(async () => {
+      this.entry(id);
+      await this.writeConfig({
+        ...this.config,
+        folders: this.config.folders.filter((folder) => folderIdOf(folder) !== id),
+      });
+      await this.folders.remove(id);
+      // After the folder closed (its lock released): nothing holds the files being removed.
+      if (removeState) await rm(pairDirectory(this.options.dataRoot, id), { recursive: true, force: true });
+    });
   }
 
-  async setToken(token: string): Promise<void> {
-    const pair = this.config.pair;
-    if (!pair) throw new Error('Choose a folder and a remote first');
-    await this.openPair(pair, token);
+  /** Another remote or remote folder for a configured folder; the same refusals as adding it. */
+  updateFolder(
+    id: string,
+    change: { provider?: FolderConfig['provider']; remoteUrl?: string; remoteFolder?: string },
+  ): Promise<string> {
+    return this.serialized(async () => {
+      const entry = this.entry(id);
+      const requested = withoutUndefined({ ...entry.config, ...change });
+      const others = this.folders.places().filter((place) => place.id !== id);
+      const sameRemote = folderIdOf(requested) === id;
+      const config = await admitFolder(
+        requested,
+        undefined,
+        { confirmLargeFolder: sameRemote, alreadySyncing: sameRemote },
+        { dataRoot: this.options.dataRoot, credentials: this.options.credentials, others },
+      );
+      return this.replaceFolder(id, config);
+    });
+  }
+
+  /** Stores a token for a folder's remote and opens the folder again with it (after the remote's yes). */
+  setToken(id: string, token: string): Promise<void> {
+    return this.serialized(async () => {
+      const entry = this.entry(id);
+      const others = this.folders.places().filter((place) => place.id !== id);
+      const config = await admitFolder(
+        entry.config,
+        token,
+        { confirmLargeFolder: true, alreadySyncing: true },
+        { dataRoot: this.options.dataRoot, credentials: this.options.credentials, others },
+      );
+      await this.storeToken(config, token);
+      await this.replaceFolder(id, config);
+    });
+  }
+
+  /** The app-wide "uploads at once" and bandwidth limit: every folder's uploads share them. */
+  async setBudget(change: Partial<AppBudget>): Promise<void> {
+    const next = { ...this.config, ...withoutUndefined(change) };
+    await this.writeConfig(next);
+    this.shared?.setBudget(next);
+    this.events.emit('app');
+  }
+
+  /** A folder's own settings; a new remote folder is remembered in the configuration too. */
+  async updateSettings(
+    id: string,
+    patch: Record<string, unknown>,
+  ): Promise<ReturnType<SyncService['settings']>> {
+    const service = await this.service(id);
+    const settings = service.updateSettings(patch);
+    const { remoteFolder, ...rest } = patch;
+    const folders = this.config.folders.map((folder) => {
+      if (folderIdOf(folder) !== id) return folder;
+      // Kept in step, so the configuration never puts back an older value when the folder opens again.
+      const own = folder.settings
+        ? { ...folder.settings, ...pick(rest, Object.keys(folder.settings)) }
+        : undefined;
+      return withoutUndefined({
+        ...folder,
+        ...(remoteFolder !== undefined ? { remoteFolder: settings.remoteFolder } : {}),
+        settings: own,
+      });
+    });
+    await this.writeConfig({ ...this.config, folders });
+    return settings;
   }
 
   async setTheme(theme: AppConfig['theme']): Promise<void> {
-    this.config = { ...this.config, theme };
-    await this.configFile.write(this.config);
+    await this.writeConfig({ ...this.config, theme });
     this.events.emit('app');
   }
 
-  /** Sets aside the current problem `id` until it changes (e.g. keep the remote copies of a mass deletion). */
-  dismissProblem(id: string): void {
-    const problem = this.service?.status().problems.find((candidate) => candidate.id === id);
-    if (problem) this.dismissed.add(`${id}\n${problem.message}`);
-    this.events.emit('status');
+  /** Sets aside a folder's current problem `problemId` until it changes (e.g. keep a mass deletion's copies). */
+  async dismissProblem(id: string, problemId: string): Promise<void> {
+    const service = await this.service(id);
+    const problem = service.status().problems.find((candidate) => candidate.id === problemId);
+    if (problem) this.entry(id).dismissed.add(`${problemId}\n${problem.message}`);
+    this.events.emit('status', id);
   }
 
-  isDismissed(id: string | undefined, message: string): boolean {
-    return id !== undefined && this.dismissed.has(`${id}\n${message}`);
+  /** A folder's `.hoistignore` (hoistignore-file.ts: links refused, writes whole). */
+  readIgnore(id: string): Promise<string> {
+    return readHoistignore(this.folderPath(id));
   }
 
-  /** The open pair's folder, for its `.hoistignore` (hoistignore-file.ts: links refused, writes whole). */
-  private ignoreFolder(): string {
-    const pair = this.config.pair;
-    if (!pair) throw new Error('Choose a folder first');
-    return pair.folder;
+  writeIgnore(id: string, text: string): Promise<void> {
+    return writeHoistignore(this.folderPath(id), text);
   }
 
-  readIgnore(): Promise<string> {
-    return readHoistignore(this.ignoreFolder());
-  }
-
-  writeIgnore(text: string): Promise<void> {
-    return writeHoistignore(this.ignoreFolder(), text);
-  }
-
-  /** Adds paths (as exact, rooted rules) to `.hoistignore`; returns how many were new. */
-  addToIgnore(paths: readonly string[]): Promise<number> {
-    return addExactRules(this.ignoreFolder(), paths);
+  /** Adds paths (as exact, rooted rules) to a folder's `.hoistignore`; returns how many were new. */
+  addToIgnore(id: string, paths: readonly string[]): Promise<number> {
+    return addExactRules(this.folderPath(id), paths);
   }
 
   async close(): Promise<void> {
-    await this.switching;
-    await this.closeCurrent();
+    await this.changing;
+    await this.folderSet?.close();
+    await this.shared?.close();
   }
 
-  private async switchTo(requested: PairConfig): Promise<void> {
-    await this.closeCurrent();
-    let pair = requested;
-    this.config = { ...this.config, pair };
-    await this.configFile.write(this.config);
-    const remoteUrl = remoteUrlOf(pair);
-    const storedToken =
-      (await storedTokenFor(pair.provider, remoteUrl, this.options.credentials)) ?? undefined;
-    this.openError = null;
-    try {
-      // Checked again here for the stored pair opened at start (a folder chosen now already was).
-      pair = { ...pair, folder: await checkFolderToSync(pair.folder, { dataRoot: this.options.dataRoot }) };
-      this.config = { ...this.config, pair };
-      await this.configFile.write(this.config);
-      if (NEEDS_TOKEN[pair.provider] && storedToken === undefined) {
-        throw new Error('Add the API token in Settings to start syncing');
-      }
-      this.opened = await this.options.openPair({
-        folder: pair.folder,
-        provider: pair.provider,
-        stateRoot: this.options.dataRoot,
-        ...(remoteUrl !== undefined ? { remote: remoteUrl } : {}),
-        ...(storedToken !== undefined ? { token: storedToken } : {}),
-      });
-    } catch (error) {
-      this.openError = (error as Error).message;
-      this.options.log?.(`Could not open ${pair.folder}: ${this.openError}`);
-      this.events.emit('app');
-      return;
-    }
-    this.attach(this.opened.service);
-    this.events.emit('app');
-    // Watch mode starts in the background: a first scan of a big folder must not hold up the window.
-    this.opened.service.start().catch((error: unknown) => {
-      this.options.log?.(`Syncing ${pair.folder} stopped: ${(error as Error).message}`);
+  private async replaceFolder(id: string, config: FolderConfig): Promise<string> {
+    const stored = withoutUndefined(config);
+    await this.folders.remove(id);
+    await this.writeConfig({
+      ...this.config,
+      folders: this.config.folders.map((folder) => (folderIdOf(folder) === id ? stored : folder)),
     });
+    this.folders.add(stored);
+    this.events.emit('app');
+    return folderIdOf(stored);
   }
 
-  private attach(service: OpenedPair['service']): void {
-    const status = (): void => void this.events.emit('status');
-    this.detach = [
-      service.on('state', status),
-      service.on('progress', status),
-      service.on('problem', (problem) => {
-        this.events.emit('problem', problem);
-        status();
-      }),
-      service.on('activity', () =>
-        this.events.emit('changed', { remote: false, local: false, activity: true }),
-      ),
-      service.on('changed', (change) => {
-        this.events.emit('changed', { ...change, activity: false });
-        status();
-      }),
-    ];
+  private async storeToken(config: FolderConfig, token: string | undefined): Promise<void> {
+    if (token === undefined || token === '') return;
+    await this.options.credentials.set(tokenAccount(config.provider, remoteUrlOf(config)), token);
   }
 
-  private async closeCurrent(): Promise<void> {
-    for (const detach of this.detach) detach();
-    this.detach = [];
-    const opened = this.opened;
-    this.opened = null;
-    if (opened) await opened.close();
+  private async writeConfig(config: AppConfig): Promise<void> {
+    await this.configFile.write(config);
+    this.config = config;
   }
 
-  private async pairView(): Promise<PairView | null> {
-    const pair = this.config.pair;
-    if (!pair) return null;
-    const remoteUrl = remoteUrlOf(pair) ?? null;
-    const token = await storedTokenFor(pair.provider, remoteUrl ?? undefined, this.options.credentials);
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.changing.then(work);
+    this.changing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async folderView(entry: FolderEntry): Promise<FolderView> {
+    const { config } = entry;
+    const remoteUrl = remoteUrlOf(config) ?? null;
+    const token = await storedTokenFor(config.provider, remoteUrl ?? undefined, this.options.credentials);
+    const remoteFolder = entry.opened?.service.settings().remoteFolder ?? config.remoteFolder ?? '';
     return {
-      folder: pair.folder,
-      provider: pair.provider,
+      id: entry.id,
+      name: folderName(config.folder),
+      folder: config.folder,
+      provider: config.provider,
       remoteUrl,
-      label:
-        this.opened?.label ?? (pair.provider === 'local' ? 'This computer' : (remoteUrl ?? pair.provider)),
-      canDelete: pair.provider !== 'composio',
+      remoteFolder: remoteFolder === '' ? null : remoteFolder,
+      label: entry.opened?.label ?? remoteLabelOf(config),
+      canDelete: config.provider !== 'composio',
       tokenSet: token !== null,
-      needsToken: NEEDS_TOKEN[pair.provider],
+      needsToken: needsToken(config.provider),
+      openError: entry.openError,
+      opening: entry.opening !== null,
     };
   }
 }
 
-/** The pair's remote URL as accounts and providers use it: trimmed, no trailing slash; undefined when none. */
-function remoteUrlOf(pair: PairConfig): string | undefined {
-  return pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
+/** Drops keys whose value is undefined (the configuration file is strict about its fields). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+function pick(record: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => keys.includes(name)));
 }

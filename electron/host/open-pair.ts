@@ -16,6 +16,7 @@ import { acquirePairLock } from './pair-lock.js';
 import { pairDirectory, pairId, pairStateFile } from './pair-location.js';
 import { connectRemote, remoteIdentity, type RemoteConnection } from './remote-connection.js';
 import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
+import type { MachineResources } from './machine-resources.js';
 
 /** What names a pair and how to reach its remote: the same for the CLI, the web host and Electron. */
 export interface PairConfig {
@@ -46,6 +47,11 @@ export interface OpenPairOptions {
     >
   >;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;
+  /**
+   * What an app syncing several folders shares between them (host/machine-resources.ts): the hasher
+   * pool, the embedded remote and the app-wide upload budget. Without it the pair has its own.
+   */
+  shared?: MachineResources;
 }
 
 export interface OpenedPair {
@@ -78,6 +84,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
   // Every host opens through here, so `/`, the home folder or Hoist's own data is refused everywhere.
   await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
   const overrides = validSettings(config.overrides, 'setting');
+  const shared = options.shared;
   const stored = validSettings(config.store, 'setting');
   const remoteUrl = remoteIdentity({ provider: config.provider, remote: config.remote });
   const id = pairId(config.folder, config.provider, remoteUrl);
@@ -102,10 +109,12 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       stateRoot: config.stateRoot,
       token: config.token,
       stallTimeoutMs: config.stallTimeoutMs,
+      ...(shared ? { embedded: () => shared.embeddedRemote() } : {}),
     });
     opened.push(() => connection.close());
-    const hasher = new HasherPool();
-    opened.push(() => hasher.close());
+    // A shared pool belongs to the app and outlives this pair.
+    const hasher = options.shared?.hasher ?? new HasherPool();
+    if (!options.shared) opened.push(() => hasher.close());
     const engine = new SyncEngine({
       root: config.folder,
       state,
@@ -115,6 +124,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       settings: overrides,
       remoteUrl,
       ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.shared ? { budget: options.shared.budget } : {}),
       ...options.engine,
     });
     const service = new SyncService(engine, state);

@@ -17,6 +17,11 @@ export interface RemoteChoice {
   token: string | undefined;
   /** See ProviderConfig.stallTimeoutMs (`--stall-timeout`). */
   stallTimeoutMs?: number | undefined;
+  /**
+   * The embedded remote shared by every folder of an app (host/machine-resources.ts); without it,
+   * `local` with no URL starts its own for this connection.
+   */
+  embedded?: (() => Promise<{ url: string; token: string; release(): Promise<void> }>) | undefined;
 }
 
 export interface RemoteConnection {
@@ -97,6 +102,23 @@ export async function storedTokenFor(
  */
 export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnection> {
   const remoteUrl = remoteIdentity(choice);
+  if (remoteUrl === EMBEDDED_REMOTE_ID && choice.embedded) {
+    const lease = await choice.embedded();
+    const provider = createProvider({
+      kind: 'local',
+      baseUrl: lease.url,
+      token: lease.token,
+      ...stallOption(choice),
+    });
+    return {
+      provider,
+      remoteUrl,
+      close: async () => {
+        await provider.close();
+        await lease.release();
+      },
+    };
+  }
   if (remoteUrl === EMBEDDED_REMOTE_ID) {
     const token = randomBytes(24).toString('base64url');
     const server = await startEmbeddedRemote({ dataDir: embeddedRemoteDir(choice.stateRoot), token });

@@ -1,25 +1,30 @@
 import type { DeletionOutcomeView, DeletionProgressView } from '../../shared/bridge/contract.js';
 import type { RemoteSelection } from '../../shared/remote-browse.js';
-import type { HoistApp } from './hoist-app.js';
+import type { SyncService } from '../engine/sync-service.js';
 
 // Deletes in flight at once: enough to hide round trips, few enough not to get throttled.
 const DELETE_CONCURRENCY = 8;
 
+/** The folder a runner deletes for: its service once open, and its `.hoistignore`. */
+export interface DeletionTarget {
+  service(): Promise<SyncService>;
+  addToIgnore(paths: readonly string[]): Promise<number>;
+}
+
 /**
- * Runs the user's deletions one batch at a time, cancellable, and reports progress. A path still in
- * the folder can be added to `.hoistignore` first, so it is not uploaded again.
+ * Runs the user's deletions in one folder's remote one batch at a time, cancellable, and reports
+ * progress. A path still in the folder can be added to `.hoistignore` first, so it is not uploaded again.
  */
 export class RemoteDeletionRunner {
   private running: AbortController | null = null;
 
   constructor(
-    private readonly app: HoistApp,
+    private readonly target: DeletionTarget,
     private readonly onProgress: (progress: DeletionProgressView) => void,
   ) {}
 
   async run(selection: RemoteSelection, addToIgnore: boolean): Promise<DeletionOutcomeView> {
-    const service = this.app.service;
-    if (!service) throw new Error('No folder is syncing');
+    const service = await this.target.service();
     if (this.running) throw new Error('A deletion is already running; wait for it or cancel it');
     const controller = new AbortController();
     this.running = controller;
@@ -27,7 +32,7 @@ export class RemoteDeletionRunner {
       let addedToIgnore = 0;
       if (addToIgnore) {
         const paths = service.remoteSelectionSummary(selection).stillInFolderPaths;
-        addedToIgnore = await this.app.addToIgnore(paths);
+        addedToIgnore = await this.target.addToIgnore(paths);
         if (addedToIgnore > 0) await service.applyIgnoreRules();
       }
       const outcome = await service.deleteRemoteSelection(selection, {

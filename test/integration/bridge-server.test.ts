@@ -79,56 +79,72 @@ describe('the bridge server validates every message and answers with typed resul
       error: { code: 'unknown-command' },
     });
     expect(await c.call('__proto__')).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
-    expect(await c.call('remote.page', { offset: -1, limit: 10 })).toMatchObject({
+    expect(await c.call('remote.page', { folder: 'x', offset: -1, limit: 10 })).toMatchObject({
       ok: false,
       error: { code: 'invalid-request' },
     });
-    expect(await c.call('remote.page', { offset: 0, limit: 10, extra: true })).toMatchObject({
+    expect(await c.call('remote.page', { folder: 'x', offset: 0, limit: 10, extra: true })).toMatchObject({
       ok: false,
       error: { code: 'invalid-request' },
     });
-    expect(await c.call('settings.update', { concurrency: 1000 })).toMatchObject({
+    expect(await c.call('settings.update', { folder: 'x', concurrency: 1000 })).toMatchObject({
       ok: false,
       error: { code: 'invalid-request' },
     });
-    // No pair yet: a typed error in words, not a crash.
-    expect(await c.call('status.get')).toMatchObject({ ok: false, error: { code: 'no-pair' } });
+    // A folder that names no configured folder: a typed error in words, not a crash.
+    expect(await c.call('status.get', { folder: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'no-pair' },
+    });
+    // Per-folder commands must name their folder.
+    expect(await c.call('status.get')).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(logged.filter((line) => line.includes('refused')).length).toBeGreaterThanOrEqual(5);
 
     const view = await c.call('app.get');
-    expect(view).toMatchObject({ ok: true, result: { pair: null, openError: null, theme: 'system' } });
+    expect(view).toMatchObject({
+      ok: true,
+      result: { folders: [], theme: 'system', uploadsAtOnce: 4, bandwidthLimit: null },
+    });
   });
 
-  it('opens a pair, lists its remote files and never sends the token back', async () => {
+  it('adds a folder, lists its remote files and never sends the token back', async () => {
     const folder = join(temp.path, 'folder');
     await mkdir(folder);
     await writeFile(join(folder, 'a.txt'), 'alpha');
     await writeFile(join(folder, 'b.txt'), 'bravo!');
     const c = client(server);
-    const opened = await c.call('pair.open', { folder, provider: 'local' });
+    const opened = await c.call('folders.add', { folder, provider: 'local' });
     expect(opened).toMatchObject({
       ok: true,
-      result: { pair: { folder, provider: 'local', canDelete: true } },
+      result: { folders: [{ folder, name: 'folder', provider: 'local', canDelete: true }] },
     });
+    const id = (opened as { result: { folders: Array<{ id: string }> } }).result.folders[0]?.id;
     await until('both files are on the remote', async () => {
-      const page = await c.call('remote.page', { offset: 0, limit: 10 });
+      const page = await c.call('remote.page', { folder: id, offset: 0, limit: 10 });
       return page.type === 'response' && page.ok && (page.result as { total: number }).total === 2;
     });
-    const page = await c.call('remote.page', { offset: 0, limit: 10, search: 'B.TXT' });
+    const page = await c.call('remote.page', { folder: id, offset: 0, limit: 10, search: 'B.TXT' });
     expect(page).toMatchObject({
       ok: true,
       result: { total: 1, items: [{ displayPath: 'b.txt', status: 'synced' }] },
     });
 
     const secretToken = 'tok-SECRET-5f2b9c';
-    await c.call('pair.open', {
-      folder,
+    // The same folder to another remote: "choose another remote" for it (folders.update), with a token.
+    const updated = await c.call('folders.update', {
+      folder: id,
       provider: 'alloy',
       remoteUrl: 'http://127.0.0.1:9',
-      token: secretToken,
     });
+    expect(updated).toMatchObject({
+      ok: true,
+      result: { folders: [{ provider: 'alloy', tokenSet: false }] },
+    });
+    const newId = (updated as { result: { folders: Array<{ id: string }> } }).result.folders[0]?.id;
+    expect(newId).not.toBe(id);
+    await c.call('token.set', { folder: newId, token: secretToken });
     const view = await c.call('app.get');
-    expect(view).toMatchObject({ ok: true, result: { pair: { provider: 'alloy', tokenSet: true } } });
+    expect(view).toMatchObject({ ok: true, result: { folders: [{ provider: 'alloy', tokenSet: true }] } });
     expect(JSON.stringify(c.received)).not.toContain(secretToken);
   });
 
@@ -143,21 +159,28 @@ describe('the bridge server validates every message and answers with typed resul
       const answer = await c.call(command);
       expect(answer).toMatchObject({ ok: false, error: { code: 'unsupported' } });
     }
-    expect(await c.call('desktop.openFolder')).toMatchObject({ ok: false, error: { code: 'no-pair' } });
+    expect(await c.call('desktop.openFolder', { folder: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'no-pair' },
+    });
   });
 
-  it('coalesces status events to about seven a second', async () => {
+  it('coalesces status events to about seven a second, each naming its folder', async () => {
     const folder = join(temp.path, 'folder');
     await mkdir(folder);
     const c = client(server);
-    await c.call('pair.open', { folder, provider: 'local' });
+    const opened = await c.call('folders.add', { folder, provider: 'local' });
+    const id = (opened as { result: { folders: Array<{ id: string }> } }).result.folders[0]?.id as string;
+    await app.ready();
     const before = c.received.filter((m) => m.type === 'event' && m.event === 'status').length;
     const started = Date.now();
-    for (let i = 0; i < 500; i++) app.events.emit('status');
+    for (let i = 0; i < 500; i++) app.events.emit('status', id);
     await new Promise((resolve) => setTimeout(resolve, 350));
     const elapsed = Date.now() - started;
     const sent = c.received.filter((m) => m.type === 'event' && m.event === 'status').length - before;
     expect(sent).toBeGreaterThanOrEqual(1);
     expect(sent).toBeLessThanOrEqual(Math.ceil(elapsed / 150) + 1);
+    const last = c.received.filter((m) => m.type === 'event' && m.event === 'status').at(-1);
+    expect(last).toMatchObject({ payload: { folder: id, status: { state: expect.any(String) } } });
   });
 });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { SyncError } from '../sync-error.js';
 import type { BodySource } from '../remote/remote-provider.js';
-import type { BandwidthLimiter } from './bandwidth-limiter.js';
+import type { ByteGate } from './upload-budget.js';
 
 // Large reads keep syscalls and per-chunk overhead low; 1 MiB matches the hasher.
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -14,7 +14,7 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 export function fileBody(
   absolutePath: string,
   expectedSize: number,
-  options: { limiter: BandwidthLimiter; onBytes: (bytes: number) => void; signal?: AbortSignal },
+  options: { limiter: ByteGate; onBytes: (bytes: number) => void; signal?: AbortSignal },
 ): BodySource {
   return async function* read(): AsyncIterable<Uint8Array> {
     let sent = 0;

@@ -10,22 +10,21 @@ import type { UploadCandidate, UploadTicket } from '../remote/remote-provider.js
 import { withRetry } from '../remote/retry.js';
 import { copyMatches, sameStat, type LocalFile, type StatKey } from '../state/local-files.js';
 import { SyncError, toSyncError } from '../sync-error.js';
-import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import { conflictFor } from './conflicts.js';
 import { FileBudget } from './file-budget.js';
 import { fileBody } from './file-body.js';
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
-import type { TransferSlots } from './transfer-slots.js';
+import type { ByteGate, TransferGate } from './upload-budget.js';
 import type { ProgressTracker } from './progress-tracker.js';
 
 /** The uploader's world: the engine's, plus transfer pacing, progress and the shared transfer slots. */
 export interface UploadContext extends EngineContext {
-  limiter: BandwidthLimiter;
+  limiter: ByteGate;
   progress: ProgressTracker;
   /** Called as bytes go out, so progress moves during one large upload too. */
   onProgress: () => void;
   /** The concurrency limit on bodies being sent (shared by all upload workers). */
-  transferSlots: TransferSlots;
+  transferSlots: TransferGate;
 }
 
 export type UploadOutcome =

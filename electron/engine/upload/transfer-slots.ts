@@ -8,8 +8,27 @@ export class TransferSlots {
   private free: number;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(readonly size: number) {
-    this.free = size;
+  constructor(private slots: number) {
+    this.free = slots;
+  }
+
+  get size(): number {
+    return this.slots;
+  }
+
+  /**
+   * Another size from now on (the app-wide "uploads at once" changed): bodies already on the wire
+   * finish; a smaller size lets fewer start until the count is under it, a larger one starts waiters.
+   */
+  resize(size: number): void {
+    this.free += size - this.slots;
+    this.slots = size;
+    while (this.free > 0) {
+      const next = this.waiting.shift();
+      if (!next) break;
+      this.free--;
+      next();
+    }
   }
 
   /** Runs `work` in a slot, waiting for one first; an abort while waiting rejects with the signal's reason. */
@@ -45,8 +64,12 @@ export class TransferSlots {
 
   private release(): void {
     const next = this.waiting.shift();
-    // The slot passes straight to the next waiter; `free` only grows when nobody waits.
-    if (next) next();
-    else this.free++;
+    // The slot passes straight to the next waiter; `free` only grows when nobody waits. After a
+    // shrink (`free` below zero) the slot is given back instead, until the count fits the size.
+    if (next && this.free >= 0) next();
+    else {
+      if (next) this.waiting.unshift(next);
+      this.free++;
+    }
   }
 }

@@ -18,7 +18,6 @@ import type { CredentialStore } from '../web/session-credentials.js';
 import { handlers, type HandlerContext } from './command-handlers.js';
 import { EventThrottle } from './event-throttle.js';
 import { HandlerError } from './handler-error.js';
-import { statusView } from './status-view.js';
 
 type Send = (message: unknown) => void;
 
@@ -58,8 +57,11 @@ export class BridgeServer {
   private readonly statusThrottle: EventThrottle;
   private readonly changedThrottle: EventThrottle;
   private readonly deletionThrottle: EventThrottle;
-  private pendingChange = { remote: false, local: false, activity: false };
-  private pendingDeletion: DeletionProgressView | null = null;
+  /** Per folder, coalesced until the next tick: whose status to send, and what changed. */
+  private readonly pendingStatus = new Set<string>();
+  private readonly pendingChange = new Map<string, { remote: boolean; local: boolean; activity: boolean }>();
+  private readonly pendingDeletion = new Map<string, DeletionProgressView>();
+  private readonly deletionRunners = new Map<string, RemoteDeletionRunner>();
   private readonly detach: Array<() => void> = [];
 
   constructor(
@@ -70,17 +72,18 @@ export class BridgeServer {
     this.context = {
       app,
       credentials,
-      deletions: new RemoteDeletionRunner(app, (progress) => this.onDeletionProgress(progress)),
+      deletions: (folder) => this.deletionRunner(folder),
     };
     this.statusThrottle = new EventThrottle(STATUS_INTERVAL_MS, () => this.pushStatus());
     this.changedThrottle = new EventThrottle(CHANGED_INTERVAL_MS, () => {
-      const change = this.pendingChange;
-      this.pendingChange = { remote: false, local: false, activity: false };
-      this.broadcast('changed', change);
+      const changes = [...this.pendingChange];
+      this.pendingChange.clear();
+      for (const [folder, change] of changes) this.broadcast('changed', { folder, ...change });
     });
     this.deletionThrottle = new EventThrottle(STATUS_INTERVAL_MS, () => {
-      if (this.pendingDeletion) this.broadcast('deletion', this.pendingDeletion);
-      this.pendingDeletion = null;
+      const pending = [...this.pendingDeletion];
+      this.pendingDeletion.clear();
+      for (const [folder, progress] of pending) this.broadcast('deletion', { folder, progress });
     });
     const on = <K extends 'status' | 'changed' | 'problem' | 'app'>(
       event: K,
@@ -89,21 +92,25 @@ export class BridgeServer {
       app.events.on(event, listener);
       this.detach.push(() => app.events.off(event, listener));
     };
-    on('status', () => this.statusThrottle.request());
-    on('changed', (change) => {
-      this.pendingChange = {
-        remote: this.pendingChange.remote || change.remote,
-        local: this.pendingChange.local || change.local,
-        activity: this.pendingChange.activity || change.activity,
-      };
-      this.changedThrottle.request();
-    });
-    on('problem', (problem) => this.broadcast('problem', problem));
-    on('app', () => {
-      void app.view().then((view) => this.broadcast('app', view));
+    on('status', (folder) => {
+      this.pendingStatus.add(folder);
       this.statusThrottle.request();
-      this.pendingChange = { remote: true, local: true, activity: true };
-      this.changedThrottle.request();
+    });
+    on('changed', (folder, change) => this.noteChange(folder, change));
+    on('problem', (folder, problem) => this.broadcast('problem', { folder, problem }));
+    on('app', () => {
+      void app
+        .view()
+        .then((view) => this.broadcast('app', view))
+        .catch((error: unknown) =>
+          this.log(`bridge: could not describe the app: ${(error as Error).message}`),
+        );
+      // A folder opened or closed: its status and its lists are news to every window.
+      for (const folder of app.folderIds()) {
+        this.pendingStatus.add(folder);
+        this.noteChange(folder, { remote: true, local: true, activity: true });
+      }
+      this.statusThrottle.request();
     });
   }
 
@@ -203,18 +210,51 @@ export class BridgeServer {
     send({ type: 'response', id, ok: false, error } satisfies HostMessage);
   }
 
-  private pushStatus(): void {
-    const service = this.app.service;
-    if (service) this.broadcast('status', statusView(this.app, service));
+  private noteChange(folder: string, change: { remote: boolean; local: boolean; activity: boolean }): void {
+    const pending = this.pendingChange.get(folder);
+    this.pendingChange.set(folder, {
+      remote: (pending?.remote ?? false) || change.remote,
+      local: (pending?.local ?? false) || change.local,
+      activity: (pending?.activity ?? false) || change.activity,
+    });
+    this.changedThrottle.request();
   }
 
-  private onDeletionProgress(progress: DeletionProgressView): void {
-    this.pendingDeletion = progress;
+  private pushStatus(): void {
+    const folders = [...this.pendingStatus];
+    this.pendingStatus.clear();
+    const open = new Map(this.app.openServices().map(({ id, service }) => [id, service]));
+    for (const folder of folders) {
+      const service = open.get(folder);
+      if (service) this.broadcast('status', { folder, status: this.app.statusOf(folder, service) });
+    }
+  }
+
+  /** One deletion runner per folder: each folder's remote has its own deletion, cancelled on its own. */
+  private deletionRunner(folder: string): RemoteDeletionRunner {
+    let runner = this.deletionRunners.get(folder);
+    if (!runner) {
+      runner = new RemoteDeletionRunner(
+        {
+          service: () => this.app.service(folder),
+          addToIgnore: (paths) => this.app.addToIgnore(folder, paths),
+        },
+        (progress) => this.onDeletionProgress(folder, progress),
+      );
+      this.deletionRunners.set(folder, runner);
+    }
+    return runner;
+  }
+
+  private onDeletionProgress(folder: string, progress: DeletionProgressView): void {
     if (progress.finished) {
-      this.deletionThrottle.cancel();
-      this.broadcast('deletion', progress);
-      this.pendingDeletion = null;
-    } else this.deletionThrottle.request();
+      // The last word goes out at once; a progress still waiting for its tick is old news.
+      this.pendingDeletion.delete(folder);
+      this.broadcast('deletion', { folder, progress });
+    } else {
+      this.pendingDeletion.set(folder, progress);
+      this.deletionThrottle.request();
+    }
   }
 
   private broadcast(event: EventName, payload: unknown): void {

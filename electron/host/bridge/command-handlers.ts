@@ -10,14 +10,15 @@ import type { HoistApp } from '../hoist-app.js';
 import { storedTokenFor } from '../remote-connection.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import { HandlerError } from './handler-error.js';
-import { statusView } from './status-view.js';
+import { readExclusions, setExclusion } from '../folder-exclusions.js';
 import { syncNowOutcome } from './sync-now-outcome.js';
 
 const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
 
 export interface HandlerContext {
   app: HoistApp;
-  deletions: RemoteDeletionRunner;
+  /** The deletion runner of one folder (one deletion at a time per folder). */
+  deletions(folder: string): RemoteDeletionRunner;
   credentials: { get(account: string): Promise<string | null> };
 }
 
@@ -37,65 +38,88 @@ function desktopOf(app: HoistApp): DesktopHost {
   return desktop;
 }
 
-function serviceOf(context: HandlerContext): SyncService {
-  const service = context.app.service;
-  if (!service) throw new HandlerError('no-pair', 'Choose a folder and a remote in Settings first');
-  return service;
+/** The open folder a request names; HandlerError('no-pair') saying why when it is not open. */
+function serviceOf(context: HandlerContext, folder: string): Promise<SyncService> {
+  return context.app.service(folder);
+}
+
+function checkPauseEnd(until: number | undefined): void {
+  // A timer past 7 days would overflow; a pause that long is a mistake, not a wish.
+  if (until !== undefined && (until <= Date.now() || until > Date.now() + MAX_PAUSE_MS)) {
+    throw new HandlerError('invalid-request', 'A pause must end within the next 7 days');
+  }
+}
+
+/** The window asks "sync all of it?" after a 'needs-confirmation' and repeats the request with the yes. */
+async function askingForLargeFolders<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SyncError && error.reason === 'large-folder') {
+      throw new HandlerError('needs-confirmation', error.message);
+    }
+    throw error;
+  }
 }
 
 /** Each command's implementation over the app core; requests arrive already validated. */
 export const handlers: { [C in CommandName]: Handler<C> } = {
   'app.get': (_, { app }) => app.view(),
-  'status.get': (_, context) => statusView(context.app, serviceOf(context)),
-  'remote.page': (query, context) => serviceOf(context).browseRemote(query),
-  'remote.summary': ({ selection }, context) => serviceOf(context).remoteSelectionSummary(selection),
-  'remote.delete': async ({ selection, addToIgnore }, context) => {
-    const { app } = context;
-    const view = await app.view();
-    if (view.pair && !view.pair.canDelete) {
-      throw new HandlerError('unsupported', `${view.pair.label} has no way to delete files`);
+  'overview.get': (_, { app }) => app.overview(),
+  'status.get': async ({ folder }, context) => context.app.statusOf(folder, await serviceOf(context, folder)),
+  // Both scopes list the remote account as its mirror holds it; 'folder' is where the window starts.
+  'remote.page': async ({ folder, scope: _scope, path, ...query }, context) =>
+    (await serviceOf(context, folder)).browseRemote({
+      ...query,
+      ...(path !== undefined ? { folder: path } : {}),
+    }),
+  'remote.summary': async ({ folder, selection }, context) =>
+    (await serviceOf(context, folder)).remoteSelectionSummary(selection),
+  'remote.delete': async ({ folder, selection, addToIgnore }, context) => {
+    const view = (await context.app.view()).folders.find((candidate) => candidate.id === folder);
+    if (view && !view.canDelete) {
+      throw new HandlerError('unsupported', `${view.label} has no way to delete files`);
     }
-    serviceOf(context);
-    return context.deletions.run(selection, addToIgnore === true);
+    return context.deletions(folder).run(selection, addToIgnore === true);
   },
-  'remote.cancelDelete': (_, { deletions }) => ({ cancelled: deletions.cancel() }),
-  'remote.refresh': async (_, context) => {
-    const service = serviceOf(context);
+  'remote.cancelDelete': ({ folder }, context) => ({ cancelled: context.deletions(folder).cancel() }),
+  'remote.refresh': async ({ folder }, context) => {
+    const service = await serviceOf(context, folder);
     // A failure (remote down, token rejected) is the answer, in words: the button says it.
     await service.refreshRemote();
     return { listedAt: service.status().lastRemoteRefreshAt };
   },
-  'activity.page': (query, context) => serviceOf(context).activityPage(query),
-  'files.unsynced': (_, context) => serviceOf(context).unsyncedFiles(),
-  'files.retry': async ({ path }, context) => {
-    const service = serviceOf(context);
+  'activity.page': async ({ folder, ...query }, context) =>
+    (await serviceOf(context, folder)).activityPage(query),
+  'files.unsynced': async ({ folder }, context) => (await serviceOf(context, folder)).unsyncedFiles(),
+  'files.retry': async ({ folder, path }, context) => {
+    const service = await serviceOf(context, folder);
     // Resolves when the retry has run; the answer does not wait for a whole sync.
     void service.retryFile(path).catch(() => undefined);
     return null;
   },
-  'sync.pause': ({ until }, context) => {
-    const service = serviceOf(context);
-    // A timer past 7 days would overflow; a pause that long is a mistake, not a wish.
-    if (until !== undefined && (until <= Date.now() || until > Date.now() + MAX_PAUSE_MS)) {
-      throw new HandlerError('invalid-request', 'A pause must end within the next 7 days');
-    }
-    service.pause(until);
+  'sync.pause': async ({ folder, until }, context) => {
+    checkPauseEnd(until);
+    // No folder: every open folder ("Pause all"); one still opening is paused once it opens, by hand.
+    if (folder === undefined) for (const { service } of context.app.openServices()) service.pause(until);
+    else (await serviceOf(context, folder)).pause(until);
     return null;
   },
-  'sync.resume': (_, context) => {
-    serviceOf(context).resume();
+  'sync.resume': async ({ folder }, context) => {
+    if (folder === undefined) for (const { service } of context.app.openServices()) service.resume();
+    else (await serviceOf(context, folder)).resume();
     return null;
   },
-  'sync.now': async ({ resume }, context) => {
+  'sync.now': async ({ folder, resume }, context) => {
     // While paused the pass leaves the pause on, unless the person chose to resume (never silently).
-    const service = serviceOf(context);
+    const service = await serviceOf(context, folder);
     if (resume === true) service.resume();
     // The answer comes when the pass is over, with what it found; the window says "Checking…" till then.
     await service.syncNow();
     return { message: syncNowOutcome(service.status(), Date.now()) };
   },
-  'deletions.confirm': async (_, context) => {
-    const outcome = await serviceOf(context).confirmDeletions();
+  'deletions.confirm': async ({ folder }, context) => {
+    const outcome = await (await serviceOf(context, folder)).confirmDeletions();
     if (outcome.kind === 'applied') {
       return {
         message: `Deleted ${outcome.deleted} remote cop${outcome.deleted === 1 ? 'y' : 'ies'}${outcome.failed > 0 ? `; ${outcome.failed} could not be deleted` : ''}.`,
@@ -104,38 +128,50 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     if (outcome.kind === 'none') return { message: 'Nothing left to delete.' };
     return { message: outcome.problem.message };
   },
-  'deletions.keep': (_, context) => {
+  'deletions.keep': async ({ folder }, context) => {
     // The engine forgets those files and keeps their remote copies (issue 7's refuse).
-    serviceOf(context).refuseDeletions();
+    (await serviceOf(context, folder)).refuseDeletions();
     return null;
   },
-  'settings.get': (_, context) => serviceOf(context).settings(),
-  'settings.update': (patch, context) => serviceOf(context).updateSettings(patch),
-  'pair.open': async ({ token, confirmLargeFolder, ...pair }, { app }) => {
-    try {
-      await app.openPair(pair, token, { confirmLargeFolder: confirmLargeFolder === true });
-    } catch (error) {
-      // The window asks "sync all of it?" and sends the same request with the person's yes.
-      if (error instanceof SyncError && error.reason === 'large-folder') {
-        throw new HandlerError('needs-confirmation', error.message);
-      }
-      throw error;
-    }
+  'settings.get': async ({ folder }, context) => (await serviceOf(context, folder)).settings(),
+  'settings.update': ({ folder, ...patch }, { app }) => app.updateSettings(folder, patch),
+  'folders.add': async ({ token, confirmLargeFolder, ...folder }, { app }) => {
+    await askingForLargeFolders(() =>
+      app.addFolder(folder, token, { confirmLargeFolder: confirmLargeFolder === true }),
+    );
     return app.view();
+  },
+  'folders.remove': async ({ folder, removeState }, { app }) => {
+    await app.removeFolder(folder, removeState === true);
+    return app.view();
+  },
+  'folders.update': async ({ folder, ...change }, { app }) => {
+    await askingForLargeFolders(() => app.updateFolder(folder, change));
+    return app.view();
+  },
+  'app.budget': async (change, { app }) => {
+    await app.setBudget(change);
+    return app.view();
+  },
+  'folder.exclusions': ({ folder }, { app }) => readExclusions(app.folderPath(folder)),
+  'folder.exclude': async ({ folder, ...change }, context) => {
+    const exclusions = await setExclusion(context.app.folderPath(folder), change);
+    await (await serviceOf(context, folder)).applyIgnoreRules();
+    return exclusions;
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
     // Without a typed token, only the token kept for this very remote (provider + identity) may go.
     const stored = token ?? (await storedTokenFor(provider, remoteUrl, credentials));
     return testConnection(provider, remoteUrl, stored);
   },
-  'token.set': async ({ token }, { app }) => {
-    await app.setToken(token);
+  'token.set': async ({ folder, token }, { app }) => {
+    await app.setToken(folder, token);
     return app.view();
   },
-  'ignore.read': async (_, { app }) => ({ text: await app.readIgnore() }),
-  'ignore.write': async ({ text }, { app }) => {
-    await app.writeIgnore(text);
-    await app.service?.applyIgnoreRules();
+  'ignore.read': async ({ folder }, { app }) => ({ text: await app.readIgnore(folder) }),
+  'ignore.write': async ({ folder, text }, context) => {
+    await context.app.writeIgnore(folder, text);
+    await (await serviceOf(context, folder)).applyIgnoreRules();
     return null;
   },
   'preferences.update': async ({ theme }, { app }) => {
@@ -143,15 +179,13 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return app.view();
   },
   'desktop.pickFolder': async (_, { app }) => ({ path: await desktopOf(app).pickFolder() }),
-  'desktop.openFolder': async (_, { app }) => {
-    const folder = app.folder;
-    if (folder === null) throw new HandlerError('no-pair', 'Choose a folder in Settings first');
-    await desktopOf(app).openFolder(folder);
+  'desktop.openFolder': async ({ folder }, { app }) => {
+    const path = app.folderPath(folder);
+    await desktopOf(app).openFolder(path);
     return null;
   },
-  'desktop.showInFolder': async ({ path }, { app }) => {
-    const folder = app.folder;
-    if (folder === null) throw new HandlerError('no-pair', 'Choose a folder in Settings first');
+  'desktop.showInFolder': async ({ folder: id, path }, { app }) => {
+    const folder = app.folderPath(id);
     // A path from the window names a file of this folder, never something beside or above it.
     const file = pathInsideFolder(folder, path);
     if (file === null) throw new HandlerError('invalid-request', `${path} is not a file of this folder`);
@@ -174,8 +208,8 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     await app.useSessionOnlyCredentials();
     return app.view();
   },
-  'conflicts.list': (_, context) => serviceOf(context).conflicts(),
-  'conflicts.resolve': ({ path, resolution }, context) => ({
-    message: serviceOf(context).resolveConflict(path, resolution),
+  'conflicts.list': async ({ folder }, context) => (await serviceOf(context, folder)).conflicts(),
+  'conflicts.resolve': async ({ folder, path, resolution }, context) => ({
+    message: (await serviceOf(context, folder)).resolveConflict(path, resolution),
   }),
 };

@@ -76,8 +76,15 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
   return {
     bridge: core.bridge,
     onStatus(listener) {
+      // Until the tray summarises every folder, it shows the one that most needs a look: one with
+      // problems, else one syncing, else the first.
       const push = (): void => {
-        const status = app.service?.status() ?? null;
+        const statuses = app.openServices().map(({ service }) => service.status());
+        const status =
+          statuses.find((candidate) => candidate.problems.length > 0) ??
+          statuses.find((candidate) => candidate.state === 'syncing') ??
+          statuses[0] ??
+          null;
         listener(status, status?.pausedUntil ?? null);
       };
       app.events.on('status', push);
@@ -88,11 +95,11 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
       };
     },
     async runTrayCommand(command, until) {
-      const service = app.service;
-      if (!service) return;
-      if (command === 'sync-now') await service.syncNow();
-      else if (command === 'pause') service.pause(until ?? undefined);
-      else service.resume();
+      // The tray's actions act on every folder ("Pause all").
+      const services = app.openServices().map(({ service }) => service);
+      if (command === 'sync-now') await Promise.all(services.map((service) => service.syncNow()));
+      else if (command === 'pause') for (const service of services) service.pause(until ?? undefined);
+      else for (const service of services) service.resume();
     },
     close: () => core.close(),
   };
