@@ -123,6 +123,8 @@ function FolderLink({
         className={`folder-link tone-${summary.tone}`}
         href={hrefOf(target)}
         aria-current={current ? 'page' : undefined}
+        // Named in full here: read from the two lines, the name would depend on how they are laid out.
+        aria-label={`${folder.name}, ${summary.short}`}
         tabIndex={tabbable ? 0 : -1}
         title={folder.folder}
         onClick={onFollow(target)}
@@ -132,10 +134,7 @@ function FolderLink({
         </span>
         <span className="folder-link-text">
           <span className="folder-link-name">{folder.name}</span>
-          <span className="folder-link-state">
-            <span className="visually-hidden">, </span>
-            {summary.short}
-          </span>
+          <span className="folder-link-state">{summary.short}</span>
         </span>
       </a>
     </li>

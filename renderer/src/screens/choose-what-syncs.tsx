@@ -19,6 +19,8 @@ export function ChooseWhatSyncs() {
   const [subfolders, setSubfolders] = useState<string[] | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // A box follows the click at once; the host's answer (or its refusal) then says what holds.
+  const [clicked, setClicked] = useState<{ path: string; synced: boolean } | null>(null);
   const [otherPath, setOtherPath] = useState('');
   const [fileType, setFileType] = useState('');
   // The remote's folder rows carry the remote folder's name in front: "Notes/drafts" is "drafts" here.
@@ -69,6 +71,7 @@ export function ChooseWhatSyncs() {
       return false;
     } finally {
       setBusy(false);
+      setClicked(null);
     }
   };
 
@@ -106,9 +109,13 @@ export function ChooseWhatSyncs() {
               <label className="checkbox">
                 <input
                   type="checkbox"
-                  checked={!excludedPaths.has(path)}
-                  disabled={busy}
-                  onChange={(event) => void exclude({ path, include: event.target.checked })}
+                  checked={clicked?.path === path ? clicked.synced : !excludedPaths.has(path)}
+                  aria-disabled={busy}
+                  onChange={(event) => {
+                    if (busy) return;
+                    setClicked({ path, synced: event.target.checked });
+                    void exclude({ path, include: event.target.checked });
+                  }}
                 />
                 <span className="path">{path}</span>
                 {excludedPaths.has(path) && <span className="muted"> · not synced</span>}
@@ -117,7 +124,7 @@ export function ChooseWhatSyncs() {
           ))}
         </ul>
       )}
-      <form className="inline-form" onSubmit={addPath} aria-label="Leave out a subfolder or file">
+      <form className="inline-form" onSubmit={addPath}>
         <label>
           Leave out a subfolder or file (its path in the folder)
           <input
@@ -150,7 +157,7 @@ export function ChooseWhatSyncs() {
           ))}
         </ul>
       )}
-      <form className="inline-form" onSubmit={addType} aria-label="Leave out a file type">
+      <form className="inline-form" onSubmit={addType}>
         <label>
           Leave out a file type
           <input

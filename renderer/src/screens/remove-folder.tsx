@@ -62,7 +62,7 @@ export function RemoveFolder() {
           </label>
           {error && <p role="alert">{error}</p>}
           <div className="dialog-actions">
-            <button type="button" autoFocus onClick={() => setAsking(false)} disabled={busy}>
+            <button type="button" data-autofocus onClick={() => setAsking(false)} disabled={busy}>
               Cancel
             </button>
             <button type="button" className="danger" onClick={remove} disabled={busy}>
