@@ -4,7 +4,8 @@ import { BridgeError } from '../../../shared/bridge/bridge-client.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import type { FolderView } from '../../../shared/bridge/contract.js';
 import { useNavigate } from '../navigate.js';
-import { useAppCommand, useAppView } from '../store/use-app-store.js';
+import type { Notice } from '../store/app-store.js';
+import { useAppCommand, useAppState, useAppView, useStore } from '../store/use-app-store.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 
 const PROVIDERS: Array<{ kind: ProviderKind; label: string; hint: string }> = [
@@ -39,7 +40,13 @@ export function PairForm({
   const [remoteUrl, setRemoteUrl] = useState(editing?.remoteUrl ?? '');
   const [remoteFolder, setRemoteFolder] = useState('');
   const [token, setToken] = useState('');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const store = useStore();
+  const [localMessage, setLocalMessage] = useState<Notice | null>(null);
+  const notice = useAppState((state) => (editing ? (state.notices[editing.folder] ?? null) : null));
+  // Editing, the outcome outlives this form: the folder reopens (maybe under a new id) and the form with it.
+  const message = editing ? notice : localMessage;
+  const setMessage = (next: Notice | null): void =>
+    editing ? store.setNotice(editing.folder, next) : setLocalMessage(next);
   // No keychain works here: the save failed, and the person may keep the token for this session only.
   const [noKeychain, setNoKeychain] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -67,16 +74,19 @@ export function PairForm({
 
   const save = async (target: FolderView): Promise<void> => {
     // The same remote with a new token: only the token changes (the folder reopens with it).
-    if (!sameRemote) {
-      await run('folders.update', {
-        folder: target.id,
-        provider,
-        ...(needsRemote ? { remoteUrl: remoteUrl.trim() } : { remoteUrl: '' }),
-      });
-    }
-    const view = token !== '' ? await run('token.set', { folder: target.id, token }) : null;
+    let view = sameRemote
+      ? app
+      : await run('folders.update', {
+          folder: target.id,
+          provider,
+          ...(needsRemote ? { remoteUrl: remoteUrl.trim() } : { remoteUrl: '' }),
+        });
+    // Another remote is another pair: the folder's id follows it.
+    const id = view.folders.find((entry) => entry.folder === target.folder)?.id ?? target.id;
+    if (token !== '') view = await run('token.set', { folder: id, token });
     setToken('');
-    const now = (view ?? app).folders.find((entry) => entry.id === target.id);
+    const now = view.folders.find((entry) => entry.id === id);
+    if (id !== target.id) navigate({ kind: 'folder', folder: id, screen: 'settings' });
     setMessage(
       now?.openError
         ? { ok: false, text: now.openError }

@@ -11,6 +11,17 @@ export interface AppState {
   loadError: string | null;
   /** Each open folder's last status, by folder id (from `overview.get`, then every `status` event). */
   statuses: Readonly<Record<string, StatusView>>;
+  /**
+   * The outcome of the last change made to a folder's remote or token, by folder path: the host opens
+   * the folder again (under a new id when the remote changed), so the screen that asked is made anew
+   * and reads it here.
+   */
+  notices: Readonly<Record<string, Notice>>;
+}
+
+export interface Notice {
+  ok: boolean;
+  text: string;
 }
 
 type Listener = () => void;
@@ -32,7 +43,13 @@ function openIds(app: AppView | null): string {
  * of its parts is stable, and a folder's status event re-renders only what reads that folder.
  */
 export class AppStore {
-  private state: AppState = { connection: 'connecting', app: null, loadError: null, statuses: NO_STATUSES };
+  private state: AppState = {
+    connection: 'connecting',
+    app: null,
+    loadError: null,
+    statuses: NO_STATUSES,
+    notices: {},
+  };
   private readonly listeners = new Set<Listener>();
   private bridge: BridgeClient | null = null;
   private detachEvents: Array<() => void> = [];
@@ -80,6 +97,11 @@ export class AppStore {
     this.update({ app, loadError: null, statuses });
     // A folder that just opened (or was added) has a status to read; one call reads every folder's.
     if (openIds(app) !== before) this.loadStatuses();
+  }
+
+  setNotice(folderPath: string, notice: Notice | null): void {
+    const { [folderPath]: _old, ...rest } = this.state.notices;
+    this.update({ notices: notice ? { ...rest, [folderPath]: notice } : rest });
   }
 
   /** The folder's view in the current app view, or null when it is not configured. */
