@@ -290,4 +290,71 @@ describe('hoist ui: several folders', { timeout: 180_000 }, () => {
     await ui.screenshot('folder-open-failed');
     await expect(stat(`${ui.folder}-missing`)).rejects.toThrow();
   });
+
+  it('100 folders: the sidebar lists them all, scrolls, and is one tab stop the arrow keys move through', async () => {
+    const ui = await hoist.start({
+      withFolder: false,
+      beforeStart: async ({ dataRoot, folder, remoteUrl }) => {
+        const folders = [];
+        for (let n = 0; n < 100; n++) {
+          const name = `f${String(n).padStart(3, '0')}`;
+          await mkdir(`${folder}/${name}`, { recursive: true });
+          // Each under its own remote folder: two folders may not share a remote and remote folder.
+          folders.push({ folder: `${folder}/${name}`, provider: 'local', remoteUrl, remoteFolder: name });
+        }
+        await writeFile(`${folder}/f042/note.txt`, 'n');
+        await writeFile(`${dataRoot}/app.json`, JSON.stringify({ folders }));
+      },
+    });
+    const { page } = ui;
+    const list = page.getByRole('navigation', { name: 'Hoist' }).getByRole('list', { name: /Folders/ });
+    await expectPage(list.getByRole('listitem')).toHaveCount(100, { timeout: 60_000 });
+    await expectPage(ui.folderLink('f099')).toHaveAccessibleName('f099, Up to date', { timeout: 60_000 });
+    await expectPage(page.getByTestId('overview-totals')).toHaveText(/^100 folders · 1 of 1 file synced/, {
+      timeout: 60_000,
+    });
+    await ui.screenshot('folders-100');
+
+    // One tab stop for the whole list: Tab from "All folders" lands on the first folder, the next Tab
+    // leaves the list; End and the arrows move within it, scrolling the list.
+    await page.getByRole('link', { name: 'All folders' }).focus();
+    await page.keyboard.press('Tab');
+    await expectPage(ui.folderLink('f000')).toBeFocused();
+    await page.keyboard.press('End');
+    await expectPage(ui.folderLink('f099')).toBeFocused();
+    await expectPage(ui.folderLink('f099')).toBeInViewport();
+    await page.keyboard.press('ArrowUp');
+    await expectPage(ui.folderLink('f098')).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expectPage(page.getByRole('link', { name: 'Add a folder' })).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await expectPage(ui.folderLink('f001')).toBeFocused();
+    // Enter opens it: its Sync screen, and the list's tab stop is that folder now.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await expectPage(ui.folderLink('f099')).toHaveAttribute('aria-current', 'page');
+    await expectPage(ui.main.getByText(`${ui.folder}/f099 → `)).toBeVisible(UI_TIMEOUT);
+    await expectPage(ui.folderLink('f099')).toHaveAttribute('tabindex', '0');
+    await ui.screenshot('folders-100-last');
+  });
+
+  it('says it is loading until the host answers, then shows the folders', async () => {
+    // The host's messages wait until the screenshot is taken: "loading" is then a state, not a race.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ui = await hoist.start({
+      files: { 'a.txt': 'a' },
+      beforeOpen: (page) =>
+        page.routeWebSocket(/\/bridge$/, (socket) => {
+          const server = socket.connectToServer();
+          server.onMessage((message) => void held.then(() => socket.send(message)));
+        }),
+    });
+    await expectPage(ui.page.getByRole('status')).toHaveText('Loading Hoist…', UI_TIMEOUT);
+    await ui.screenshot('loading');
+    release();
+    await expectPage(ui.page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
+  });
 });

@@ -58,6 +58,8 @@ export interface UiOptions {
   server?: Partial<ReferenceServerOptions>;
   /** Prepare the data root before hoist ui starts (e.g. seed a state DB). */
   beforeStart?: (paths: { dataRoot: string; folder: string; remoteUrl: string }) => Promise<void>;
+  /** Prepare the page before it opens hoist ui's link (e.g. route its WebSocket). */
+  beforeOpen?: (page: Page) => Promise<void>;
 }
 
 /**
@@ -159,6 +161,7 @@ export class UiHarness {
     this.page.on('websocket', (socket) => {
       socket.on('framereceived', (frame) => this.framesReceived.push(String(frame.payload)));
     });
+    await options.beforeOpen?.(this.page);
     await this.page.goto(url as string);
   }
 
