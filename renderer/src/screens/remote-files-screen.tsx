@@ -24,7 +24,7 @@ function storedView(): View {
 
 type RemoteScope = 'folder' | 'account';
 const SCOPES: Array<{ scope: RemoteScope; label: string }> = [
-  { scope: 'folder', label: 'This folder' },
+  { scope: 'folder', label: 'Only this folder' },
   { scope: 'account', label: 'Whole account' },
 ];
 
@@ -206,7 +206,7 @@ export function RemoteFilesScreen() {
         {!canDelete && (
           <span id="no-delete-reason" className="muted">
             {pair.canDelete
-              ? `Deleting works on ${pair.name}’s own files: choose “This folder” to delete.`
+              ? 'The whole account is for looking: choose “Only this folder” to delete files.'
               : `${pair.label} has no way to delete files.`}
           </span>
         )}
