@@ -1,6 +1,6 @@
 import type { BridgeClient } from '../../../shared/bridge/bridge-client.js';
 import type { AppView, FolderView, StatusView } from '../../../shared/bridge/contract.js';
-import type { ConnectionState } from '../bridge/transport.js';
+import type { ConnectionState } from '../bridge/connection-state.js';
 
 /** Everything the window shows about the app, in one place: screens read it, they never keep a copy. */
 export interface AppState {
