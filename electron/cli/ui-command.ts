@@ -12,7 +12,9 @@ export const UI_USAGE = `Usage: hoist ui [<folder>] [options]
 Runs Hoist's window in your browser: sync status, the remote files, browse and delete, settings.
 It listens on 127.0.0.1 only and opens your browser with a link that works once (also printed;
 in a terminal, Enter prints a new one). The link never goes on a command line.
-Without <folder> it opens the folder chosen last time, or the first-run screen.
+It syncs every folder the app is configured with (added in the window; kept in app.json), all at
+once; <folder> joins them. Without any, the window starts with its first-run screen. On a server,
+--no-open runs them headless: open the printed link through an SSH tunnel to manage them.
 
 Options:
   --port N             listen on port N (default: any free port)

@@ -1,23 +1,20 @@
+// Past 300 lines: the one object the hosts and the bridge drive (the configuration, its changes and
+// what the window reads of every folder); the folder set, the admission checks, the conflict rules,
+// the shared resources and the folder view live beside it.
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AppView, FolderView, OverviewView, StatusView } from '../../shared/bridge/contract.js';
+import type { AppView, OverviewView, StatusView } from '../../shared/bridge/contract.js';
 import type { SyncErrorInfo } from '../../shared/sync-types.js';
 import type { SyncService } from '../engine/sync-service.js';
 import { AppConfigFile, type AppConfig, type FolderConfig, type PairConfig } from './app-config.js';
 import { HandlerError } from './bridge/handler-error.js';
 import type { DesktopHost } from './desktop-host.js';
 import { admitFolder } from './folder-admission.js';
-import { needsToken, remoteUrlOf } from './folder-remote.js';
-import {
-  FolderSet,
-  folderIdOf,
-  folderName,
-  remoteLabelOf,
-  type FolderEntry,
-  type OpenPairFunction,
-} from './folder-set.js';
+import { remoteUrlOf } from './folder-remote.js';
+import { folderView } from './folder-view.js';
+import { FolderSet, folderIdOf, folderName, type FolderEntry, type OpenPairFunction } from './folder-set.js';
 import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
 import { SharedMachineResources, type AppBudget } from './machine-resources.js';
 import { pairDirectory } from './pair-location.js';
@@ -103,8 +100,23 @@ export class HoistApp {
 
   async view(): Promise<AppView> {
     const entries = this.config.folders.map((config) => this.folders.get(folderIdOf(config)));
+    // Folders on one remote share its token: asked once per remote, not once per folder.
+    const tokens = new Map<string, Promise<string | null>>();
+    const tokenOf = (config: FolderConfig): Promise<string | null> => {
+      const key = `${config.provider}\n${remoteUrlOf(config) ?? ''}`;
+      let token = tokens.get(key);
+      if (!token) {
+        token = storedTokenFor(config.provider, remoteUrlOf(config), this.options.credentials);
+        tokens.set(key, token);
+      }
+      return token;
+    };
     return {
-      folders: await Promise.all(entries.flatMap((entry) => (entry ? [this.folderView(entry)] : []))),
+      folders: await Promise.all(
+        entries.flatMap((entry) =>
+          entry ? [tokenOf(entry.config).then((token) => folderView(entry, token))] : [],
+        ),
+      ),
       theme: this.config.theme,
       suggestedFolder: join(homedir(), 'Hoist'),
       credentialStore: this.options.credentials.kind,
@@ -365,27 +377,6 @@ export class HoistApp {
     const run = this.changing.then(work);
     this.changing = run.catch(() => undefined);
     return run;
-  }
-
-  private async folderView(entry: FolderEntry): Promise<FolderView> {
-    const { config } = entry;
-    const remoteUrl = remoteUrlOf(config) ?? null;
-    const token = await storedTokenFor(config.provider, remoteUrl ?? undefined, this.options.credentials);
-    const remoteFolder = entry.opened?.service.settings().remoteFolder ?? config.remoteFolder ?? '';
-    return {
-      id: entry.id,
-      name: folderName(config.folder),
-      folder: config.folder,
-      provider: config.provider,
-      remoteUrl,
-      remoteFolder: remoteFolder === '' ? null : remoteFolder,
-      label: entry.opened?.label ?? remoteLabelOf(config),
-      canDelete: config.provider !== 'composio',
-      tokenSet: token !== null,
-      needsToken: needsToken(config.provider),
-      openError: entry.openError,
-      opening: entry.opening !== null,
-    };
   }
 }
 

@@ -24,6 +24,7 @@ import type { S3Options } from './storage/s3-blob-store.js';
 import { StorageCore } from './storage/storage-core.js';
 import { UrlSigner } from './url-signer.js';
 import { UserDirectory, type User, type UserSpec } from './users.js';
+import { InFlightCounter } from './in-flight-counter.js';
 
 export type BackendOptions = { kind: 'fs' } | ({ kind: 's3' } & S3Options);
 
@@ -60,6 +61,8 @@ export interface ReferenceServerOptions {
    * Azure-style URLs. A fault plan's `composioStorageBackend` overrides it while set.
    */
   composioStorageBackend?: ComposioStorageBackend;
+  /** Where requests in flight are counted; pass one to several servers to count them together. */
+  inFlight?: InFlightCounter;
 }
 
 export interface ReferenceServer {
@@ -70,6 +73,8 @@ export interface ReferenceServer {
   readonly faults: FaultInjector;
   /** Requests answered per route name, e.g. `object.put`; tests count uploads with it. */
   readonly requestCounts: Map<string, number>;
+  /** Requests being answered now and at most at once, per route name (e.g. `object.put` bodies). */
+  readonly inFlight: InFlightCounter;
   /** Resolves once the background sweep of orphan blobs has run (the number removed). */
   swept(): Promise<number>;
   close(): Promise<void>;
@@ -125,10 +130,19 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     ...azureBlobRoutes({ core, signer, now }),
   ];
   const requestCounts = new Map<string, number>();
+  const inFlight = options.inFlight ?? new InFlightCounter();
   const log = options.log ?? (() => undefined);
 
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
-    void handleRequest(req, res, { routes, faults, requestCounts, log, now, baseUrl: () => baseUrl });
+    void handleRequest(req, res, {
+      routes,
+      faults,
+      requestCounts,
+      inFlight,
+      log,
+      now,
+      baseUrl: () => baseUrl,
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -146,6 +160,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     backend: blobs.kind,
     faults,
     requestCounts,
+    inFlight,
     swept: () => core.swept(),
     close: async () => {
       await closeGracefully(server);
@@ -158,6 +173,7 @@ interface Dispatch {
   routes: readonly Route[];
   faults: FaultInjector;
   requestCounts: Map<string, number>;
+  inFlight: InFlightCounter;
   log: (line: string) => void;
   now: () => number;
   baseUrl: () => string;
@@ -175,7 +191,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
   };
   const { match, methodMismatch } = matchRoute(dispatch.routes, req.method ?? 'GET', context.url.pathname);
   const routeName = match?.route.name ?? 'unmatched';
+  // Over once the answer is written ('finish'), before the client can read it and send the next.
+  const leave = dispatch.inFlight.enter(routeName);
+  res.once('finish', leave);
   res.once('close', () => {
+    leave();
     dispatch.requestCounts.set(routeName, (dispatch.requestCounts.get(routeName) ?? 0) + 1);
     dispatch.log(formatRequestLine(context, routeName, startedAt, dispatch.now()));
   });

@@ -91,11 +91,18 @@ describe('under hoist ui, HOIST_TOKEN goes only to the remote it was given for',
 
   it('a pair moved to another remote without its own token sends it nothing', async () => {
     const folder = join(temp.path, 'folder');
-    await bridge.call('pair.open', { folder, provider: 'local', remoteUrl: recorder.url });
+    const before = (await bridge.call('app.get')) as {
+      result: { folders: Array<{ id: string; folder: string }> };
+    };
+    const id = before.result.folders.find((configured) => configured.folder === folder)?.id;
+    // "Choose another remote" for the folder hoist ui was started with.
+    await bridge.call('folders.update', { folder: id, remoteUrl: recorder.url });
     // Either it says why it cannot sync (no token), or it went to the remote: then with what?
-    await until('the pair says why it cannot sync, or reached the remote', async () => {
-      const view = (await bridge.call('app.get')) as { result?: { openError?: string | null } };
-      return typeof view.result?.openError === 'string' || recorder.seen.length > 0;
+    await until('the folder says why it cannot sync, or reached the remote', async () => {
+      const view = (await bridge.call('app.get')) as {
+        result?: { folders: Array<{ openError: string | null }> };
+      };
+      return typeof view.result?.folders[0]?.openError === 'string' || recorder.seen.length > 0;
     });
     expect(recorder.seen.filter((headers) => headers.includes(TOKEN))).toEqual([]);
   });

@@ -54,4 +54,42 @@ describe('TransferSlots', () => {
     // Already aborted: refused at once.
     await expect(slots.run(() => Promise.resolve('x'), controller.signal)).rejects.toThrow('paused');
   });
+
+  it('resizes while in use: a smaller size lets none start until under it, a larger one starts waiters', async () => {
+    const slots = new TransferSlots(3);
+    let running = 0;
+    let peakAfterShrink = 0;
+    let shrunk = false;
+    const releases: Array<() => void> = [];
+    const job = (): Promise<void> =>
+      slots.run(async () => {
+        running++;
+        if (shrunk) peakAfterShrink = Math.max(peakAfterShrink, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running--;
+      });
+    const jobs = Array.from({ length: 8 }, job);
+    await tick();
+    expect(running).toBe(3);
+    slots.resize(1);
+    shrunk = true;
+    // Two of the three finish: still one running, so none may start.
+    releases.shift()?.();
+    releases.shift()?.();
+    await tick();
+    expect(running).toBe(1);
+    releases.shift()?.();
+    await tick();
+    expect(running).toBe(1);
+    expect(peakAfterShrink).toBe(1);
+    slots.resize(4);
+    await tick();
+    expect(running).toBe(4);
+    while (releases.length > 0) {
+      releases.shift()?.();
+      await tick();
+    }
+    await Promise.all(jobs);
+    expect(slots.size).toBe(4);
+  });
 });

@@ -57,6 +57,7 @@ export class BridgeServer {
   private readonly statusThrottle: EventThrottle;
   private readonly changedThrottle: EventThrottle;
   private readonly deletionThrottle: EventThrottle;
+  private readonly appThrottle: EventThrottle;
   /** Per folder, coalesced until the next tick: whose status to send, and what changed. */
   private readonly pendingStatus = new Set<string>();
   private readonly pendingChange = new Map<string, { remote: boolean; local: boolean; activity: boolean }>();
@@ -80,6 +81,16 @@ export class BridgeServer {
       this.pendingChange.clear();
       for (const [folder, change] of changes) this.broadcast('changed', { folder, ...change });
     });
+    // 100 folders opening at start each say so: one app view per tick, not one per folder (each view
+    // looks up every folder's token).
+    this.appThrottle = new EventThrottle(STATUS_INTERVAL_MS, () => {
+      void app
+        .view()
+        .then((view) => this.broadcast('app', view))
+        .catch((error: unknown) =>
+          this.log(`bridge: could not describe the app: ${(error as Error).message}`),
+        );
+    });
     this.deletionThrottle = new EventThrottle(STATUS_INTERVAL_MS, () => {
       const pending = [...this.pendingDeletion];
       this.pendingDeletion.clear();
@@ -99,12 +110,7 @@ export class BridgeServer {
     on('changed', (folder, change) => this.noteChange(folder, change));
     on('problem', (folder, problem) => this.broadcast('problem', { folder, problem }));
     on('app', () => {
-      void app
-        .view()
-        .then((view) => this.broadcast('app', view))
-        .catch((error: unknown) =>
-          this.log(`bridge: could not describe the app: ${(error as Error).message}`),
-        );
+      this.appThrottle.request();
       // A folder opened or closed: its status and its lists are news to every window.
       for (const folder of app.folderIds()) {
         this.pendingStatus.add(folder);
@@ -149,6 +155,7 @@ export class BridgeServer {
     this.statusThrottle.cancel();
     this.changedThrottle.cancel();
     this.deletionThrottle.cancel();
+    this.appThrottle.cancel();
     this.connections.clear();
   }
 

@@ -1,0 +1,24 @@
+import type { FolderView } from '../../shared/bridge/contract.js';
+import { needsToken, remoteUrlOf } from './folder-remote.js';
+import { folderName, remoteLabelOf, type FolderEntry } from './folder-set.js';
+
+/** A folder as the window sees it: its remote, its remote folder, whether it is open and why not. */
+export function folderView(entry: FolderEntry, token: string | null): FolderView {
+  const { config } = entry;
+  const remoteUrl = remoteUrlOf(config) ?? null;
+  const remoteFolder = entry.opened?.service.settings().remoteFolder ?? config.remoteFolder ?? '';
+  return {
+    id: entry.id,
+    name: folderName(config.folder),
+    folder: config.folder,
+    provider: config.provider,
+    remoteUrl,
+    remoteFolder: remoteFolder === '' ? null : remoteFolder,
+    label: entry.opened?.label ?? remoteLabelOf(config),
+    canDelete: config.provider !== 'composio',
+    tokenSet: token !== null,
+    needsToken: needsToken(config.provider),
+    openError: entry.openError,
+    opening: entry.opening !== null,
+  };
+}
