@@ -107,6 +107,15 @@ describe('hoist ui: several folders', { timeout: 180_000 }, () => {
     await expectPage(ui.folderLink('folder')).toHaveAccessibleName('folder, Up to date', UI_TIMEOUT);
     await expectPage(ui.folderLink('second')).toHaveAccessibleName('second, Up to date', UI_TIMEOUT);
 
+    // The upload budget is the app's, shared by both folders: App settings.
+    await page.getByRole('link', { name: 'App settings' }).click();
+    await page.getByLabel('Uploads at once, all folders together').fill('2');
+    await page.getByRole('button', { name: 'Save uploads' }).click();
+    await expectPage(page.getByRole('status').filter({ hasText: 'Every folder shares these' })).toBeVisible(
+      UI_TIMEOUT,
+    );
+    await ui.screenshot('app-settings');
+
     // Remote files acts on the chosen folder; "Whole account" shows what others put there too.
     await ui.uploadFromElsewhere('from-elsewhere.txt', 'e');
     await ui.folderLink('folder').click();
