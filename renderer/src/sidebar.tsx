@@ -5,7 +5,7 @@ import { summarizeFolder } from './folder-summary.js';
 import { plural } from './format.js';
 import { useNavigate } from './navigate.js';
 import { hrefOf, type Route } from './routes.js';
-import { useAppState } from './store/use-app-store.js';
+import { useAppState, useFolders } from './store/use-app-store.js';
 
 /**
  * The sidebar: All folders first, then each folder with its status in words, Add a folder, App
@@ -13,7 +13,7 @@ import { useAppState } from './store/use-app-store.js';
  * between folders, so a hundred folders never mean a hundred Tab presses; it scrolls on its own.
  */
 export function Sidebar({ route }: { route: Route }) {
-  const folders = useAppState((state) => state.app?.folders ?? []);
+  const folders = useFolders();
   const connection = useAppState((state) => state.connection);
   const navigate = useNavigate();
   const list = useRef<HTMLUListElement>(null);

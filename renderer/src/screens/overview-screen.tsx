@@ -6,7 +6,7 @@ import { attentionLines, summarizeFolder } from '../folder-summary.js';
 import { formatCount, formatSize, plural } from '../format.js';
 import { useNavigate } from '../navigate.js';
 import { filesToSync } from '../status-words.js';
-import { useAppState } from '../store/use-app-store.js';
+import { useAppState, useFolders } from '../store/use-app-store.js';
 
 interface Totals {
   synced: number;
@@ -40,7 +40,7 @@ function totalsOf(folders: FolderView[], statuses: Readonly<Record<string, Statu
 export function OverviewScreen() {
   const bridge = useBridge();
   const navigate = useNavigate();
-  const folders = useAppState((state) => state.app?.folders ?? []);
+  const folders = useFolders();
   const statuses = useAppState((state) => state.statuses);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const totals = totalsOf(folders, statuses);

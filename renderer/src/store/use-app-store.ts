@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useSyncExternalStore } from 're
 import type {
   AppView,
   CommandName,
+  FolderView,
   CommandRequest,
   CommandResponse,
 } from '../../../shared/bridge/contract.js';
@@ -23,6 +24,13 @@ export function useStore(): AppStore {
 export function useAppState<T>(select: (state: AppState) => T): T {
   const store = useStore();
   return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+const NO_FOLDERS: FolderView[] = [];
+
+/** The configured folders (the same array until the app view changes; empty before it loads). */
+export function useFolders(): FolderView[] {
+  return useAppState((state) => state.app?.folders ?? NO_FOLDERS);
 }
 
 /** The app view, for screens shown only once it is loaded (App renders nothing else before). */
