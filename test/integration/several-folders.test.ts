@@ -330,6 +330,55 @@ describe('several folders at once', () => {
   });
 });
 
+describe('many folders', () => {
+  it('starts without waiting for its folders, opens them at most eight at a time, and syncs them all through one embedded remote', async () => {
+    const count = 20;
+    const folders = [];
+    for (let index = 0; index < count; index++) {
+      const folder = await folderWith(`F${index}`, { [`f${index}.txt`]: `file ${index}` });
+      folders.push({ folder, provider: 'local', remoteFolder: `F${index}` });
+    }
+    await mkdir(dataRoot(), { recursive: true });
+    await writeFile(join(dataRoot(), 'app.json'), JSON.stringify({ folders }));
+    let opening = 0;
+    let peakOpening = 0;
+    const credentials = new SessionCredentialStore(undefined);
+    app = new HoistApp({
+      dataRoot: dataRoot(),
+      credentials,
+      openPair: async (config, options) => {
+        peakOpening = Math.max(peakOpening, ++opening);
+        try {
+          return await openPair(config, options);
+        } finally {
+          opening--;
+        }
+      },
+    });
+    await app.start();
+    // The window can be served at once: every folder is listed, still opening.
+    const first = await app.view();
+    expect(first.folders).toHaveLength(count);
+    expect(first.folders.every((folder) => folder.opening)).toBe(true);
+    await app.ready();
+    const opened = await app.view();
+    expect(opened.folders.map((folder) => [folder.opening, folder.openError])).toEqual(
+      Array.from({ length: count }, () => [false, null]),
+    );
+    expect(peakOpening).toBeGreaterThan(1);
+    expect(peakOpening).toBeLessThanOrEqual(8);
+    const embedded = join(dataRoot(), 'remote');
+    const expected = Array.from({ length: count }, (_, index) => `F${index}/f${index}.txt`).sort();
+    await until('every folder is on the one embedded remote', async () => {
+      const files = existsSync(join(embedded, 'catalog.db'))
+        ? [...(await remoteSnapshot(embedded).catch(() => new Map<string, string>())).keys()]
+        : [];
+      return files.length === count;
+    });
+    expect([...(await remoteSnapshot(embedded)).keys()].sort()).toEqual(expected);
+  });
+});
+
 describe('selective sync with a click', () => {
   it('excludes a subfolder and a file type in .hoistignore: their later files never reach the remote; included again, they do', async () => {
     const notes = await folderWith('Notes', { 'a.txt': 'alpha', 'drafts/d.txt': 'draft' });
