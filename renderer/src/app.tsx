@@ -1,53 +1,34 @@
-import { useContext, useEffect, useState } from 'react';
-import type { AppView, StatusView } from '../../shared/bridge/contract.js';
-import { ConnectionContext, useBridge, useBridgeEvent } from './bridge/bridge-context.js';
-import { RemoteFilesScreen } from './screens/remote-files-screen.js';
-import { SettingsScreen } from './screens/settings-screen.js';
-import { SyncScreen } from './screens/sync-screen.js';
+import { useEffect, useState } from 'react';
+import { hrefOf, routeFromHash, type Route } from './routes.js';
+import { AddFolderScreen } from './screens/add-folder-screen.js';
+import { AppSettingsScreen } from './screens/app-settings-screen.js';
+import { FolderScreens } from './screens/folder-screens.js';
+import { OverviewScreen } from './screens/overview-screen.js';
+import { Sidebar } from './sidebar.js';
+import { useAppState } from './store/use-app-store.js';
+import { NavigateContext } from './navigate.js';
 
-export type Route = 'sync' | 'remote' | 'settings';
-
-const ROUTES: Array<{ route: Route; label: string }> = [
-  { route: 'sync', label: 'Sync' },
-  { route: 'remote', label: 'Remote files' },
-  { route: 'settings', label: 'Settings' },
-];
-
-function routeFromHash(): Route {
-  const hash = location.hash.replace(/^#\/?/, '');
-  return ROUTES.some((entry) => entry.route === hash) ? (hash as Route) : 'sync';
-}
-
-/** The one window: a slim navigation and the screen beside it; routes live in the URL hash. */
+/**
+ * The one window: the sidebar (All folders, each folder with its status, Add a folder, App
+ * settings) and the screen beside it; the route lives in the URL hash.
+ */
 export function App() {
-  const bridge = useBridge();
-  const connection = useContext(ConnectionContext);
-  const [app, setApp] = useState<AppView | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [status, setStatus] = useState<StatusView | null>(null);
-  const [route, setRoute] = useState<Route>(routeFromHash);
+  const connection = useAppState((state) => state.connection);
+  const app = useAppState((state) => state.app);
+  const loadError = useAppState((state) => state.loadError);
+  const [route, setRoute] = useState<Route>(() => routeFromHash(location.hash));
 
   useEffect(() => {
-    const onHash = (): void => setRoute(routeFromHash());
+    const onHash = (): void => setRoute(routeFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  useEffect(() => {
-    if (connection !== 'open') return;
-    bridge.call('app.get', {}).then(setApp, (error: Error) => setLoadError(error.message));
-  }, [bridge, connection]);
-  useEffect(() => {
-    if (connection !== 'open' || !app?.pair || app.openError) return;
-    bridge.call('status.get', {}).then(setStatus, () => setStatus(null));
-  }, [bridge, connection, app]);
-  useBridgeEvent('app', setApp);
-  useBridgeEvent('status', setStatus);
   useEffect(() => {
     document.documentElement.dataset.theme = app?.theme ?? 'system';
   }, [app?.theme]);
 
   const go = (next: Route): void => {
-    location.hash = `#/${next}`;
+    history.pushState(null, '', hrefOf(next));
     setRoute(next);
   };
 
@@ -64,56 +45,36 @@ export function App() {
       </div>
     );
   }
-  const firstRun = app.pair === null;
-  // The first run shows Settings whatever the address says: nothing else works before a folder is chosen.
-  const shown: Route = firstRun ? 'settings' : route;
+  const firstRun = app.folders.length === 0;
+  const only = app.folders.length === 1 ? app.folders[0] : undefined;
+  // A folder that is gone (removed, or an old link) shows the overview instead; with one folder,
+  // the window opens on it (the overview of one folder would say the same twice).
+  const shown: Route =
+    route.kind === 'folder' && !app.folders.some((folder) => folder.id === route.folder)
+      ? { kind: 'all' }
+      : firstRun && route.kind !== 'app-settings'
+        ? { kind: 'add' }
+        : route.kind === 'home'
+          ? only
+            ? { kind: 'folder', folder: only.id, screen: route.screen }
+            : { kind: 'all' }
+          : route;
   return (
-    <div className="shell">
-      <nav className="sidebar" aria-label="Hoist">
-        <div className="brand" aria-hidden="true">
-          Hoist
-        </div>
-        <ul>
-          {ROUTES.map(({ route: target, label }) => (
-            <li key={target}>
-              <a
-                href={`#/${target}`}
-                aria-current={shown === target ? 'page' : undefined}
-                onClick={(event) => {
-                  event.preventDefault();
-                  go(target);
-                }}
-              >
-                {label}
-              </a>
-            </li>
-          ))}
-        </ul>
-        {connection !== 'open' && (
-          <p className="connection" role="status">
-            Reconnecting…
-          </p>
-        )}
-      </nav>
-      <main className="content">
-        {firstRun || route === 'settings' ? (
-          <SettingsScreen app={app} firstRun={firstRun} onApp={setApp} />
-        ) : app.openError ? (
-          <section className="screen">
-            <h1>Sync</h1>
-            <div className="problem" role="alert">
-              <p>{app.openError}</p>
-              <button type="button" onClick={() => go('settings')}>
-                Open settings
-              </button>
-            </div>
-          </section>
-        ) : route === 'remote' ? (
-          <RemoteFilesScreen app={app} status={status} />
-        ) : (
-          <SyncScreen app={app} status={status} onOpenSettings={() => go('settings')} />
-        )}
-      </main>
-    </div>
+    <NavigateContext.Provider value={go}>
+      <div className="shell">
+        <Sidebar route={shown} />
+        <main className="content">
+          {shown.kind === 'add' ? (
+            <AddFolderScreen firstRun={firstRun} />
+          ) : shown.kind === 'app-settings' ? (
+            <AppSettingsScreen />
+          ) : shown.kind === 'folder' ? (
+            <FolderScreens key={shown.folder} folder={shown.folder} screen={shown.screen} />
+          ) : (
+            <OverviewScreen />
+          )}
+        </main>
+      </div>
+    </NavigateContext.Provider>
   );
 }

@@ -1,26 +1,21 @@
 import { createRoot } from 'react-dom/client';
 import { BridgeClient } from '../../shared/bridge/bridge-client.js';
 import { App } from './app.js';
-import { BridgeContext, ConnectionContext } from './bridge/bridge-context.js';
-import { openTransport, type ConnectionState } from './bridge/transport.js';
+import { BridgeContext } from './bridge/bridge-context.js';
+import { openTransport } from './bridge/transport.js';
+import { AppStore } from './store/app-store.js';
+import { StoreContext } from './store/use-app-store.js';
 import './styles.css';
 
-const root = createRoot(document.getElementById('app') as HTMLElement);
-let connection: ConnectionState = 'connecting';
-const client = new BridgeClient(
-  openTransport((state) => {
-    connection = state;
-    render();
-  }),
-);
+// The store exists before the transport: Electron's preload says "open" as the transport is made.
+const store = new AppStore();
+const client = new BridgeClient(openTransport((state) => store.setConnection(state)));
+store.attach(client);
 
-function render(): void {
-  root.render(
-    <BridgeContext.Provider value={client}>
-      <ConnectionContext.Provider value={connection}>
-        <App />
-      </ConnectionContext.Provider>
-    </BridgeContext.Provider>,
-  );
-}
-render();
+createRoot(document.getElementById('app') as HTMLElement).render(
+  <BridgeContext.Provider value={client}>
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
+  </BridgeContext.Provider>,
+);

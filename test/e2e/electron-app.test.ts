@@ -68,7 +68,7 @@ describe('the desktop app', { timeout: 180_000 }, () => {
       await expectPage(main.getByRole('heading', { name: 'Welcome to Hoist' })).toBeVisible(UI_TIMEOUT);
       await main.getByRole('textbox', { name: 'Folder', exact: true }).fill(folder);
       await main.getByRole('button', { name: 'Start syncing' }).click();
-      await expectPage(main.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+      await expectPage(main.getByRole('main').getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
 
       // Browse remote files… from the window menu (the tray has the same item; the menu is what a
       // desktop without a tray has).

@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, UiHarness } from './support/ui-harness.js';
+import { describe, expect, it } from 'vitest';
+import { uiTestLifecycle } from './support/ui-harness.js';
 
 const UI_TIMEOUT = { timeout: 30_000 };
 
@@ -10,28 +9,14 @@ const UI_TIMEOUT = { timeout: 30_000 };
 // escape one, so the rule would be two lines, the second one a rule nobody saw. The window must say so,
 // naming the file, and neither write .hoistignore nor delete anything.
 describe('hoist ui: a name .hoistignore cannot hold', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let ui: UiHarness | null = null;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
-  afterEach(async ({ task }) => {
-    if (ui) {
-      if (task.result?.state === 'fail') await ui.failureShot(task.name);
-      await ui.close();
-    }
-    ui = null;
-  });
+  const hoist = uiTestLifecycle();
 
   it('refuses to add a name with a line break, names it, and deletes nothing', async () => {
     const odd = 'notes\n!*.txt';
-    ui = await UiHarness.start(browser, { files: { [odd]: 'n', 'plain.txt': 'p' } });
+    const ui = await hoist.start({ files: { [odd]: 'n', 'plain.txt': 'p' } });
     const { page } = ui;
-    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await expectPage(page.getByRole('main').getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await grid.getByRole('row', { name: /notes/ }).click();
     await page.getByRole('button', { name: 'Delete…' }).click();

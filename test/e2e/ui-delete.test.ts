@@ -1,43 +1,26 @@
 import { rm } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_USERS } from '../support/test-server.js';
-import { launchChromium, UiHarness } from './support/ui-harness.js';
+import { describe, expect, it } from 'vitest';
+import { type UiHarness, uiTestLifecycle } from './support/ui-harness.js';
 
 const UI_TIMEOUT = { timeout: 30_000 };
 
 describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let ui: UiHarness | null = null;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
-  afterEach(async ({ task }) => {
-    if (ui) {
-      if (task.result?.state === 'fail') await ui.failureShot(task.name);
-      for (const frame of ui.framesReceived) expect(frame).not.toContain(TEST_USERS.alice.token);
-      await ui.close();
-    }
-    ui = null;
-  });
+  const hoist = uiTestLifecycle();
 
   const remoteNames = async (harness: UiHarness): Promise<string[]> =>
     (await harness.remoteEntries()).map((entry) => entry.name).sort();
 
   it('deletes a multi-selection after a confirmation naming count, size and the files still in the folder', async () => {
-    ui = await UiHarness.start(browser, {
+    const ui = await hoist.start({
       files: { 'a.txt': 'a'.repeat(1000), 'b.txt': 'b'.repeat(20), 'c.txt': 'c', 'd.txt': 'd'.repeat(2000) },
     });
     const { page } = ui;
-    await expectPage(page.getByText(/4 of 4 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText(/4 of 4 files synced/)).toBeVisible(UI_TIMEOUT);
     // d.txt goes from the folder; its remote copy stays ("deleted locally").
     await rm(ui.path('d.txt'));
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await expectPage(grid.getByRole('row', { name: /d\.txt/ })).toContainText('Deleted locally', UI_TIMEOUT);
 
@@ -45,7 +28,7 @@ describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
     await grid.getByRole('row', { name: /d\.txt/ }).click({ modifiers: ['ControlOrMeta'] });
     await expectPage(grid.getByRole('row', { name: /a\.txt/ })).toHaveAttribute('aria-selected', 'true');
     await expectPage(grid.getByRole('row', { name: /b\.txt/ })).toHaveAttribute('aria-selected', 'false');
-    await expectPage(page.getByText('2 selected · 3 kB')).toBeVisible();
+    await expectPage(page.getByRole('main').getByText('2 selected · 3 kB')).toBeVisible();
     await ui.screenshot('browse-selection');
 
     await page.getByRole('button', { name: 'Delete…' }).click();
@@ -76,20 +59,20 @@ describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
     expect(await remoteNames(ui)).toEqual(['b.txt', 'c.txt']);
     expect(await readFile(ui.path('.hoistignore'), 'utf8')).toContain('/a.txt');
     // a.txt is still in the folder but ignored now: a full sync does not upload it again.
-    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('link', { name: 'Sync', exact: true }).click();
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText('Up to date')).toBeVisible(UI_TIMEOUT);
     expect(await remoteNames(ui)).toEqual(['b.txt', 'c.txt']);
   });
 
   it('selects and deletes with the keyboard alone', async () => {
-    ui = await UiHarness.start(browser, { files: { 'k1.txt': '1', 'k2.txt': '22', 'k3.txt': '333' } });
+    const ui = await hoist.start({ files: { 'k1.txt': '1', 'k2.txt': '22', 'k3.txt': '333' } });
     const { page } = ui;
-    await expectPage(page.getByText(/3 of 3 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText(/3 of 3 files synced/)).toBeVisible(UI_TIMEOUT);
     // Gone from the folder, so deleting their remote copies does not bring them back.
     await rm(ui.path('k1.txt'));
     await rm(ui.path('k2.txt'));
-    await page.getByRole('link', { name: 'Remote files' }).press('Enter');
+    await page.getByRole('link', { name: 'Remote files', exact: true }).press('Enter');
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await expectPage(grid).toHaveAttribute('aria-rowcount', '4', UI_TIMEOUT);
     for (let presses = 0; presses < 30; presses++) {
@@ -123,10 +106,10 @@ describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
   });
 
   it('disables delete on Composio and says why', async () => {
-    ui = await UiHarness.start(browser, { provider: 'composio', files: { 'c.txt': 'composio' } });
+    const ui = await hoist.start({ provider: 'composio', files: { 'c.txt': 'composio' } });
     const { page } = ui;
     await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await grid.getByRole('row', { name: /c\.txt/ }).click(UI_TIMEOUT);
     const button = page.getByRole('button', { name: 'Delete…' });
@@ -136,19 +119,19 @@ describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
   });
 
   it('holds a mass deletion until it is confirmed in the window, then deletes the remote copies', async () => {
-    ui = await UiHarness.start(browser, {
+    const ui = await hoist.start({
       files: { 'm1.txt': '1', 'm2.txt': '2', 'm3.txt': '3', 'm4.txt': '4' },
     });
     const { page } = ui;
-    await expectPage(page.getByText(/4 of 4 files synced/)).toBeVisible(UI_TIMEOUT);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await expectPage(page.getByRole('main').getByText(/4 of 4 files synced/)).toBeVisible(UI_TIMEOUT);
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('checkbox', { name: /Delete the remote copy when a file is deleted here/ }).check();
     await page.getByRole('button', { name: 'Save sync options' }).click();
-    await expectPage(page.getByText('Saved.')).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText('Saved.')).toBeVisible(UI_TIMEOUT);
     await ui.screenshot('settings');
 
     for (const name of ['m1.txt', 'm2.txt', 'm3.txt']) await rm(ui.path(name));
-    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('link', { name: 'Sync', exact: true }).click();
     await page.getByRole('button', { name: 'Sync now' }).click();
     const problem = page.getByRole('alert').filter({ hasText: /3 of 4 files disappeared from the folder/ });
     await expectPage(problem).toBeVisible(UI_TIMEOUT);
@@ -158,7 +141,7 @@ describe('hoist ui: browse and delete', { timeout: 120_000 }, () => {
     const dialog = page.getByRole('alertdialog', { name: 'Delete the remote copies?' });
     await expectPage(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused(UI_TIMEOUT);
     await dialog.getByRole('button', { name: 'Delete the remote copies' }).click();
-    await expectPage(page.getByText('Deleted 3 remote copies.')).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText('Deleted 3 remote copies.')).toBeVisible(UI_TIMEOUT);
     expect(await remoteNames(ui)).toEqual(['m4.txt']);
   });
 });

@@ -151,7 +151,7 @@ describe(
         UI_TIMEOUT,
       );
       await page.getByRole('button', { name: 'Start syncing' }).click();
-      await expectPage(page.getByText(`${picked} → This computer`)).toBeVisible(UI_TIMEOUT);
+      await expectPage(page.getByRole('main').getByText(`${picked} → This computer`)).toBeVisible(UI_TIMEOUT);
       await page.getByRole('button', { name: 'Open folder' }).click();
       await expect.poll(() => desktop?.opened).toEqual([picked]);
     });
@@ -177,15 +177,15 @@ describe(
       await expectPage(alert).toContainText('No keychain is available on this computer', UI_TIMEOUT);
       await expectPage(alert).toContainText('for this session only');
       await screenshotBothThemes(page, 'settings-no-keychain');
-      // Nothing was stored silently: no pair opened, no token anywhere on disk.
-      expect((await desktop.core.app.view()).pair).toBeNull();
+      // Nothing was stored silently: no folder added, no token anywhere on disk.
+      expect((await desktop.core.app.view()).folders).toEqual([]);
 
       await page.getByRole('button', { name: 'Keep the token for this session only' }).click();
-      await expectPage(page.getByText(`${folder} → Alloy`)).toBeVisible(UI_TIMEOUT);
-      await expectPage(page.getByText('Up to date')).toBeVisible(UI_TIMEOUT);
+      await expectPage(page.getByRole('main').getByText(`${folder} → Alloy`)).toBeVisible(UI_TIMEOUT);
+      await expectPage(page.getByRole('main').getByText('Up to date')).toBeVisible(UI_TIMEOUT);
       const view = await desktop.core.app.view();
       expect(view.credentialStore).toBe('memory');
-      expect(view.pair?.tokenSet).toBe(true);
+      expect(view.folders[0]?.tokenSet).toBe(true);
       expect(view.canKeepTokenForSession).toBe(false);
       const config = await readFile(join(temp.path, 'data', 'app.json'), 'utf8').catch(() => '');
       expect(config).not.toContain(TEST_USERS.alice.token);
@@ -202,7 +202,7 @@ describe(
       const { page } = desktop;
       await startSyncingWithAlloy(page, folder);
       await page.getByRole('button', { name: 'Keep the token for this session only' }).click();
-      await page.getByRole('link', { name: 'Sync' }).click();
+      await page.getByRole('link', { name: 'Sync', exact: true }).click();
       await page.getByRole('button', { name: 'Show in folder: clash.txt' }).click(UI_TIMEOUT);
       await expect.poll(() => desktop?.opened).toEqual([`show ${join(folder, 'clash.txt')}`]);
       // The activity log has it too (it re-reads at most once a second).
@@ -211,11 +211,17 @@ describe(
       ).toBeVisible(UI_TIMEOUT);
       await screenshotBothThemes(page, 'sync-conflict-desktop');
 
+      const id = (await desktop.core.app.view()).folders[0]?.id;
       const answers: unknown[] = [];
       const connection = desktop.core.bridge.connect((message) => answers.push(message));
-      for (const [id, path] of ['../outside.txt', '/etc/passwd', 'a/./b', 'a//b'].entries()) {
+      for (const [n, path] of ['../outside.txt', '/etc/passwd', 'a/./b', 'a//b'].entries()) {
         connection.receive(
-          JSON.stringify({ type: 'request', id, command: 'desktop.showInFolder', payload: { path } }),
+          JSON.stringify({
+            type: 'request',
+            id: n,
+            command: 'desktop.showInFolder',
+            payload: { folder: id, path },
+          }),
         );
       }
       await expect.poll(() => answers.length).toBe(4);
@@ -228,7 +234,7 @@ describe(
           type: 'request',
           id: 9,
           command: 'desktop.showInFolder',
-          payload: { path: 'caf\uDCE9.txt' },
+          payload: { folder: id, path: 'caf\uDCE9.txt' },
         }),
       );
       await expect.poll(() => desktop?.opened.length).toBe(2);
@@ -239,6 +245,8 @@ describe(
     it('turns notifications and start at login on and off, where main keeps them', async () => {
       desktop = await start(null);
       const { page } = desktop;
+      // The desktop switches are the app's, not a folder's: App settings, even before the first folder.
+      await page.getByRole('link', { name: 'App settings' }).click();
       const notifications = page.getByRole('checkbox', { name: /Notify me when something needs me/ });
       const atLogin = page.getByRole('checkbox', { name: 'Start Hoist when I log in' });
       await expectPage(notifications).toBeChecked(UI_TIMEOUT);

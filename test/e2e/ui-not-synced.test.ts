@@ -1,12 +1,11 @@
 import { chmod, rename, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliProcesses } from '../support/cli-process.js';
 import { until } from '../support/poll-until.js';
 import { unprivilegedPrefix } from '../support/unprivileged.js';
-import { launchChromium, UiHarness } from './support/ui-harness.js';
+import { type UiHarness, uiTestLifecycle } from './support/ui-harness.js';
 
 // Generous: the watcher, an upload and the browser on a loaded two-core machine. Not a speed goal.
 const UI_TIMEOUT = { timeout: 30_000 };
@@ -17,21 +16,7 @@ function latin1Name(folder: string): Buffer {
 }
 
 describe('hoist ui: the headline never hides a file', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let ui: UiHarness | null = null;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
-  afterEach(async ({ task }) => {
-    if (ui) {
-      if (task.result?.state === 'fail') await ui.failureShot(task.name);
-      await ui.close();
-    }
-    ui = null;
-  });
+  const hoist = uiTestLifecycle();
 
   /** `hoist status --json` on the same data root, while hoist ui syncs it. */
   async function statusJson(harness: UiHarness): Promise<{
@@ -58,7 +43,7 @@ describe('hoist ui: the headline never hides a file', { timeout: 120_000 }, () =
   }
 
   it('a name that is not UTF-8, created while watching, is counted in the headline and listed with its reason', async () => {
-    ui = await UiHarness.start(browser, { files: { 'a.txt': 'a', 'b.txt': 'b' } });
+    const ui = await hoist.start({ files: { 'a.txt': 'a', 'b.txt': 'b' } });
     const { page } = ui;
     const headline = page.getByTestId('status-text');
     await expectPage(headline).toHaveText('Up to date', UI_TIMEOUT);
@@ -98,7 +83,7 @@ describe('hoist ui: the headline never hides a file', { timeout: 120_000 }, () =
   });
 
   it('lists an unreadable file with Retry, and what is skipped on purpose apart', async () => {
-    ui = await UiHarness.start(browser, {
+    const ui = await hoist.start({
       files: { 'ok.txt': 'fine', 'locked.txt': 'secret' },
       // As root, file permissions hold only without the capabilities that bypass them.
       prefix: unprivilegedPrefix(),

@@ -1,38 +1,20 @@
 import { chmod } from 'node:fs/promises';
-import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_USERS } from '../support/test-server.js';
 import { until } from '../support/poll-until.js';
 import { unprivilegedPrefix } from '../support/unprivileged.js';
-import { launchChromium, UiHarness } from './support/ui-harness.js';
+import { uiTestLifecycle } from './support/ui-harness.js';
 
 const UI_TIMEOUT = { timeout: 30_000 };
 
 describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let ui: UiHarness | null = null;
-  let tokens: string[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
-  afterEach(async ({ task }) => {
-    if (ui) {
-      if (task.result?.state === 'fail') await ui.failureShot(task.name);
-      for (const frame of ui.framesReceived) for (const token of tokens) expect(frame).not.toContain(token);
-      await ui.close();
-    }
-    ui = null;
-    tokens = [TEST_USERS.alice.token];
-  });
+  const hoist = uiTestLifecycle();
 
   it('a wrong token shows the auth error; fixing it in Settings resumes syncing', async () => {
     const wrong = 'wrong-token-7d1e4a';
-    tokens = [wrong, TEST_USERS.alice.token];
-    ui = await UiHarness.start(browser, {
+    hoist.secret(wrong);
+    const ui = await hoist.start({
       provider: 'alloy',
       token: wrong,
       files: { 'x.txt': 'x', 'y.txt': 'yy' },
@@ -58,14 +40,14 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
     // Write-only: the field empties and the token is never shown again.
     await expectPage(token).toHaveValue('');
 
-    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('link', { name: 'Sync', exact: true }).click();
     await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
-    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
     expect((await ui.remote('alloy').list()).map((entry) => entry.name).sort()).toEqual(['x.txt', 'y.txt']);
   });
 
   it('lists a failed file with its reason; readable again, it is uploaded (by the watcher or “Retry now”)', async () => {
-    ui = await UiHarness.start(browser, {
+    const ui = await hoist.start({
       files: { 'ok.txt': 'fine', 'locked.txt': 'secret' },
       // As root, file permissions hold only without the capabilities that bypass them.
       prefix: unprivilegedPrefix(),
@@ -91,7 +73,7 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
       () => 'still there',
     );
     expect(['clicked', 'gone']).toContain(await Promise.race([clicked, gone]));
-    await expectPage(page.getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
     // Settled either way before the page closes, so neither leaves a rejection behind.
     await Promise.allSettled([clicked, gone]);
     await expectPage(failed).toHaveCount(0);
@@ -99,17 +81,17 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
   });
 
   it('shows a conflict with both sides and resolves it with “Keep both”', async () => {
-    ui = await UiHarness.start(browser, { files: { 'other.txt': 'o' } });
+    const ui = await hoist.start({ files: { 'other.txt': 'o' } });
     const { page } = ui;
     await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
     // Another app put report.txt on the remote; this folder then gets its own, different report.txt.
     await ui.uploadFromElsewhere('report.txt', 'theirs');
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await expectPage(grid.getByRole('row', { name: /report\.txt/ })).toContainText('Remote only', UI_TIMEOUT);
     await ui.write('report.txt', 'ours, and longer');
-    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('link', { name: 'Sync', exact: true }).click();
     const conflicts = page.getByRole('region', { name: /Conflicts/ });
     await expectPage(conflicts.getByText('report.txt', { exact: true })).toBeVisible(UI_TIMEOUT);
     await expectPage(conflicts).toContainText('In the folder');

@@ -1,9 +1,7 @@
 import { rm } from 'node:fs/promises';
-import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_USERS } from '../support/test-server.js';
-import { launchChromium, UiHarness } from './support/ui-harness.js';
+import { describe, expect, it } from 'vitest';
+import { uiTestLifecycle } from './support/ui-harness.js';
 
 // The remote browser of issue 16, in real Chromium against `hoist ui` and a real reference server:
 // a list that follows the remote, folders with breadcrumbs, natural and keyboard sorting, a folder
@@ -16,47 +14,32 @@ const PROCESSING_MS = 15_000;
 const BINARY_AS_TEXT = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from([0, 159, 146, 150, 0])]);
 
 describe('hoist ui: the remote browser', { timeout: 180_000 }, () => {
-  let browser: Browser;
-  let ui: UiHarness | null = null;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
-  afterEach(async ({ task }) => {
-    if (ui) {
-      if (task.result?.state === 'fail') await ui.failureShot(task.name);
-      for (const frame of ui.framesReceived) expect(frame).not.toContain(TEST_USERS.alice.token);
-      await ui.close();
-    }
-    ui = null;
-  });
+  const hoist = uiTestLifecycle();
 
   it('shows another client’s upload on Refresh, and by itself within the refresh interval', async () => {
-    ui = await UiHarness.start(browser, { files: { 'mine.txt': 'mine' } });
+    const ui = await hoist.start({ files: { 'mine.txt': 'mine' } });
     const { page } = ui;
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await expectPage(grid.getByRole('row', { name: /mine\.txt/ })).toBeVisible(UI_TIMEOUT);
-    await expectPage(page.getByText(/^Listed /)).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText(/^Listed /)).toBeVisible(UI_TIMEOUT);
 
     // The engine lists on its own every 5 minutes (the default): only Refresh can show this one now.
     await ui.uploadFromElsewhere('from-the-phone.txt', 'sent from elsewhere');
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expectPage(grid.getByRole('row', { name: /from-the-phone\.txt/ })).toBeVisible(UI_TIMEOUT);
-    await expectPage(page.getByText('Listed just now')).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('main').getByText('Listed just now')).toBeVisible(UI_TIMEOUT);
     await page.getByRole('searchbox', { name: 'Search files' }).fill('phone');
     await expectPage(page.getByRole('status').getByText('1 file', { exact: true })).toBeVisible(UI_TIMEOUT);
     await ui.screenshot('remote-refreshed');
     await page.getByRole('searchbox', { name: 'Search files' }).fill('');
 
     // Every 10 seconds instead: the next upload elsewhere appears with no click at all.
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('spinbutton', { name: 'Check the remote every (seconds)' }).fill('10');
     await page.getByRole('button', { name: 'Save sync options' }).click();
     await expectPage(page.getByRole('status').filter({ hasText: /saved/i })).toBeVisible(UI_TIMEOUT);
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     await expectPage(grid.getByRole('row', { name: /mine\.txt/ })).toBeVisible(UI_TIMEOUT);
     await ui.uploadFromElsewhere('from-the-laptop.txt', 'also from elsewhere');
     await expectPage(grid.getByRole('row', { name: /from-the-laptop\.txt/ })).toBeVisible(UI_TIMEOUT);
@@ -64,7 +47,7 @@ describe('hoist ui: the remote browser', { timeout: 180_000 }, () => {
   });
 
   it('sorts naturally and by keyboard, browses folders by keyboard, and deletes a folder as a whole', async () => {
-    ui = await UiHarness.start(browser, {
+    const ui = await hoist.start({
       files: {
         'clip-10.txt': 'ten',
         'clip-2.txt': 'two',
@@ -75,7 +58,7 @@ describe('hoist ui: the remote browser', { timeout: 180_000 }, () => {
       },
     });
     const { page } = ui;
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await expectPage(grid).toHaveAttribute('aria-rowcount', '7', UI_TIMEOUT);
     const firstCells = grid.locator('[role="row"][aria-rowindex] [role="gridcell"]:first-child');
@@ -163,13 +146,13 @@ describe('hoist ui: the remote browser', { timeout: 180_000 }, () => {
   });
 
   it('shows Open WebUI processing: Processing…, then Ready for AI, or why it could not be read', async () => {
-    ui = await UiHarness.start(browser, {
+    const ui = await hoist.start({
       provider: 'openwebui',
       server: { openWebUiProcessingMs: PROCESSING_MS },
       files: { 'notes.txt': 'plain words\n', 'scan.txt': BINARY_AS_TEXT.toString('latin1') },
     });
     const { page } = ui;
-    await page.getByRole('link', { name: 'Remote files' }).click();
+    await page.getByRole('link', { name: 'Remote files', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Remote files' });
     await expectPage(grid.getByRole('columnheader', { name: 'For AI' })).toBeVisible(UI_TIMEOUT);
     const notes = grid.getByRole('row', { name: /notes\.txt/ });

@@ -1,41 +1,28 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
 import { expect as expectPage } from 'playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliProcesses } from '../support/cli-process.js';
 import { until } from '../support/poll-until.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { UI_LINK } from '../support/ui-session.js';
-import { launchChromium, screenshotBothThemes, UiHarness } from './support/ui-harness.js';
+import { screenshotBothThemes, uiTestLifecycle } from './support/ui-harness.js';
 
 const UI_TIMEOUT = { timeout: 30_000 };
 
 describe('hoist ui: a link opens one tab, once', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let ui: UiHarness | null = null;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
-  afterEach(async ({ task }) => {
-    if (ui && task.result?.state === 'fail') await ui.failureShot(task.name);
-    await ui?.close();
-    ui = null;
-  });
+  const hoist = uiTestLifecycle();
 
   it('keeps the key out of the address bar, survives a reload, and tells a tab without the key what to do', async () => {
-    ui = await UiHarness.start(browser, { files: { 'a.txt': 'a' } });
+    const ui = await hoist.start({ files: { 'a.txt': 'a' } });
     const { page } = ui;
-    await expectPage(page.getByRole('link', { name: 'Sync' })).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('link', { name: 'Sync', exact: true })).toBeVisible(UI_TIMEOUT);
     // The page's own address, with the key taken out of the fragment.
     const address = new URL(page.url());
     expect(address.pathname).toMatch(/^\/s\/[\w-]{43}\/$/);
     expect(address.hash).toBe('#/');
     await page.reload();
-    await expectPage(page.getByRole('link', { name: 'Sync' })).toBeVisible(UI_TIMEOUT);
+    await expectPage(page.getByRole('link', { name: 'Sync', exact: true })).toBeVisible(UI_TIMEOUT);
 
     // Another tab at the same address has the cookie but not the key (sessionStorage is per tab).
     const tab = await ui.context.newPage();
@@ -62,7 +49,7 @@ describe('hoist ui: a link opens one tab, once', { timeout: 120_000 }, () => {
         'the browser was started',
         async () => (await readFile(recorded, 'utf8').catch(() => '')) !== '',
       );
-      const context = await browser.newContext();
+      const context = await hoist.browser.newContext();
       const page = await context.newPage();
       await page.goto(await readFile(recorded, 'utf8'));
       await expectPage(page.getByRole('heading', { name: 'Welcome to Hoist' })).toBeVisible(UI_TIMEOUT);

@@ -1,10 +1,8 @@
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import type { BridgeClient } from '../../../shared/bridge/bridge-client.js';
 import type { EventName, EventPayload } from '../../../shared/bridge/contract.js';
-import type { ConnectionState } from './transport.js';
 
 export const BridgeContext = createContext<BridgeClient | null>(null);
-export const ConnectionContext = createContext<ConnectionState>('connecting');
 
 export function useBridge(): BridgeClient {
   const bridge = useContext(BridgeContext);

@@ -1,4 +1,5 @@
 import type { BridgeTransport } from '../../../shared/bridge/bridge-client.js';
+import type { ConnectionState } from './connection-state.js';
 
 declare global {
   interface Window {
@@ -7,8 +8,7 @@ declare global {
   }
 }
 
-/** `refused`: the web host does not know this window (no page key): a new link is needed. */
-export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
+export type { ConnectionState } from './connection-state.js';
 
 // The web host's close code for a socket that did not prove the page key (bridge-socket.ts).
 const CLOSE_NOT_SIGNED_IN = 4401;

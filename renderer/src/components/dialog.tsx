@@ -21,6 +21,8 @@ export function Dialog({
     const dialog = ref.current;
     const previous = document.activeElement as HTMLElement | null;
     dialog?.showModal();
+    // showModal focuses the first control; a dialog names another (its safe choice) with data-autofocus.
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       dialog?.close();
       previous?.focus();

@@ -1,4 +1,5 @@
 import { useBridge } from '../bridge/bridge-context.js';
+import { useFolderId } from '../store/folder-context.js';
 
 /**
  * "Show in folder" for one of the folder's files (desktop app only: the file manager opens on it).
@@ -6,11 +7,12 @@ import { useBridge } from '../bridge/bridge-context.js';
  */
 export function ShowInFolder({ path, label = path }: { path: string; label?: string }) {
   const bridge = useBridge();
+  const folder = useFolderId();
   return (
     <button
       type="button"
       aria-label={`Show in folder: ${label}`}
-      onClick={() => void bridge.call('desktop.showInFolder', { path }).catch(() => undefined)}
+      onClick={() => void bridge.call('desktop.showInFolder', { folder, path }).catch(() => undefined)}
     >
       Show in folder
     </button>

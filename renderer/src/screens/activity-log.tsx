@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ActivityEntry, ActivityKind } from '../../../shared/sync-types.js';
-import { useBridge, useBridgeEvent, useThrottled } from '../bridge/bridge-context.js';
+import { useBridge, useThrottled } from '../bridge/bridge-context.js';
+import { useFolderChanged, useFolderId } from '../store/folder-context.js';
 import { formatExact, formatWhen } from '../format.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
 
@@ -37,6 +38,7 @@ function activityText(entry: ActivityEntry): string {
 /** The activity log, newest first, virtualized, filterable by kind and searchable. */
 export function ActivityLog() {
   const bridge = useBridge();
+  const folder = useFolderId();
   const [filter, setFilter] = useState(0);
   const [search, setSearch] = useState('');
   const [reload, setReload] = useState(0);
@@ -44,6 +46,7 @@ export function ActivityLog() {
   const rows = usePagedRows<ActivityEntry>(
     (offset, limit) =>
       bridge.call('activity.page', {
+        folder,
         offset,
         limit,
         ...(kinds.length > 0 ? { kinds } : {}),
@@ -53,7 +56,7 @@ export function ActivityLog() {
     reload,
   );
   const rereadLater = useThrottled(() => setReload((value) => value + 1), 1000);
-  useBridgeEvent('changed', (change) => change.activity && rereadLater());
+  useFolderChanged((change) => change.activity && rereadLater());
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.total ?? 0,

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ConflictResolution, ConflictView } from '../../../shared/sync-types.js';
-import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { useBridge, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { useFolderChanged, useFolderId } from '../store/folder-context.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ShowInFolder } from '../components/show-in-folder.js';
 import { formatExact, formatSize, formatWhen } from '../format.js';
@@ -59,16 +60,17 @@ function copyLost(conflict: ConflictView): string {
 /** Conflicts, each with both sides and its choices: keep both, replace the remote copy, ignore. */
 export function ConflictList({ count, canShow }: { count: number; canShow: boolean }) {
   const bridge = useBridge();
-  const conflicts = useQuery(() => bridge.call('conflicts.list', {}), [bridge, count]);
+  const folder = useFolderId();
+  const conflicts = useQuery(() => bridge.call('conflicts.list', { folder }), [bridge, folder, count]);
   const [outcome, setOutcome] = useState<string | null>(null);
   // "Replace" loses the other copy: asked first, naming it. Keep both and Ignore lose nothing.
   const [replacing, setReplacing] = useState<ConflictView | null>(null);
   const reload = useThrottled(conflicts.reload, 2000);
-  useBridgeEvent('changed', (change) => (change.local || change.remote) && reload());
+  useFolderChanged((change) => (change.local || change.remote) && reload());
   const rows = (conflicts.data ?? []).filter((conflict) => !conflict.ignored);
   if (rows.length === 0 && outcome === null) return null;
   const resolve = (path: string, resolution: ConflictResolution): Promise<void> =>
-    bridge.call('conflicts.resolve', { path, resolution }).then(
+    bridge.call('conflicts.resolve', { folder, path, resolution }).then(
       (result) => {
         setOutcome(result.message);
         conflicts.reload();

@@ -3,6 +3,7 @@ import type { DeletionOutcomeView, DeletionProgressView } from '../../../shared/
 import type { RemoteSelection, RemoteSelectionSummary } from '../../../shared/remote-browse.js';
 import { useBridge, useBridgeEvent } from '../bridge/bridge-context.js';
 import { Dialog } from '../components/dialog.js';
+import { useFolderId } from '../store/folder-context.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { formatSize, plural } from '../format.js';
 
@@ -27,22 +28,25 @@ export function DeleteDialog({
   onClose: (deleted: boolean) => void;
 }) {
   const bridge = useBridge();
+  const folder = useFolderId();
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [addToIgnore, setAddToIgnore] = useState(false);
   useEffect(() => {
-    bridge.call('remote.summary', { selection }).then(
+    bridge.call('remote.summary', { folder, selection }).then(
       (summary) => setPhase({ kind: 'confirm', summary }),
       (error: Error) => setPhase({ kind: 'error', message: error.message }),
     );
     // Read once: the selection is fixed for the life of the dialog.
   }, [bridge]);
-  useBridgeEvent('deletion', (progress) => {
+  useBridgeEvent('deletion', (event) => {
+    if (event.folder !== folder) return;
+    const { progress } = event;
     setPhase((current) => (current.kind === 'running' ? { kind: 'running', progress } : current));
   });
 
   const start = (): void => {
     setPhase({ kind: 'running', progress: null });
-    bridge.call('remote.delete', { selection, addToIgnore }).then(
+    bridge.call('remote.delete', { folder, selection, addToIgnore }).then(
       (outcome) => setPhase({ kind: 'done', outcome }),
       (error: Error) => setPhase({ kind: 'error', message: error.message }),
     );
@@ -118,7 +122,7 @@ export function DeleteDialog({
       <Dialog
         title="Deleting…"
         role="alertdialog"
-        onClose={() => void bridge.call('remote.cancelDelete', {})}
+        onClose={() => void bridge.call('remote.cancelDelete', { folder })}
       >
         <ProgressBar label="Deletion progress" value={progress?.done ?? 0} max={progress?.total ?? 1} />
         <p role="status">
@@ -127,7 +131,7 @@ export function DeleteDialog({
             : 'Starting…'}
         </p>
         <div className="dialog-actions">
-          <button type="button" autoFocus onClick={() => void bridge.call('remote.cancelDelete', {})}>
+          <button type="button" autoFocus onClick={() => void bridge.call('remote.cancelDelete', { folder })}>
             Stop deleting
           </button>
         </div>

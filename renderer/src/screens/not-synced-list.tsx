@@ -1,6 +1,7 @@
 import { NOT_SYNCED_REASONS, type NotSyncedCounts, type NotSyncedEntry } from '../../../shared/not-synced.js';
 import { escapeFileName } from '../../../shared/file-name-bytes.js';
-import { useBridge, useBridgeEvent, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { useBridge, useQuery, useThrottled } from '../bridge/bridge-context.js';
+import { useFolderChanged, useFolderId } from '../store/folder-context.js';
 import { ShowInFolder } from '../components/show-in-folder.js';
 import { formatCount, formatWhen } from '../format.js';
 
@@ -13,19 +14,20 @@ import { formatCount, formatWhen } from '../format.js';
  */
 export function NotSyncedList({ counts, canShow }: { counts: NotSyncedCounts; canShow: boolean }) {
   const bridge = useBridge();
+  const folder = useFolderId();
   // Read again whenever the counts move, and on local changes (a file failing for another reason).
   const entries = useQuery(
-    () => bridge.call('files.unsynced', {}),
-    [bridge, counts.needsAttention, counts.onPurpose],
+    () => bridge.call('files.unsynced', { folder }),
+    [bridge, folder, counts.needsAttention, counts.onPurpose],
   );
   const reload = useThrottled(entries.reload, 2000);
-  useBridgeEvent('changed', (change) => change.local && reload());
+  useFolderChanged((change) => change.local && reload());
   if (counts.needsAttention + counts.onPurpose === 0) return null;
   const all = entries.data ?? [];
   const attention = all.filter((entry) => !NOT_SYNCED_REASONS[entry.reason].onPurpose);
   const onPurpose = all.filter((entry) => NOT_SYNCED_REASONS[entry.reason].onPurpose);
   const retry = (path: string): void =>
-    void bridge.call('files.retry', { path }).then(entries.reload, entries.reload);
+    void bridge.call('files.retry', { folder, path }).then(entries.reload, entries.reload);
   return (
     <section className="panel" aria-labelledby="not-synced-title">
       <h2 id="not-synced-title">Not synced ({formatCount(counts.needsAttention)})</h2>

@@ -1,9 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { AppView } from '../../../shared/bridge/contract.js';
 import { PROVIDERS } from '../../../shared/providers.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import { BridgeError } from '../../../shared/bridge/bridge-client.js';
 import { useBridge } from '../bridge/bridge-context.js';
+import type { FolderView } from '../../../shared/bridge/contract.js';
+import { useNavigate } from '../navigate.js';
+import type { Notice } from '../store/app-store.js';
+import { useAppCommand, useAppState, useAppView, useStore } from '../store/use-app-store.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 
 // Labels and default addresses are the providers' own (shared/providers.ts); the hints are Settings' words.
@@ -22,22 +25,34 @@ const CHOICES: Array<{ kind: ProviderKind; label: string; hint: string }> = [
   { kind: 'openwebui', label: PROVIDERS.openwebui.label, hint: 'The files of an Open WebUI server.' },
 ];
 
-/** Folder, remote, token (write-only) and Test connection: opens the pair, or sets its token. */
+/**
+ * Folder, remote, token (write-only) and Test connection. Without `editing`: adds a folder (first run,
+ * Add a folder), with its remote folder, and shows it. With `editing`: another remote or token for
+ * that folder (its path stays; another path is another folder).
+ */
 export function PairForm({
-  app,
-  firstRun,
-  onApp,
+  firstRun = false,
+  editing = null,
 }: {
-  app: AppView;
-  firstRun: boolean;
-  onApp: (app: AppView) => void;
+  firstRun?: boolean;
+  editing?: FolderView | null;
 }) {
   const bridge = useBridge();
-  const [folder, setFolder] = useState(app.pair?.folder ?? app.suggestedFolder);
-  const [provider, setProvider] = useState<ProviderKind>(app.pair?.provider ?? 'local');
-  const [remoteUrl, setRemoteUrl] = useState(app.pair?.remoteUrl ?? '');
+  const app = useAppView();
+  const run = useAppCommand();
+  const navigate = useNavigate();
+  const [folder, setFolder] = useState(editing?.folder ?? (firstRun ? app.suggestedFolder : ''));
+  const [provider, setProvider] = useState<ProviderKind>(editing?.provider ?? 'local');
+  const [remoteUrl, setRemoteUrl] = useState(editing?.remoteUrl ?? '');
+  const [remoteFolder, setRemoteFolder] = useState('');
   const [token, setToken] = useState('');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const store = useStore();
+  const [localMessage, setLocalMessage] = useState<Notice | null>(null);
+  const notice = useAppState((state) => (editing ? (state.notices[editing.folder] ?? null) : null));
+  // Editing, the outcome outlives this form: the folder reopens (maybe under a new id) and the form with it.
+  const message = editing ? notice : localMessage;
+  const setMessage = (next: Notice | null): void =>
+    editing ? store.setNotice(editing.folder, next) : setLocalMessage(next);
   // No keychain works here: the save failed, and the person may keep the token for this session only.
   const [noKeychain, setNoKeychain] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -45,11 +60,45 @@ export function PairForm({
   const [largeFolder, setLargeFolder] = useState<string | null>(null);
   const hintId = useId();
   const needsRemote = provider !== 'local';
-  const samePair =
-    app.pair !== null &&
-    app.pair.folder === folder &&
-    app.pair.provider === provider &&
-    (app.pair.remoteUrl ?? '') === remoteUrl.trim();
+  const sameRemote =
+    editing !== null && editing.provider === provider && (editing.remoteUrl ?? '') === remoteUrl.trim();
+
+  const add = async (confirmLargeFolder: boolean): Promise<void> => {
+    const before = new Set(app.folders.map((entry) => entry.id));
+    const view = await run('folders.add', {
+      folder: folder.trim(),
+      provider,
+      ...(needsRemote && remoteUrl.trim() ? { remoteUrl: remoteUrl.trim() } : {}),
+      ...(remoteFolder.trim() ? { remoteFolder: remoteFolder.trim() } : {}),
+      ...(token !== '' ? { token } : {}),
+      ...(confirmLargeFolder ? { confirmLargeFolder } : {}),
+    });
+    setToken('');
+    const added = view.folders.find((entry) => !before.has(entry.id));
+    if (added) navigate({ kind: 'folder', folder: added.id, screen: 'sync' });
+  };
+
+  const save = async (target: FolderView): Promise<void> => {
+    // The same remote with a new token: only the token changes (the folder reopens with it).
+    let view = sameRemote
+      ? app
+      : await run('folders.update', {
+          folder: target.id,
+          provider,
+          ...(needsRemote ? { remoteUrl: remoteUrl.trim() } : { remoteUrl: '' }),
+        });
+    // Another remote is another pair: the folder's id follows it.
+    const id = view.folders.find((entry) => entry.folder === target.folder)?.id ?? target.id;
+    if (token !== '') view = await run('token.set', { folder: id, token });
+    setToken('');
+    const now = view.folders.find((entry) => entry.id === id);
+    if (id !== target.id) navigate({ kind: 'folder', folder: id, screen: 'settings' });
+    setMessage(
+      now?.openError
+        ? { ok: false, text: now.openError }
+        : { ok: true, text: `Syncing ${target.folder} with ${now?.label ?? target.label}.` },
+    );
+  };
 
   const submit = async (event?: FormEvent, confirmLargeFolder = false): Promise<void> => {
     event?.preventDefault();
@@ -57,24 +106,8 @@ export function PairForm({
     setMessage(null);
     setNoKeychain(false);
     try {
-      // Same folder and remote with a new token: only the token changes (the pair reopens with it).
-      const view =
-        samePair && token !== ''
-          ? await bridge.call('token.set', { token })
-          : await bridge.call('pair.open', {
-              folder: folder.trim(),
-              provider,
-              ...(needsRemote && remoteUrl.trim() ? { remoteUrl: remoteUrl.trim() } : {}),
-              ...(token !== '' ? { token } : {}),
-              ...(confirmLargeFolder ? { confirmLargeFolder } : {}),
-            });
-      setToken('');
-      onApp(view);
-      setMessage(
-        view.openError
-          ? { ok: false, text: view.openError }
-          : { ok: true, text: `Syncing ${view.pair?.folder ?? ''} with ${view.pair?.label ?? ''}.` },
-      );
+      if (editing) await save(editing);
+      else await add(confirmLargeFolder);
     } catch (error) {
       if (error instanceof BridgeError && error.code === 'needs-confirmation') {
         setLargeFolder(error.message);
@@ -91,7 +124,7 @@ export function PairForm({
 
   const keepForSession = async (): Promise<void> => {
     try {
-      onApp(await bridge.call('credentials.useSessionOnly', {}));
+      await run('credentials.useSessionOnly', {});
       await submit();
     } catch (error) {
       setMessage({ ok: false, text: (error as Error).message });
@@ -122,24 +155,34 @@ export function PairForm({
   };
 
   return (
-    <form className="panel form" onSubmit={(event) => void submit(event)} aria-label="Folder and remote">
-      <h2>Folder and remote</h2>
-      <div className="field-with-button">
-        <label>
-          Folder
-          <input
-            value={folder}
-            onChange={(event) => setFolder(event.target.value)}
-            required
-            spellCheck={false}
-          />
-        </label>
-        {app.desktop && (
-          <button type="button" onClick={() => void pickFolder()} disabled={busy}>
-            Choose…
-          </button>
-        )}
-      </div>
+    <form
+      className="panel form"
+      onSubmit={(event) => void submit(event)}
+      aria-label={editing ? 'Remote' : 'Folder and remote'}
+    >
+      <h2>{editing ? 'Remote' : 'Folder and remote'}</h2>
+      {editing ? (
+        <p>
+          Folder <strong className="path">{editing.folder}</strong>
+        </p>
+      ) : (
+        <div className="field-with-button">
+          <label>
+            Folder
+            <input
+              value={folder}
+              onChange={(event) => setFolder(event.target.value)}
+              required
+              spellCheck={false}
+            />
+          </label>
+          {app.desktop && (
+            <button type="button" onClick={() => void pickFolder()} disabled={busy}>
+              Choose…
+            </button>
+          )}
+        </div>
+      )}
       <label>
         Keep the copies on
         <select
@@ -176,7 +219,7 @@ export function PairForm({
               value={token}
               autoComplete="off"
               placeholder={
-                app.pair?.tokenSet && samePair ? 'A token is set; type to replace it' : 'Paste the API token'
+                editing?.tokenSet && sameRemote ? 'A token is set; type to replace it' : 'Paste the API token'
               }
               onChange={(event) => setToken(event.target.value)}
             />
@@ -188,6 +231,22 @@ export function PairForm({
                 ? 'The token comes from HOIST_TOKEN; one typed here is kept in memory until Hoist stops.'
                 : 'The token is kept in memory until Hoist stops; it is never shown again.'}
           </p>
+        </>
+      )}
+      {!editing && (
+        <>
+          <label>
+            Folder on the remote (empty: at the top)
+            <input
+              type="text"
+              maxLength={100}
+              placeholder="e.g. Notes"
+              value={remoteFolder}
+              onChange={(event) => setRemoteFolder(event.target.value)}
+              spellCheck={false}
+            />
+          </label>
+          <p className="muted">Keeps this folder’s files apart from other folders using the same account.</p>
         </>
       )}
       {message && (
@@ -224,7 +283,13 @@ export function PairForm({
           Test connection
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {firstRun ? 'Start syncing' : samePair && token !== '' ? 'Save token' : 'Save and sync'}
+          {firstRun
+            ? 'Start syncing'
+            : !editing
+              ? 'Add and sync'
+              : sameRemote && token !== ''
+                ? 'Save token'
+                : 'Save and sync'}
         </button>
       </div>
     </form>

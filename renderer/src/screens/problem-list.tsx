@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SyncErrorInfo } from '../../../shared/sync-types.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { useFolderId } from '../store/folder-context.js';
 
 /** Problems on top, each with the one action that helps. */
 export function ProblemList({
@@ -12,6 +13,7 @@ export function ProblemList({
   onOpenSettings: () => void;
 }) {
   const bridge = useBridge();
+  const folder = useFolderId();
   const [confirming, setConfirming] = useState<SyncErrorInfo | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   if (problems.length === 0 && outcome === null) return null;
@@ -40,14 +42,19 @@ export function ProblemList({
                   <button
                     type="button"
                     onClick={() =>
-                      void bridge.call('deletions.keep', {}).then(() => setOutcome('The remote copies stay.'))
+                      void bridge
+                        .call('deletions.keep', { folder })
+                        .then(() => setOutcome('The remote copies stay.'))
                     }
                   >
                     Keep the remote copies
                   </button>
                 </>
               ) : problem.retryable || problem.category === 'network' ? (
-                <button type="button" onClick={() => void bridge.call('sync.now', {}).catch(() => undefined)}>
+                <button
+                  type="button"
+                  onClick={() => void bridge.call('sync.now', { folder }).catch(() => undefined)}
+                >
                   Retry now
                 </button>
               ) : null}
@@ -67,7 +74,7 @@ export function ProblemList({
           confirmLabel="Delete the remote copies"
           onCancel={() => setConfirming(null)}
           onConfirm={async () => {
-            const result = await bridge.call('deletions.confirm', {});
+            const result = await bridge.call('deletions.confirm', { folder });
             setOutcome(result.message);
             setConfirming(null);
           }}

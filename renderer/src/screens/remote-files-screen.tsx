@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
 import type { RemoteFileRow, RemoteFilter } from '../../../shared/remote-browse.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
 import { useBridge, useBridgeEvent } from '../bridge/bridge-context.js';
@@ -7,6 +6,7 @@ import { formatCount, formatSize, plural } from '../format.js';
 import { RemoteGrid } from '../grid/remote-grid.js';
 import { EMPTY_SELECTION, selectedCount, toBridgeSelection, type Selection } from '../grid/selection.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
+import { useFolder, useFolderStatus } from '../store/folder-context.js';
 import { DeleteDialog } from './delete-dialog.js';
 import { FolderBreadcrumbs } from './folder-breadcrumbs.js';
 import { RemoteListingBar } from './remote-listing-bar.js';
@@ -22,6 +22,12 @@ function storedView(): View {
   }
 }
 
+type RemoteScope = 'folder' | 'account';
+const SCOPES: Array<{ scope: RemoteScope; label: string }> = [
+  { scope: 'folder', label: 'Only this folder' },
+  { scope: 'account', label: 'Whole account' },
+];
+
 const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
   { filter: 'all', label: 'All' },
   { filter: 'this-folder', label: 'From this folder' },
@@ -34,8 +40,11 @@ const FILTERS: Array<{ filter: RemoteFilter; label: string }> = [
  * or one folder at a time (a search is always flat, across folders). The list follows the mirror:
  * every listing the engine makes (on its own, or on Refresh) re-reads the rows on screen.
  */
-export function RemoteFilesScreen({ app, status }: { app: AppView; status: StatusView | null }) {
+export function RemoteFilesScreen() {
   const bridge = useBridge();
+  const pair = useFolder();
+  const listedAt = useFolderStatus()?.lastRemoteRefreshAt ?? null;
+  const [scope, setScope] = useState<RemoteScope>('folder');
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<RemoteFilter>('all');
   const [sort, setSort] = useState<RemoteSortField>('name');
@@ -47,24 +56,33 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
   const [folder, setFolder] = useState('');
   // The folder view shows one folder; a search looks everywhere.
   const shownFolder = view === 'folders' && search.trim() === '' ? folder : null;
-  const queryKey = `${search}\n${filter}\n${sort}\n${descending}\n${shownFolder ?? '\u0000'}`;
+  const queryKey = `${scope}\n${search}\n${filter}\n${sort}\n${descending}\n${shownFolder ?? '\u0000'}`;
   const query = useCallback(
     (offset: number, limit: number) =>
       bridge.call('remote.page', {
+        folder: pair.id,
+        scope,
         offset,
         limit,
         filter,
         sort,
         descending,
         ...(search.trim() ? { search } : {}),
-        ...(shownFolder !== null ? { folder: shownFolder } : {}),
+        ...(shownFolder !== null ? { path: shownFolder } : {}),
       }),
-    [bridge, filter, sort, descending, search, shownFolder],
+    [bridge, pair.id, scope, filter, sort, descending, search, shownFolder],
   );
   const rows = usePagedRows<RemoteFileRow>(query, queryKey, reload);
-  useBridgeEvent('changed', (change) => (change.remote || change.local) && setReload((value) => value + 1));
+  // The whole account changes with any folder on the same remote; this folder's list only with it.
+  useBridgeEvent(
+    'changed',
+    (change) =>
+      (scope === 'account' || change.folder === pair.id) &&
+      (change.remote || change.local) &&
+      setReload((value) => value + 1),
+  );
   // A new filter or search is a new list: what was selected in the old one no longer shows.
-  useEffect(() => setSelection(EMPTY_SELECTION), [search, filter, shownFolder]);
+  useEffect(() => setSelection(EMPTY_SELECTION), [scope, search, filter, shownFolder]);
   const chooseView = (next: View): void => {
     setView(next);
     try {
@@ -79,7 +97,8 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
   const count = selectedCount(selection, total);
   const selectedBytes =
     selection.mode === 'keys' ? [...selection.keys.values()].reduce((sum, size) => sum + size, 0) : null;
-  const canDelete = app.pair?.canDelete ?? false;
+  // Deleting acts on this folder's files: the whole account is for looking.
+  const canDelete = pair.canDelete && scope === 'folder';
   const loadRange = async (from: number, to: number): Promise<RemoteFileRow[]> => {
     const out: RemoteFileRow[] = [];
     for (let offset = from; offset <= to; offset += 1000) {
@@ -94,13 +113,29 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
     <section className="screen remote-screen" aria-labelledby="remote-title">
       <div className="screen-heading">
         <h1 id="remote-title">Remote files</h1>
-        <RemoteListingBar listedAt={status?.lastRemoteRefreshAt ?? null} />
+        <RemoteListingBar listedAt={listedAt} />
       </div>
       <div className="toolbar">
         <label>
           Search files{' '}
           <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
         </label>
+        <div role="radiogroup" aria-label="Whose files" className="segmented">
+          {SCOPES.map((entry) => (
+            <label key={entry.scope}>
+              <input
+                type="radio"
+                name="remote-scope"
+                checked={scope === entry.scope}
+                onChange={() => {
+                  setScope(entry.scope);
+                  setFolder('');
+                }}
+              />
+              {entry.label}
+            </label>
+          ))}
+        </div>
         <div role="radiogroup" aria-label="Show" className="segmented">
           {FILTERS.map((entry) => (
             <label key={entry.filter}>
@@ -170,7 +205,9 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
         </button>
         {!canDelete && (
           <span id="no-delete-reason" className="muted">
-            {app.pair?.label ?? 'This remote'} has no way to delete files.
+            {pair.canDelete
+              ? 'The whole account is for looking: choose “Only this folder” to delete files.'
+              : `${pair.label} has no way to delete files.`}
           </span>
         )}
       </div>
@@ -182,11 +219,13 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
             ? 'No remote files match.'
             : shownFolder
               ? 'This folder is empty now.'
-              : `Nothing here yet: add files to ${app.pair?.folder ?? 'the folder'} and they appear in seconds.`}
+              : scope === 'account'
+                ? `Nothing on ${pair.label} yet.`
+                : `Nothing here yet: add files to ${pair.folder} and they appear in seconds.`}
         </p>
       ) : (
         <RemoteGrid
-          label="Remote files"
+          label={scope === 'account' ? `Every file on ${pair.label}` : 'Remote files'}
           rows={rows}
           sort={sort}
           descending={descending}
@@ -202,7 +241,7 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
           onSelectAll={selectAll}
           onDelete={() => canDelete && count > 0 && setDeleting(true)}
           loadRange={loadRange}
-          showProcessing={app.pair?.provider === 'openwebui'}
+          showProcessing={pair.provider === 'openwebui'}
           pathPrefix={shownFolder ? `${shownFolder}/` : ''}
           {...(shownFolder !== null
             ? {
@@ -215,7 +254,7 @@ export function RemoteFilesScreen({ app, status }: { app: AppView; status: Statu
       {deleting && (
         <DeleteDialog
           selection={toBridgeSelection(selection, { search, filter, folder: shownFolder })}
-          remoteLabel={app.pair?.label ?? 'the remote'}
+          remoteLabel={pair.label}
           onClose={(deleted) => {
             setDeleting(false);
             if (deleted) setSelection(EMPTY_SELECTION);

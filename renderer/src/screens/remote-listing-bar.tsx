@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useBridge } from '../bridge/bridge-context.js';
+import { useFolderId } from '../store/folder-context.js';
 import { formatExact, formatWhen } from '../format.js';
 
 // "Listed 2 minutes ago" is read again this often, so it never says "just now" for long.
@@ -12,6 +13,7 @@ const TICK_MS = 15_000;
  */
 export function RemoteListingBar({ listedAt }: { listedAt: number | null }) {
   const bridge = useBridge();
+  const folder = useFolderId();
   const [refreshing, setRefreshing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now);
@@ -26,7 +28,7 @@ export function RemoteListingBar({ listedAt }: { listedAt: number | null }) {
   const refresh = (): void => {
     setRefreshing(true);
     setError(null);
-    bridge.call('remote.refresh', {}).then(
+    bridge.call('remote.refresh', { folder }).then(
       ({ listedAt: at }) => {
         setRefreshing(false);
         setAnsweredAt(at);

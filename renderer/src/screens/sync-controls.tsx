@@ -1,29 +1,33 @@
 import { useState } from 'react';
-import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
+import type { StatusView } from '../../../shared/bridge/contract.js';
 import { describePauseEnd, pauseEndsAt } from '../../../shared/pause-choice.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { Dialog } from '../components/dialog.js';
+import { useFolderId } from '../store/folder-context.js';
+import { useAppState } from '../store/use-app-store.js';
 
 /**
  * Pause (now, 1 hour, until tomorrow) or Resume, Sync now and Open folder. Sync now says what it is
  * doing ("Checking…") and then what it found; while paused it first asks whether to resume or to
  * sync once and stay paused, so a pause never ends without the person choosing it.
  */
-export function SyncControls({ app, status }: { app: AppView; status: StatusView }) {
+export function SyncControls({ status }: { status: StatusView }) {
   const bridge = useBridge();
+  const desktop = useAppState((state) => state.app?.desktop ?? null);
+  const folder = useFolderId();
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [checking, setChecking] = useState(false);
   const pause = (until: number | null): void => {
     setOutcome(null);
-    void bridge.call('sync.pause', until === null ? {} : { until }).catch(() => undefined);
+    void bridge.call('sync.pause', until === null ? { folder } : { folder, until }).catch(() => undefined);
   };
   const syncNow = (resume: boolean): void => {
     setAsking(false);
     setChecking(true);
     setOutcome({ ok: true, text: resume ? 'Resuming; checking…' : 'Checking…' });
     bridge
-      .call('sync.now', resume ? { resume } : {})
+      .call('sync.now', resume ? { folder, resume } : { folder })
       .then(
         (result) => setOutcome({ ok: true, text: result.message }),
         (error: Error) => setOutcome({ ok: false, text: error.message }),
@@ -38,7 +42,7 @@ export function SyncControls({ app, status }: { app: AppView; status: StatusView
             type="button"
             onClick={() => {
               setOutcome(null);
-              void bridge.call('sync.resume', {}).catch(() => undefined);
+              void bridge.call('sync.resume', { folder }).catch(() => undefined);
             }}
           >
             Resume
@@ -64,10 +68,10 @@ export function SyncControls({ app, status }: { app: AppView; status: StatusView
         >
           Sync now
         </button>
-        {app.desktop && (
+        {desktop && (
           <button
             type="button"
-            onClick={() => void bridge.call('desktop.openFolder', {}).catch(() => undefined)}
+            onClick={() => void bridge.call('desktop.openFolder', { folder }).catch(() => undefined)}
           >
             Open folder
           </button>

@@ -1,22 +1,24 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PairSettings } from '../../../shared/sync-types.js';
 import { useBridge } from '../bridge/bridge-context.js';
+import { useFolderId } from '../store/folder-context.js';
 
 /** The pair's settings: uploads at once, bandwidth, refresh interval, remote folder, mirrored deletions. */
 export function SyncOptions() {
   const bridge = useBridge();
+  const folder = useFolderId();
   const [settings, setSettings] = useState<PairSettings | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
     bridge
-      .call('settings.get', {})
+      .call('settings.get', { folder })
       .then(setSettings, (error: Error) => setMessage({ ok: false, text: error.message }));
-  }, [bridge]);
+  }, [bridge, folder]);
   if (!settings) return <p role="status">{message?.text ?? 'Loading settings…'}</p>;
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     try {
-      setSettings(await bridge.call('settings.update', settings));
+      setSettings(await bridge.call('settings.update', { ...settings, folder }));
       setMessage({ ok: true, text: 'Saved.' });
     } catch (error) {
       setMessage({ ok: false, text: (error as Error).message });

@@ -1,10 +1,11 @@
 import { useMemo, useRef } from 'react';
-import type { AppView, StatusView } from '../../../shared/bridge/contract.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
 import { filesToSync, statusCounts, statusSentence } from '../status-words.js';
 import { ToneIcon } from '../components/tone-icon.js';
+import { useFolderStatus } from '../store/folder-context.js';
+import { useAppState } from '../store/use-app-store.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
 import { NotSyncedList } from './not-synced-list.js';
@@ -12,15 +13,9 @@ import { ProblemList } from './problem-list.js';
 import { SyncControls } from './sync-controls.js';
 
 /** The sync window: state in words, progress, problems with their actions, failures, conflicts, activity. */
-export function SyncScreen({
-  app,
-  status,
-  onOpenSettings,
-}: {
-  app: AppView;
-  status: StatusView | null;
-  onOpenSettings: () => void;
-}) {
+export function SyncScreen({ onOpenSettings }: { onOpenSettings: () => void }) {
+  const desktop = useAppState((state) => state.app?.desktop ?? null);
+  const status = useFolderStatus();
   const estimator = useRef(new EtaEstimator());
   const eta = useMemo(() => (status ? estimator.current.update(status.progress) : null), [status]);
   if (!status) {
@@ -47,8 +42,7 @@ export function SyncScreen({
           <span data-testid="status-text">{sentence.text}</span>
         </p>
         <p className="status-sub" data-testid="status-counts">
-          {app.pair?.folder} → {app.pair?.label} · {statusCounts(status)} · last synced{' '}
-          {formatWhen(status.lastSyncAt)}
+          {statusCounts(status)} · last synced {formatWhen(status.lastSyncAt)}
         </p>
         <ProgressBar
           label="Overall progress"
@@ -74,11 +68,11 @@ export function SyncScreen({
             ))}
           </ul>
         )}
-        <SyncControls app={app} status={status} />
+        <SyncControls status={status} />
       </header>
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
-      <NotSyncedList counts={status.notSynced} canShow={app.desktop !== null} />
-      <ConflictList count={status.counts.conflict} canShow={app.desktop !== null} />
+      <NotSyncedList counts={status.notSynced} canShow={desktop !== null} />
+      <ConflictList count={status.counts.conflict} canShow={desktop !== null} />
       <ActivityLog />
     </section>
   );

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import type { ReferenceServerOptions } from '../../../electron/server/reference-server.js';
 import { createProvider } from '../../../electron/engine/remote/create-provider.js';
@@ -57,6 +58,8 @@ export interface UiOptions {
   server?: Partial<ReferenceServerOptions>;
   /** Prepare the data root before hoist ui starts (e.g. seed a state DB). */
   beforeStart?: (paths: { dataRoot: string; folder: string; remoteUrl: string }) => Promise<void>;
+  /** Prepare the page before it opens hoist ui's link (e.g. route its WebSocket). */
+  beforeOpen?: (page: Page) => Promise<void>;
 }
 
 /**
@@ -73,6 +76,48 @@ export class UiHarness {
   private processes!: CliProcesses;
   private temp!: { path: string; remove: () => Promise<void> };
   private provider: RemoteProvider | null = null;
+  /** More reference servers (a second `hoist remote`) and providers on them, closed with the harness. */
+  private readonly extraServers: TestServer[] = [];
+  private readonly extraProviders: RemoteProvider[] = [];
+
+  /** The window's main area (the sidebar repeats each folder's state in words). */
+  get main(): Locator {
+    return this.page.getByRole('main');
+  }
+
+  /** The sidebar's link to a folder, named by the folder's name (its state follows in the name). */
+  folderLink(name: string): Locator {
+    return this.page
+      .getByRole('navigation', { name: 'Hoist' })
+      .getByRole('list')
+      .getByRole('link', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`) });
+  }
+
+  /** Another folder in this test's temp dir (created, with these files), e.g. for Add a folder. */
+  async otherFolder(name: string, files: Record<string, string> = {}): Promise<string> {
+    const folder = join(this.temp.path, name);
+    await mkdir(folder, { recursive: true });
+    for (const [path, content] of Object.entries(files)) {
+      const absolute = join(folder, ...path.split('/'));
+      await mkdir(dirname(absolute), { recursive: true });
+      await writeFile(absolute, content);
+    }
+    return folder;
+  }
+
+  /** A second reference server (another `hoist remote`), closed with the harness. */
+  async startOtherServer(options: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
+    const server = await startTestServer(options);
+    this.extraServers.push(server);
+    return server;
+  }
+
+  /** A server's view as one user (the checks are made on the server, not in the UI). */
+  remoteOn(server: TestServer, kind: ProviderKind, token: string): RemoteProvider {
+    const provider = createProvider({ kind, baseUrl: server.url, token });
+    this.extraProviders.push(provider);
+    return provider;
+  }
 
   get folder(): string {
     return join(this.temp.path, 'folder');
@@ -116,6 +161,7 @@ export class UiHarness {
     this.page.on('websocket', (socket) => {
       socket.on('framereceived', (frame) => this.framesReceived.push(String(frame.payload)));
     });
+    await options.beforeOpen?.(this.page);
     await this.page.goto(url as string);
   }
 
@@ -172,7 +218,73 @@ export class UiHarness {
     }
     await this.processes?.killAll();
     await this.provider?.close();
+    for (const provider of this.extraProviders) await provider.close();
     await this.server?.close();
+    for (const server of this.extraServers) await server.close();
     await this.temp?.remove();
   }
+}
+
+export interface UiTestLifecycle {
+  /** Starts this test's `hoist ui` and its page; closed (and checked) after the test. */
+  start(options?: UiOptions): Promise<UiHarness>;
+  /** The Chromium every test of the file shares. */
+  readonly browser: Browser;
+  /** A token that must never reach the renderer either (besides alice's), for this test. */
+  secret(token: string): void;
+  /** Runs after this test, after the harness closed (temp dirs, servers the test made). */
+  cleanup(step: () => Promise<void>): void;
+}
+
+/**
+ * The set-up every UI test file shares, in one place: one Chromium for the file; per test, one
+ * `hoist ui` with its page, a screenshot and hoist ui's output when the test failed, the check that
+ * no frame the renderer received carried a token, and closing everything. Call once in a describe.
+ */
+export function uiTestLifecycle(): UiTestLifecycle {
+  let browser: Browser | null = null;
+  let harness: UiHarness | null = null;
+  let secrets: string[] = [];
+  let cleanups: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async ({ task }) => {
+    const ui = harness;
+    harness = null;
+    try {
+      if (ui) {
+        if (task.result?.state === 'fail') await ui.failureShot(task.name);
+        // Whatever the test did, no frame the renderer received may carry an API token.
+        for (const frame of ui.framesReceived) {
+          for (const token of [TEST_USERS.alice.token, ...secrets]) expect(frame).not.toContain(token);
+        }
+      }
+    } finally {
+      await ui?.close();
+      for (const step of cleanups) await step();
+      secrets = [];
+      cleanups = [];
+    }
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error('uiTestLifecycle: the browser starts in beforeAll');
+      return browser;
+    },
+    async start(options: UiOptions = {}): Promise<UiHarness> {
+      if (!browser) throw new Error('uiTestLifecycle: the browser starts in beforeAll');
+      harness = await UiHarness.start(browser, options);
+      return harness;
+    },
+    secret(token: string): void {
+      secrets.push(token);
+    },
+    cleanup(step: () => Promise<void>): void {
+      cleanups.push(step);
+    },
+  };
 }
