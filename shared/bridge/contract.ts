@@ -152,6 +152,8 @@ export interface OverviewView {
 export interface FolderExclusionsView {
   paths: string[];
   fileTypes: string[];
+  /** After a change: why what was included again is still left out (the person's own rule), else null. */
+  note?: string | null;
 }
 
 export interface DesktopView {

@@ -11,7 +11,7 @@ import { storedTokenFor } from '../remote-connection.js';
 import { remoteIdentityOrNull } from '../remote-identity.js';
 import type { RemoteDeletionRunner } from '../remote-deletion-runner.js';
 import { HandlerError } from './handler-error.js';
-import { readExclusions, setExclusion } from '../folder-exclusions.js';
+import { exclude, include as includeAgain, readExclusions } from '../selective-sync.js';
 import { syncNowOutcome } from './sync-now-outcome.js';
 
 const MAX_PAUSE_MS = 7 * 24 * 3600 * 1000;
@@ -155,10 +155,16 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
     return app.view();
   },
   'folder.exclusions': ({ folder }, { app }) => readExclusions(app.folderPath(folder)),
-  'folder.exclude': async ({ folder, ...change }, context) => {
-    const exclusions = await setExclusion(context.app.folderPath(folder), change);
+  'folder.exclude': async ({ folder, include, path, fileType }, context) => {
+    const root = context.app.folderPath(folder);
+    const request = {
+      ...(path !== undefined ? { path } : {}),
+      ...(fileType !== undefined ? { fileType } : {}),
+    };
+    const change = include === true ? await includeAgain(root, request) : await exclude(root, request);
+    // At once, not when the watcher notices: an upload must not race the new rule.
     await (await serviceOf(context, folder)).applyIgnoreRules();
-    return exclusions;
+    return change;
   },
   'connection.test': async ({ provider, remoteUrl, token }, { credentials }) => {
     // Without a typed token, only the token kept for this very remote (provider + identity) may go.

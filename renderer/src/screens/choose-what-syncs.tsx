@@ -57,13 +57,19 @@ export function ChooseWhatSyncs() {
     setBusy(true);
     setMessage(null);
     try {
-      setExclusions(await bridge.call('folder.exclude', { folder: folder.id, ...change }));
+      const changed = await bridge.call('folder.exclude', { folder: folder.id, ...change });
+      setExclusions(changed);
       const what = change.path ?? `.${change.fileType ?? ''} files`;
+      // Included again but still left out by another rule (the person's own, a folder it is in): say so.
+      const note = changed.note ?? null;
       setMessage({
-        ok: true,
-        text: change.include
-          ? `${what} ${change.path ? 'syncs' : 'sync'} again.`
-          : `${what} ${change.path ? 'is' : 'are'} no longer synced. Copies already on ${folder.label} stay until you delete them.`,
+        ok: note === null,
+        text:
+          note !== null
+            ? note
+            : change.include
+              ? `${what} ${change.path ? 'syncs' : 'sync'} again.`
+              : `${what} ${change.path ? 'is' : 'are'} no longer synced. Copies already on ${folder.label} stay until you delete them.`,
       });
       return true;
     } catch (error) {
