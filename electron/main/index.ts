@@ -1,9 +1,9 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
-import type { SyncStatus } from '../../shared/sync-types.js';
 import { openKeychain } from '../host/credentials/open-keychain.js';
 import { CoreBridgeClient } from './core-process/core-bridge-client.js';
 import { routeCoreMessage } from './core-process/core-message-router.js';
+import type { CoreFolderRow } from './core-process/core-protocol.js';
 import { DesktopCredentials } from './core-process/desktop-credentials.js';
 import { CoreSupervisor } from './core-process/supervisor.js';
 import { forkCoreProcess } from './core-process/utility-process-child.js';
@@ -11,7 +11,7 @@ import { startBridgeRelay } from './ipc/bridge-relay.js';
 import { LoginItem, startedAtLogin } from './login-item/login-item.js';
 import { createMainLog } from './logging/main-log.js';
 import { appMenuTemplate } from './menu/app-menu-template.js';
-import { menuActions } from './menu/menu-actions.js';
+import { folderPathFor, menuActions } from './menu/menu-actions.js';
 import { NotificationPolicy, type DesktopNotification } from './notifications/notification-policy.js';
 import { answerDesktopSettings } from './settings/desktop-settings-handler.js';
 import { ShellSettingsFile } from './settings/shell-settings.js';
@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   const notifications = new NotificationPolicy({ enabled: () => settings.current.notifications });
   const credentials = new DesktopCredentials(() => openKeychain());
   let quitting = false;
-  let status: SyncStatus | null = null;
+  /** Every configured folder as the core last reported it. */
+  let rows: CoreFolderRow[] = [];
   let core: CoreState = 'starting';
   let restarted = false;
 
@@ -114,9 +115,9 @@ async function main(): Promise<void> {
     spawn: () => forkCoreProcess(__dirname, log),
     onMessage: (message) =>
       routeCoreMessage(message, {
-        // The pause's end is in the status too (pausedUntil), which the tray reads per folder.
+        // Each folder's pause end is in its status (pausedUntil), which the tray reads per folder.
         status: (next) => {
-          status = next;
+          rows = next;
           for (const shown of notifications.observeFolders(folders(), Date.now())) notify(shown);
           refresh();
         },
@@ -165,8 +166,7 @@ async function main(): Promise<void> {
   const run = menuActions({
     sendToCore: (message) => void supervisor.send(message),
     openWindow: (kind) => void windows.open(kind),
-    // One folder today: a folder's id and none both name it.
-    folder: () => status?.folder ?? '',
+    folder: (id) => folderPathFor(rows, id),
     // Only a folder: openPath on a file would run it with its default application.
     openFolder: (folder) =>
       void isDirectory(folder).then(async (yes) => {
@@ -221,14 +221,9 @@ async function main(): Promise<void> {
     }
   }
 
-  /**
-   * The folders the tray and notifications summarise. The core reports one folder's status today; an
-   * app core that holds several reports them all (overview.get's rows), and this list grows with it.
-   */
+  /** The folders the tray and notifications summarise: every configured one, as the core reports them. */
   function folders(): TrayFolder[] {
-    return status === null
-      ? []
-      : [{ id: status.folder, name: basename(status.folder), status, openError: null }];
+    return rows;
   }
 
   let notificationTimer: NodeJS.Timeout | null = null;

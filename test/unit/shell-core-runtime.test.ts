@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { CoreToMain } from '../../electron/main/core-process/core-protocol.js';
+import type { CoreFolderRow, CoreToMain } from '../../electron/main/core-process/core-protocol.js';
 import { runCore } from '../../electron/main/core-process/core-runtime.js';
 import type { CoreContext, CoreServices } from '../../electron/main/core-process/create-core-services.js';
-import type { SyncStatus } from '../../shared/sync-types.js';
 
 /** The utility process's parentPort and the app core, as plain objects (no Electron here). */
 function harness() {
   const posted: CoreToMain[] = [];
   const events: string[] = [];
   let fromMain: (message: unknown) => void = () => undefined;
-  let statusListener: (status: SyncStatus | null, pausedUntil: number | null) => void = () => undefined;
+  let statusListener: (folders: CoreFolderRow[]) => void = () => undefined;
   let release: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (release = resolve));
   let context: CoreContext | null = null;
@@ -30,8 +29,8 @@ function harness() {
       statusListener = listener;
       return () => undefined;
     },
-    runTrayCommand: async (command, until) => {
-      events.push(`tray ${command} ${until}`);
+    runTrayCommand: async (command, until, folder) => {
+      events.push(`tray ${command} ${until} ${folder ?? 'every folder'}`);
     },
     close: async () => {
       events.push('services close');
@@ -56,7 +55,7 @@ function harness() {
     events,
     exits,
     send: (message: unknown) => fromMain(message),
-    status: (status: SyncStatus | null, pausedUntil: number | null) => statusListener(status, pausedUntil),
+    status: (folders: CoreFolderRow[]) => statusListener(folders),
     start: async () => {
       release();
       await running;
@@ -82,16 +81,21 @@ describe('core runtime', () => {
     ]);
   });
 
-  it('forwards status, runs tray commands and ignores malformed messages with a log line', async () => {
+  it("forwards every folder's row, runs tray commands on one folder or all, ignores malformed messages with a log line", async () => {
     const h = harness();
     await h.start();
-    h.status(null, 123);
+    const rows: CoreFolderRow[] = [
+      { id: 'id-notes', name: 'Notes', path: '/home/ada/Notes', status: null, openError: null },
+      { id: 'id-contracts', name: 'Contracts', path: '/home/ada/Contracts', status: null, openError: 'Gone' },
+    ];
+    h.status(rows);
     h.send({ type: 'tray-command', command: 'pause', until: 5000 });
+    h.send({ type: 'tray-command', command: 'sync-now', until: null, folder: 'id-contracts' });
     h.send({ type: 'nonsense' });
     await settle();
-    expect(h.events).toEqual(['tray pause 5000']);
+    expect(h.events).toEqual(['tray pause 5000 every folder', 'tray sync-now null id-contracts']);
     expect(h.posted.slice(1)).toEqual([
-      { type: 'status', status: null, pausedUntil: 123 },
+      { type: 'status', folders: rows },
       { type: 'log', line: 'core: ignored a malformed message from main' },
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { menuActions, type MenuActionTargets } from '../../electron/main/menu/menu-actions.js';
+import { folderPathFor, menuActions, type MenuActionTargets } from '../../electron/main/menu/menu-actions.js';
 
 const NOW = new Date(2026, 11, 3, 13, 0).getTime();
 
@@ -90,5 +90,16 @@ describe('menu actions', () => {
     const t = targets('');
     menuActions(t)('open-folder');
     expect(t.done).toEqual([]);
+  });
+
+  it('Open folder finds the folder by its id among the rows; without an id the first; none: nothing', () => {
+    const rows = [
+      { id: 'id-notes', path: '/home/ada/Notes' },
+      { id: 'id-contracts', path: '/home/ada/Contracts' },
+    ];
+    expect(folderPathFor(rows, 'id-contracts')).toBe('/home/ada/Contracts');
+    expect(folderPathFor(rows)).toBe('/home/ada/Notes');
+    expect(folderPathFor(rows, 'id-removed')).toBe('');
+    expect(folderPathFor([])).toBe('');
   });
 });

@@ -31,7 +31,7 @@ describe('core messages in main', () => {
     const calls: unknown[] = [];
     return {
       calls,
-      status: (status, until) => calls.push(['status', status, until]),
+      status: (folders) => calls.push(['status', folders]),
       bridge: (connection, message) => calls.push(['bridge', connection, message]),
       credentials: async (request) => ({
         type: 'credential-reply',
@@ -52,14 +52,20 @@ describe('core messages in main', () => {
 
   it('routes each kind of message and answers requests', async () => {
     const h = handlers();
+    const row = { id: 'id-notes', name: 'Notes', path: '/home/ada/Notes', status: null, openError: 'Gone' };
+    routeCoreMessage({ type: 'status', folders: [row] }, h);
+    // The old one-status message, and a row without its path, are not the protocol: logged, dropped.
     routeCoreMessage({ type: 'status', status: null, pausedUntil: 5 }, h);
+    routeCoreMessage({ type: 'status', folders: [{ ...row, path: undefined }] }, h);
     routeCoreMessage({ type: 'bridge-message', connection: 2, message: { a: 1 } }, h);
     routeCoreMessage({ type: 'credential-request', id: 9, op: 'get', account: 'x' }, h);
     routeCoreMessage({ type: 'log', line: 'hello' }, h);
     routeCoreMessage({ type: 'what' }, h);
     await new Promise((resolve) => setImmediate(resolve));
     expect(h.calls).toEqual([
-      ['status', null, 5],
+      ['status', [row]],
+      ['log', 'core: ignored a malformed message'],
+      ['log', 'core: ignored a malformed message'],
       ['bridge', 2, { a: 1 }],
       ['log', 'core: hello'],
       ['log', 'core: ignored a malformed message'],

@@ -1,6 +1,6 @@
-import type { SyncStatus } from '../../../shared/sync-types.js';
 import {
   parseCoreToMain,
+  type CoreFolderRow,
   type CredentialReply,
   type CredentialRequest,
   type DesktopSettingsReply,
@@ -11,7 +11,8 @@ import {
 } from './core-protocol.js';
 
 export interface CoreMessageHandlers {
-  status(status: SyncStatus | null, pausedUntil: number | null): void;
+  /** Every configured folder's row (the whole list, each time one changed). */
+  status(folders: CoreFolderRow[]): void;
   bridge(connection: number, message: unknown): void;
   credentials(request: CredentialRequest): Promise<CredentialReply>;
   shell(request: ShellRequest): Promise<ShellReply>;
@@ -35,7 +36,7 @@ export function routeCoreMessage(raw: unknown, handlers: CoreMessageHandlers): v
   };
   switch (message.type) {
     case 'status':
-      return handlers.status(message.status, message.pausedUntil);
+      return handlers.status(message.folders);
     case 'bridge-message':
       return handlers.bridge(message.connection, message.message);
     case 'credential-request':

@@ -4,8 +4,8 @@ import type { SyncStatus } from '../../../shared/sync-types.js';
 /**
  * The messages between Electron main and the app core's utility process. Main relays renderer bridge
  * traffic (one numbered connection per window), asks for tray actions, answers keychain questions
- * (main owns the keychain) and asks the core to stop; the core reports readiness, the status the tray
- * and notifications show, and its bridge replies. Both sides parse what they receive: a confused or
+ * (main owns the keychain) and asks the core to stop; the core reports readiness, every folder's row
+ * (what the tray and notifications show), and its bridge replies. Both sides parse what they receive: a confused or
  * compromised peer is an error logged, not a crash.
  */
 
@@ -51,15 +51,25 @@ const mainToCore = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
 ]);
 
+/**
+ * One configured folder as the core reports it (HoistApp.overview's row and the folder's path): the
+ * tray summarises every row, and a folder's submenu opens `path` and names `id` in its commands.
+ */
+const folderRow = z.object({
+  id: z.string().max(200),
+  name: z.string().max(4096),
+  path: z.string().max(4096),
+  // The status itself is the engine's own type, produced by our code in the core; main only reads it.
+  status: z.custom<SyncStatus | null>((value) => value === null || typeof value === 'object'),
+  /** Why it could not be opened, in words; null when it is open or still opening. */
+  openError: z.string().nullable(),
+});
+
 const coreToMain = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('stopped') }),
-  z.object({
-    type: z.literal('status'),
-    // The status itself is the engine's own type, produced by our code in the core; main only reads it.
-    status: z.custom<SyncStatus | null>((value) => value === null || typeof value === 'object'),
-    pausedUntil: z.number().nullable(),
-  }),
+  /** Every configured folder, in the configuration's order, whenever one of them changed. */
+  z.object({ type: z.literal('status'), folders: z.array(folderRow) }),
   z.object({ type: z.literal('bridge-message'), connection, message: z.unknown() }),
   z.object({
     type: z.literal('credential-request'),
@@ -91,6 +101,7 @@ const coreToMain = z.discriminatedUnion('type', [
 export type MainToCore = z.infer<typeof mainToCore>;
 export type CoreToMain = z.infer<typeof coreToMain>;
 export type TrayCommand = (typeof TRAY_COMMANDS)[number];
+export type CoreFolderRow = z.infer<typeof folderRow>;
 export type CredentialRequest = Extract<CoreToMain, { type: 'credential-request' }>;
 export type CredentialReply = Extract<MainToCore, { type: 'credential-reply' }>;
 export type ShellRequest = Extract<CoreToMain, { type: 'shell-request' }>;

@@ -36,7 +36,7 @@ export async function runCore(
     log,
   });
   const bridge = new CoreBridgeHost(services.bridge, (message) => port.postMessage(message));
-  services.onStatus((status, pausedUntil) => port.postMessage({ type: 'status', status, pausedUntil }));
+  services.onStatus((folders) => port.postMessage({ type: 'status', folders }));
   let stopping = false;
 
   handle = (raw) => {

@@ -1,7 +1,7 @@
-import type { SyncStatus } from '../../../shared/sync-types.js';
 import type { BridgeEndpoint } from '../ipc/bridge-relay.js';
 import type { ChannelCredentialStore } from './channel-credential-store.js';
-import type { TrayCommand } from './core-protocol.js';
+import { runFolderCommand, watchFolderRows } from './core-folders.js';
+import type { CoreFolderRow, TrayCommand } from './core-protocol.js';
 import type { DesktopShellClient } from './desktop-shell-client.js';
 import { importFromDist } from './dist-module.js';
 import type * as AppCoreModule from '../../host/app-core.js';
@@ -12,8 +12,8 @@ import type * as SqliteModule from '../../base/sqlite.js';
 export interface CoreServices {
   /** The BridgeServer (shared/bridge contract): one connection per renderer window. */
   bridge: BridgeEndpoint;
-  /** Every status change, for the tray and notifications; returns an unsubscribe. */
-  onStatus(listener: (status: SyncStatus | null, pausedUntil: number | null) => void): () => void;
+  /** Every folder's row when one changes, for the tray and notifications; returns an unsubscribe. */
+  onStatus(listener: (folders: CoreFolderRow[]) => void): () => void;
   /**
    * Sync now, pause until (null: until resumed), resume: the tray's and the window menu's actions, on
    * the folder with id `folder` or, without it, on every folder.
@@ -42,7 +42,7 @@ export interface CoreContext {
 /**
  * Builds the app core (startAppCore: issue 9's app core over issue 8's openPair, and its BridgeServer)
  * with `context.credentials` as its CredentialStore; status events feed `onStatus`, the tray's
- * commands go to the pair's SyncService. Loaded with `importFromDist` (dist-module.ts), not a static
+ * commands go to the named folder's SyncService (core-folders.ts). Loaded with `importFromDist` (dist-module.ts), not a static
  * import: bundled into out/main, the engine's worker threads would lose their files.
  * `context.sqliteNativeBinding` is routed to better-sqlite3's `nativeBinding` (base/sqlite.ts). Main's
  * abilities reach Settings through the app core's DesktopHost: the folder picker, the file manager and
@@ -78,33 +78,8 @@ export async function createCoreServices(context: CoreContext): Promise<CoreServ
   const { app } = core;
   return {
     bridge: core.bridge,
-    onStatus(listener) {
-      // Until the tray summarises every folder, it shows the one that most needs a look: one with
-      // problems, else one syncing, else the first.
-      const push = (): void => {
-        const statuses = app.openServices().map(({ service }) => service.status());
-        const status =
-          statuses.find((candidate) => candidate.problems.length > 0) ??
-          statuses.find((candidate) => candidate.state === 'syncing') ??
-          statuses[0] ??
-          null;
-        listener(status, status?.pausedUntil ?? null);
-      };
-      app.events.on('status', push);
-      app.events.on('app', push);
-      return () => {
-        app.events.off('status', push);
-        app.events.off('app', push);
-      };
-    },
-    // One folder today: its own id and none both mean it (an app holding many routes by the id).
-    async runTrayCommand(command, until) {
-      // The tray's actions act on every folder ("Pause all").
-      const services = app.openServices().map(({ service }) => service);
-      if (command === 'sync-now') await Promise.all(services.map((service) => service.syncNow()));
-      else if (command === 'pause') for (const service of services) service.pause(until ?? undefined);
-      else for (const service of services) service.resume();
-    },
+    onStatus: (listener) => watchFolderRows(app, listener),
+    runTrayCommand: (command, until, folder) => runFolderCommand(app, command, until, folder),
     close: () => core.close(),
   };
 }

@@ -7,13 +7,22 @@ import type { AppMenuAction } from './app-menu-template.js';
 export interface MenuActionTargets {
   sendToCore(message: MainToCore): void;
   openWindow(kind: WindowKind): void;
-  /** The path of the folder with this id (a folder's own submenu), else of the one shown; '' if none. */
+  /** The path of the folder with this id (a folder's own submenu), else of the first; '' if none. */
   folder(id?: string): string;
   openFolder(path: string): void;
   toggleNotifications(): void;
   toggleStartAtLogin(): void;
   quit(): void;
   now(): number;
+}
+
+/**
+ * The path "Open folder" opens: the folder with this id (its submenu in the tray), or without one the
+ * first folder (the only one, when the tray shows a single folder's menu); '' when there is none.
+ */
+export function folderPathFor(folders: readonly { id: string; path: string }[], id?: string): string {
+  const folder = id === undefined ? folders[0] : folders.find((candidate) => candidate.id === id);
+  return folder?.path ?? '';
 }
 
 /**
