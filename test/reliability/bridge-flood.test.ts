@@ -49,11 +49,21 @@ afterAll(async () => {
 });
 
 /** Sends REQUESTS remote.page requests of `limit` rows at once, without waiting for any answer. */
-function flood(send: (text: string) => void, limit: number): void {
+function flood(send: (text: string) => void, limit: number, folder: string): void {
   for (let id = 1; id <= REQUESTS; id++) {
-    const page = { offset: (id * 997) % 4_000, limit };
+    const page = { folder, offset: (id * 997) % 4_000, limit };
     send(JSON.stringify({ type: 'request', id: FLOOD_IDS + id, command: 'remote.page', payload: page }));
   }
+}
+
+/** The id of the one folder `hoist ui` syncs here, which every per-folder request names. */
+async function onlyFolder(bridge: {
+  call(command: string, payload?: unknown): Promise<unknown>;
+}): Promise<string> {
+  const answer = (await bridge.call('app.get')) as { result?: { folders?: Array<{ id: string }> } };
+  const id = answer.result?.folders?.[0]?.id;
+  if (id === undefined) throw new Error(`hoist ui has no folder: ${JSON.stringify(answer)}`);
+  return id;
 }
 
 /** Counts the flood's answers as they come (a test that re-read them all would be the slow reader). */
@@ -79,12 +89,12 @@ describe('one bridge connection cannot grow hoist ui without bound', () => {
   it(`answers ${REQUESTS} remote.page requests sent at once: past what is in flight, 'busy'`, async () => {
     const flooder = await openBridge(session);
     const other = await openBridge(session);
-    await flooder.call('app.get');
+    const folder = await onlyFolder(flooder);
     const counts = countAnswers(flooder.socket);
     const peak = trackPeakRss(ui.child.pid ?? 0, 20);
     // Pages of 100 rows: all the answers together stay under what a connection may leave unread, so
     // this client is answered in full however slowly a loaded machine lets it read.
-    flood((text) => flooder.socket.send(text), 100);
+    flood((text) => flooder.socket.send(text), 100, folder);
     // Another window is answered while the flood is handled.
     expect(await other.call('app.get')).toMatchObject({ ok: true });
     await until(`all ${REQUESTS} are answered`, () => counts.ok + counts.busy >= REQUESTS);
@@ -98,7 +108,7 @@ describe('one bridge connection cannot grow hoist ui without bound', () => {
     expect(peakMb).toBeLessThan(RSS_BOUND_MB);
     // The same connection is answered again once the flood is over.
     expect(await flooder.call('app.get')).toMatchObject({ ok: true });
-    expect(await other.call('status.get')).toMatchObject({ ok: true });
+    expect(await other.call('status.get', { folder })).toMatchObject({ ok: true });
     flooder.close();
     other.close();
   }, 120_000);
@@ -106,14 +116,14 @@ describe('one bridge connection cannot grow hoist ui without bound', () => {
   it('closes a connection that asks for pages of 1,000 rows without reading them; the others go on', async () => {
     const stalled = await openBridge(session);
     const other = await openBridge(session);
-    await stalled.call('app.get');
+    const folder = await onlyFolder(stalled);
     const closed = new Promise<number>((resolve) => stalled.socket.once('close', (code) => resolve(code)));
     const unread = /closed a WebSocket that left \d+ bytes unread/g;
     const before = ui.stderr().match(unread)?.length ?? 0;
     const peak = trackPeakRss(ui.child.pid ?? 0, 20);
     // Stops taking anything off its socket: every reply stays with hoist ui or in the kernel's buffers.
     stalled.socket.pause();
-    flood((text) => stalled.socket.send(text), 1_000);
+    flood((text) => stalled.socket.send(text), 1_000, folder);
     await until(
       'hoist ui closed the connection that does not read',
       () => (ui.stderr().match(unread)?.length ?? 0) > before,

@@ -184,15 +184,22 @@ describe('the token stays secret', () => {
     const [, link] = await ui.waitForStdout(UI_LINK, 30_000);
     const bridge = await openBridge(await openLink(link as string));
     try {
+      const app = (await bridge.call('app.get')) as { result?: { folders?: Array<{ id: string }> } };
+      const folder = app.result?.folders?.[0]?.id;
+      expect(folder).toBeDefined();
       await until('both files are on the remote', async () => {
-        const status = (await bridge.call('status.get')) as { result?: { counts?: { synced: number } } };
+        const status = (await bridge.call('status.get', { folder })) as {
+          result?: { counts?: { synced: number } };
+        };
         return status.result?.counts?.synced === 2;
       });
       for (const command of ['app.get', 'settings.get', 'files.unsynced', 'conflicts.list', 'ignore.read']) {
-        expect(await bridge.call(command)).toMatchObject({ ok: true });
+        expect(await bridge.call(command, command === 'app.get' ? {} : { folder })).toMatchObject({
+          ok: true,
+        });
       }
-      await bridge.call('activity.page', { offset: 0, limit: 1000 });
-      await bridge.call('remote.page', { offset: 0, limit: 100 });
+      await bridge.call('activity.page', { folder, offset: 0, limit: 1000 });
+      await bridge.call('remote.page', { folder, offset: 0, limit: 100 });
       // The window sends tokens to the host; nothing it gets back may carry one.
       expect(
         await bridge.call('connection.test', { provider: 'alloy', remoteUrl, token: WRONG }),
@@ -200,15 +207,15 @@ describe('the token stays secret', () => {
       expect(
         await bridge.call('connection.test', { provider: 'alloy', remoteUrl, token: SECRET }),
       ).toMatchObject({ ok: true, result: { ok: true } });
-      await bridge.call('token.set', { token: WRONG });
+      await bridge.call('token.set', { folder, token: WRONG });
       await writeFile(join(root, 'after-wrong.txt'), 'written while the token is wrong');
-      await bridge.call('sync.now');
+      await bridge.call('sync.now', { folder });
       await until('the rejected token is a problem', () =>
         bridge.received.some((message) => /rejected the API token/.test(message)),
       );
-      await bridge.call('token.set', { token: SECRET });
-      await bridge.call('sync.now');
-      await bridge.call('activity.page', { offset: 0, limit: 1000 });
+      await bridge.call('token.set', { folder, token: SECRET });
+      await bridge.call('sync.now', { folder });
+      await bridge.call('activity.page', { folder, offset: 0, limit: 1000 });
       expect(bridge.received.length).toBeGreaterThan(10);
       const leaks = bridge.received.flatMap((message, index) =>
         secretsIn(`bridge message ${index}`, message, SECRETS),
