@@ -2,12 +2,16 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineContext } from './engine-context.js';
 import type { LocalFile } from './state/local-files.js';
+import { SMALL_BODY_BYTES, type HeldBodies } from './upload/held-bodies.js';
 
 /** Hashing needs the engine's world: the folder, its file table, the hasher pool, time, the log. */
 export type HashContext = Pick<
   EngineContext,
   'root' | 'state' | 'hasher' | 'provider' | 'clock' | 'report' | 'vanished'
->;
+> & {
+  /** Where the bytes of a small file hashed for upload wait for it (none: every upload reads the file). */
+  bodies?: HeldBodies;
+};
 
 export type HashOutcome = 'hashed' | 'unchanged-content' | 'requeued' | 'deleted' | 'unreadable';
 
@@ -17,6 +21,7 @@ const UNREADABLE_RETRY_MS = 60_000;
 /**
  * Hashes one pending file in the worker pool and records the result, but only for the version that
  * was hashed: a file that changed while being read is queued again, never recorded with a stale hash.
+ * A small file's bytes are kept in `context.bodies` (when it has room) for its upload to send.
  */
 export async function hashPendingFile(
   context: HashContext,
@@ -31,6 +36,7 @@ export async function hashPendingFile(
       absolutePath,
       sha256: context.provider.info.needsSha256,
       expected: { size: file.size, mtimeMs: file.mtimeMs, inode: file.inode },
+      ...(context.bodies !== undefined ? { keepBodyUpTo: SMALL_BODY_BYTES } : {}),
     },
     signal,
   );
@@ -47,6 +53,8 @@ export async function hashPendingFile(
       ) {
         return 'unchanged-content';
       }
+      if (result.body !== undefined)
+        context.bodies?.keep(file.path, { md5: result.md5, stat: result.stat, bytes: result.body });
       return 'hashed';
     }
     case 'changed': {

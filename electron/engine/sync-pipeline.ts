@@ -5,6 +5,7 @@ import type { LocalFile } from './state/local-files.js';
 import { toSyncError } from './sync-error.js';
 import type { BandwidthLimiter } from './upload/bandwidth-limiter.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
+import { HeldBodies, SMALL_BODY_BYTES } from './upload/held-bodies.js';
 import type { ProgressTracker } from './upload/progress-tracker.js';
 import { TransferSlots } from './upload/transfer-slots.js';
 import { UnsettledFiles } from './unsettled-files.js';
@@ -36,6 +37,8 @@ export class SyncPipeline {
   private readonly counted = new Set<string>();
   private readonly unsettled: UnsettledFiles;
   private hashActive = false;
+  /** The bytes of small hashed files, waiting for their upload (one run's; see held-bodies.ts). */
+  private bodies = new HeldBodies(0);
 
   constructor(private readonly deps: PipelineDeps) {
     this.unsettled = new UnsettledFiles(deps, deps.settleMs);
@@ -49,7 +52,13 @@ export class SyncPipeline {
   async run(): Promise<void> {
     this.deps.state.files.promoteDueRetries(this.deps.clock.now());
     for (const file of this.deps.state.files.queuedSizes()) this.count(file);
-    await Promise.all([this.hashLoop(), this.uploadLoop()]);
+    // Memory for held bodies: one small file's worth per transfer.
+    this.bodies = new HeldBodies(Math.max(1, this.deps.settings().concurrency) * SMALL_BODY_BYTES);
+    try {
+      await Promise.all([this.hashLoop(), this.uploadLoop()]);
+    } finally {
+      this.bodies.clear();
+    }
   }
 
   /** The batch is over: totals start from zero next time. */
@@ -79,6 +88,7 @@ export class SyncPipeline {
         }
         for (const file of batch) {
           while (running.size >= limit) await Promise.race(running);
+          if (file.size <= SMALL_BODY_BYTES) await this.roomFor(file.size);
           if (this.stopped) break;
           this.hashing.add(file.path);
           this.count(file);
@@ -97,11 +107,35 @@ export class SyncPipeline {
     }
   }
 
+  /**
+   * Hashing a small file waits until its bytes fit among the held bodies, so the hash loop runs no
+   * further ahead of the uploads than they hold: a hash far ahead would find no room, and its upload
+   * would read the file again. It waits only while an upload is under way (each one's end wakes
+   * it); with none, the held bodies are not being taken: those of files no longer waiting for an
+   * upload (changed, deleted) are dropped, and if the rest are waiting for workers about to start,
+   * the loop looks again on the next turn.
+   */
+  private async roomFor(size: number): Promise<void> {
+    const files = this.deps.state.files;
+    while (!this.bodies.hasRoom(size) && !this.stopped) {
+      if (this.uploading.size > 0) {
+        await this.wake.wait();
+        continue;
+      }
+      this.bodies.dropUnless((path, body) => {
+        const row = files.get(path);
+        return row !== null && row.state === 'hashed' && row.md5 === body.md5;
+      });
+      if (this.bodies.hasRoom(size)) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
   private async hashOne(file: LocalFile): Promise<void> {
     const { deps } = this;
     let outcome: HashOutcome;
     try {
-      outcome = await hashPendingFile(deps, file, deps.signal());
+      outcome = await hashPendingFile({ ...deps, bodies: this.bodies }, file, deps.signal());
     } catch (error) {
       if (this.stopped) return;
       const syncError = toSyncError(error);
@@ -144,7 +178,7 @@ export class SyncPipeline {
       if (file.md5 !== null) this.uploadingContent.add(file.md5);
       this.count(file);
       try {
-        const outcome = await uploadFile({ ...this.deps, transferSlots }, file);
+        const outcome = await uploadFile({ ...this.deps, transferSlots, bodies: this.bodies }, file);
         if (outcome.kind === 'requeued') this.unsettled.changedWhileRead(file);
         else if (outcome.kind === 'uploaded' || outcome.kind === 'existing')
           this.unsettled.settled(file.path);

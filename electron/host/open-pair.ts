@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
-import { HasherPool } from '../engine/hash/hasher-pool.js';
+import { HasherPool, INLINE_HASH_BYTES } from '../engine/hash/hasher-pool.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import type { RetryOptions } from '../engine/remote/retry.js';
 import type { PairState } from '../engine/state/pair-state.js';
@@ -104,7 +104,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       stallTimeoutMs: config.stallTimeoutMs,
     });
     opened.push(() => connection.close());
-    const hasher = new HasherPool();
+    const hasher = new HasherPool({ inlineUpTo: INLINE_HASH_BYTES });
     opened.push(() => hasher.close());
     const engine = new SyncEngine({
       root: config.folder,

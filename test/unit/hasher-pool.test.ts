@@ -8,6 +8,7 @@ import {
   openSync,
   renameSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { getEventListeners } from 'node:events';
@@ -145,6 +146,91 @@ describe('HasherPool', () => {
     const counted = counter();
     for (const size of sizes) await pool.hash({ absolutePath: fileWith(randomBytes(size)), sha256: false });
     expect(counted()).toEqual({ filesHashed: 3, bytesHashed: MiB + 13 });
+  });
+
+  describe('kept bodies (sent by the upload without reading the file again)', () => {
+    it('hands back exactly the bytes hashed, from a worker, for a file within keepBodyUpTo', async () => {
+      const content = randomBytes(300_000);
+      const path = fileWith(content);
+      const result = expectHashed(
+        await pool.hash({ absolutePath: path, sha256: true, keepBodyUpTo: MiB, expected: statKeyOf(path) }),
+      );
+      expect(Buffer.isBuffer(result.body)).toBe(true);
+      expect(result.body?.equals(content)).toBe(true);
+      expect(result.md5).toBe(digest('md5', content));
+      expect(result.sha256).toBe(digest('sha256', content));
+    });
+
+    it('keeps an empty file as an empty body, and nothing of a file larger than keepBodyUpTo', async () => {
+      const empty = expectHashed(
+        await pool.hash({ absolutePath: fileWith(''), sha256: false, keepBodyUpTo: MiB }),
+      );
+      expect(empty.body?.length).toBe(0);
+      const larger = fileWith(randomBytes(MiB + 1));
+      const result = expectHashed(
+        await pool.hash({ absolutePath: larger, sha256: false, keepBodyUpTo: MiB }),
+      );
+      expect(result.body).toBeUndefined();
+      const notAsked = expectHashed(await pool.hash({ absolutePath: fileWith('abc'), sha256: false }));
+      expect(notAsked.body).toBeUndefined();
+    });
+  });
+
+  describe('inline hashing of small files', () => {
+    it('hashes a file within inlineUpTo on the calling thread, before hash() returns, counted like the rest', async () => {
+      const inline = new HasherPool({ size: 1, inlineUpTo: 64 * 1024 });
+      try {
+        const count = counter(inline);
+        const content = randomBytes(10_000);
+        const path = fileWith(content);
+        const hashing = inline.hash({
+          absolutePath: path,
+          sha256: false,
+          keepBodyUpTo: MiB,
+          expected: statKeyOf(path),
+        });
+        // A worker would read the file later, and find it gone.
+        unlinkSync(path);
+        const result = expectHashed(await hashing);
+        expect(result.md5).toBe(digest('md5', content));
+        expect(result.body?.equals(content)).toBe(true);
+        expect(count()).toEqual({ filesHashed: 1, bytesHashed: 10_000 });
+      } finally {
+        await inline.close();
+      }
+    });
+
+    it('sends a file larger than inlineUpTo, or one without an expected stat, to a worker', async () => {
+      const inline = new HasherPool({ size: 1, inlineUpTo: 1024 });
+      try {
+        const larger = fileWith(randomBytes(2048));
+        const hashing = inline.hash({ absolutePath: larger, sha256: false, expected: statKeyOf(larger) });
+        unlinkSync(larger);
+        expect((await hashing).status).toBe('missing');
+        const unstated = fileWith('small');
+        const second = inline.hash({ absolutePath: unstated, sha256: false });
+        unlinkSync(unstated);
+        expect((await second).status).toBe('missing');
+      } finally {
+        await inline.close();
+      }
+    });
+
+    it('reports a small file that changed since its expected stat as changed, reading nothing', async () => {
+      const inline = new HasherPool({ size: 1, inlineUpTo: 64 * 1024 });
+      try {
+        const count = counter(inline);
+        const path = fileWith('before');
+        const expected = statKeyOf(path);
+        appendFileSync(path, ' and after');
+        expect(await inline.hash({ absolutePath: path, sha256: false, expected })).toEqual({
+          status: 'changed',
+        });
+        expect(count()).toEqual({ filesHashed: 0, bytesHashed: 0 });
+      } finally {
+        await inline.close();
+      }
+    });
   });
 
   describe('changed files', () => {

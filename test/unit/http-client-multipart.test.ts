@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../electron/engine/remote/http-client.js';
 import { multipartBody } from '../../electron/engine/remote/multipart-body.js';
 
-async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+async function collect(body: AsyncIterable<Uint8Array> | Uint8Array): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Buffer.from(body);
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
@@ -30,6 +31,21 @@ describe('multipartBody', () => {
     expect(bytes.length).toBe(multipart.contentLength);
     expect(multipart.contentType).toMatch(/^multipart\/form-data; boundary=----HoistBoundary[0-9a-f]{32}$/);
     expect(bytes.toString('utf8')).toContain('filename="docs∕naïve %22quoted%22.txt"');
+  });
+
+  it('makes one buffer of the whole form when the file comes as one buffer, the same bytes as streamed', async () => {
+    const file = Buffer.from('a small file, held whole\r\n'.repeat(50));
+    const part = { name: 'file', filename: 'small.txt', contentType: 'text/plain', size: file.length };
+    const boundary = '----HoistBoundaryfixed';
+    const whole = multipartBody([{ name: 'metadata', value: '{}' }], { ...part, body: file }, boundary);
+    const streamed = multipartBody(
+      [{ name: 'metadata', value: '{}' }],
+      { ...part, body: chunks(file, 9) },
+      boundary,
+    );
+    expect(whole.body).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(whole.body as Uint8Array)).toEqual(await collect(streamed.body));
+    expect((whole.body as Uint8Array).length).toBe(whole.contentLength);
   });
 
   it('is parsed by a real multipart parser into the same fields and bytes, over real HTTP', async () => {

@@ -23,11 +23,16 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * never on the engine's thread. Every file-system error becomes a result; anything else (a bug)
  * is thrown so that the worker dies loudly and the pool reports it.
  *
- * Change detection: the file is stat'ed through its descriptor before and after the read, and its
- * path is stat'ed after the read; size, mtime and inode must all agree (and the bytes read must
- * equal the size), otherwise the hash describes no version of the file and is dropped. The path
- * stat catches a file replaced by a rename while we read the old inode. A same-size rewrite within
- * the file system's timestamp granularity cannot be seen by any stat-based check.
+ * Change detection: the file is stat'ed through its descriptor before the read and through its path
+ * after it; device, inode, size and mtime must all agree (and the bytes read must equal the size),
+ * otherwise the hash describes no version of the file and is dropped. The path stat catches a file
+ * replaced by a rename while we read the old inode; when it names the same inode it is that inode's
+ * current stat, so a second fstat of the descriptor would tell nothing more (it was one system call
+ * per file for nothing). A same-size rewrite within the file system's timestamp granularity cannot
+ * be seen by any stat-based check.
+ *
+ * A file of at most `request.keepBodyUpTo` bytes is read into a buffer of its own (one read, one
+ * hash update) that comes back as `result.body`: the upload sends those very bytes.
  */
 export function hashFileSync(
   request: HashRequest,
@@ -51,9 +56,16 @@ export function hashFileSync(
 
     const md5 = createHash('md5');
     const sha256 = request.sha256 ? createHash('sha256') : null;
+    const body = stat.size <= (request.keepBodyUpTo ?? 0) ? Buffer.allocUnsafeSlow(stat.size) : null;
     // Reads exactly the size seen before; growth shows in the stat after, shrinking as a short read.
     // (No read to EOF: that would cost every file one more system call.)
     while (bytesRead < stat.size) {
+      if (body !== null) {
+        const n = readSync(fd, body, bytesRead, stat.size - bytesRead, bytesRead);
+        if (n === 0) break;
+        bytesRead += n;
+        continue;
+      }
       const n = readSync(fd, buffer, 0, Math.min(buffer.length, stat.size - bytesRead), bytesRead);
       if (n === 0) break;
       const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
@@ -61,10 +73,13 @@ export function hashFileSync(
       sha256?.update(chunk);
       bytesRead += n;
     }
+    if (body !== null) {
+      md5.update(body.subarray(0, bytesRead));
+      sha256?.update(body.subarray(0, bytesRead));
+    }
 
-    const after = fstatSync(fd);
     const atPath = statSync(absolutePath);
-    if (bytesRead !== stat.size || !sameFile(before, after) || !sameFile(before, atPath)) {
+    if (bytesRead !== stat.size || !sameFile(before, atPath)) {
       return { result: { status: 'changed' }, bytesRead };
     }
     return {
@@ -74,6 +89,7 @@ export function hashFileSync(
         sha256: sha256 === null ? null : sha256.digest('hex'),
         stat,
         bytes: bytesRead,
+        ...(body !== null ? { body } : {}),
       },
       bytesRead,
     };

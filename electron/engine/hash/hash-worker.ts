@@ -16,5 +16,7 @@ const buffer = Buffer.allocUnsafe(READ_SIZE);
 port.on('message', (job: HashJobMessage) => {
   const { result, bytesRead } = hashFileSync(job.request, buffer);
   const reply: HashReplyMessage = { id: job.id, result, bytesRead };
-  port.postMessage(reply);
+  // A kept body owns its ArrayBuffer (allocUnsafeSlow): moved to the engine's thread, not copied.
+  const body = result.status === 'hashed' ? result.body : undefined;
+  port.postMessage(reply, body !== undefined ? [body.buffer as ArrayBuffer] : []);
 });

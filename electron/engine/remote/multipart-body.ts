@@ -12,14 +12,15 @@ export interface MultipartFilePart {
   contentType: string;
   /** Exact byte length of what `body` yields. */
   size: number;
-  body: AsyncIterable<Uint8Array>;
+  /** Streamed, or one buffer (a small file): then the whole form is one buffer too. */
+  body: AsyncIterable<Uint8Array> | Uint8Array;
 }
 
 export interface MultipartBody {
   /** `multipart/form-data; boundary=…` */
   contentType: string;
   contentLength: number;
-  body: AsyncIterable<Uint8Array>;
+  body: AsyncIterable<Uint8Array> | Uint8Array;
 }
 
 const CRLF = '\r\n';
@@ -46,14 +47,18 @@ export function multipartBody(
     if (field.value.includes(`--${boundary}`))
       throw new Error(`multipart field ${field.name} contains the boundary`);
   }
+  const fileBody = file.body;
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + file.size + tail.length,
-    body: (async function* parts(): AsyncGenerator<Uint8Array> {
-      yield head;
-      yield* file.body;
-      yield tail;
-    })(),
+    body:
+      fileBody instanceof Uint8Array
+        ? Buffer.concat([head, fileBody, tail])
+        : (async function* parts(): AsyncGenerator<Uint8Array> {
+            yield head;
+            yield* fileBody;
+            yield tail;
+          })(),
   };
 }
 

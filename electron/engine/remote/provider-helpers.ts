@@ -39,8 +39,11 @@ export function trimBase(baseUrl: string): string {
  * reads it, say when the file vanished: that error then surfaces when the request reads the body,
  * not as an uncaught 'error' event. `release` closes the stream however the request ended.
  */
-export function openBody(body: BodySource): { source: AsyncIterable<Uint8Array>; release: () => void } {
-  let source: AsyncIterable<Uint8Array>;
+export function openBody(body: BodySource): {
+  source: AsyncIterable<Uint8Array> | Uint8Array;
+  release: () => void;
+} {
+  let source: AsyncIterable<Uint8Array> | Uint8Array;
   try {
     source = body();
   } catch (error) {

@@ -65,8 +65,11 @@ export type UploadTicket =
       target: unknown;
     };
 
-/** Feeds the bytes of a file; called again for every attempt, so each gets a fresh stream. */
-export type BodySource = () => AsyncIterable<Uint8Array>;
+/**
+ * Feeds the bytes of a file; called again for every attempt, so each gets a fresh stream. A small
+ * file comes as one buffer, the bytes its hash was computed from, sent in one write.
+ */
+export type BodySource = () => AsyncIterable<Uint8Array> | Uint8Array;
 
 export interface ProviderInfo {
   kind: ProviderKind;

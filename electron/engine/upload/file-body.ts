@@ -6,47 +6,82 @@ import type { BandwidthLimiter } from './bandwidth-limiter.js';
 // Large reads keep syscalls and per-chunk overhead low; 1 MiB matches the hasher.
 const READ_CHUNK_BYTES = 1024 * 1024;
 
+interface BodyOptions {
+  limiter: BandwidthLimiter;
+  onBytes: (bytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * One upload attempt's body: `ready` is awaited once the body has its transfer slot, just before
+ * the provider sends `source`.
+ */
+export interface UploadBody {
+  ready(): Promise<void>;
+  source: BodySource;
+}
+
+/**
+ * The bytes a small file's hash was computed from (held-bodies.ts), sent as they are: one buffer,
+ * one write, no file opened. `ready` waits for the bandwidth limit to allow all of them, and counts
+ * them as sent.
+ */
+export function heldBody(bytes: Buffer, options: BodyOptions): UploadBody {
+  return {
+    ready: async () => {
+      await options.limiter.take(bytes.length, options.signal);
+      options.onBytes(bytes.length);
+    },
+    source: () => bytes,
+  };
+}
+
 /**
  * The bytes of one file for one upload attempt, streamed from disk: counts progress, obeys the
- * bandwidth limit, and fails (as a "file changed" error) if the file is no longer the size that was
- * hashed, so a truncated or grown file is never sent under the old MD5.
+ * bandwidth limit, and fails (as a "file changed" error) if the file is shorter than the size that
+ * was hashed. It reads exactly that size (`end` is inclusive) and no further, so reaching the end
+ * costs no extra read: a grown file sends its first `expectedSize` bytes, which the remote refuses
+ * unless they are the bytes hashed (Content-MD5, or Open WebUI's SHA-256), and the uploader's stat
+ * after the upload sees the growth and queues the file again.
  */
-export function fileBody(
+export function fileBody(absolutePath: string, expectedSize: number, options: BodyOptions): UploadBody {
+  return { ready: () => Promise.resolve(), source: () => readFile(absolutePath, expectedSize, options) };
+}
+
+async function* readFile(
   absolutePath: string,
   expectedSize: number,
-  options: { limiter: BandwidthLimiter; onBytes: (bytes: number) => void; signal?: AbortSignal },
-): BodySource {
-  return async function* read(): AsyncIterable<Uint8Array> {
-    let sent = 0;
-    const stream = createReadStream(absolutePath, {
-      highWaterMark: READ_CHUNK_BYTES,
-      ...(expectedSize > 0 ? { start: 0, end: expectedSize } : {}),
-    });
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        sent += chunk.length;
-        if (sent > expectedSize) throw fileChanged(absolutePath);
-        await options.limiter.take(chunk.length, options.signal);
-        options.onBytes(chunk.length);
-        yield chunk;
-      }
-    } catch (error) {
-      if (error instanceof SyncError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT')
-        throw new SyncError('local-file', 'The file was deleted while uploading', {
-          reason: 'file-changed',
-          retryable: false,
-        });
-      throw new SyncError('local-file', `Cannot read the file: ${(error as Error).message}`, {
-        reason: 'unreadable',
-        detail: code ?? String(error),
-      });
-    } finally {
-      stream.destroy();
+  options: BodyOptions,
+): AsyncIterable<Uint8Array> {
+  let sent = 0;
+  const stream = createReadStream(absolutePath, {
+    highWaterMark: READ_CHUNK_BYTES,
+    ...(expectedSize > 0 ? { start: 0, end: expectedSize - 1 } : {}),
+  });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      sent += chunk.length;
+      if (sent > expectedSize) throw fileChanged(absolutePath);
+      await options.limiter.take(chunk.length, options.signal);
+      options.onBytes(chunk.length);
+      yield chunk;
     }
-    if (sent !== expectedSize) throw fileChanged(absolutePath);
-  };
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw new SyncError('local-file', 'The file was deleted while uploading', {
+        reason: 'file-changed',
+        retryable: false,
+      });
+    throw new SyncError('local-file', `Cannot read the file: ${(error as Error).message}`, {
+      reason: 'unreadable',
+      detail: code ?? String(error),
+    });
+  } finally {
+    stream.destroy();
+  }
+  if (sent !== expectedSize) throw fileChanged(absolutePath);
 }
 
 function fileChanged(absolutePath: string): SyncError {

@@ -13,7 +13,8 @@ import { SyncError, toSyncError } from '../sync-error.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import { conflictFor } from './conflicts.js';
 import { FileBudget } from './file-budget.js';
-import { fileBody } from './file-body.js';
+import { fileBody, heldBody, type UploadBody } from './file-body.js';
+import type { HeldBodies, HeldBody } from './held-bodies.js';
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { TransferSlots } from './transfer-slots.js';
 import type { ProgressTracker } from './progress-tracker.js';
@@ -26,6 +27,8 @@ export interface UploadContext extends EngineContext {
   onProgress: () => void;
   /** The concurrency limit on bodies being sent (shared by all upload workers). */
   transferSlots: TransferSlots;
+  /** Small files' bytes kept from their hash (see held-bodies.ts); without it, every body is read. */
+  bodies?: HeldBodies;
 }
 
 export type UploadOutcome =
@@ -51,6 +54,20 @@ const MAX_DIGEST_RETRIES = 3;
  * in the DB before this returns.
  */
 export async function uploadFile(context: UploadContext, file: LocalFile): Promise<UploadOutcome> {
+  // Taken whatever the outcome, so it leaves the waiting bodies; counted until this upload is over.
+  const held = context.bodies?.take(file.path);
+  try {
+    return await uploadChecked(context, file, held);
+  } finally {
+    if (held !== undefined) context.bodies?.release(held);
+  }
+}
+
+async function uploadChecked(
+  context: UploadContext,
+  file: LocalFile,
+  held: HeldBody | undefined,
+): Promise<UploadOutcome> {
   const { clock } = context;
   const files = context.state.files;
   const absolutePath = join(context.root, ...file.path.split('/'));
@@ -117,7 +134,16 @@ export async function uploadFile(context: UploadContext, file: LocalFile): Promi
     const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
     if (ticket.key !== null) files.markSending(file.path, ticket.key);
-    const result = await sendWithRetries(context, candidate, ticket, budget);
+    // The bytes hashed, when they were kept and the file is still the version they were read from
+    // (the stat just taken matches the one recorded with that hash); else the file is read again.
+    const bytes =
+      held !== undefined &&
+      held.md5 === md5 &&
+      held.bytes.length === file.size &&
+      sameStat(held.stat, current)
+        ? held.bytes
+        : null;
+    const result = await sendWithRetries(context, candidate, ticket, budget, bytes);
     return finish(context, file, candidate, current, result);
   } catch (error) {
     return failed(context, file, current, budget.explain(toSyncError(error, 'network')));
@@ -157,6 +183,7 @@ async function sendWithRetries(
   candidate: UploadCandidate,
   firstTicket: Extract<UploadTicket, { kind: 'send' }>,
   budget: FileBudget,
+  heldBytes: Buffer | null,
 ): Promise<{ key: string; sentBytes: number | null }> {
   const { provider } = context;
   const signal = context.signal();
@@ -178,24 +205,29 @@ async function sendWithRetries(
         if (ticket.kind === 'existing') return { key: ticket.key, sentBytes: null };
       }
       let sentThisAttempt = 0;
-      const body = fileBody(candidate.absolutePath, candidate.size, {
+      const bodyOptions = {
         limiter: context.limiter,
         signal,
-        onBytes: (bytes) => {
+        onBytes: (bytes: number) => {
           sentThisAttempt += bytes;
           budget.progressed();
           context.progress.sent(bytes);
           context.progress.fileSent(candidate.path, candidate.size, bytes);
           context.onProgress();
         },
-      });
+      };
+      const body: UploadBody =
+        heldBytes !== null
+          ? heldBody(heldBytes, bodyOptions)
+          : fileBody(candidate.absolutePath, candidate.size, bodyOptions);
       try {
         const sendTicket = ticket as Extract<UploadTicket, { kind: 'send' }>;
-        const key = await context.transferSlots.run(() => {
+        const key = await context.transferSlots.run(async () => {
           // On the wire from here (it had a transfer slot): its bar shows before the first byte.
           context.progress.fileSent(candidate.path, candidate.size, 0);
           context.onProgress();
-          return provider.send(sendTicket, candidate, body, signal);
+          await body.ready();
+          return provider.send(sendTicket, candidate, body.source, signal);
         }, signal);
         return { key, sentBytes: sentThisAttempt };
       } catch (error) {
