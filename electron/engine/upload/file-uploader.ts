@@ -4,6 +4,7 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mime from 'mime-types';
 import { formatBytes } from '../../../shared/format-bytes.js';
+import type { PairSettings } from '../../../shared/sync-types.js';
 import { reasonOfError } from '../not-synced.js';
 import type { EngineContext } from '../engine-context.js';
 import type { UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
@@ -15,6 +16,7 @@ import { conflictFor } from './conflicts.js';
 import { FileBudget } from './file-budget.js';
 import { fileBody, heldBody, type UploadBody } from './file-body.js';
 import type { HeldBodies, HeldBody } from './held-bodies.js';
+import { openParts, sendParts, usesParts } from './multipart-uploader.js';
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { TransferSlots } from './transfer-slots.js';
 import type { ProgressTracker } from './progress-tracker.js';
@@ -27,6 +29,8 @@ export interface UploadContext extends EngineContext {
   onProgress: () => void;
   /** The concurrency limit on bodies being sent (shared by all upload workers). */
   transferSlots: TransferSlots;
+  /** The pair's settings as they are now (the multipart threshold, the concurrency). */
+  settings: () => PairSettings;
   /** Small files' bytes kept from their hash (see held-bodies.ts); without it, every body is read. */
   bodies?: HeldBodies;
 }
@@ -118,6 +122,27 @@ async function uploadChecked(
   };
   const budget = new FileBudget(context, file.path);
   try {
+    if (usesParts(context, file.size)) {
+      const open = await openParts(context, candidate, budget);
+      if (open.kind === 'existing') {
+        return finish(context, file, candidate, current, { key: open.key, sentBytes: null });
+      }
+      const { session } = open;
+      const refused = ownershipConflict(context.state.mirror, file, {
+        kind: 'send',
+        key: session.key,
+        ...(session.replaces !== undefined ? { replaces: session.replaces } : {}),
+        target: null,
+      });
+      if (refused !== null) {
+        await context.provider.multipart?.abort(session.uploadId).catch(() => undefined);
+        context.state.multipart.forget(file.path);
+        return markConflict(context, file, refused);
+      }
+      files.markSending(file.path, session.key);
+      const result = await sendParts(context, candidate, current, open, budget);
+      return finish(context, file, candidate, current, result);
+    }
     const ticket = await withRetry(
       () => context.provider.prepareUpload(candidate, context.signal()),
       budget.retryOptions(),
