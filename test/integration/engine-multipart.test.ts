@@ -172,4 +172,26 @@ describe('uploads in parts', () => {
     expect(summary.unsynced).toEqual([]);
     expect(harness.state.multipart.get('video.bin')).toBeNull();
   });
+
+  it('a file over the single-upload limit of a remote without parts is reported clearly while the rest syncs', async () => {
+    harness = await EngineHarness.create({ kind: 'composio' });
+    expect(harness.provider.multipart).toBeUndefined();
+    // Composio's real limit is S3's 5 GiB; lowered on this very provider object to keep the file small.
+    (harness.provider.info as { maxSingleUploadBytes?: number }).maxSingleUploadBytes = 1000;
+    await harness.write('clips/video.mov', randomBytes(2000));
+    await harness.write('notes.txt', 'the rest still syncs');
+
+    const summary = await harness.runOnce();
+
+    expect(summary.uploaded).toBe(1);
+    expect(summary.unsynced).toEqual([
+      {
+        path: 'clips/video.mov',
+        state: 'failed',
+        message: 'video.mov is 2 kB; Composio takes at most 1 kB in one upload',
+      },
+    ]);
+    expect(await harness.remotePaths()).toEqual(['notes.txt']);
+    expect(harness.count('composio.upload-request')).toBe(1);
+  });
 });

@@ -26,6 +26,9 @@ import {
 import { expectShape } from './response-shape.js';
 import { checkedEntry, readUnpagedListing } from './unpaged-listing.js';
 
+/** S3's largest single PUT, behind Alloy's presigned URLs. */
+const S3_MAX_PUT_BYTES = 5 * 1024 ** 3;
+
 /**
  * Alloy's file API (API.md §1). Every call carries `Authorization: Bearer` and `x-api-version`; an
  * upload is a ticket from `upload/request` (the remote answers `existing` when it already has these
@@ -78,7 +81,7 @@ export class AlloyProvider implements RemoteProvider {
   constructor(options: AlloyProviderOptions) {
     const kind = options.kind ?? 'alloy';
     const label = options.label ?? (kind === 'local' ? 'This computer' : 'Alloy');
-    this.info = { kind, label, needsSha256: false, canDelete: true };
+    this.info = { kind, label, needsSha256: false, canDelete: true, maxSingleUploadBytes: S3_MAX_PUT_BYTES };
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.headers = { authorization: `Bearer ${options.token}`, 'x-api-version': ALLOY_API_VERSION };
     this.http = new HttpClient({

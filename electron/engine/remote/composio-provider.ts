@@ -66,7 +66,14 @@ const pageSchema = z.object({
 });
 
 export class ComposioProvider implements RemoteProvider {
-  readonly info: ProviderInfo = { kind: 'composio', label: 'Composio', needsSha256: false, canDelete: false };
+  readonly info: ProviderInfo = {
+    kind: 'composio',
+    label: 'Composio',
+    needsSha256: false,
+    canDelete: false,
+    // Its tickets are S3 (or Azure) presigned PUTs: S3's single-PUT limit, 5 GiB.
+    maxSingleUploadBytes: 5 * 1024 ** 3,
+  };
   readonly toolkitSlug: string;
   readonly toolSlug: string;
   private readonly http: HttpClient;

@@ -122,8 +122,14 @@ async function uploadChecked(
   };
   const budget = new FileBudget(context, file.path);
   try {
-    if (usesParts(context, file.size)) {
-      const open = await openParts(context, candidate, budget);
+    // A remote without the multipart routes (real Alloy today) takes the file in one PUT, if it can.
+    const open = usesParts(context, file.size)
+      ? await openParts(context, candidate, budget).catch((error: unknown) => {
+          if (error instanceof SyncError && error.reason === 'no-multipart') return null;
+          throw error;
+        })
+      : null;
+    if (open !== null) {
       if (open.kind === 'existing') {
         return finish(context, file, candidate, current, { key: open.key, sentBytes: null });
       }
@@ -142,6 +148,17 @@ async function uploadChecked(
       files.markSending(file.path, session.key);
       const result = await sendParts(context, candidate, current, open, budget);
       return finish(context, file, candidate, current, result);
+    }
+    const limit = context.provider.info.maxSingleUploadBytes;
+    if (limit !== undefined && file.size > limit) {
+      const name = file.path.split('/').pop() ?? file.path;
+      const message = `${name} is ${formatBytes(file.size)}; ${context.provider.info.label} takes at most ${formatBytes(limit)} in one upload`;
+      return await failed(
+        context,
+        file,
+        current,
+        new SyncError('remote-rejected', message, { reason: 'too-large', retryable: false }),
+      );
     }
     const ticket = await withRetry(
       () => context.provider.prepareUpload(candidate, context.signal()),
