@@ -3,6 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MultipartUploads, PartTarget } from '../../electron/engine/remote/remote-provider.js';
 import type { BodySource } from '../../electron/engine/remote/remote-provider.js';
+import type { SyncProgress } from '../../shared/sync-types.js';
 import { EngineHarness, type HarnessOptions } from '../support/engine-harness.js';
 
 const md5 = (content: Buffer): string => createHash('md5').update(content).digest('hex');
@@ -105,12 +106,22 @@ describe('uploads in parts', () => {
     expect(harness.state.multipart.parts('video.bin').map((part) => part.partNumber)).toEqual([1, 2, 3, 4]);
 
     await harness.restart();
+    const seen: { atFirstNewPart?: SyncProgress } = {};
+    aroundSendPart((send, call) => async (...args) => {
+      if (call === 1) seen.atFirstNewPart = harness.engine.status().progress;
+      return send(...args);
+    });
     const second = await harness.runOnce();
 
     expect(second.unsynced).toEqual([]);
     expect(second.uploaded).toBe(1);
     // Parts 5 to 11 only: every part went over the wire exactly once in all.
     expect(harness.count('object.put-part')).toBe(PARTS);
+    // The bars resume where the stored parts left them: as the first new part goes, 4 parts are done.
+    expect(seen.atFirstNewPart?.bytesDone).toBe(4 * PART);
+    expect(seen.atFirstNewPart?.inFlight).toEqual([
+      { path: 'video.bin', bytesDone: 4 * PART, bytesTotal: SIZE },
+    ]);
     expect(harness.count('alloy.multipart-create')).toBe(1);
     const row = harness.state.files.get('video.bin');
     expect(await harness.storedBytes(row?.remoteKey ?? '')).toEqual(content);

@@ -111,7 +111,8 @@ export async function sendParts(
     else missing.push(partNumber);
   }
   let sentBytes = 0;
-  // The file's bar starts where the stored parts leave it.
+  // The file's bar, and the batch's, start where the stored parts leave them.
+  context.progress.resumed(storedBytes);
   context.progress.fileSent(candidate.path, candidate.size, storedBytes);
   context.onProgress();
   try {
@@ -161,6 +162,9 @@ export async function sendParts(
     context.state.multipart.forget(candidate.path);
     return { key, sentBytes };
   } catch (error) {
+    // Whatever comes next (counted again by a retry, or as a whole by the engine), none of this
+    // file's bytes stay counted from this attempt: no part is counted twice.
+    context.progress.unsent(storedBytes + sentBytes);
     if (error instanceof SyncError && error.reason === 'no-such-upload') {
       // Expired or cleaned on the remote: the next attempt opens a new one.
       context.state.multipart.forget(candidate.path);
