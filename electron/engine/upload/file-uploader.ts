@@ -1,5 +1,5 @@
-// Just past 300 lines: one upload's path from its checks to its record; its seams (ownership guard,
-// same-name conflicts, the file body, transfer slots) are already modules of their own.
+// Past 300 lines (415): one upload's path from its checks to its record; its seams (ownership guard,
+// same-name conflicts, the file and held bodies, transfer slots) are already modules of their own.
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mime from 'mime-types';
