@@ -1,4 +1,4 @@
-// Past 300 lines (415): one upload's path from its checks to its record; its seams (ownership guard,
+// Past 300 lines (~460): one upload's path from its checks to its record; its seams (ownership guard,
 // same-name conflicts, the file and held bodies, transfer slots) are already modules of their own.
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { conflictFor } from './conflicts.js';
 import { FileBudget } from './file-budget.js';
 import { fileBody, heldBody, type UploadBody } from './file-body.js';
 import type { HeldBodies, HeldBody } from './held-bodies.js';
-import { openParts, sendParts, usesParts } from './multipart-uploader.js';
+import { abandon, openParts, sendParts, usesParts } from './multipart-uploader.js';
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { TransferSlots } from './transfer-slots.js';
 import type { ProgressTracker } from './progress-tracker.js';
@@ -141,8 +141,7 @@ async function uploadChecked(
         target: null,
       });
       if (refused !== null) {
-        await context.provider.multipart?.abort(session.uploadId).catch(() => undefined);
-        context.state.multipart.forget(file.path);
+        await abandon(context, file.path, session.uploadId);
         return markConflict(context, file, refused);
       }
       files.markSending(file.path, session.key);

@@ -246,7 +246,7 @@ async function unchanged(candidate: UploadCandidate, hashedStat: StatKey): Promi
 }
 
 /** Aborts an upload on the remote and forgets it; a failed abort is logged (the remote expires it). */
-async function abandon(context: UploadContext, path: string, uploadId: string): Promise<void> {
+export async function abandon(context: UploadContext, path: string, uploadId: string): Promise<void> {
   try {
     await multipartOf(context).abort(uploadId);
   } catch (error) {
