@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MultipartUploads, PartTarget } from '../../electron/engine/remote/remote-provider.js';
 import type { BodySource } from '../../electron/engine/remote/remote-provider.js';
 import type { SyncProgress } from '../../shared/sync-types.js';
+import { SyncService } from '../../electron/engine/sync-service.js';
+import { until } from '../support/poll-until.js';
 import { EngineHarness, type HarnessOptions } from '../support/engine-harness.js';
 
 const md5 = (content: Buffer): string => createHash('md5').update(content).digest('hex');
@@ -204,5 +206,37 @@ describe('uploads in parts', () => {
     ]);
     expect(await harness.remotePaths()).toEqual(['notes.txt']);
     expect(harness.count('composio.upload-request')).toBe(1);
+  });
+
+  it('a pause keeps the finished parts: resuming sends only the others', async () => {
+    harness = await EngineHarness.create({
+      ...SMALL_PARTS,
+      settings: { ...SMALL_PARTS.settings, concurrency: 1 },
+    });
+    const service = new SyncService(harness.engine, harness.state);
+    const content = randomBytes(SIZE);
+    await harness.write('video.bin', content);
+    // Paused as the 5th part is about to go; that part never leaves.
+    aroundSendPart((send, call) => async (...args) => {
+      if (call === 5) {
+        service.pause();
+        throw new Error('paused');
+      }
+      return send(...args);
+    });
+    await service.start();
+    await until(
+      'the upload is paused',
+      () => service.status().paused && harness.count('object.put-part') === 4,
+    );
+    expect(harness.state.multipart.parts('video.bin')).toHaveLength(4);
+
+    service.resume();
+    await until('video.bin is synced', () => harness.state.files.get('video.bin')?.state === 'synced');
+
+    expect(harness.count('object.put-part')).toBe(PARTS);
+    expect(harness.count('alloy.multipart-create')).toBe(1);
+    const row = harness.state.files.get('video.bin');
+    expect(await harness.storedBytes(row?.remoteKey ?? '')).toEqual(content);
   });
 });
