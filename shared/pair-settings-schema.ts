@@ -33,6 +33,7 @@ export const pairSettingsPatchSchema = z
       }),
     refreshIntervalSeconds: z.number().int().min(10).max(86_400),
     remoteFolder: remoteFolderSchema,
+    multipartThreshold: z.number().int().min(1),
   })
   .partial()
   .strict();

@@ -190,6 +190,8 @@ export interface PairSettings {
    * apart.
    */
   remoteFolder: string;
+  /** Files of at least this many bytes go up in parts, resumably, where the remote takes parts. */
+  multipartThreshold: number;
 }
 
 export const DEFAULT_PAIR_SETTINGS: PairSettings = {
@@ -198,6 +200,7 @@ export const DEFAULT_PAIR_SETTINGS: PairSettings = {
   bandwidthLimit: 0,
   refreshIntervalSeconds: 300,
   remoteFolder: '',
+  multipartThreshold: 100 * 1024 * 1024,
 };
 
 /** What applying local deletions to the remote did (mirrored deletions, a confirmed mass deletion). */

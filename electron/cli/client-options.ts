@@ -85,6 +85,14 @@ export function rate(value: string | boolean | undefined, name: string): number 
   return parsed;
 }
 
+/** A size flag (`100M`, `4K`, a number of bytes), at least 1 byte; undefined when absent. */
+export function byteSize(value: string | boolean | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = typeof value === 'string' ? parseRate(value) : null;
+  if (parsed === null || parsed < 1) throw new UsageError(`--${name} must be a size like 100M or 4K (bytes)`);
+  return parsed;
+}
+
 /**
  * A duration flag (`10m`, `90s`, `1h`) in milliseconds, from `min` to `max`; `none` or `0` is null
  * where `none` is allowed (no limit). Undefined when the flag is absent.

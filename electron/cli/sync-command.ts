@@ -2,6 +2,7 @@ import type { ActivityEntry } from '../../shared/sync-types.js';
 import type { SyncService } from '../engine/sync-service.js';
 import { guardFolderToSync, openPair, type OpenedPair } from '../host/open-pair.js';
 import {
+  byteSize,
   duration,
   parseClientArgs,
   positiveInteger,
@@ -51,6 +52,9 @@ Options:
   --concurrency N      file bodies on the wire at once (default 4, or the folder's setting)
   --delete-remote      apply local deletions to the remote (never a mass deletion)
   --bandwidth RATE     limit uploads, e.g. 500K or 2M bytes per second
+  --multipart-threshold SIZE
+                       files of at least SIZE (e.g. 50M; default 100 MiB) go up in parts, resumably,
+                       where the remote takes parts
   --quiet              no per-file lines; only the summary and problems
   --confirm-deletions  with --delete-remote: a held mass deletion (more than half the folder gone
                        within a minute) goes ahead
@@ -66,6 +70,7 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     concurrency: { type: 'string' },
     'delete-remote': { type: 'boolean' },
     bandwidth: { type: 'string' },
+    'multipart-threshold': { type: 'string' },
     quiet: { type: 'boolean' },
     'confirm-deletions': { type: 'boolean' },
     'keep-remote-copies': { type: 'boolean' },
@@ -99,6 +104,10 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     },
     bandwidthLimit: { flag: '--bandwidth', value: rate(values.bandwidth, 'bandwidth') },
     mirrorDeletions: { flag: '--delete-remote', value: values['delete-remote'] === true ? true : undefined },
+    multipartThreshold: {
+      flag: '--multipart-threshold',
+      value: byteSize(values['multipart-threshold'], 'multipart-threshold'),
+    },
   });
   const store = settingsFromFlags({
     remoteFolder: { flag: '--remote-folder', value: values['remote-folder'] },

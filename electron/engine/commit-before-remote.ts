@@ -1,4 +1,4 @@
-import type { RemoteProvider } from './remote/remote-provider.js';
+import type { MultipartUploads, RemoteProvider } from './remote/remote-provider.js';
 import type { PairState } from './state/pair-state.js';
 
 /**
@@ -14,7 +14,7 @@ export function commitBeforeRemoteChanges(
   provider: RemoteProvider,
   state: Pick<PairState, 'committed'>,
 ): RemoteProvider {
-  const { listSince, replaced } = provider;
+  const { listSince, replaced, multipart } = provider;
   return {
     get info() {
       return provider.info;
@@ -41,6 +41,38 @@ export function commitBeforeRemoteChanges(
             return replaced.call(provider, oldKey, newKey, signal);
           },
         }),
+    ...(multipart === undefined ? {} : { multipart: multipartAfterCommits(multipart, state) }),
     close: () => provider.close(),
+  };
+}
+
+/**
+ * The multipart calls, with the same rule: opening an upload changes nothing visible, but a part, a
+ * completion or an abort waits for what was written before it (the upload id, above all, so no part
+ * is ever sent for an upload a crash would leave unrecorded).
+ */
+function multipartAfterCommits(
+  multipart: MultipartUploads,
+  state: Pick<PairState, 'committed'>,
+): MultipartUploads {
+  return {
+    get limits() {
+      return multipart.limits;
+    },
+    start: (file, options, signal) => multipart.start(file, options, signal),
+    partUrls: (uploadId, parts, signal) => multipart.partUrls(uploadId, parts, signal),
+    sendPart: async (target, size, body, signal) => {
+      await state.committed();
+      return multipart.sendPart(target, size, body, signal);
+    },
+    listParts: (uploadId, signal) => multipart.listParts(uploadId, signal),
+    complete: async (uploadId, parts, signal) => {
+      await state.committed();
+      return multipart.complete(uploadId, parts, signal);
+    },
+    abort: async (uploadId, signal) => {
+      await state.committed();
+      return multipart.abort(uploadId, signal);
+    },
   };
 }

@@ -33,6 +33,11 @@ export interface EngineContext {
    * listed in the run's summary and `hoist status`. Call only when its row was just marked deleted.
    */
   vanished(path: string, message: string): void;
+  /**
+   * The part size a multipart upload asks for (8 MiB unless a test wants parts its reference server
+   * takes smaller); larger where the file would need more parts than the remote allows.
+   */
+  readonly multipartPartBytes?: number;
   /** The current run's signal: aborted on pause, stop and a rejected token. */
   signal(): AbortSignal;
 }

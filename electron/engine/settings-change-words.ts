@@ -16,6 +16,7 @@ const WORDS: { [K in keyof PairSettings]: { name: string; value: (value: PairSet
     name: 'folder on the remote',
     value: (folder) => (folder === '' ? 'the top' : `“${folder}”`),
   },
+  multipartThreshold: { name: 'upload in parts from', value: formatBytes },
 };
 
 /**

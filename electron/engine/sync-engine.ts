@@ -65,6 +65,8 @@ export interface SyncEngineOptions {
   confirmMassDeletion?: boolean;
   /** One file's upload is set aside after this long without a byte accepted. Default 5 minutes. */
   fileBudgetMs?: number;
+  /** The part size multipart uploads ask for (EngineContext.multipartPartBytes). */
+  multipartPartBytes?: number;
   /** Watch mode: while the remote still processes a file, it is listed again after this long. Default 10 s. */
   processingRecheckMs?: number;
   /** The app-wide upload budget this pair shares with the app's other folders (its own stays too). */
@@ -171,6 +173,7 @@ export class SyncEngine {
       settleMs: this.settleMs,
       retry: options.retry ?? {},
       fileBudgetMs: options.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS,
+      ...(options.multipartPartBytes !== undefined ? { multipartPartBytes: options.multipartPartBytes } : {}),
       waits: this.waits,
       settings: () => this.settings,
       signal: () => this.controller.signal,

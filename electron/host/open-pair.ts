@@ -44,7 +44,14 @@ export interface OpenPairOptions {
   engine?: Partial<
     Pick<
       SyncEngineOptions,
-      'retry' | 'settleMs' | 'watch' | 'batchRefreshGapMs' | 'clock' | 'confirmMassDeletion' | 'fileBudgetMs'
+      | 'retry'
+      | 'settleMs'
+      | 'watch'
+      | 'batchRefreshGapMs'
+      | 'clock'
+      | 'confirmMassDeletion'
+      | 'fileBudgetMs'
+      | 'multipartPartBytes'
     >
   >;
   retry?: Omit<RetryOptions, 'signal' | 'onRetry'>;

@@ -203,6 +203,7 @@ describe('SyncService, the facade every host uses', () => {
       bandwidthLimit: 0,
       refreshIntervalSeconds: 300,
       remoteFolder: '',
+      multipartThreshold: 100 * 1024 * 1024,
     });
     expect(service.updateSettings({ concurrency: 2, bandwidthLimit: 1_048_576 })).toMatchObject({
       concurrency: 2,

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { FsBlobStore } from '../../electron/server/storage/fs-blob-store.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import type { HasherPool } from '../../electron/engine/hash/hasher-pool.js';
 import { decodeRemoteName } from '../../electron/engine/remote/remote-names.js';
@@ -120,7 +121,13 @@ export class EngineHarness {
       const row = catalog.prepare('SELECT blob FROM objects WHERE ns = ? AND key = ?').get(namespace, key) as
         { blob: string } | undefined;
       if (!row) throw new Error(`No stored object ${namespace}/${key}`);
-      return await readFile(join(this.server.dataDir, 'blobs', row.blob));
+      const blobs = join(this.server.dataDir, 'blobs');
+      // An object uploaded in parts is its directory of parts, read back through the fs store itself.
+      if (!(await stat(join(blobs, row.blob))).isDirectory()) return await readFile(join(blobs, row.blob));
+      const chunks: Buffer[] = [];
+      for await (const chunk of await new FsBlobStore(blobs, false).read(row.blob))
+        chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
     } finally {
       catalog.close();
     }

@@ -79,7 +79,14 @@ export class AlloyProvider implements RemoteProvider {
   constructor(options: AlloyProviderOptions) {
     const kind = options.kind ?? 'alloy';
     const label = options.label ?? PROVIDERS[kind].label;
-    this.info = { kind, label, needsSha256: false, canDelete: PROVIDERS[kind].canDelete };
+    const largest = PROVIDERS[kind].largestUpload;
+    this.info = {
+      kind,
+      label,
+      needsSha256: false,
+      canDelete: PROVIDERS[kind].canDelete,
+      ...(largest !== null ? { maxSingleUploadBytes: largest } : {}),
+    };
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.headers = { authorization: `Bearer ${options.token}`, 'x-api-version': ALLOY_API_VERSION };
     this.http = new HttpClient({

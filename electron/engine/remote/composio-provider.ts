@@ -72,6 +72,8 @@ export class ComposioProvider implements RemoteProvider {
     label: PROVIDERS.composio.label,
     needsSha256: false,
     canDelete: PROVIDERS.composio.canDelete,
+    // Its tickets are S3 (or Azure) presigned PUTs: S3's single-PUT limit (shared/providers.ts).
+    maxSingleUploadBytes: PROVIDERS.composio.largestUpload ?? Number.POSITIVE_INFINITY,
   };
   readonly toolkitSlug: string;
   readonly toolSlug: string;

@@ -79,6 +79,11 @@ export interface ProviderInfo {
   canDelete: boolean;
   /** The remote processes each stored file before it is usable (Open WebUI): a new upload is pending. */
   processesUploads?: boolean;
+  /**
+   * The largest file one upload (one PUT) may carry, where the remote has such a limit (S3's 5 GiB
+   * behind Alloy and Composio): a larger file goes up in parts or is reported, never attempted.
+   */
+  maxSingleUploadBytes?: number;
 }
 
 /**

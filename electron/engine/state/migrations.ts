@@ -124,4 +124,22 @@ export const MIGRATIONS: readonly string[] = [
   // its entry in this index anyway, so the wider entry costs no extra write.
   `DROP INDEX local_files_by_state;
    CREATE INDEX local_files_by_state ON local_files (state, path, md5);`,
+  // Issue 19. A large file's upload in parts, as it goes: the remote's upload id (recorded before any
+  // part is sent) and each part the remote confirmed, so a restart resumes it instead of starting over
+  // (multipart-records.ts).
+  `CREATE TABLE multipart_uploads (
+     path TEXT PRIMARY KEY,
+     upload_id TEXT NOT NULL,
+     remote_key TEXT NOT NULL,
+     md5 TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     part_size INTEGER NOT NULL,
+     part_count INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE multipart_parts (
+     path TEXT NOT NULL,
+     part_number INTEGER NOT NULL,
+     md5 TEXT NOT NULL,
+     PRIMARY KEY (path, part_number)
+   ) WITHOUT ROWID;`,
 ];

@@ -2,6 +2,7 @@ import type { PairSettings } from '../../../shared/sync-types.js';
 import { ActivityLog } from './activity-log.js';
 import { ActivityPages } from './activity-page.js';
 import { LocalFiles } from './local-files.js';
+import { MultipartRecords } from './multipart-records.js';
 import { PairSettingsStore } from './pair-settings.js';
 import { RemoteBrowse } from './remote-browse.js';
 import { RemoteMirror } from './remote-mirror.js';
@@ -39,6 +40,8 @@ export interface PairState {
   commitNow(): void;
   files: LocalFiles;
   mirror: RemoteMirror;
+  /** Large files' uploads in parts under way (issue 19). */
+  multipart: MultipartRecords;
   activity: ActivityLog;
   settings: PairSettingsStore;
   /** The UI's read-only views: the remote list filtered and joined with local state, activity pages. */
@@ -97,6 +100,7 @@ export function openPairState(
     commitNow: () => group.commitNow(),
     files: new LocalFiles(db),
     mirror: new RemoteMirror(db, settings),
+    multipart: new MultipartRecords(db),
     activity: new ActivityLog(db),
     settings,
     browse: new RemoteBrowse(db),

@@ -48,15 +48,29 @@ export function fileBody(absolutePath: string, expectedSize: number, options: Bo
   return { ready: () => Promise.resolve(), source: () => readFile(absolutePath, expectedSize, options) };
 }
 
+/**
+ * One part of a file (`size` bytes from `start`), streamed like a whole file's body: a file now
+ * shorter than the range fails as "file changed".
+ */
+export function fileRangeSource(
+  absolutePath: string,
+  start: number,
+  size: number,
+  options: BodyOptions,
+): BodySource {
+  return () => readFile(absolutePath, size, options, start);
+}
+
 async function* readFile(
   absolutePath: string,
   expectedSize: number,
   options: BodyOptions,
+  start = 0,
 ): AsyncIterable<Uint8Array> {
   let sent = 0;
   const stream = createReadStream(absolutePath, {
     highWaterMark: READ_CHUNK_BYTES,
-    ...(expectedSize > 0 ? { start: 0, end: expectedSize - 1 } : {}),
+    ...(expectedSize > 0 ? { start, end: start + expectedSize - 1 } : {}),
   });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -1,9 +1,10 @@
-// Past 300 lines (415): one upload's path from its checks to its record; its seams (ownership guard,
+// Past 300 lines (~460): one upload's path from its checks to its record; its seams (ownership guard,
 // same-name conflicts, the file and held bodies, transfer slots) are already modules of their own.
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mime from 'mime-types';
 import { formatBytes } from '../../../shared/format-bytes.js';
+import type { PairSettings } from '../../../shared/sync-types.js';
 import { reasonOfError } from '../not-synced.js';
 import type { EngineContext } from '../engine-context.js';
 import type { UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
@@ -14,6 +15,7 @@ import { conflictFor } from './conflicts.js';
 import { FileBudget } from './file-budget.js';
 import { fileBody, heldBody, type UploadBody } from './file-body.js';
 import type { HeldBodies, HeldBody } from './held-bodies.js';
+import { abandon, openParts, sendParts, usesParts } from './multipart-uploader.js';
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { ByteGate, TransferGate } from './upload-budget.js';
 import type { ProgressTracker } from './progress-tracker.js';
@@ -26,6 +28,8 @@ export interface UploadContext extends EngineContext {
   onProgress: () => void;
   /** The concurrency limit on bodies being sent (shared by all upload workers). */
   transferSlots: TransferGate;
+  /** The pair's settings as they are now (the multipart threshold, the concurrency). */
+  settings: () => PairSettings;
   /** Small files' bytes kept from their hash (see held-bodies.ts); without it, every body is read. */
   bodies?: HeldBodies;
 }
@@ -117,6 +121,43 @@ async function uploadChecked(
   };
   const budget = new FileBudget(context, file.path);
   try {
+    // A remote without the multipart routes (real Alloy today) takes the file in one PUT, if it can.
+    const open = usesParts(context, file.size)
+      ? await openParts(context, candidate, budget).catch((error: unknown) => {
+          if (error instanceof SyncError && error.reason === 'no-multipart') return null;
+          throw error;
+        })
+      : null;
+    if (open !== null) {
+      if (open.kind === 'existing') {
+        return finish(context, file, candidate, current, { key: open.key, sentBytes: null });
+      }
+      const { session } = open;
+      const refused = ownershipConflict(context.state.mirror, file, {
+        kind: 'send',
+        key: session.key,
+        ...(session.replaces !== undefined ? { replaces: session.replaces } : {}),
+        target: null,
+      });
+      if (refused !== null) {
+        await abandon(context, file.path, session.uploadId);
+        return markConflict(context, file, refused);
+      }
+      files.markSending(file.path, session.key);
+      const result = await sendParts(context, candidate, current, open, budget);
+      return finish(context, file, candidate, current, result);
+    }
+    const limit = context.provider.info.maxSingleUploadBytes;
+    if (limit !== undefined && file.size > limit) {
+      const name = file.path.split('/').pop() ?? file.path;
+      const message = `${name} is ${formatBytes(file.size)}; ${context.provider.info.label} takes at most ${formatBytes(limit)} in one upload`;
+      return await failed(
+        context,
+        file,
+        current,
+        new SyncError('remote-rejected', message, { reason: 'too-large', retryable: false }),
+      );
+    }
     const ticket = await withRetry(
       () => context.provider.prepareUpload(candidate, context.signal()),
       budget.retryOptions(),

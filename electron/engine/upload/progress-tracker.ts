@@ -37,6 +37,14 @@ export class ProgressTracker {
     while (this.samples.length > 0 && (this.samples[0]?.at ?? at) < at - RATE_WINDOW_MS) this.samples.shift();
   }
 
+  /**
+   * Bytes of a file already on the remote from an earlier run (the stored parts of a resumed upload):
+   * done, but not sent now, so not part of the rate.
+   */
+  resumed(bytes: number): void {
+    this.bytesDone += bytes;
+  }
+
   /** Bytes of an attempt that failed and will be sent again. */
   unsent(bytes: number): void {
     this.bytesDone -= bytes;

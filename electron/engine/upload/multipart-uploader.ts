@@ -1,0 +1,305 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import type { MultipartSession, MultipartUploads, UploadCandidate } from '../remote/remote-provider.js';
+import { withRetry } from '../remote/retry.js';
+import { sameStat, type StatKey } from '../state/local-files.js';
+import { SyncError } from '../sync-error.js';
+import { fileRangeSource } from './file-body.js';
+import type { FileBudget } from './file-budget.js';
+import type { UploadContext } from './file-uploader.js';
+
+/** Parts of 8 MiB: few enough requests per file, small enough that a lost part costs little. */
+const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** An upload in parts, open on the remote, with the parts it already holds (number → MD5 hex). */
+export interface OpenParts {
+  kind: 'parts';
+  session: MultipartSession;
+  stored: Map<number, string>;
+}
+
+/** Whether this file goes up in parts: the remote takes parts and the file reaches the threshold. */
+export function usesParts(context: UploadContext, size: number): boolean {
+  return (
+    context.provider.multipart !== undefined && size > 0 && size >= context.settings().multipartThreshold
+  );
+}
+
+/**
+ * The part size for a file: the preferred one, or larger where that would take more parts than the
+ * remote allows (10,000 on S3), and never past the remote's largest part.
+ */
+export function choosePartSize(
+  size: number,
+  limits: MultipartUploads['limits'],
+  preferred = DEFAULT_PART_BYTES,
+): number {
+  return Math.min(limits.maxPartBytes, Math.max(preferred, Math.ceil(size / limits.maxParts)));
+}
+
+/**
+ * Resumes the upload recorded for this file when the remote still has it open for the same content
+ * (its own list of parts is what counts as stored), or opens a new one and records its id. An upload
+ * recorded for other content (the file changed between runs) is aborted on the remote first.
+ */
+export async function openParts(
+  context: UploadContext,
+  candidate: UploadCandidate,
+  budget: FileBudget,
+): Promise<OpenParts | { kind: 'existing'; key: string }> {
+  const multipart = multipartOf(context);
+  const records = context.state.multipart;
+  const signal = context.signal();
+  const record = records.get(candidate.path);
+  if (record !== null) {
+    if (record.md5 === candidate.md5Hex && record.size === candidate.size) {
+      const listing = await withRetry(
+        () => multipart.listParts(record.uploadId, signal),
+        budget.retryOptions(),
+      );
+      if (listing !== null && listing.md5Hex === candidate.md5Hex && listing.size === candidate.size) {
+        const stored = new Map(listing.parts.map((part) => [part.partNumber, part.md5Hex]));
+        return { kind: 'parts', session: listing, stored };
+      }
+    } else {
+      await abandon(context, candidate.path, record.uploadId);
+    }
+    records.forget(candidate.path);
+  }
+  const partSize = choosePartSize(candidate.size, multipart.limits, context.multipartPartBytes);
+  const started = await withRetry(
+    () => multipart.start(candidate, { partSize }, signal),
+    budget.retryOptions(),
+  );
+  if (started.kind === 'existing') return started;
+  records.begin({
+    path: candidate.path,
+    uploadId: started.uploadId,
+    key: started.key,
+    md5: candidate.md5Hex,
+    size: candidate.size,
+    partSize: started.partSize,
+    partCount: started.partCount,
+  });
+  return { kind: 'parts', session: started, stored: new Map() };
+}
+
+/**
+ * Sends the parts the remote lacks, several at once within the shared transfer slots, each streamed
+ * from its range of the file and recorded as the remote confirms it; then completes the upload. The
+ * file is checked against the stat it was hashed with before each part and before completing: if it
+ * changed or vanished, the upload is aborted on the remote (nothing left open) and a `file-changed`
+ * error thrown, which the uploader turns into "queued again" or "deleted".
+ */
+export async function sendParts(
+  context: UploadContext,
+  candidate: UploadCandidate,
+  hashedStat: StatKey,
+  open: OpenParts,
+  budget: FileBudget,
+): Promise<{ key: string; sentBytes: number }> {
+  const { session, stored } = open;
+  const signal = context.signal();
+  const sizeOf = (partNumber: number): number =>
+    Math.min(session.partSize, session.size - (partNumber - 1) * session.partSize);
+  const missing: number[] = [];
+  let storedBytes = 0;
+  for (let partNumber = 1; partNumber <= session.partCount; partNumber += 1) {
+    if (stored.has(partNumber)) storedBytes += sizeOf(partNumber);
+    else missing.push(partNumber);
+  }
+  let sentBytes = 0;
+  // The file's bar, and the batch's, start where the stored parts leave them.
+  context.progress.resumed(storedBytes);
+  context.progress.fileSent(candidate.path, candidate.size, storedBytes);
+  context.onProgress();
+  try {
+    const queue = [...missing];
+    // The first failure stops every worker taking another part; all are waited for before the
+    // upload is aborted or left to resume, so no part is still on the wire past this function.
+    let failure: { error: unknown } | null = null;
+    const worker = async (): Promise<void> => {
+      while (failure === null) {
+        const partNumber = queue.shift();
+        if (partNumber === undefined) return;
+        try {
+          await unchanged(candidate, hashedStat);
+          const md5Hex = await sendOnePart(
+            context,
+            candidate,
+            session,
+            partNumber,
+            sizeOf(partNumber),
+            budget,
+            {
+              sent: (bytes) => {
+                sentBytes += bytes;
+              },
+            },
+          );
+          stored.set(partNumber, md5Hex);
+          context.state.multipart.partStored(candidate.path, partNumber, md5Hex);
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+      }
+    };
+    const workers = Math.max(1, Math.min(context.settings().concurrency, missing.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== null) throw (failure as { error: unknown }).error;
+    await unchanged(candidate, hashedStat);
+    const parts = Array.from({ length: session.partCount }, (_, index) => ({
+      partNumber: index + 1,
+      md5Hex: stored.get(index + 1) as string,
+    }));
+    const key = await withRetry(
+      () => multipartOf(context).complete(session.uploadId, parts, signal),
+      budget.retryOptions(),
+    );
+    context.state.multipart.forget(candidate.path);
+    return { key, sentBytes };
+  } catch (error) {
+    // Whatever comes next (counted again by a retry, or as a whole by the engine), none of this
+    // file's bytes stay counted from this attempt: no part is counted twice.
+    context.progress.unsent(storedBytes + sentBytes);
+    if (error instanceof SyncError && error.reason === 'no-such-upload') {
+      // Expired or cleaned on the remote: the next attempt opens a new one.
+      context.state.multipart.forget(candidate.path);
+    } else if (error instanceof SyncError && error.reason === 'file-changed') {
+      await abandon(context, candidate.path, session.uploadId);
+    }
+    throw error;
+  } finally {
+    context.progress.fileEnded(candidate.path);
+  }
+}
+
+/** One part, with retries: its MD5 read from its range, a fresh URL per attempt, its bytes streamed. */
+async function sendOnePart(
+  context: UploadContext,
+  candidate: UploadCandidate,
+  session: MultipartSession,
+  partNumber: number,
+  size: number,
+  budget: FileBudget,
+  counter: { sent: (bytes: number) => void },
+): Promise<string> {
+  const multipart = multipartOf(context);
+  const signal = context.signal();
+  const start = (partNumber - 1) * session.partSize;
+  const md5Hex = await rangeMd5(candidate.absolutePath, start, size);
+  return withRetry(async () => {
+    let sentThisAttempt = 0;
+    try {
+      return await context.transferSlots.run(async () => {
+        // A URL asked for each attempt: an expired one is simply replaced.
+        const [target] = await multipart.partUrls(session.uploadId, [{ partNumber, md5Hex }], signal);
+        if (target === undefined)
+          throw new SyncError('network', `The remote gave no link for part ${partNumber}`);
+        const body = fileRangeSource(candidate.absolutePath, start, size, {
+          limiter: context.limiter,
+          signal,
+          onBytes: (bytes) => {
+            sentThisAttempt += bytes;
+            counter.sent(bytes);
+            budget.progressed();
+            context.progress.sent(bytes);
+            context.progress.fileSent(candidate.path, candidate.size, bytes);
+            context.onProgress();
+          },
+        });
+        return multipart.sendPart(target, size, body, signal);
+      }, signal);
+    } catch (error) {
+      counter.sent(-sentThisAttempt);
+      context.progress.unsent(sentThisAttempt);
+      context.progress.fileSent(candidate.path, candidate.size, -sentThisAttempt);
+      throw error;
+    }
+  }, budget.retryOptions());
+}
+
+/** Throws `file-changed` when the file is no longer the version hashed (or is gone). */
+async function unchanged(candidate: UploadCandidate, hashedStat: StatKey): Promise<void> {
+  let now: StatKey | null = null;
+  try {
+    const stat = await lstat(candidate.absolutePath);
+    if (stat.isFile()) now = { size: stat.size, mtimeMs: stat.mtimeMs, inode: stat.ino };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+  }
+  if (now === null || !sameStat(hashedStat, now)) {
+    throw new SyncError(
+      'local-file',
+      'The file changed while it was being uploaded; it will be uploaded again',
+      {
+        reason: 'file-changed',
+        retryable: false,
+        detail: candidate.absolutePath,
+      },
+    );
+  }
+}
+
+/** Aborts an upload on the remote and forgets it; a failed abort is logged (the remote expires it). */
+export async function abandon(context: UploadContext, path: string, uploadId: string): Promise<void> {
+  try {
+    await multipartOf(context).abort(uploadId);
+  } catch (error) {
+    context.report(
+      'warning',
+      path,
+      'An unfinished upload in parts stays on the remote until it expires',
+      String(error),
+    );
+  }
+  context.state.multipart.forget(path);
+}
+
+async function rangeMd5(absolutePath: string, start: number, size: number): Promise<string> {
+  const hash = createHash('md5');
+  let read = 0;
+  const stream = createReadStream(absolutePath, {
+    start,
+    end: start + size - 1,
+    highWaterMark: READ_CHUNK_BYTES,
+  });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      hash.update(chunk);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new SyncError('local-file', 'The file was deleted while uploading', {
+        reason: 'file-changed',
+        retryable: false,
+      });
+    }
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+  if (read !== size) {
+    throw new SyncError(
+      'local-file',
+      'The file changed while it was being uploaded; it will be uploaded again',
+      {
+        reason: 'file-changed',
+        retryable: false,
+      },
+    );
+  }
+  return hash.digest('hex');
+}
+
+function multipartOf(context: UploadContext): MultipartUploads {
+  const multipart = context.provider.multipart;
+  if (multipart === undefined) throw new Error('uploads in parts asked of a provider without them');
+  return multipart;
+}
