@@ -174,15 +174,15 @@ async function uploadChecked(
     const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
     if (ticket.key !== null) files.markSending(file.path, ticket.key);
-    // The bytes hashed, when they were kept and the file is still the version they were read from
-    // (the stat just taken matches the one recorded with that hash); else the file is read again.
-    const bytes =
-      held !== undefined &&
-      held.md5 === md5 &&
-      held.bytes.length === file.size &&
-      sameStat(held.stat, current)
-        ? held.bytes
+    // The bytes hashed, when they were kept and the file is still the version they were read from.
+    // Its stat is taken again here, after the ticket (which may take long): a file deleted or changed
+    // meanwhile is read from disk instead, which finds it gone or changed, as for any other file.
+    const stillHashed =
+      held !== undefined && held.md5 === md5 && held.bytes.length === file.size
+        ? await statFile(absolutePath)
         : null;
+    const bytes =
+      held !== undefined && stillHashed !== null && sameStat(held.stat, stillHashed) ? held.bytes : null;
     const result = await sendWithRetries(context, candidate, ticket, budget, bytes);
     return finish(context, file, candidate, current, result);
   } catch (error) {
