@@ -266,22 +266,30 @@ describe('Electron main wiring', () => {
 
   it('redraws the tray from the status the core reports', async () => {
     const core = record.cores[0]!;
+    // One row per configured folder (core-protocol.ts), here one.
     core.emit('message', {
       type: 'status',
-      pausedUntil: null,
-      status: {
-        state: 'auth-failed',
-        folder: '/home/ada/Documents',
-        provider: 'alloy',
-        remoteLabel: 'Alloy',
-        counts: { total: 1, synced: 0, pending: 1, uploading: 0, failed: 0, conflict: 0, deleted: 0 },
-        notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
-        progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
-        lastSyncAt: null,
-        lastRemoteRefreshAt: null,
-        problems: [],
-        paused: false,
-      },
+      folders: [
+        {
+          id: 'f1',
+          name: 'Documents',
+          path: '/home/ada/Documents',
+          openError: null,
+          status: {
+            state: 'auth-failed',
+            folder: '/home/ada/Documents',
+            provider: 'alloy',
+            remoteLabel: 'Alloy',
+            counts: { total: 1, synced: 0, pending: 1, uploading: 0, failed: 0, conflict: 0, deleted: 0 },
+            notSynced: { needsAttention: 0, onPurpose: 0, notTracked: 0, uploadedButUnusable: 0 },
+            progress: { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null },
+            lastSyncAt: null,
+            lastRemoteRefreshAt: null,
+            problems: [],
+            paused: false,
+          },
+        },
+      ],
     });
     await until(() => record.trays[0]!.tooltip.startsWith('Hoist: Alloy rejected the API key'));
     await until(() => record.applicationMenus.length > 0);
