@@ -5,7 +5,7 @@
  *
  * 10 folders of 10,000 small files each (64 B–4 KiB in 100 sub-folders, generated once and cached
  * under os.tmpdir()/hoist-bench/trees), listed in a fresh data root's app.json, each on the embedded
- * remote ("This computer"), all tracked at once by one app core in its own process
+ * remote ("This computer") under its own remote folder, all tracked at once by one app core in its own process
  * (bench-support/folders-child.ts: startAppCore as `hoist ui --no-open` runs it, driven through its
  * bridge), so the RSS is the app's own:
  * 1. First start: the initial sync of every folder. Times from spawn until overview.get lists all
@@ -47,6 +47,8 @@ interface StartRun {
   peakRssBytes: number | null;
   quietRssBytes: number | null;
   syncedFiles: number | null;
+  /** status.get of every folder when all were idle. */
+  statusAtIdle: unknown;
   problems: string[];
 }
 
@@ -82,7 +84,19 @@ async function main(): Promise<void> {
   try {
     await writeFile(
       join(dataRoot.path, 'app.json'),
-      JSON.stringify({ folders: trees.map((tree) => ({ folder: tree.root, provider: 'local' })) }, null, 2),
+      // Each its own remote folder, as the app asks: the trees share relative paths, and two folders at
+      // the top of one remote would conflict on every common name (see docs/benchmarks.md).
+      JSON.stringify(
+        {
+          folders: trees.map((tree, index) => ({
+            folder: tree.root,
+            provider: 'local',
+            remoteFolder: `folder-${index + 1}`,
+          })),
+        },
+        null,
+        2,
+      ),
     );
     const runs: Record<'first' | 'second', StartRun> = {
       first: await start(dataRoot.path, folderCount, idleSeconds, 'first start (initial sync)'),
@@ -156,6 +170,7 @@ async function start(dataRoot: string, count: number, idleSeconds: number, label
   const milestones: StartRun['milestones'] = {};
   const problems: string[] = [];
   let syncedFiles: number | null = null;
+  let statusAtIdle: unknown = null;
   // The child's `ms` is since its own start; the spawn is a few ms earlier, so spawn-relative is
   // taken from our clock when the line arrives (same within the 100 ms poll).
   child.onLine((line) => {
@@ -164,12 +179,20 @@ async function start(dataRoot: string, count: number, idleSeconds: number, label
       return;
     }
     try {
-      const event = JSON.parse(line.text) as { event: string; files?: number; openErrors?: string[] };
+      const event = JSON.parse(line.text) as {
+        event: string;
+        files?: number;
+        openErrors?: string[];
+        statusGet?: unknown;
+      };
       if (event.event === 'error') {
         if (problems.length < 50) problems.push(...(event.openErrors ?? []));
       } else {
         milestones[event.event as FoldersMilestone] ??= line.at - child.startedAt;
-        if (event.event === 'idle') syncedFiles = event.files ?? null;
+        if (event.event === 'idle') {
+          syncedFiles = event.files ?? null;
+          statusAtIdle = event.statusGet ?? null;
+        }
         log(`  ${event.event} at ${((line.at - child.startedAt) / 1000).toFixed(1)} s`);
       }
     } catch {
@@ -192,6 +215,7 @@ async function start(dataRoot: string, count: number, idleSeconds: number, label
     peakRssBytes: memory?.hwm ?? summary?.peakBytes ?? null,
     quietRssBytes: memory?.rss ?? null,
     syncedFiles,
+    statusAtIdle,
     problems: problems.map((text) => text.slice(0, 500)),
   };
 }

@@ -10,7 +10,7 @@
  * then closes the core.
  */
 import { performance } from 'node:perf_hooks';
-import type { HostMessage, OverviewView } from '../../../shared/bridge/contract.js';
+import type { HostMessage, OverviewView, StatusView } from '../../../shared/bridge/contract.js';
 import type { RemoteBrowsePage } from '../../../shared/remote-browse.js';
 import { startAppCore } from '../../../electron/host/app-core.js';
 import { SessionCredentialStore } from '../../../electron/host/web/session-credentials.js';
@@ -91,8 +91,13 @@ async function main(): Promise<void> {
       ) &&
       seen.has('rows')
     ) {
+      // status.get per folder too: overview.get's counts are what the window's list shows.
+      const perFolder = await Promise.all(
+        overview.folders.map((folder) => call<StatusView>('status.get', { folder: folder.id })),
+      );
       mark('idle', {
         files: statuses.reduce((sum, status) => sum + (status?.counts.synced ?? 0), 0),
+        statusGet: perFolder.map((status) => ({ state: status.state, counts: status.counts })),
       });
     }
     await sleep(POLL_MS);
