@@ -47,6 +47,11 @@ const BENCHES = [
     command: [process.execPath, 'dist/test/bench/tracking-rss.bench.js'],
   },
   {
+    name: 'folders',
+    what: '10 folders of 10,000 files in one app core: start-up to idle, first rows, peak RSS (goal < 1.5× one folder of 100,000)',
+    command: [process.execPath, 'dist/test/bench/folders.bench.js'],
+  },
+  {
     name: 'listing-rss',
     what: 'peak RSS mirroring a 1,000,000-entry (203 MB) Alloy listing (goal < 300 MB)',
     command: [process.execPath, 'dist/test/bench/listing-rss.bench.js'],
