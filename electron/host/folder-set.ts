@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { SyncErrorInfo } from '../../shared/sync-types.js';
 import { TransferSlots } from '../engine/upload/transfer-slots.js';
 import type { FolderConfig } from './app-config.js';
-import type { FolderPlace } from './folder-conflicts.js';
+import { folderConflict, type FolderPlace } from './folder-conflicts.js';
 import { checkFolderToSync } from './folder-guard.js';
 import type { MachineResources } from './machine-resources.js';
 import type { OpenedPair, OpenPairOptions, PairConfig as OpenPairConfig } from './open-pair.js';
@@ -114,6 +114,16 @@ export class FolderSet {
     await Promise.all(this.list().map((entry) => entry.opening));
   }
 
+  /** Where the folders listed before `entry` sync to: the ones a conflict at start leaves syncing. */
+  private placesBefore(entry: FolderEntry): FolderPlace[] {
+    const before: FolderPlace[] = [];
+    for (const other of this.entries.values()) {
+      if (other === entry) break;
+      before.push(placeOf(other.config, other.id, other.opened));
+    }
+    return before;
+  }
+
   /** Where each configured folder syncs to, for the conflict rules. */
   places(): FolderPlace[] {
     return this.list().map((entry) => placeOf(entry.config, entry.id, entry.opened));
@@ -140,6 +150,10 @@ export class FolderSet {
     const { config } = entry;
     const remoteUrl = remoteUrlOf(config);
     if (this.closed || this.entries.get(entry.id) !== entry) return;
+    // app.json may list folders that would never have been let in together (written by hand, or by an
+    // older Hoist): the same rules as adding one, against the folders listed before it, which keep it.
+    const conflict = folderConflict(placeOf(config, entry.id, null), this.placesBefore(entry));
+    if (conflict !== null) throw conflict;
     // Checked again at each start: a folder can have become one Hoist refuses, or gone missing.
     const folder = await checkFolderToSync(config.folder, { dataRoot: this.options.dataRoot });
     const token =

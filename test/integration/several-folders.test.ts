@@ -330,6 +330,32 @@ describe('several folders at once', () => {
   });
 });
 
+describe('folders listed in app.json that may not sync together', () => {
+  // Found by the folders benchmark: app.json written by hand (or an older Hoist) listed two folders on
+  // one remote with no remote folder; both opened, and their same-named files became conflicts.
+  it('opens the first; the later one keeps its place in the list, unopened, with the reason in words', async () => {
+    const first = await folderWith('One', { 'same.txt': 'one' });
+    const second = await folderWith('Two', { 'same.txt': 'two' });
+    const folders = [first, second].map((folder) => ({ folder, provider: 'local' }));
+    await mkdir(dataRoot(), { recursive: true });
+    await writeFile(join(dataRoot(), 'app.json'), JSON.stringify({ folders }));
+    const c = await startApp();
+    await app?.ready();
+    const view = viewOf(await c.call('app.get', {}));
+    expect(view.folders.map((folder) => folder.name)).toEqual(['One', 'Two']);
+    expect(view.folders[0]?.openError).toBeNull();
+    expect(view.folders[1]?.openError).toMatch(/One/);
+    const embedded = join(dataRoot(), 'remote');
+    await until('One is on the remote', async () =>
+      existsSync(join(embedded, 'catalog.db'))
+        ? (await remoteSnapshot(embedded).catch(() => new Map<string, string>())).size === 1
+        : false,
+    );
+    const status = await c.call('status.get', { folder: view.folders[0]?.id });
+    expect(status).toMatchObject({ ok: true, result: { counts: { conflict: 0, synced: 1 } } });
+  });
+});
+
 describe('many folders', () => {
   it('starts without waiting for its folders, opens them at most eight at a time, and syncs them all through one embedded remote', async () => {
     const count = 20;
