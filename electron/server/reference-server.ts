@@ -267,11 +267,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
     context.injected = decision.action;
     await route.handle(context);
   } catch (error) {
-    answerError(context, route, error);
+    await answerError(context, route, error);
   }
 }
 
-function answerError(context: RequestContext, route: Route, error: unknown): void {
+async function answerError(context: RequestContext, route: Route, error: unknown): Promise<void> {
   const { req, res } = context;
   if (res.headersSent || res.destroyed) {
     // Mid-response failure: the only honest signal left is to cut the connection. A client that went
@@ -284,9 +284,33 @@ function answerError(context: RequestContext, route: Route, error: unknown): voi
   if (httpError.status >= 500 && !(error instanceof HttpError)) {
     console.error(`reference server: ${route.name} failed:`, error);
   }
-  // A body we stopped reading must not be drained byte by byte (it may be gigabytes): close instead.
-  if (!req.complete) res.setHeader('connection', 'close');
+  // A small body nobody read (refused before reading: a bad token) is read to its end first: a client
+  // still writing it when the connection closes sees EPIPE instead of our answer (Node 24's fetch
+  // does). A large one, or one a handler began reading, must not be drained: close instead.
+  if (!req.complete && !(await drainedSmallBody(req))) res.setHeader('connection', 'close');
+  if (res.destroyed) return;
   route.renderError(context, httpError);
+}
+
+/** The largest unread body drained before an error answer, and how long that may take. */
+const DRAIN_MAX_BYTES = 1024 * 1024;
+const DRAIN_MAX_MS = 5_000;
+
+/** Reads an untouched request body of at most DRAIN_MAX_BYTES to its end; false when it would not. */
+async function drainedSmallBody(req: IncomingMessage): Promise<boolean> {
+  const length = Number(req.headers['content-length']);
+  if (req.readableFlowing !== null || !Number.isFinite(length) || length > DRAIN_MAX_BYTES) return false;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), DRAIN_MAX_MS);
+    const done = (ended: boolean) => () => {
+      clearTimeout(timer);
+      resolve(ended);
+    };
+    req.once('end', done(true));
+    req.once('error', done(false));
+    req.once('close', done(req.complete));
+    req.resume();
+  });
 }
 
 function toHttpError(error: unknown): HttpError {

@@ -88,7 +88,16 @@ describe.each([
   });
 
   it('describes itself', () => {
-    expect(provider.info).toEqual({ kind, label, needsSha256: false, canDelete: true });
+    expect(provider.info).toEqual({
+      kind,
+      label,
+      needsSha256: false,
+      canDelete: true,
+      // S3's single-PUT limit, behind the presigned URLs (shared/providers.ts).
+      maxSingleUploadBytes: 5 * 1024 ** 3,
+    });
+    // Larger files go up in parts (docs/reference-remote.md §2a).
+    expect(provider.multipart).toBeDefined();
   });
 
   it('prepares, sends, lists, dedupes and deletes a file', async () => {

@@ -82,6 +82,8 @@ describe.each(SERVERS)('Composio provider against the reference server ($name)',
       label: 'Composio',
       needsSha256: false,
       canDelete: false,
+      // Its tickets are presigned PUTs: S3's single-PUT limit (shared/providers.ts).
+      maxSingleUploadBytes: 5 * 1024 ** 3,
     });
   });
 
