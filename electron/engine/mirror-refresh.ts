@@ -38,7 +38,11 @@ export async function refreshMirror(
 ): Promise<RefreshOutcome> {
   const known = state.mirror.listingVersion();
   // What the engine records after this moment (its uploads) is newer than anything the listing says.
-  const listedSince = clock.now();
+  // One millisecond back: an upload recorded within the very millisecond the listing was asked for may
+  // be missing from it (listed before the PUT ended), and a row stamped with the listing's own time
+  // counts as older, so it was dropped; a file deleted locally then lost its remote copy's record and
+  // that copy stayed on the remote for good (seen once in the churn test).
+  const listedSince = clock.now() - 1;
   const { listing, staged } = await withRetry(async () => {
     const staged = state.mirror.beginListing(decodeRemoteName);
     try {
