@@ -1,3 +1,5 @@
+// Past 300 lines: the reference server's one dispatch (routes of three dialects, faults, counts,
+// error answers and draining a refused body); each dialect's routes live in dialects/.
 import { ensureDirectory } from '../base/ensure-directory.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// Just past 300 lines: one multipart upload's whole path (open or resume from the server's parts,
+// send the missing parts within the shared slots, check the file between parts, complete or abort).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';

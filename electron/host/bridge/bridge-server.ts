@@ -1,3 +1,5 @@
+// Just past 300 lines: the bridge's one server (parse, route to a handler, coalesce events per
+// folder, answer errors in words); the handlers themselves live in command-handlers.ts.
 import {
   MAX_MESSAGE_CHARS,
   commands,
