@@ -200,17 +200,15 @@ describe('HasherPool', () => {
       }
     });
 
-    it('sends a file larger than inlineUpTo, or one without an expected stat, to a worker', async () => {
+    // Not also "a small file without an expected stat": whether a warm worker opens it before the
+    // test's unlink is a race (CI lost it once), so that case proved nothing either way.
+    it('sends a file larger than inlineUpTo to a worker', async () => {
       const inline = new HasherPool({ size: 1, inlineUpTo: 1024 });
       try {
         const larger = fileWith(randomBytes(2048));
         const hashing = inline.hash({ absolutePath: larger, sha256: false, expected: statKeyOf(larger) });
         unlinkSync(larger);
         expect((await hashing).status).toBe('missing');
-        const unstated = fileWith('small');
-        const second = inline.hash({ absolutePath: unstated, sha256: false });
-        unlinkSync(unstated);
-        expect((await second).status).toBe('missing');
       } finally {
         await inline.close();
       }
