@@ -62,6 +62,11 @@ const BENCHES = [
     command: [process.execPath, 'dist/test/bench/ui.bench.js'],
   },
   {
+    name: 'large',
+    what: 'a 6 GiB file through the reference server, client SIGKILLed at half and resumed (bytes received ≤ 1.02×, RSS < 200 MB, ≥ 70% of md5sum); a 1 GiB file’s CPU and RSS beside md5sum',
+    command: [process.execPath, 'dist/test/bench/large.bench.js'],
+  },
+  {
     name: 'sync',
     what: 'initial sync vs rclone on s3rver (goal: faster), no-change re-run of 100,000 files (goal < 3 s)',
     command: [process.execPath, 'dist/test/bench/sync.bench.js'],

@@ -1,16 +1,23 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PairSettings } from '../../shared/sync-types.js';
 import type { EngineContext } from './engine-context.js';
 import type { LocalFile } from './state/local-files.js';
 import { SMALL_BODY_BYTES, type HeldBodies } from './upload/held-bodies.js';
+import { plannedPartBytes } from './upload/multipart-uploader.js';
 
 /** Hashing needs the engine's world: the folder, its file table, the hasher pool, time, the log. */
 export type HashContext = Pick<
   EngineContext,
-  'root' | 'state' | 'hasher' | 'provider' | 'clock' | 'report' | 'vanished'
+  'root' | 'state' | 'hasher' | 'provider' | 'clock' | 'report' | 'vanished' | 'multipartPartBytes'
 > & {
   /** Where the bytes of a small file hashed for upload wait for it (none: every upload reads the file). */
   bodies?: HeldBodies;
+  /**
+   * The pair's settings (the multipart threshold): with them, a file that will go up in parts has
+   * its parts' MD5s computed in the same read. Without them, its upload has them computed then.
+   */
+  settings?: () => PairSettings;
 };
 
 export type HashOutcome = 'hashed' | 'unchanged-content' | 'requeued' | 'deleted' | 'unreadable';
@@ -31,12 +38,16 @@ export async function hashPendingFile(
   const { clock } = context;
   const files = context.state.files;
   const absolutePath = join(context.root, ...file.path.split('/'));
+  const settings = context.settings;
+  const partBytes =
+    settings === undefined ? undefined : plannedPartBytes({ ...context, settings }, file.size);
   const result = await context.hasher.hash(
     {
       absolutePath,
       sha256: context.provider.info.needsSha256,
       expected: { size: file.size, mtimeMs: file.mtimeMs, inode: file.inode },
       ...(context.bodies !== undefined ? { keepBodyUpTo: SMALL_BODY_BYTES } : {}),
+      ...(partBytes !== undefined ? { partBytes } : {}),
     },
     signal,
   );
@@ -53,6 +64,9 @@ export async function hashPendingFile(
       ) {
         return 'unchanged-content';
       }
+      // Kept only for a file that waits for its upload: the row goes with it (PartHashes.prune).
+      if (result.parts !== undefined)
+        context.state.partHashes.keep(file.path, result.stat, result.md5, result.parts);
       if (result.body !== undefined)
         context.bodies?.keep(file.path, { md5: result.md5, stat: result.stat, bytes: result.body });
       return 'hashed';

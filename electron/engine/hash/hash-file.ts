@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { sameStat, type StatKey } from '../state/local-files.js';
 import type { HashRequest, HashResult } from './hash-protocol.js';
+import { PartHasher } from './part-hasher.js';
 
 /**
  * Bytes per read, into one buffer per worker. Measured in a worker on a warm 256 MiB file (best of
@@ -33,6 +34,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  *
  * A file of at most `request.keepBodyUpTo` bytes is read into a buffer of its own (one read, one
  * hash update) that comes back as `result.body`: the upload sends those very bytes.
+ *
+ * With `request.partBytes`, each chunk also goes to the MD5 of the part it falls in (part-hasher.ts):
+ * a file uploaded in parts gets its whole MD5 and its parts' MD5s from this one read.
  */
 export function hashFileSync(
   request: HashRequest,
@@ -56,6 +60,7 @@ export function hashFileSync(
 
     const md5 = createHash('md5');
     const sha256 = request.sha256 ? createHash('sha256') : null;
+    const parts = request.partBytes !== undefined ? new PartHasher(request.partBytes) : null;
     const body = stat.size <= (request.keepBodyUpTo ?? 0) ? Buffer.allocUnsafeSlow(stat.size) : null;
     // Reads exactly the size seen before; growth shows in the stat after, shrinking as a short read.
     // (No read to EOF: that would cost every file one more system call.)
@@ -71,11 +76,13 @@ export function hashFileSync(
       const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
       md5.update(chunk);
       sha256?.update(chunk);
+      parts?.update(chunk);
       bytesRead += n;
     }
     if (body !== null) {
       md5.update(body.subarray(0, bytesRead));
       sha256?.update(body.subarray(0, bytesRead));
+      parts?.update(body.subarray(0, bytesRead));
     }
 
     const atPath = statSync(absolutePath);
@@ -90,6 +97,7 @@ export function hashFileSync(
         stat,
         bytes: bytesRead,
         ...(body !== null ? { body } : {}),
+        ...(parts !== null ? { parts: parts.digest() } : {}),
       },
       bytesRead,
     };

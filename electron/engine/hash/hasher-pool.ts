@@ -111,6 +111,7 @@ export class HasherPool {
           absolutePath: request.absolutePath,
           sha256: request.sha256,
           ...(request.keepBodyUpTo !== undefined ? { keepBodyUpTo: request.keepBodyUpTo } : {}),
+          ...(request.partBytes !== undefined ? { partBytes: request.partBytes } : {}),
           ...(request.expected !== undefined
             ? {
                 expected: {

@@ -142,4 +142,17 @@ export const MIGRATIONS: readonly string[] = [
      md5 TEXT NOT NULL,
      PRIMARY KEY (path, part_number)
    ) WITHOUT ROWID;`,
+  // Issue 19. The MD5 of each part of a large file, computed in the hasher's one read of it beside the
+  // whole file's MD5, kept until its upload in parts completes: the uploader never reads the file to
+  // hash a part, also after a restart (part-hashes.ts). 16 bytes a part in one blob (at most 10,000
+  // parts: 160 KB), valid only for the stat and MD5 it was read with.
+  `CREATE TABLE part_hashes (
+     path TEXT PRIMARY KEY,
+     size INTEGER NOT NULL,
+     mtime_ms REAL NOT NULL,
+     inode INTEGER NOT NULL,
+     md5 TEXT NOT NULL,
+     part_size INTEGER NOT NULL,
+     part_md5s BLOB NOT NULL
+   );`,
 ];

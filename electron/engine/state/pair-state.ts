@@ -3,6 +3,7 @@ import { ActivityLog } from './activity-log.js';
 import { ActivityPages } from './activity-page.js';
 import { LocalFiles } from './local-files.js';
 import { MultipartRecords } from './multipart-records.js';
+import { PartHashes } from './part-hashes.js';
 import { PairSettingsStore } from './pair-settings.js';
 import { RemoteBrowse } from './remote-browse.js';
 import { RemoteMirror } from './remote-mirror.js';
@@ -42,6 +43,8 @@ export interface PairState {
   mirror: RemoteMirror;
   /** Large files' uploads in parts under way (issue 19). */
   multipart: MultipartRecords;
+  /** The MD5s of large files' parts, from the hasher's read, kept for their uploads in parts (issue 19). */
+  partHashes: PartHashes;
   activity: ActivityLog;
   settings: PairSettingsStore;
   /** The UI's read-only views: the remote list filtered and joined with local state, activity pages. */
@@ -101,6 +104,7 @@ export function openPairState(
     files: new LocalFiles(db),
     mirror: new RemoteMirror(db, settings),
     multipart: new MultipartRecords(db),
+    partHashes: new PartHashes(db),
     activity: new ActivityLog(db),
     settings,
     browse: new RemoteBrowse(db),

@@ -1,8 +1,8 @@
 // Just past 300 lines: one multipart upload's whole path (open or resume from the server's parts,
 // send the missing parts within the shared slots, check the file between parts, complete or abort).
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
+import type { PairSettings } from '../../../shared/sync-types.js';
+import type { EngineContext } from '../engine-context.js';
 import type { MultipartSession, MultipartUploads, UploadCandidate } from '../remote/remote-provider.js';
 import { withRetry } from '../remote/retry.js';
 import { sameStat, type StatKey } from '../state/local-files.js';
@@ -13,7 +13,6 @@ import type { UploadContext } from './file-uploader.js';
 
 /** Parts of 8 MiB: few enough requests per file, small enough that a lost part costs little. */
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** An upload in parts, open on the remote, with the parts it already holds (number → MD5 hex). */
 export interface OpenParts {
@@ -22,11 +21,26 @@ export interface OpenParts {
   stored: Map<number, string>;
 }
 
+/** What deciding on parts needs: the remote, the pair's settings, the part size asked for. */
+type PartsContext = Pick<EngineContext, 'provider' | 'multipartPartBytes'> & {
+  settings: () => PairSettings;
+};
+
 /** Whether this file goes up in parts: the remote takes parts and the file reaches the threshold. */
-export function usesParts(context: UploadContext, size: number): boolean {
+export function usesParts(context: PartsContext, size: number): boolean {
   return (
     context.provider.multipart !== undefined && size > 0 && size >= context.settings().multipartThreshold
   );
+}
+
+/**
+ * The part size a file's upload will ask for, or undefined when it goes up in one PUT: known before
+ * the file is hashed, so the hasher computes the parts' MD5s in the same read (hash-pending-file.ts).
+ */
+export function plannedPartBytes(context: PartsContext, size: number): number | undefined {
+  const multipart = context.provider.multipart;
+  if (multipart === undefined || !usesParts(context, size)) return undefined;
+  return choosePartSize(size, multipart.limits, context.multipartPartBytes);
 }
 
 /**
@@ -118,6 +132,9 @@ export async function sendParts(
   context.progress.fileSent(candidate.path, candidate.size, storedBytes);
   context.onProgress();
   try {
+    // The parts' MD5s from the hasher's read of the file (or, when those were not kept, from the
+    // hasher's worker reading it again): no part is hashed here, on the engine's thread.
+    const md5s = missing.length > 0 ? await partMd5s(context, candidate, hashedStat, session.partSize) : [];
     const queue = [...missing];
     // The first failure stops every worker taking another part; all are waited for before the
     // upload is aborted or left to resume, so no part is still on the wire past this function.
@@ -132,8 +149,7 @@ export async function sendParts(
             context,
             candidate,
             session,
-            partNumber,
-            sizeOf(partNumber),
+            { partNumber, size: sizeOf(partNumber), md5Hex: md5s[partNumber - 1] as string },
             budget,
             {
               sent: (bytes) => {
@@ -162,6 +178,7 @@ export async function sendParts(
       budget.retryOptions(),
     );
     context.state.multipart.forget(candidate.path);
+    context.state.partHashes.forget(candidate.path);
     return { key, sentBytes };
   } catch (error) {
     // Whatever comes next (counted again by a retry, or as a whole by the engine), none of this
@@ -179,20 +196,47 @@ export async function sendParts(
   }
 }
 
-/** One part, with retries: its MD5 read from its range, a fresh URL per attempt, its bytes streamed. */
+/**
+ * The MD5 of every part of the file as hashed: kept from the hasher's read (part-hashes.ts), else
+ * computed by the hasher's worker in one more read (a state from before they were kept, a part size
+ * other than the one planned at hashing, a threshold changed since). A file that is no longer the
+ * version hashed fails as `file-changed`.
+ */
+async function partMd5s(
+  context: UploadContext,
+  candidate: UploadCandidate,
+  hashedStat: StatKey,
+  partBytes: number,
+): Promise<string[]> {
+  const kept = context.state.partHashes.get(candidate.path, hashedStat, candidate.md5Hex, partBytes);
+  if (kept !== null) return kept;
+  const result = await context.hasher.hash(
+    { absolutePath: candidate.absolutePath, sha256: false, expected: hashedStat, partBytes },
+    context.signal(),
+  );
+  if (result.status === 'unreadable') {
+    throw new SyncError('local-file', result.message, { reason: 'unreadable', detail: result.code });
+  }
+  if (result.status !== 'hashed' || result.md5 !== candidate.md5Hex || result.parts === undefined) {
+    throw fileChanged(candidate);
+  }
+  context.state.partHashes.keep(candidate.path, result.stat, result.md5, result.parts);
+  return result.parts.md5s;
+}
+
+/** One part, with retries: a fresh URL per attempt (signed with its MD5), its bytes streamed. */
 async function sendOnePart(
   context: UploadContext,
   candidate: UploadCandidate,
   session: MultipartSession,
-  partNumber: number,
-  size: number,
+  part: { partNumber: number; size: number; md5Hex: string },
   budget: FileBudget,
   counter: { sent: (bytes: number) => void },
 ): Promise<string> {
   const multipart = multipartOf(context);
   const signal = context.signal();
+  const { partNumber, size, md5Hex } = part;
   const start = (partNumber - 1) * session.partSize;
-  const md5Hex = await rangeMd5(candidate.absolutePath, start, size);
   return withRetry(async () => {
     let sentThisAttempt = 0;
     try {
@@ -234,17 +278,19 @@ async function unchanged(candidate: UploadCandidate, hashedStat: StatKey): Promi
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
   }
-  if (now === null || !sameStat(hashedStat, now)) {
-    throw new SyncError(
-      'local-file',
-      'The file changed while it was being uploaded; it will be uploaded again',
-      {
-        reason: 'file-changed',
-        retryable: false,
-        detail: candidate.absolutePath,
-      },
-    );
-  }
+  if (now === null || !sameStat(hashedStat, now)) throw fileChanged(candidate);
+}
+
+function fileChanged(candidate: UploadCandidate): SyncError {
+  return new SyncError(
+    'local-file',
+    'The file changed while it was being uploaded; it will be uploaded again',
+    {
+      reason: 'file-changed',
+      retryable: false,
+      detail: candidate.absolutePath,
+    },
+  );
 }
 
 /** Aborts an upload on the remote and forgets it; a failed abort is logged (the remote expires it). */
@@ -260,44 +306,6 @@ export async function abandon(context: UploadContext, path: string, uploadId: st
     );
   }
   context.state.multipart.forget(path);
-}
-
-async function rangeMd5(absolutePath: string, start: number, size: number): Promise<string> {
-  const hash = createHash('md5');
-  let read = 0;
-  const stream = createReadStream(absolutePath, {
-    start,
-    end: start + size - 1,
-    highWaterMark: READ_CHUNK_BYTES,
-  });
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      hash.update(chunk);
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new SyncError('local-file', 'The file was deleted while uploading', {
-        reason: 'file-changed',
-        retryable: false,
-      });
-    }
-    throw error;
-  } finally {
-    stream.destroy();
-  }
-  if (read !== size) {
-    throw new SyncError(
-      'local-file',
-      'The file changed while it was being uploaded; it will be uploaded again',
-      {
-        reason: 'file-changed',
-        retryable: false,
-      },
-    );
-  }
-  return hash.digest('hex');
 }
 
 function multipartOf(context: UploadContext): MultipartUploads {
