@@ -63,6 +63,24 @@ interface Row {
   local_state: string | null;
 }
 
+/**
+ * Which part of the mirror a view shows. The mirror holds the whole account as listed (every folder's
+ * and other clients' files): `folder` is one configured folder's remote folder ('' for the top), paths
+ * shown as they appear under it (a file of this folder by its local path); `account` is all of it,
+ * paths as the remote has them.
+ */
+export type BrowseRoot = { kind: 'folder'; remoteFolder: string } | { kind: 'account' };
+
+/** The top of the remote, as one folder sees it: what a browse without a root shows. */
+const TOP: BrowseRoot = { kind: 'folder', remoteFolder: '' };
+
+/** The root's path prefix in display paths ('' for the top or the account), with its trailing '/'. */
+function prefixOf(root: BrowseRoot): string {
+  if (root.kind === 'account') return '';
+  const folder = root.remoteFolder.replace(/^\/+|\/+$/g, '');
+  return folder === '' ? '' : `${folder}/`;
+}
+
 /** Where a query looks: everywhere (flat), or directly in one folder (the folder view, no search). */
 interface Scope {
   clause: string;
@@ -88,10 +106,13 @@ export class RemoteBrowse {
     this.sql = new StatementCache(db);
   }
 
-  page(query: RemoteBrowseQuery): RemoteBrowsePage {
-    const scope = scopeOf(query);
+  /** A page of `root` (paths in the query and the rows are relative to it). */
+  page(query: RemoteBrowseQuery, root: BrowseRoot = TOP): RemoteBrowsePage {
+    const rootPrefix = prefixOf(root);
+    const scope = scopeOf(query, rootPrefix);
     const descending = query.descending ?? false;
-    const folders = scope.folder === null ? [] : this.foldersIn(scope.folder, query, descending);
+    const folders =
+      scope.folder === null ? [] : this.foldersIn(`${rootPrefix}${scope.folder}`, query, descending);
     const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${descending ? 'DESC' : 'ASC'}, r.key`;
     const files = (
       this.sql.get(`SELECT count(*) AS n FROM remote_files r ${scope.clause}`).get(scope.params) as {
@@ -99,7 +120,9 @@ export class RemoteBrowse {
       }
     ).n;
     // Folders first, then files: a page may hold the end of one and the start of the other.
-    const folderRows = folders.slice(query.offset, query.offset + query.limit).map(toFolderRow);
+    const folderRows = folders
+      .slice(query.offset, query.offset + query.limit)
+      .map((folder) => toFolderRow(folder, rootPrefix));
     const fileOffset = Math.max(0, query.offset - folders.length);
     const fileLimit = query.limit - folderRows.length;
     const rows =
@@ -113,32 +136,40 @@ export class RemoteBrowse {
                FROM remote_files r ${scope.clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
             )
             .all({ ...scope.params, limit: fileLimit, offset: fileOffset }) as Row[]);
-    return { items: [...folderRows, ...rows.map(toRow)], total: folders.length + files };
+    return {
+      items: [...folderRows, ...rows.map((row) => toRow(row, root.kind === 'account' ? null : rootPrefix))],
+      total: folders.length + files,
+    };
   }
 
-  /** The keys a selection names (for a query: every matching key, read as one column). */
-  keys(selection: RemoteSelection): string[] {
+  /**
+   * The keys a selection names within `root` (for a query: every matching key, read as one column).
+   * A listed key outside the root is left out: a view of one folder never acts on another's files.
+   */
+  keys(selection: RemoteSelection, root: BrowseRoot = TOP): string[] {
     const filter = selection.filter ?? 'all';
+    const rootPrefix = prefixOf(root);
     if (selection.kind === 'keys') {
       const underFolders = (selection.folders ?? []).flatMap((folder) =>
-        this.matchingKeys('', folder, filter),
+        this.matchingKeys('', folder, filter, rootPrefix),
       );
-      return [...new Set([...selection.keys, ...underFolders])];
+      const listed = rootPrefix === '' ? selection.keys : this.keysUnder(selection.keys, rootPrefix);
+      return [...new Set([...listed, ...underFolders])];
     }
     const search = selection.search?.trim() ?? '';
     // The folder view's "all": what is under the folder (files directly in it and its subfolders').
-    const keys = this.matchingKeys(search, search === '' ? (selection.folder ?? '') : '', filter);
+    const keys = this.matchingKeys(search, search === '' ? (selection.folder ?? '') : '', filter, rootPrefix);
     const exceptKeys = new Set(selection.exceptKeys ?? []);
     const exceptFolders = (selection.exceptFolders ?? []).flatMap((folder) =>
-      this.matchingKeys(search, folder, filter),
+      this.matchingKeys(search, folder, filter, rootPrefix),
     );
     for (const key of exceptFolders) exceptKeys.add(key);
     return exceptKeys.size === 0 ? keys : keys.filter((key) => !exceptKeys.has(key));
   }
 
   /** What deleting a selection means: how many, how big, how many will upload again, how many are others'. */
-  summary(selection: RemoteSelection): RemoteSelectionSummary {
-    const keys = this.keys(selection);
+  summary(selection: RemoteSelection, root: BrowseRoot = TOP): RemoteSelectionSummary {
+    const keys = this.keys(selection, root);
     const info = this.sql.get(
       `SELECT r.size AS size, EXISTS (SELECT 1 FROM local_files WHERE remote_key = r.key) AS ours
        FROM remote_files r WHERE r.key = ?`,
@@ -188,14 +219,26 @@ export class RemoteBrowse {
     return rows;
   }
 
-  /** Keys matching `search` under `folder` ('' for everywhere) that pass `filter`, in name order. */
-  private matchingKeys(search: string, folder: string, filter: RemoteFilter): string[] {
-    const { clause, params } = scopeOf({ offset: 0, limit: 1, search, filter });
+  /** Those of `keys` the mirror lists under `rootPrefix`. */
+  private keysUnder(keys: readonly string[], rootPrefix: string): string[] {
+    const under = this.sql.get(
+      `SELECT 1 FROM remote_files r WHERE r.key = @key AND ${folderClauses(R_DISPLAY_PATH, rootPrefix).under}`,
+    );
+    return keys.filter((key) => under.get({ key, prefix: rootPrefix }) !== undefined);
+  }
+
+  /**
+   * Keys matching `search` under `folder` ('' for everywhere), both within `rootPrefix`, that pass
+   * `filter`, in name order.
+   */
+  private matchingKeys(search: string, folder: string, filter: RemoteFilter, rootPrefix: string): string[] {
+    const { clause, params } = scopeOf({ offset: 0, limit: 1, search, filter }, rootPrefix);
     const where = clause === '' ? [] : [clause.replace(/^WHERE /, '')];
     const prefix = folder.replace(/\/+$/, '');
     if (prefix !== '') {
-      where.push(folderClauses(R_DISPLAY_PATH, `${prefix}/`).under);
-      params.prefix = `${prefix}/`;
+      // Narrower than the root, which it starts with: the one @prefix both clauses read.
+      where.push(folderClauses(R_DISPLAY_PATH, `${rootPrefix}${prefix}/`).under);
+      params.prefix = `${rootPrefix}${prefix}/`;
     }
     return this.sql
       .get(
@@ -207,45 +250,67 @@ export class RemoteBrowse {
   }
 }
 
-/** The WHERE clause of a query: its search and filter, and for the folder view, its folder. */
-function scopeOf(query: RemoteBrowseQuery): Scope {
+/**
+ * The WHERE clause of a query within `rootPrefix` ('' for everything): its search (of the path as
+ * shown, under the root) and filter, and for the folder view, its folder (relative to the root).
+ */
+function scopeOf(query: RemoteBrowseQuery, rootPrefix: string): Scope {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const search = query.search?.trim() ?? '';
   if (search !== '') {
-    where.push(`${R_DISPLAY_PATH} LIKE @search ESCAPE '\\' COLLATE NOCASE`);
+    // Under a root the root's own name is in every path: a search for it must not match them all.
+    const shown = rootPrefix === '' ? R_DISPLAY_PATH : `substr(${R_DISPLAY_PATH}, length(@root) + 1)`;
+    if (rootPrefix !== '') params.root = rootPrefix;
+    where.push(`${shown} LIKE @search ESCAPE '\\' COLLATE NOCASE`);
     params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
   const condition = FILTERS[query.filter ?? 'all'];
   if (condition !== null) where.push(condition);
   const folder = search === '' && query.folder !== undefined ? query.folder.replace(/\/+$/, '') : null;
   if (folder !== null) {
-    params.prefix = folder === '' ? '' : `${folder}/`;
+    params.prefix = folder === '' ? rootPrefix : `${rootPrefix}${folder}/`;
     where.push(folderClauses(R_DISPLAY_PATH, params.prefix as string).directlyIn);
+  } else if (rootPrefix !== '') {
+    params.prefix = rootPrefix;
+    where.push(folderClauses(R_DISPLAY_PATH, rootPrefix).under);
   }
   return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params, folder };
 }
 
-function toFolderRow(folder: FolderRow): RemoteFileRow {
+/** A subfolder's row, its path relative to the root (`rootPrefix`, which it starts with). */
+function toFolderRow(folder: FolderRow, rootPrefix: string): RemoteFileRow {
+  const path = folder.path.slice(rootPrefix.length);
   return {
-    key: folderRowKey(folder.path),
+    key: folderRowKey(path),
     name: folder.name,
-    displayPath: folder.path,
+    displayPath: path,
     size: folder.bytes,
     lastModified: folder.lastModified,
     origin: 'elsewhere',
     deletedLocally: false,
     status: 'remote-only',
     processing: null,
-    folder: { path: folder.path, files: folder.files },
+    folder: { path, files: folder.files },
   };
 }
 
-function toRow(row: Row): RemoteFileRow {
+/**
+ * A file's row. Under a folder's root (`rootPrefix`), its path as it appears there: this folder's
+ * file by its local path, another's with the root cut off. For the account (null), the remote's path.
+ */
+function toRow(row: Row, rootPrefix: string | null): RemoteFileRow {
+  const displayPath =
+    rootPrefix === null
+      ? row.display_path
+      : (row.local_path ??
+        (row.display_path.startsWith(rootPrefix)
+          ? row.display_path.slice(rootPrefix.length)
+          : row.display_path));
   return {
     key: row.key,
     name: row.name,
-    displayPath: row.local_path ?? row.display_path,
+    displayPath,
     size: row.size,
     lastModified: row.last_modified,
     origin: row.local_path !== null ? 'this-folder' : 'elsewhere',
