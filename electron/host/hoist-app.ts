@@ -12,7 +12,7 @@ import { AppConfigFile, type AppConfig, type FolderConfig, type PairConfig } fro
 import { HandlerError } from './bridge/handler-error.js';
 import type { DesktopHost } from './desktop-host.js';
 import { admitFolder } from './folder-admission.js';
-import { identityOf, remoteUrlOf } from './folder-remote.js';
+import { identityOf } from './folder-remote.js';
 import { folderView } from './folder-view.js';
 import { FolderSet, folderIdOf, folderName, type FolderEntry, type OpenPairFunction } from './folder-set.js';
 import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
@@ -102,13 +102,16 @@ export class HoistApp {
 
   async view(): Promise<AppView> {
     const entries = this.config.folders.map((config) => this.folders.get(folderIdOf(config)));
-    // Folders on one remote share its token: asked once per remote, not once per folder.
+    // Folders on one remote share its token: asked once per remote (its keychain account, made of
+    // the identity, however each folder's URL is spelled), not once per folder.
     const tokens = new Map<string, Promise<string | null>>();
     const tokenOf = (config: FolderConfig): Promise<string | null> => {
-      const key = `${config.provider}\n${remoteUrlOf(config) ?? ''}`;
+      const identity = identityOf(config);
+      if (identity === null) return Promise.resolve(null);
+      const key = credentialAccount(config.provider, identity);
       let token = tokens.get(key);
       if (!token) {
-        token = storedTokenFor(config.provider, identityOf(config), this.options.credentials);
+        token = storedTokenFor(config.provider, identity, this.options.credentials);
         tokens.set(key, token);
       }
       return token;
