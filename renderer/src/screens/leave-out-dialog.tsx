@@ -1,40 +1,8 @@
 import { useId, useState } from 'react';
 import { useBridge } from '../bridge/bridge-context.js';
 import { Dialog } from '../components/dialog.js';
+import { leaveOutChoices } from '../leave-out-choices.js';
 import { useFolder } from '../store/folder-context.js';
-
-/** One way to leave a file out: itself, a folder it is in, or its type. */
-interface Choice {
-  label: string;
-  /** What the confirmation and the outcome call it. */
-  what: string;
-  change: { path: string } | { fileType: string };
-}
-
-/**
- * The ways to leave out `path` (a file of the folder, '/'-separated): the folder it is in first (what
- * people mostly mean: the whole subfolder), each folder above it, the file alone, and every file of
- * its type when it has one.
- */
-export function leaveOutChoices(path: string): Choice[] {
-  const parts = path.split('/').filter((part) => part !== '');
-  const folders: Choice[] = [];
-  for (let depth = parts.length - 1; depth >= 1; depth--) {
-    const folder = parts.slice(0, depth).join('/');
-    folders.push({ label: `The folder ${folder}`, what: `the folder ${folder}`, change: { path: folder } });
-  }
-  const file = parts.join('/');
-  const name = parts[parts.length - 1] ?? '';
-  const dot = name.lastIndexOf('.');
-  const type = dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : null;
-  return [
-    ...folders,
-    { label: `This file only: ${file}`, what: file, change: { path: file } },
-    ...(type !== null && /^[a-z0-9_-]{1,32}$/.test(type)
-      ? [{ label: `Every .${type} file`, what: `every .${type} file`, change: { fileType: type } }]
-      : []),
-  ];
-}
 
 type Phase =
   { kind: 'choose' } | { kind: 'saving' } | { kind: 'done'; text: string } | { kind: 'error'; text: string };
