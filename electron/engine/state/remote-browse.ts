@@ -1,3 +1,5 @@
+// Past 300 lines: one read-only view of the mirror (pages, folder rows, selections and their summary)
+// over one set of SQL clauses and one root; split, the page and the selection would drift apart.
 import {
   folderRowKey,
   type RemoteBrowsePage,
