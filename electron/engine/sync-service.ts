@@ -156,25 +156,34 @@ export class SyncService {
   /**
    * What a view of the remote covers: this folder's remote folder (the default: what the folder puts
    * there, paths as under it), or the whole account its mirror holds (every folder's and other
-   * clients' files, as last listed).
+   * clients' files, as last listed). `othersInside`: the remote folders of the app's other folders
+   * on this remote inside this one's, whose files (those this folder did not put there) are theirs.
    */
-  private rootOf(scope: RemoteScope): BrowseRoot {
+  private rootOf(scope: RemoteScope, othersInside: readonly string[]): BrowseRoot {
     return scope === 'account'
       ? { kind: 'account' }
-      : { kind: 'folder', remoteFolder: this.engine.currentSettings.remoteFolder };
+      : { kind: 'folder', remoteFolder: this.engine.currentSettings.remoteFolder, othersInside };
   }
 
   /** A page of the remote list filtered by origin, each row with its local file's state. */
-  browseRemote(query: RemoteBrowseQuery, scope: RemoteScope = 'folder'): RemoteBrowsePage {
+  browseRemote(
+    query: RemoteBrowseQuery,
+    scope: RemoteScope = 'folder',
+    othersInside: readonly string[] = [],
+  ): RemoteBrowsePage {
     if (!Number.isInteger(query.offset) || query.offset < 0)
       throw configError('offset must be a whole number ≥ 0');
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000)
       throw configError('limit must be 1 to 1000');
-    return this.browse.page(query, this.rootOf(scope));
+    return this.browse.page(query, this.rootOf(scope, othersInside));
   }
 
-  remoteSelectionSummary(selection: RemoteSelection, scope: RemoteScope = 'folder'): RemoteSelectionSummary {
-    return this.browse.summary(selection, this.rootOf(scope));
+  remoteSelectionSummary(
+    selection: RemoteSelection,
+    scope: RemoteScope = 'folder',
+    othersInside: readonly string[] = [],
+  ): RemoteSelectionSummary {
+    return this.browse.summary(selection, this.rootOf(scope, othersInside));
   }
 
   /**
@@ -185,8 +194,9 @@ export class SyncService {
   deleteRemoteSelection(
     selection: RemoteSelection,
     options: DeletionBatchOptions,
+    othersInside: readonly string[] = [],
   ): Promise<DeletionBatchOutcome> {
-    const keys = this.browse.keys(selection, this.rootOf('folder'));
+    const keys = this.browse.keys(selection, this.rootOf('folder', othersInside));
     return deleteInBatch(
       keys,
       async (key) =>

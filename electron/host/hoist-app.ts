@@ -12,6 +12,7 @@ import { AppConfigFile, type AppConfig, type FolderConfig, type PairConfig } fro
 import { HandlerError } from './bridge/handler-error.js';
 import type { DesktopHost } from './desktop-host.js';
 import { admitFolder } from './folder-admission.js';
+import { remoteFoldersInside } from './folder-conflicts.js';
 import { identityOf } from './folder-remote.js';
 import { folderView } from './folder-view.js';
 import { FolderSet, folderIdOf, folderName, type FolderEntry, type OpenPairFunction } from './folder-set.js';
@@ -196,6 +197,11 @@ export class HoistApp {
   /** The desktop shell, when there is one (the window offers its abilities only then). */
   get desktop(): DesktopHost | null {
     return this.options.desktop ?? null;
+  }
+
+  /** Other folders' remote folders inside this folder's own, on its remote (folder-conflicts.ts). */
+  remoteFoldersInside(id: string): string[] {
+    return remoteFoldersInside(this.folders.places(), id);
   }
 
   /** A configured folder's path. */

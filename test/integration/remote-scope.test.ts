@@ -71,7 +71,7 @@ afterEach(async () => {
 });
 
 describe('Remote files: one folder or the whole account', () => {
-  it("'folder' shows only the folder's remote folder; 'account' every folder's and other clients' files, with counts, search, sort and deletes to match", async () => {
+  it("'folder' shows only the folder's remote folder (for a folder at the top, not the other folders' remote folders in it); 'account' every folder's and other clients' files, with counts, search, sort and deletes to match", async () => {
     const call = client(bridge);
     const alice = { provider: 'local', remoteUrl: server.url, token: TEST_USERS.alice.token };
     const notes = await folderWith('Notes', { 'a.txt': 'alpha' });
@@ -148,6 +148,41 @@ describe('Remote files: one folder or the whole account', () => {
     expect(outcome.deleted).toBe(0);
     const names = (await remote.list()).map((entry) => entry.name).sort();
     expect(names).toEqual([`Contracts${SEP}c.txt`, `Notes${SEP}a.txt`, 'from-the-phone.txt']);
+
+    // A third folder at the top of the same remote: the other two folders' remote folders are theirs,
+    // left out of its view and of its selections; the phone's file at the top is in it.
+    const top = await folderWith('Top', { 't.txt': 'tau' });
+    const topId = (await call<AppView>('folders.add', { folder: top, ...alice })).folders[2]?.id;
+    await until('t.txt is on the remote', async () =>
+      (await remote.list()).some((entry) => entry.name === 't.txt'),
+    );
+    await call('remote.refresh', { folder: topId });
+    const fromTop = (payload: Record<string, unknown>) =>
+      call<RemoteBrowsePage>('remote.page', { folder: topId, offset: 0, limit: 100, ...payload });
+    const topPaths = async (payload: Record<string, unknown>): Promise<string[]> =>
+      (await fromTop(payload)).items.map((row) => (row.folder ? `${row.displayPath}/` : row.displayPath));
+    expect(await topPaths({})).toEqual(['from-the-phone.txt', 't.txt']);
+    expect(await topPaths({ path: '' })).toEqual(['from-the-phone.txt', 't.txt']);
+    expect(await topPaths({ search: '.txt' })).toEqual(['from-the-phone.txt', 't.txt']);
+    expect((await fromTop({ scope: 'account' })).total).toBe(4);
+    expect(
+      await call<RemoteSelectionSummary>('remote.summary', { folder: topId, selection: all }),
+    ).toMatchObject({ count: 2 });
+    const theirs = (await fromTop({ scope: 'account' })).items
+      .filter((row) => row.displayPath.includes('/'))
+      .map((row) => row.key);
+    expect(theirs).toHaveLength(2);
+    expect(
+      (
+        await call<{ deleted: number }>('remote.delete', {
+          folder: topId,
+          selection: { kind: 'keys', keys: theirs, folders: ['Notes', 'Contracts'] },
+        })
+      ).deleted,
+    ).toBe(0);
+    expect((await remote.list()).map((entry) => entry.name).sort()).toEqual(
+      [`Contracts${SEP}c.txt`, `Notes${SEP}a.txt`, 'from-the-phone.txt', 't.txt'].sort(),
+    );
 
     // The other folder sees its own the same way.
     await call('remote.refresh', { folder: contractsId });

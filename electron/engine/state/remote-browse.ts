@@ -71,7 +71,18 @@ interface Row {
  * shown as they appear under it (a file of this folder by its local path); `account` is all of it,
  * paths as the remote has them.
  */
-export type BrowseRoot = { kind: 'folder'; remoteFolder: string } | { kind: 'account' };
+export type BrowseRoot =
+  | {
+      kind: 'folder';
+      remoteFolder: string;
+      /**
+       * Remote folders of the app's other folders on this remote that lie inside this one (this one
+       * at the top, another in "Contracts"): what the others put there is theirs, left out of this
+       * view and of every selection in it; this folder's own files there stay in.
+       */
+      othersInside?: readonly string[];
+    }
+  | { kind: 'account' };
 
 /** The top of the remote, as one folder sees it: what a browse without a root shows. */
 const TOP: BrowseRoot = { kind: 'folder', remoteFolder: '' };
@@ -81,6 +92,24 @@ function prefixOf(root: BrowseRoot): string {
   if (root.kind === 'account') return '';
   const folder = root.remoteFolder.replace(/^\/+|\/+$/g, '');
   return folder === '' ? '' : `${folder}/`;
+}
+
+/** A configured remote folder's name as SQL text (quotes doubled): no parameter to thread through. */
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** The filter's condition and the root's others-inside rule, as one SQL condition (null: none). */
+function conditionOf(filter: RemoteFilter, root: BrowseRoot): string | null {
+  const parts = [FILTERS[filter]];
+  if (root.kind === 'folder') {
+    for (const other of root.othersInside ?? []) {
+      const prefix = literal(`${other.replace(/^\/+|\/+$/g, '')}/`);
+      parts.push(
+        `NOT (substr(${R_DISPLAY_PATH}, 1, length(${prefix})) = ${prefix} AND ${FILTERS['remote-only']})`,
+      );
+    }
+  }
+  const present = parts.filter((part): part is string => part !== null);
+  return present.length === 0 ? null : present.map((part) => `(${part})`).join(' AND ');
 }
 
 /** Where a query looks: everywhere (flat), or directly in one folder (the folder view, no search). */
@@ -111,10 +140,10 @@ export class RemoteBrowse {
   /** A page of `root` (paths in the query and the rows are relative to it). */
   page(query: RemoteBrowseQuery, root: BrowseRoot = TOP): RemoteBrowsePage {
     const rootPrefix = prefixOf(root);
-    const scope = scopeOf(query, rootPrefix);
+    const scope = scopeOf(query, root);
     const descending = query.descending ?? false;
     const folders =
-      scope.folder === null ? [] : this.foldersIn(`${rootPrefix}${scope.folder}`, query, descending);
+      scope.folder === null ? [] : this.foldersIn(`${rootPrefix}${scope.folder}`, query, root, descending);
     const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${descending ? 'DESC' : 'ASC'}, r.key`;
     const files = (
       this.sql.get(`SELECT count(*) AS n FROM remote_files r ${scope.clause}`).get(scope.params) as {
@@ -153,17 +182,18 @@ export class RemoteBrowse {
     const rootPrefix = prefixOf(root);
     if (selection.kind === 'keys') {
       const underFolders = (selection.folders ?? []).flatMap((folder) =>
-        this.matchingKeys('', folder, filter, rootPrefix),
+        this.matchingKeys('', folder, filter, root),
       );
-      const listed = rootPrefix === '' ? selection.keys : this.keysUnder(selection.keys, rootPrefix);
+      const narrowed = rootPrefix !== '' || (root.kind === 'folder' && (root.othersInside?.length ?? 0) > 0);
+      const listed = narrowed ? this.keysUnder(selection.keys, root) : selection.keys;
       return [...new Set([...listed, ...underFolders])];
     }
     const search = selection.search?.trim() ?? '';
     // The folder view's "all": what is under the folder (files directly in it and its subfolders').
-    const keys = this.matchingKeys(search, search === '' ? (selection.folder ?? '') : '', filter, rootPrefix);
+    const keys = this.matchingKeys(search, search === '' ? (selection.folder ?? '') : '', filter, root);
     const exceptKeys = new Set(selection.exceptKeys ?? []);
     const exceptFolders = (selection.exceptFolders ?? []).flatMap((folder) =>
-      this.matchingKeys(search, folder, filter, rootPrefix),
+      this.matchingKeys(search, folder, filter, root),
     );
     for (const key of exceptFolders) exceptKeys.add(key);
     return exceptKeys.size === 0 ? keys : keys.filter((key) => !exceptKeys.has(key));
@@ -202,39 +232,42 @@ export class RemoteBrowse {
   }
 
   /** The subfolders of `folder`, computed again only when the query or anything in the DB changed. */
-  private foldersIn(folder: string, query: RemoteBrowseQuery, descending: boolean): FolderRow[] {
-    const key = JSON.stringify([folder, query.filter ?? 'all', query.sort ?? 'name', descending]);
+  private foldersIn(
+    folder: string,
+    query: RemoteBrowseQuery,
+    root: BrowseRoot,
+    descending: boolean,
+  ): FolderRow[] {
+    const condition = conditionOf(query.filter ?? 'all', root);
+    const key = JSON.stringify([folder, condition, query.sort ?? 'name', descending]);
     // data_version moves with other connections' commits, total_changes() with this one's.
     const stamp = `${String(this.db.pragma('data_version', { simple: true }))}:${String(
       this.sql.get('SELECT total_changes()').pluck().get(),
     )}`;
     if (this.folders?.query === key && this.folders.stamp === stamp) return this.folders.rows;
-    const rows = listFolders(
-      this.sql,
-      R_DISPLAY_PATH,
-      folder,
-      FILTERS[query.filter ?? 'all'],
-      query.sort ?? 'name',
-      descending,
-    );
+    const rows = listFolders(this.sql, R_DISPLAY_PATH, folder, condition, query.sort ?? 'name', descending);
     this.folders = { query: key, stamp, rows };
     return rows;
   }
 
-  /** Those of `keys` the mirror lists under `rootPrefix`. */
-  private keysUnder(keys: readonly string[], rootPrefix: string): string[] {
+  /** Those of `keys` the mirror lists within `root` (under its folder, not another folder's). */
+  private keysUnder(keys: readonly string[], root: BrowseRoot): string[] {
+    const rootPrefix = prefixOf(root);
+    const condition = conditionOf('all', root);
     const under = this.sql.get(
-      `SELECT 1 FROM remote_files r WHERE r.key = @key AND ${folderClauses(R_DISPLAY_PATH, rootPrefix).under}`,
+      `SELECT 1 FROM remote_files r WHERE r.key = @key AND ${folderClauses(R_DISPLAY_PATH, rootPrefix).under}
+       ${condition === null ? '' : `AND ${condition}`}`,
     );
     return keys.filter((key) => under.get({ key, prefix: rootPrefix }) !== undefined);
   }
 
   /**
-   * Keys matching `search` under `folder` ('' for everywhere), both within `rootPrefix`, that pass
+   * Keys matching `search` under `folder` ('' for everywhere), both within `root`, that pass
    * `filter`, in name order.
    */
-  private matchingKeys(search: string, folder: string, filter: RemoteFilter, rootPrefix: string): string[] {
-    const { clause, params } = scopeOf({ offset: 0, limit: 1, search, filter }, rootPrefix);
+  private matchingKeys(search: string, folder: string, filter: RemoteFilter, root: BrowseRoot): string[] {
+    const rootPrefix = prefixOf(root);
+    const { clause, params } = scopeOf({ offset: 0, limit: 1, search, filter }, root);
     const where = clause === '' ? [] : [clause.replace(/^WHERE /, '')];
     const prefix = folder.replace(/\/+$/, '');
     if (prefix !== '') {
@@ -253,10 +286,11 @@ export class RemoteBrowse {
 }
 
 /**
- * The WHERE clause of a query within `rootPrefix` ('' for everything): its search (of the path as
+ * The WHERE clause of a query within `root`: its search (of the path as
  * shown, under the root) and filter, and for the folder view, its folder (relative to the root).
  */
-function scopeOf(query: RemoteBrowseQuery, rootPrefix: string): Scope {
+function scopeOf(query: RemoteBrowseQuery, root: BrowseRoot): Scope {
+  const rootPrefix = prefixOf(root);
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const search = query.search?.trim() ?? '';
@@ -267,7 +301,7 @@ function scopeOf(query: RemoteBrowseQuery, rootPrefix: string): Scope {
     where.push(`${shown} LIKE @search ESCAPE '\\' COLLATE NOCASE`);
     params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
-  const condition = FILTERS[query.filter ?? 'all'];
+  const condition = conditionOf(query.filter ?? 'all', root);
   if (condition !== null) where.push(condition);
   const folder = search === '' && query.folder !== undefined ? query.folder.replace(/\/+$/, '') : null;
   if (folder !== null) {
