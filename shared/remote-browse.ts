@@ -4,6 +4,12 @@ import type { ActivityEntry, ActivityKind, RemoteFileView, RemoteSortField } fro
  * What the remote files view asks of the mirror beyond a plain page: a filter by where a file comes
  * from, and each row joined with its local file's state. Plain data, shared by engine and bridge.
  */
+/**
+ * How much of the remote a view shows: one configured folder's remote folder ('folder', paths as
+ * under it) or the whole account of its remote ('account': every folder's and other clients' files).
+ */
+export type RemoteScope = 'folder' | 'account';
+
 export type RemoteFilter = 'all' | 'this-folder' | 'remote-only' | 'deleted-locally';
 
 /** The badge each remote file shows: the local side's state joined with the remote copy. */

@@ -12,6 +12,7 @@ import type {
   ActivityQuery,
   RemoteBrowsePage,
   RemoteBrowseQuery,
+  RemoteScope,
   RemoteSelection,
   RemoteSelectionSummary,
 } from '../../shared/remote-browse.js';
@@ -23,7 +24,7 @@ import {
   type DeletionBatchOutcome,
 } from './remote-deletion-batch.js';
 import type { ActivityPages } from './state/activity-page.js';
-import type { RemoteBrowse } from './state/remote-browse.js';
+import type { BrowseRoot, RemoteBrowse } from './state/remote-browse.js';
 import type { EngineEventMap } from './engine-events.js';
 import type { DeletionOutcome } from './mirrored-deletions.js';
 import type { RemoteDeleteResult } from './remote-deletion.js';
@@ -152,25 +153,50 @@ export class SyncService {
 
   // ---- for the UI (issue 9): browse, selections, batch deletion, activity pages, unsynced files ----
 
+  /**
+   * What a view of the remote covers: this folder's remote folder (the default: what the folder puts
+   * there, paths as under it), or the whole account its mirror holds (every folder's and other
+   * clients' files, as last listed). `othersInside`: the remote folders of the app's other folders
+   * on this remote inside this one's, whose files (those this folder did not put there) are theirs.
+   */
+  private rootOf(scope: RemoteScope, othersInside: readonly string[]): BrowseRoot {
+    return scope === 'account'
+      ? { kind: 'account' }
+      : { kind: 'folder', remoteFolder: this.engine.currentSettings.remoteFolder, othersInside };
+  }
+
   /** A page of the remote list filtered by origin, each row with its local file's state. */
-  browseRemote(query: RemoteBrowseQuery): RemoteBrowsePage {
+  browseRemote(
+    query: RemoteBrowseQuery,
+    scope: RemoteScope = 'folder',
+    othersInside: readonly string[] = [],
+  ): RemoteBrowsePage {
     if (!Number.isInteger(query.offset) || query.offset < 0)
       throw configError('offset must be a whole number ≥ 0');
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000)
       throw configError('limit must be 1 to 1000');
-    return this.browse.page(query);
+    return this.browse.page(query, this.rootOf(scope, othersInside));
   }
 
-  remoteSelectionSummary(selection: RemoteSelection): RemoteSelectionSummary {
-    return this.browse.summary(selection);
+  remoteSelectionSummary(
+    selection: RemoteSelection,
+    scope: RemoteScope = 'folder',
+    othersInside: readonly string[] = [],
+  ): RemoteSelectionSummary {
+    return this.browse.summary(selection, this.rootOf(scope, othersInside));
   }
 
-  /** Deletes a selection (keys or a query) with bounded concurrency, cancellable, with progress. */
+  /**
+   * Deletes a selection (keys or a query) with bounded concurrency, cancellable, with progress. Only
+   * within this folder's remote folder: the whole account is for looking (other folders' and other
+   * clients' files are not this folder's to delete; a key outside it is left out, whatever is asked).
+   */
   deleteRemoteSelection(
     selection: RemoteSelection,
     options: DeletionBatchOptions,
+    othersInside: readonly string[] = [],
   ): Promise<DeletionBatchOutcome> {
-    const keys = this.browse.keys(selection);
+    const keys = this.browse.keys(selection, this.rootOf('folder', othersInside));
     return deleteInBatch(
       keys,
       async (key) =>

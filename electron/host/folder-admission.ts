@@ -3,7 +3,7 @@ import type { FolderConfig } from './app-config.js';
 import { tokenRejection } from './connection-test.js';
 import { folderConflict, type FolderPlace } from './folder-conflicts.js';
 import { makeMissingFolder } from './folder-guard.js';
-import { identityOf, needsToken, remoteUrlOf } from './folder-remote.js';
+import { identityOf, needsToken } from './folder-remote.js';
 import { folderIdOf, placeOf } from './folder-set.js';
 import { guardFolderToSync } from './open-pair.js';
 import { storedTokenFor } from './remote-connection.js';
@@ -32,7 +32,8 @@ export async function admitFolder(
 ): Promise<FolderConfig> {
   const { dataRoot } = context;
   await makeMissingFolder(requested.folder, { dataRoot });
-  const remoteUrl = remoteUrlOf(requested);
+  // Passed on as configured: each of these makes the remote's identity of it (remote-identity.ts).
+  const remoteUrl = requested.remoteUrl;
   // Only a folder chosen now is asked about: one syncing already had its answer.
   const folder = await guardFolderToSync(
     { folder: requested.folder, provider: requested.provider, remote: remoteUrl, stateRoot: dataRoot },

@@ -62,6 +62,28 @@ export function folderConflict(candidate: FolderPlace, others: readonly FolderPl
   return null;
 }
 
+/**
+ * The remote folders of the other configured folders on `id`'s remote (same provider and identity)
+ * that lie strictly inside its remote folder: the top holds every other one, "Notes" holds
+ * "Notes/Drafts". What those folders put there is theirs, not `id`'s to show or delete.
+ */
+export function remoteFoldersInside(places: readonly FolderPlace[], id: string): string[] {
+  const own = places.find((place) => place.id === id);
+  if (!own || own.remoteId === null) return [];
+  const prefix = own.remoteFolder === '' ? '' : `${own.remoteFolder}/`;
+  return places
+    .filter(
+      (other) =>
+        other.id !== id &&
+        other.provider === own.provider &&
+        other.remoteId === own.remoteId &&
+        other.remoteFolder !== '' &&
+        other.remoteFolder.startsWith(prefix) &&
+        other.remoteFolder !== own.remoteFolder,
+    )
+    .map((other) => other.remoteFolder);
+}
+
 /** Whether `child` lies strictly below `parent` (both absolute). */
 function isInside(child: string, parent: string): boolean {
   const path = relative(parent, child);

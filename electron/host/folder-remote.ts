@@ -15,7 +15,13 @@ export function identityOf(pair: {
   return remoteIdentityOrNull(pair.provider, pair.remoteUrl);
 }
 
-/** A folder's remote URL as accounts and providers use it: trimmed, no trailing slash; undefined when none. */
-export function remoteUrlOf(pair: { remoteUrl?: string | undefined }): string | undefined {
-  return pair.remoteUrl?.trim() ? pair.remoteUrl.trim().replace(/\/+$/, '') : undefined;
+/**
+ * A folder's remote URL as the person typed it (surrounding spaces dropped), for showing only; null
+ * when none. Never compared nor used as a key: two spellings of one remote are one remote, and only
+ * its identity (identityOf) says so. Whoever connects passes the configured URL on, and
+ * remoteIdentityOf reads it there.
+ */
+export function shownRemoteUrl(pair: { remoteUrl?: string | undefined }): string | null {
+  const typed = pair.remoteUrl?.trim() ?? '';
+  return typed === '' ? null : typed;
 }

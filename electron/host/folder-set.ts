@@ -9,8 +9,8 @@ import type { MachineResources } from './machine-resources.js';
 import type { OpenedPair, OpenPairOptions, PairConfig as OpenPairConfig } from './open-pair.js';
 import { pairId } from './pair-location.js';
 import { storedTokenFor } from './remote-connection.js';
-import { identityOf, needsToken, remoteUrlOf } from './folder-remote.js';
-import type { RemoteIdentity } from './remote-identity.js';
+import { identityOf, needsToken, shownRemoteUrl } from './folder-remote.js';
+import { isEmbedded, type RemoteIdentity } from './remote-identity.js';
 import type { CredentialStore } from './web/session-credentials.js';
 
 /** What the folder set tells the app; every event names the folder it is about. */
@@ -148,7 +148,6 @@ export class FolderSet {
 
   private async open(entry: FolderEntry): Promise<void> {
     const { config } = entry;
-    const remoteUrl = remoteUrlOf(config);
     if (this.closed || this.entries.get(entry.id) !== entry) return;
     // app.json may list folders that would never have been let in together (written by hand, or by an
     // older Hoist): the same rules as adding one, against the folders listed before it, which keep it.
@@ -166,7 +165,8 @@ export class FolderSet {
         folder,
         provider: config.provider,
         stateRoot: this.options.dataRoot,
-        ...(remoteUrl !== undefined ? { remote: remoteUrl } : {}),
+        // As configured: open-pair.ts makes the identity of it (pair id, keychain account, connection).
+        ...(config.remoteUrl !== undefined ? { remote: config.remoteUrl } : {}),
         ...(token !== undefined ? { token } : {}),
         ...(config.remoteFolder !== undefined || config.settings !== undefined
           ? {
@@ -240,10 +240,11 @@ export function placeOf(config: FolderConfig, id: string, opened: OpenedPair | n
   };
 }
 
+/** How people know a folder's remote before it opens (an open folder's label comes from open-pair.ts). */
 export function remoteLabelOf(config: Pick<FolderConfig, 'provider' | 'remoteUrl'>): string {
-  return config.provider === 'local' && remoteUrlOf(config) === undefined
-    ? 'This computer'
-    : (remoteUrlOf(config) ?? config.provider);
+  const identity = identityOf(config);
+  if (identity !== null && isEmbedded(identity)) return 'This computer';
+  return shownRemoteUrl(config) ?? identity ?? config.provider;
 }
 
 export function folderName(folder: string): string {

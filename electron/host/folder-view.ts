@@ -1,11 +1,11 @@
 import type { FolderView } from '../../shared/bridge/contract.js';
-import { needsToken, remoteUrlOf } from './folder-remote.js';
+import { needsToken, shownRemoteUrl } from './folder-remote.js';
 import { folderName, remoteLabelOf, type FolderEntry } from './folder-set.js';
 
 /** A folder as the window sees it: its remote, its remote folder, whether it is open and why not. */
 export function folderView(entry: FolderEntry, token: string | null): FolderView {
   const { config } = entry;
-  const remoteUrl = remoteUrlOf(config) ?? null;
+  const remoteUrl = shownRemoteUrl(config);
   const remoteFolder = entry.opened?.service.settings().remoteFolder ?? config.remoteFolder ?? '';
   return {
     id: entry.id,

@@ -12,7 +12,8 @@ import { AppConfigFile, type AppConfig, type FolderConfig, type PairConfig } fro
 import { HandlerError } from './bridge/handler-error.js';
 import type { DesktopHost } from './desktop-host.js';
 import { admitFolder } from './folder-admission.js';
-import { identityOf, remoteUrlOf } from './folder-remote.js';
+import { remoteFoldersInside } from './folder-conflicts.js';
+import { identityOf } from './folder-remote.js';
 import { folderView } from './folder-view.js';
 import { FolderSet, folderIdOf, folderName, type FolderEntry, type OpenPairFunction } from './folder-set.js';
 import { addExactRules, readHoistignore, writeHoistignore } from './hoistignore-file.js';
@@ -102,13 +103,16 @@ export class HoistApp {
 
   async view(): Promise<AppView> {
     const entries = this.config.folders.map((config) => this.folders.get(folderIdOf(config)));
-    // Folders on one remote share its token: asked once per remote, not once per folder.
+    // Folders on one remote share its token: asked once per remote (its keychain account, made of
+    // the identity, however each folder's URL is spelled), not once per folder.
     const tokens = new Map<string, Promise<string | null>>();
     const tokenOf = (config: FolderConfig): Promise<string | null> => {
-      const key = `${config.provider}\n${remoteUrlOf(config) ?? ''}`;
+      const identity = identityOf(config);
+      if (identity === null) return Promise.resolve(null);
+      const key = credentialAccount(config.provider, identity);
       let token = tokens.get(key);
       if (!token) {
-        token = storedTokenFor(config.provider, identityOf(config), this.options.credentials);
+        token = storedTokenFor(config.provider, identity, this.options.credentials);
         tokens.set(key, token);
       }
       return token;
@@ -193,6 +197,11 @@ export class HoistApp {
   /** The desktop shell, when there is one (the window offers its abilities only then). */
   get desktop(): DesktopHost | null {
     return this.options.desktop ?? null;
+  }
+
+  /** Other folders' remote folders inside this folder's own, on its remote (folder-conflicts.ts). */
+  remoteFoldersInside(id: string): string[] {
+    return remoteFoldersInside(this.folders.places(), id);
   }
 
   /** A configured folder's path. */

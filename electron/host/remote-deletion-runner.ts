@@ -23,7 +23,12 @@ export class RemoteDeletionRunner {
     private readonly onProgress: (progress: DeletionProgressView) => void,
   ) {}
 
-  async run(selection: RemoteSelection, addToIgnore: boolean): Promise<DeletionOutcomeView> {
+  /** `othersInside`: other folders' remote folders inside this one's (SyncService.browseRemote). */
+  async run(
+    selection: RemoteSelection,
+    addToIgnore: boolean,
+    othersInside: readonly string[] = [],
+  ): Promise<DeletionOutcomeView> {
     const service = await this.target.service();
     if (this.running) throw new Error('A deletion is already running; wait for it or cancel it');
     const controller = new AbortController();
@@ -31,15 +36,19 @@ export class RemoteDeletionRunner {
     try {
       let addedToIgnore = 0;
       if (addToIgnore) {
-        const paths = service.remoteSelectionSummary(selection).stillInFolderPaths;
+        const paths = service.remoteSelectionSummary(selection, 'folder', othersInside).stillInFolderPaths;
         addedToIgnore = await this.target.addToIgnore(paths);
         if (addedToIgnore > 0) await service.applyIgnoreRules();
       }
-      const outcome = await service.deleteRemoteSelection(selection, {
-        concurrency: DELETE_CONCURRENCY,
-        signal: controller.signal,
-        onProgress: (progress) => this.onProgress({ ...progress, finished: false }),
-      });
+      const outcome = await service.deleteRemoteSelection(
+        selection,
+        {
+          concurrency: DELETE_CONCURRENCY,
+          signal: controller.signal,
+          onProgress: (progress) => this.onProgress({ ...progress, finished: false }),
+        },
+        othersInside,
+      );
       const failures = outcome.results
         .filter((result) => !result.deleted)
         .map((result) => ({ path: result.key, message: result.message }));

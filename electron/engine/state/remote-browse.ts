@@ -1,3 +1,5 @@
+// Past 300 lines: one read-only view of the mirror (pages, folder rows, selections and their summary)
+// over one set of SQL clauses and one root; split, the page and the selection would drift apart.
 import {
   folderRowKey,
   type RemoteBrowsePage,
@@ -63,6 +65,53 @@ interface Row {
   local_state: string | null;
 }
 
+/**
+ * Which part of the mirror a view shows. The mirror holds the whole account as listed (every folder's
+ * and other clients' files): `folder` is one configured folder's remote folder ('' for the top), paths
+ * shown as they appear under it (a file of this folder by its local path); `account` is all of it,
+ * paths as the remote has them.
+ */
+export type BrowseRoot =
+  | {
+      kind: 'folder';
+      remoteFolder: string;
+      /**
+       * Remote folders of the app's other folders on this remote that lie inside this one (this one
+       * at the top, another in "Contracts"): what the others put there is theirs, left out of this
+       * view and of every selection in it; this folder's own files there stay in.
+       */
+      othersInside?: readonly string[];
+    }
+  | { kind: 'account' };
+
+/** The top of the remote, as one folder sees it: what a browse without a root shows. */
+const TOP: BrowseRoot = { kind: 'folder', remoteFolder: '' };
+
+/** The root's path prefix in display paths ('' for the top or the account), with its trailing '/'. */
+function prefixOf(root: BrowseRoot): string {
+  if (root.kind === 'account') return '';
+  const folder = root.remoteFolder.replace(/^\/+|\/+$/g, '');
+  return folder === '' ? '' : `${folder}/`;
+}
+
+/** A configured remote folder's name as SQL text (quotes doubled): no parameter to thread through. */
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** The filter's condition and the root's others-inside rule, as one SQL condition (null: none). */
+function conditionOf(filter: RemoteFilter, root: BrowseRoot): string | null {
+  const parts = [FILTERS[filter]];
+  if (root.kind === 'folder') {
+    for (const other of root.othersInside ?? []) {
+      const prefix = literal(`${other.replace(/^\/+|\/+$/g, '')}/`);
+      parts.push(
+        `NOT (substr(${R_DISPLAY_PATH}, 1, length(${prefix})) = ${prefix} AND ${FILTERS['remote-only']})`,
+      );
+    }
+  }
+  const present = parts.filter((part): part is string => part !== null);
+  return present.length === 0 ? null : present.map((part) => `(${part})`).join(' AND ');
+}
+
 /** Where a query looks: everywhere (flat), or directly in one folder (the folder view, no search). */
 interface Scope {
   clause: string;
@@ -88,10 +137,13 @@ export class RemoteBrowse {
     this.sql = new StatementCache(db);
   }
 
-  page(query: RemoteBrowseQuery): RemoteBrowsePage {
-    const scope = scopeOf(query);
+  /** A page of `root` (paths in the query and the rows are relative to it). */
+  page(query: RemoteBrowseQuery, root: BrowseRoot = TOP): RemoteBrowsePage {
+    const rootPrefix = prefixOf(root);
+    const scope = scopeOf(query, root);
     const descending = query.descending ?? false;
-    const folders = scope.folder === null ? [] : this.foldersIn(scope.folder, query, descending);
+    const folders =
+      scope.folder === null ? [] : this.foldersIn(`${rootPrefix}${scope.folder}`, query, root, descending);
     const order = `${SORT_COLUMNS[query.sort ?? 'name']} ${descending ? 'DESC' : 'ASC'}, r.key`;
     const files = (
       this.sql.get(`SELECT count(*) AS n FROM remote_files r ${scope.clause}`).get(scope.params) as {
@@ -99,7 +151,9 @@ export class RemoteBrowse {
       }
     ).n;
     // Folders first, then files: a page may hold the end of one and the start of the other.
-    const folderRows = folders.slice(query.offset, query.offset + query.limit).map(toFolderRow);
+    const folderRows = folders
+      .slice(query.offset, query.offset + query.limit)
+      .map((folder) => toFolderRow(folder, rootPrefix));
     const fileOffset = Math.max(0, query.offset - folders.length);
     const fileLimit = query.limit - folderRows.length;
     const rows =
@@ -113,32 +167,41 @@ export class RemoteBrowse {
                FROM remote_files r ${scope.clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
             )
             .all({ ...scope.params, limit: fileLimit, offset: fileOffset }) as Row[]);
-    return { items: [...folderRows, ...rows.map(toRow)], total: folders.length + files };
+    return {
+      items: [...folderRows, ...rows.map((row) => toRow(row, root.kind === 'account' ? null : rootPrefix))],
+      total: folders.length + files,
+    };
   }
 
-  /** The keys a selection names (for a query: every matching key, read as one column). */
-  keys(selection: RemoteSelection): string[] {
+  /**
+   * The keys a selection names within `root` (for a query: every matching key, read as one column).
+   * A listed key outside the root is left out: a view of one folder never acts on another's files.
+   */
+  keys(selection: RemoteSelection, root: BrowseRoot = TOP): string[] {
     const filter = selection.filter ?? 'all';
+    const rootPrefix = prefixOf(root);
     if (selection.kind === 'keys') {
       const underFolders = (selection.folders ?? []).flatMap((folder) =>
-        this.matchingKeys('', folder, filter),
+        this.matchingKeys('', folder, filter, root),
       );
-      return [...new Set([...selection.keys, ...underFolders])];
+      const narrowed = rootPrefix !== '' || (root.kind === 'folder' && (root.othersInside?.length ?? 0) > 0);
+      const listed = narrowed ? this.keysUnder(selection.keys, root) : selection.keys;
+      return [...new Set([...listed, ...underFolders])];
     }
     const search = selection.search?.trim() ?? '';
     // The folder view's "all": what is under the folder (files directly in it and its subfolders').
-    const keys = this.matchingKeys(search, search === '' ? (selection.folder ?? '') : '', filter);
+    const keys = this.matchingKeys(search, search === '' ? (selection.folder ?? '') : '', filter, root);
     const exceptKeys = new Set(selection.exceptKeys ?? []);
     const exceptFolders = (selection.exceptFolders ?? []).flatMap((folder) =>
-      this.matchingKeys(search, folder, filter),
+      this.matchingKeys(search, folder, filter, root),
     );
     for (const key of exceptFolders) exceptKeys.add(key);
     return exceptKeys.size === 0 ? keys : keys.filter((key) => !exceptKeys.has(key));
   }
 
   /** What deleting a selection means: how many, how big, how many will upload again, how many are others'. */
-  summary(selection: RemoteSelection): RemoteSelectionSummary {
-    const keys = this.keys(selection);
+  summary(selection: RemoteSelection, root: BrowseRoot = TOP): RemoteSelectionSummary {
+    const keys = this.keys(selection, root);
     const info = this.sql.get(
       `SELECT r.size AS size, EXISTS (SELECT 1 FROM local_files WHERE remote_key = r.key) AS ours
        FROM remote_files r WHERE r.key = ?`,
@@ -169,33 +232,48 @@ export class RemoteBrowse {
   }
 
   /** The subfolders of `folder`, computed again only when the query or anything in the DB changed. */
-  private foldersIn(folder: string, query: RemoteBrowseQuery, descending: boolean): FolderRow[] {
-    const key = JSON.stringify([folder, query.filter ?? 'all', query.sort ?? 'name', descending]);
+  private foldersIn(
+    folder: string,
+    query: RemoteBrowseQuery,
+    root: BrowseRoot,
+    descending: boolean,
+  ): FolderRow[] {
+    const condition = conditionOf(query.filter ?? 'all', root);
+    const key = JSON.stringify([folder, condition, query.sort ?? 'name', descending]);
     // data_version moves with other connections' commits, total_changes() with this one's.
     const stamp = `${String(this.db.pragma('data_version', { simple: true }))}:${String(
       this.sql.get('SELECT total_changes()').pluck().get(),
     )}`;
     if (this.folders?.query === key && this.folders.stamp === stamp) return this.folders.rows;
-    const rows = listFolders(
-      this.sql,
-      R_DISPLAY_PATH,
-      folder,
-      FILTERS[query.filter ?? 'all'],
-      query.sort ?? 'name',
-      descending,
-    );
+    const rows = listFolders(this.sql, R_DISPLAY_PATH, folder, condition, query.sort ?? 'name', descending);
     this.folders = { query: key, stamp, rows };
     return rows;
   }
 
-  /** Keys matching `search` under `folder` ('' for everywhere) that pass `filter`, in name order. */
-  private matchingKeys(search: string, folder: string, filter: RemoteFilter): string[] {
-    const { clause, params } = scopeOf({ offset: 0, limit: 1, search, filter });
+  /** Those of `keys` the mirror lists within `root` (under its folder, not another folder's). */
+  private keysUnder(keys: readonly string[], root: BrowseRoot): string[] {
+    const rootPrefix = prefixOf(root);
+    const condition = conditionOf('all', root);
+    const under = this.sql.get(
+      `SELECT 1 FROM remote_files r WHERE r.key = @key AND ${folderClauses(R_DISPLAY_PATH, rootPrefix).under}
+       ${condition === null ? '' : `AND ${condition}`}`,
+    );
+    return keys.filter((key) => under.get({ key, prefix: rootPrefix }) !== undefined);
+  }
+
+  /**
+   * Keys matching `search` under `folder` ('' for everywhere), both within `root`, that pass
+   * `filter`, in name order.
+   */
+  private matchingKeys(search: string, folder: string, filter: RemoteFilter, root: BrowseRoot): string[] {
+    const rootPrefix = prefixOf(root);
+    const { clause, params } = scopeOf({ offset: 0, limit: 1, search, filter }, root);
     const where = clause === '' ? [] : [clause.replace(/^WHERE /, '')];
     const prefix = folder.replace(/\/+$/, '');
     if (prefix !== '') {
-      where.push(folderClauses(R_DISPLAY_PATH, `${prefix}/`).under);
-      params.prefix = `${prefix}/`;
+      // Narrower than the root, which it starts with: the one @prefix both clauses read.
+      where.push(folderClauses(R_DISPLAY_PATH, `${rootPrefix}${prefix}/`).under);
+      params.prefix = `${rootPrefix}${prefix}/`;
     }
     return this.sql
       .get(
@@ -207,45 +285,68 @@ export class RemoteBrowse {
   }
 }
 
-/** The WHERE clause of a query: its search and filter, and for the folder view, its folder. */
-function scopeOf(query: RemoteBrowseQuery): Scope {
+/**
+ * The WHERE clause of a query within `root`: its search (of the path as
+ * shown, under the root) and filter, and for the folder view, its folder (relative to the root).
+ */
+function scopeOf(query: RemoteBrowseQuery, root: BrowseRoot): Scope {
+  const rootPrefix = prefixOf(root);
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const search = query.search?.trim() ?? '';
   if (search !== '') {
-    where.push(`${R_DISPLAY_PATH} LIKE @search ESCAPE '\\' COLLATE NOCASE`);
+    // Under a root the root's own name is in every path: a search for it must not match them all.
+    const shown = rootPrefix === '' ? R_DISPLAY_PATH : `substr(${R_DISPLAY_PATH}, length(@root) + 1)`;
+    if (rootPrefix !== '') params.root = rootPrefix;
+    where.push(`${shown} LIKE @search ESCAPE '\\' COLLATE NOCASE`);
     params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
-  const condition = FILTERS[query.filter ?? 'all'];
+  const condition = conditionOf(query.filter ?? 'all', root);
   if (condition !== null) where.push(condition);
   const folder = search === '' && query.folder !== undefined ? query.folder.replace(/\/+$/, '') : null;
   if (folder !== null) {
-    params.prefix = folder === '' ? '' : `${folder}/`;
+    params.prefix = folder === '' ? rootPrefix : `${rootPrefix}${folder}/`;
     where.push(folderClauses(R_DISPLAY_PATH, params.prefix as string).directlyIn);
+  } else if (rootPrefix !== '') {
+    params.prefix = rootPrefix;
+    where.push(folderClauses(R_DISPLAY_PATH, rootPrefix).under);
   }
   return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params, folder };
 }
 
-function toFolderRow(folder: FolderRow): RemoteFileRow {
+/** A subfolder's row, its path relative to the root (`rootPrefix`, which it starts with). */
+function toFolderRow(folder: FolderRow, rootPrefix: string): RemoteFileRow {
+  const path = folder.path.slice(rootPrefix.length);
   return {
-    key: folderRowKey(folder.path),
+    key: folderRowKey(path),
     name: folder.name,
-    displayPath: folder.path,
+    displayPath: path,
     size: folder.bytes,
     lastModified: folder.lastModified,
     origin: 'elsewhere',
     deletedLocally: false,
     status: 'remote-only',
     processing: null,
-    folder: { path: folder.path, files: folder.files },
+    folder: { path, files: folder.files },
   };
 }
 
-function toRow(row: Row): RemoteFileRow {
+/**
+ * A file's row. Under a folder's root (`rootPrefix`), its path as it appears there: this folder's
+ * file by its local path, another's with the root cut off. For the account (null), the remote's path.
+ */
+function toRow(row: Row, rootPrefix: string | null): RemoteFileRow {
+  const displayPath =
+    rootPrefix === null
+      ? row.display_path
+      : (row.local_path ??
+        (row.display_path.startsWith(rootPrefix)
+          ? row.display_path.slice(rootPrefix.length)
+          : row.display_path));
   return {
     key: row.key,
     name: row.name,
-    displayPath: row.local_path ?? row.display_path,
+    displayPath,
     size: row.size,
     lastModified: row.last_modified,
     origin: row.local_path !== null ? 'this-folder' : 'elsewhere',

@@ -68,20 +68,31 @@ export const handlers: { [C in CommandName]: Handler<C> } = {
   'app.get': (_, { app }) => app.view(),
   'overview.get': (_, { app }) => app.overview(),
   'status.get': async ({ folder }, context) => context.app.statusOf(folder, await serviceOf(context, folder)),
-  // Both scopes list the remote account as its mirror holds it; 'folder' is where the window starts.
-  'remote.page': async ({ folder, scope: _scope, path, ...query }, context) =>
-    (await serviceOf(context, folder)).browseRemote({
-      ...query,
-      ...(path !== undefined ? { folder: path } : {}),
-    }),
-  'remote.summary': async ({ folder, selection }, context) =>
-    (await serviceOf(context, folder)).remoteSelectionSummary(selection),
+  // 'folder' (where the window starts): this folder's remote folder, paths as under it; 'account': the
+  // whole account of its remote as the folder's mirror last listed it (every folder's, every client's).
+  // A folder at the top of a remote another folder also syncs to (in its own remote folder) leaves
+  // that folder's files out of its own view.
+  'remote.page': async ({ folder, scope, path, ...query }, context) =>
+    (await serviceOf(context, folder)).browseRemote(
+      { ...query, ...(path !== undefined ? { folder: path } : {}) },
+      scope ?? 'folder',
+      context.app.remoteFoldersInside(folder),
+    ),
+  'remote.summary': async ({ folder, scope, selection }, context) =>
+    (await serviceOf(context, folder)).remoteSelectionSummary(
+      selection,
+      scope ?? 'folder',
+      context.app.remoteFoldersInside(folder),
+    ),
+  // Always within the folder's remote folder (SyncService.deleteRemoteSelection): the account is for looking.
   'remote.delete': async ({ folder, selection, addToIgnore }, context) => {
     const view = (await context.app.view()).folders.find((candidate) => candidate.id === folder);
     if (view && !view.canDelete) {
       throw new HandlerError('unsupported', `${view.label} has no way to delete files`);
     }
-    return context.deletions(folder).run(selection, addToIgnore === true);
+    return context
+      .deletions(folder)
+      .run(selection, addToIgnore === true, context.app.remoteFoldersInside(folder));
   },
   'remote.cancelDelete': ({ folder }, context) => ({ cancelled: context.deletions(folder).cancel() }),
   'remote.refresh': async ({ folder }, context) => {

@@ -5,6 +5,7 @@ import { useBridge, useThrottled } from '../bridge/bridge-context.js';
 import { useFolderChanged, useFolderId } from '../store/folder-context.js';
 import { formatExact, formatWhen } from '../format.js';
 import { usePagedRows } from '../grid/use-paged-rows.js';
+import { LeaveOutButton } from './leave-out-button.js';
 
 const FILTERS: Array<{ label: string; kinds: ActivityKind[] }> = [
   { label: 'Everything', kinds: [] },
@@ -35,8 +36,20 @@ function activityText(entry: ActivityEntry): string {
   return `${entry.path ?? ''}${entry.path && entry.message ? ' — ' : ''}${entry.message}`;
 }
 
-/** The activity log, newest first, virtualized, filterable by kind and searchable. */
-export function ActivityLog() {
+// Rows about a file that syncs (or tries to): the ones "Leave out…" makes sense on.
+const LEAVE_OUT_KINDS = new Set<ActivityKind>([
+  'uploaded',
+  'already-on-remote',
+  'failed',
+  'conflict',
+  'warning',
+]);
+
+/**
+ * The activity log, newest first, virtualized, filterable by kind and searchable. A file's row offers
+ * "Leave out…" when the screen passes `onLeaveOut`.
+ */
+export function ActivityLog({ onLeaveOut }: { onLeaveOut?: (path: string) => void } = {}) {
   const bridge = useBridge();
   const folder = useFolderId();
   const [filter, setFilter] = useState(0);
@@ -133,6 +146,11 @@ export function ActivityLog() {
                         {entry.message}
                       </span>
                       <time title={formatExact(entry.at)}>{formatWhen(entry.at)}</time>
+                      {onLeaveOut && entry.path && LEAVE_OUT_KINDS.has(entry.kind) ? (
+                        <LeaveOutButton path={entry.path} onLeaveOut={onLeaveOut} />
+                      ) : (
+                        <span />
+                      )}
                     </>
                   ) : (
                     <span className="muted">Loading…</span>

@@ -23,8 +23,6 @@ export function ChooseWhatSyncs() {
   const [clicked, setClicked] = useState<{ path: string; synced: boolean } | null>(null);
   const [otherPath, setOtherPath] = useState('');
   const [fileType, setFileType] = useState('');
-  // The remote's folder rows carry the remote folder's name in front: "Notes/drafts" is "drafts" here.
-  const top = folder.remoteFolder ?? '';
 
   useEffect(() => {
     bridge
@@ -36,18 +34,15 @@ export function ChooseWhatSyncs() {
         offset: 0,
         limit: SUBFOLDERS_SHOWN,
         filter: 'this-folder',
-        path: top,
+        // The folder's own remote folder, paths as under it: "drafts", as in the folder.
+        scope: 'folder',
+        path: '',
       })
       .then(
-        (page) =>
-          setSubfolders(
-            page.items.flatMap((row) =>
-              row.folder ? [top === '' ? row.folder.path : row.folder.path.slice(top.length + 1)] : [],
-            ),
-          ),
+        (page) => setSubfolders(page.items.flatMap((row) => (row.folder ? [row.folder.path] : []))),
         () => setSubfolders([]),
       );
-  }, [bridge, folder.id, top]);
+  }, [bridge, folder.id]);
 
   const exclude = async (change: {
     path?: string;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RemoteFileRow, RemoteFilter } from '../../../shared/remote-browse.js';
+import type { RemoteFileRow, RemoteFilter, RemoteScope } from '../../../shared/remote-browse.js';
 import type { RemoteSortField } from '../../../shared/sync-types.js';
 import { useBridge, useBridgeEvent } from '../bridge/bridge-context.js';
 import { formatCount, formatSize, plural } from '../format.js';
@@ -22,7 +22,6 @@ function storedView(): View {
   }
 }
 
-type RemoteScope = 'folder' | 'account';
 const SCOPES: Array<{ scope: RemoteScope; label: string }> = [
   { scope: 'folder', label: 'Only this folder' },
   { scope: 'account', label: 'Whole account' },
@@ -73,13 +72,13 @@ export function RemoteFilesScreen() {
     [bridge, pair.id, scope, filter, sort, descending, search, shownFolder],
   );
   const rows = usePagedRows<RemoteFileRow>(query, queryKey, reload);
-  // The whole account changes with any folder on the same remote; this folder's list only with it.
+  // Both scopes read this folder's mirror (the whole account as this folder last listed it), so only
+  // this folder's changes move them: another folder's upload shows here once this folder lists again
+  // (on its own, or on Refresh), and re-reading on every folder's event would only redraw the same rows.
   useBridgeEvent(
     'changed',
     (change) =>
-      (scope === 'account' || change.folder === pair.id) &&
-      (change.remote || change.local) &&
-      setReload((value) => value + 1),
+      change.folder === pair.id && (change.remote || change.local) && setReload((value) => value + 1),
   );
   // A new filter or search is a new list: what was selected in the old one no longer shows.
   useEffect(() => setSelection(EMPTY_SELECTION), [scope, search, filter, shownFolder]);
@@ -168,6 +167,13 @@ export function RemoteFilesScreen() {
           ))}
         </div>
       </div>
+      <p className="muted scope-note" id="remote-scope-note">
+        {scope === 'account'
+          ? `Every file on ${pair.label}: this folder's, your other folders' and other devices', as this folder last listed them.`
+          : pair.remoteFolder
+            ? `What this folder keeps in “${pair.remoteFolder}” on ${pair.label}.`
+            : `What this folder keeps on ${pair.label}.`}
+      </p>
       {view === 'folders' &&
         (shownFolder === null ? (
           <p className="muted breadcrumbs-note">Search results from every folder</p>

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ProgressBar } from '../components/progress-bar.js';
 import { EtaEstimator } from '../eta.js';
 import { formatSize, formatWhen, middleTruncate } from '../format.js';
@@ -8,6 +8,8 @@ import { useFolderStatus } from '../store/folder-context.js';
 import { useAppState } from '../store/use-app-store.js';
 import { ActivityLog } from './activity-log.js';
 import { ConflictList } from './conflict-list.js';
+import { LeaveOutButton } from './leave-out-button.js';
+import { LeaveOutDialog } from './leave-out-dialog.js';
 import { NotSyncedList } from './not-synced-list.js';
 import { ProblemList } from './problem-list.js';
 import { SyncControls } from './sync-controls.js';
@@ -17,6 +19,8 @@ export function SyncScreen({ onOpenSettings }: { onOpenSettings: () => void }) {
   const desktop = useAppState((state) => state.app?.desktop ?? null);
   const status = useFolderStatus();
   const estimator = useRef(new EtaEstimator());
+  // The file whose "Leave out…" was chosen (in the uploads now or the activity), while its dialog is open.
+  const [leavingOut, setLeavingOut] = useState<string | null>(null);
   const eta = useMemo(() => (status ? estimator.current.update(status.progress) : null), [status]);
   if (!status) {
     return (
@@ -64,6 +68,7 @@ export function SyncScreen({ onOpenSettings }: { onOpenSettings: () => void }) {
                 <span className="muted">
                   {formatSize(file.bytesDone)} of {formatSize(file.bytesTotal)}
                 </span>
+                <LeaveOutButton path={file.path} onLeaveOut={setLeavingOut} />
               </li>
             ))}
           </ul>
@@ -73,7 +78,8 @@ export function SyncScreen({ onOpenSettings }: { onOpenSettings: () => void }) {
       <ProblemList problems={status.problems} onOpenSettings={onOpenSettings} />
       <NotSyncedList counts={status.notSynced} canShow={desktop !== null} />
       <ConflictList count={status.counts.conflict} canShow={desktop !== null} />
-      <ActivityLog />
+      <ActivityLog onLeaveOut={setLeavingOut} />
+      {leavingOut !== null && <LeaveOutDialog path={leavingOut} onClose={() => setLeavingOut(null)} />}
     </section>
   );
 }
