@@ -12,7 +12,7 @@ import type { OnceSummary, SyncEngine } from '../../electron/engine/sync-engine.
 import { openPair, type OpenedPair, type OpenPairOptions } from '../../electron/host/open-pair.js';
 import type { ReferenceServerOptions } from '../../electron/server/reference-server.js';
 import { makeTempDir } from './temp-dir.js';
-import { TEST_USERS, startTestServer, type TestServer } from './test-server.js';
+import { TEST_USERS, startTestServer, type RestartableTestServer } from './test-server.js';
 
 /** Retries fast enough for tests; the policy itself is tested in retry.test.ts. */
 export const FAST_RETRY = { attempts: 8, startingDelayMs: 5, maxDelayMs: 50 } as const;
@@ -40,7 +40,7 @@ export class EngineHarness {
   private constructor(
     readonly root: string,
     readonly stateRoot: string,
-    readonly server: TestServer,
+    readonly server: RestartableTestServer,
     private readonly options: HarnessOptions,
     private readonly cleanup: () => Promise<void>,
   ) {}
