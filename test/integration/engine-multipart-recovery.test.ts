@@ -146,11 +146,14 @@ describe('uploads in parts, recovering', () => {
     const putsBeforeResume = log.puts.length;
     const eventsBeforeResume = events.length;
 
+    // Progress is announced at most every 250 ms: parts that take 300 ms each make every one seen.
+    open.server.server.faults.set({ seed: 1, routes: { 'object.put-part': { latencyMs: 300 } } });
     service.resume();
     await until('video.bin is synced', () => open.state.files.get('video.bin')?.state === 'synced');
 
     expect(log.countsSince(putsBeforeResume)).toEqual(new Map(ALL_PARTS.slice(4).map((part) => [part, 1])));
-    // Every progress event after the resume that shows the file shows it at least where it was.
+    // Every progress event after the resume that draws a bar (something to send) draws it at least
+    // where it was, the batch's and the file's.
     const after = events.slice(eventsBeforeResume).filter((progress) => progress.bytesTotal > 0);
     expect(after.length).toBeGreaterThan(0);
     expect(after[0]?.bytesDone).toBeGreaterThanOrEqual(confirmed);
