@@ -2,7 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PairSettings } from '../../../shared/sync-types.js';
 import { useBridge } from '../bridge/bridge-context.js';
 import { useFolderId } from '../store/folder-context.js';
-import { LargeFilesField, largeFilesMbText, parseLargeFilesMb } from './large-files-field.js';
+import { largeFilesMbText, parseLargeFilesMb } from '../large-files-size.js';
+import { LargeFilesField } from './large-files-field.js';
 
 /**
  * The pair's settings: uploads at once, bandwidth, refresh interval, remote folder, mirrored deletions,
