@@ -33,7 +33,13 @@ export const pairSettingsPatchSchema = z
       }),
     refreshIntervalSeconds: z.number().int().min(10).max(86_400),
     remoteFolder: remoteFolderSchema,
-    multipartThreshold: z.number().int().min(1),
+    // Above it a file goes up in one PUT, which S3 caps at 5 GiB: a higher threshold would leave the
+    // files between the two with no way up.
+    multipartThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(5 * 1024 ** 3, { message: 'must be at most 5 GiB (one upload takes at most 5 GiB)' }),
   })
   .partial()
   .strict();

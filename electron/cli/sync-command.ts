@@ -53,8 +53,8 @@ Options:
   --delete-remote      apply local deletions to the remote (never a mass deletion)
   --bandwidth RATE     limit uploads, e.g. 500K or 2M bytes per second
   --multipart-threshold SIZE
-                       files of at least SIZE (e.g. 50M; default 100 MiB) go up in parts, resumably,
-                       where the remote takes parts
+                       files of at least SIZE (e.g. 50M; default 100 MiB, at most 5G) go
+                       up in parts, resumably, where the remote takes parts
   --quiet              no per-file lines; only the summary and problems
   --confirm-deletions  with --delete-remote: a held mass deletion (more than half the folder gone
                        within a minute) goes ahead

@@ -16,6 +16,13 @@ const routeFaultsSchema = z
      * the AI read it) fails, reported as `data.status: failed` with a reason.
      */
     processingFailRate: z.number().min(0).max(1).optional(),
+    /**
+     * Part PUTs only (`object.put-part`, fs backend): one byte of the part is flipped as it arrives,
+     * as a bad link would, so the part's Content-MD5 check refuses it (400 BadDigest).
+     */
+    corruptRate: z.number().min(0).max(1).optional(),
+    /** At most this many faulty answers (of any action) on this route while the plan is set. */
+    limit: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -44,7 +51,8 @@ export type FaultAction =
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'reset' }
   | { kind: 'expire' }
-  | { kind: 'fail-processing' };
+  | { kind: 'fail-processing' }
+  | { kind: 'corrupt' };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -61,6 +69,8 @@ const NO_FAULT: FaultDecision = { latencyMs: 0, action: { kind: 'none' } };
 export class FaultInjector {
   private plan: FaultPlan | null = null;
   private readonly streams = new Map<string, () => number>();
+  /** Faulty answers per route since the plan was set, for the rules' `limit`. */
+  private readonly faulted = new Map<string, number>();
 
   constructor(plan: FaultPlan | null = null) {
     this.set(plan);
@@ -69,6 +79,7 @@ export class FaultInjector {
   set(plan: FaultPlan | null): void {
     this.plan = plan === null ? null : faultPlanSchema.parse(plan);
     this.streams.clear();
+    this.faulted.clear();
   }
 
   get active(): boolean {
@@ -96,10 +107,16 @@ export class FaultInjector {
       [faults.resetRate, () => ({ kind: 'reset' })],
       [faults.expireRate, () => ({ kind: 'expire' })],
       [faults.processingFailRate, () => ({ kind: 'fail-processing' })],
+      [faults.corruptRate, () => ({ kind: 'corrupt' })],
     ];
+    const faulted = this.faulted.get(routeName) ?? 0;
+    if (faults.limit !== undefined && faulted >= faults.limit) return { latencyMs, action: { kind: 'none' } };
     for (const [rate, action] of candidates) {
       threshold += rate ?? 0;
-      if (actionDraw < threshold) return { latencyMs, action: action() };
+      if (actionDraw < threshold) {
+        this.faulted.set(routeName, faulted + 1);
+        return { latencyMs, action: action() };
+      }
     }
     return { latencyMs, action: { kind: 'none' } };
   }

@@ -59,4 +59,14 @@ describe('hoist sync --multipart-threshold', () => {
     expect(sync.code).toBe(2);
     expect(sync.stderr).toMatch(/--multipart-threshold must be a size/);
   });
+
+  it('refuses a threshold past 5 GiB, where files between it and the single-upload limit could not go up', async () => {
+    const folder = join(home.path, 'folder');
+    await mkdir(folder);
+    const sync = await processes.run(['sync', folder, '--multipart-threshold', '6Gi', ...remoteArgs()], {
+      env: aliceEnv,
+    });
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toMatch(/--multipart-threshold must be at most 5 GiB/);
+  });
 });

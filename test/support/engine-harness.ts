@@ -1,8 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
-import { readFile, stat } from 'node:fs/promises';
-import { FsBlobStore } from '../../electron/server/storage/fs-blob-store.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import type { HasherPool } from '../../electron/engine/hash/hasher-pool.js';
 import { decodeRemoteName } from '../../electron/engine/remote/remote-names.js';
@@ -11,8 +8,9 @@ import type { PairState } from '../../electron/engine/state/pair-state.js';
 import type { OnceSummary, SyncEngine } from '../../electron/engine/sync-engine.js';
 import { openPair, type OpenedPair, type OpenPairOptions } from '../../electron/host/open-pair.js';
 import type { ReferenceServerOptions } from '../../electron/server/reference-server.js';
+import { storedBytes } from './stored-bytes.js';
 import { makeTempDir } from './temp-dir.js';
-import { TEST_USERS, startTestServer, type TestServer } from './test-server.js';
+import { TEST_USERS, startTestServer, type RestartableTestServer } from './test-server.js';
 
 /** Retries fast enough for tests; the policy itself is tested in retry.test.ts. */
 export const FAST_RETRY = { attempts: 8, startingDelayMs: 5, maxDelayMs: 50 } as const;
@@ -40,7 +38,7 @@ export class EngineHarness {
   private constructor(
     readonly root: string,
     readonly stateRoot: string,
-    readonly server: TestServer,
+    readonly server: RestartableTestServer,
     private readonly options: HarnessOptions,
     private readonly cleanup: () => Promise<void>,
   ) {}
@@ -115,22 +113,8 @@ export class EngineHarness {
   }
 
   /** The bytes the fs backend stores for an Alloy key (read from the server's own catalog and blobs). */
-  async storedBytes(key: string, namespace = 'alloy'): Promise<Buffer> {
-    const catalog = new Database(join(this.server.dataDir, 'catalog.db'), { readonly: true });
-    try {
-      const row = catalog.prepare('SELECT blob FROM objects WHERE ns = ? AND key = ?').get(namespace, key) as
-        { blob: string } | undefined;
-      if (!row) throw new Error(`No stored object ${namespace}/${key}`);
-      const blobs = join(this.server.dataDir, 'blobs');
-      // An object uploaded in parts is its directory of parts, read back through the fs store itself.
-      if (!(await stat(join(blobs, row.blob))).isDirectory()) return await readFile(join(blobs, row.blob));
-      const chunks: Buffer[] = [];
-      for await (const chunk of await new FsBlobStore(blobs, false).read(row.blob))
-        chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    } finally {
-      catalog.close();
-    }
+  storedBytes(key: string, namespace = 'alloy'): Promise<Buffer> {
+    return storedBytes(this.server.dataDir, key, namespace);
   }
 
   private async closeEngine(): Promise<void> {

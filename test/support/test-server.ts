@@ -19,25 +19,41 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface RestartableTestServer extends TestServer {
+  /**
+   * Stops the server (as a crash or an upgrade would) and starts it again on the same data dir and
+   * port with the same options; `server` is then the new one.
+   */
+  restart(): Promise<void>;
+}
+
 /**
  * A real reference server on 127.0.0.1 with its data in a fresh temp dir. fsync is off unless a test
  * asks for it: durability is not what most tests check, and it keeps the suite fast.
  */
-export async function startTestServer(overrides: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ReferenceServerOptions> = {},
+): Promise<RestartableTestServer> {
   const temp = await makeTempDir('hoist-remote-');
-  const server = await startReferenceServer({
+  const options: ReferenceServerOptions = {
     dataDir: temp.path,
     users: [TEST_USERS.alice, TEST_USERS.bob, TEST_USERS.admin],
     fsync: false,
     ...overrides,
-  });
-  return {
-    server,
-    url: server.url,
+  };
+  const started: RestartableTestServer = {
+    server: await startReferenceServer(options),
+    url: '',
     dataDir: overrides.dataDir ?? temp.path,
+    restart: async () => {
+      await started.server.close();
+      started.server = await startReferenceServer({ ...options, port: Number(new URL(started.url).port) });
+    },
     close: async () => {
-      await server.close();
+      await started.server.close();
       await temp.remove();
     },
   };
+  started.url = started.server.url;
+  return started;
 }

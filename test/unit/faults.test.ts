@@ -146,6 +146,15 @@ describe('FaultInjector: which rule applies', () => {
     expect(injector.decide('alloy.list')).toEqual({ latencyMs: 1, action: { kind: 'error', status: 500 } });
   });
 
+  it('stops faulting a route after its limit, per route, until a plan is set again', () => {
+    const plan: FaultPlan = { seed: 1, routes: { 'object.*': { corruptRate: 1, limit: 1 } } };
+    const injector = new FaultInjector(plan);
+    expect(kinds(draw(injector, 'object.put-part', 3))).toEqual(['corrupt', 'none', 'none']);
+    expect(kinds(draw(injector, 'object.put', 2))).toEqual(['corrupt', 'none']);
+    injector.set(plan);
+    expect(kinds(draw(injector, 'object.put-part', 2))).toEqual(['corrupt', 'none']);
+  });
+
   it('rejects plans that are not plans', () => {
     const injector = new FaultInjector();
     const bad: unknown[] = [
@@ -155,6 +164,7 @@ describe('FaultInjector: which rule applies', () => {
       { seed: 1, routes: { '*': { errorStatus: 404 } } },
       { seed: 1, routes: { '*': { latencyMs: -1 } } },
       { seed: 1, routes: { '*': { resetrate: 0.5 } } },
+      { seed: 1, routes: { '*': { limit: -1 } } },
       { seed: 1, routes: {}, extra: true },
     ];
     for (const plan of bad) expect(() => injector.set(plan as FaultPlan), JSON.stringify(plan)).toThrow();

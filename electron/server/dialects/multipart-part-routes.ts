@@ -79,7 +79,8 @@ export function multipartPartRoutes({ multipart, store, records, signer, now }: 
         const md5Hex = Buffer.from(md5Base64, 'base64').toString('hex');
         let stored;
         try {
-          const file = await store.receivePart(context.req, md5Hex, maxBytes);
+          const body = context.injected?.kind === 'corrupt' ? corrupted(context.req) : context.req;
+          const file = await store.receivePart(body, md5Hex, maxBytes);
           stored = await multipart.storeReceivedPart(store, uploadId, partNumber, file);
         } catch (error) {
           if (error instanceof DigestMismatchError) {
@@ -98,6 +99,19 @@ export function multipartPartRoutes({ multipart, store, records, signer, now }: 
       },
     },
   ];
+}
+
+/** The body with its first byte flipped: the fault plan's `corruptRate`, a part damaged on the way. */
+async function* corrupted(body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let first = true;
+  for await (const chunk of body) {
+    if (first && chunk.length > 0) {
+      first = false;
+      const copy = Buffer.from(chunk);
+      copy[0] = (copy[0] as number) ^ 0xff;
+      yield copy;
+    } else yield chunk;
+  }
 }
 
 function noSuchUpload(): HttpError {
