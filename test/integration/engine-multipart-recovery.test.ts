@@ -117,6 +117,9 @@ describe('uploads in parts, recovering', () => {
     ]);
     expect(log.countsSince()).toEqual(new Map(ALL_PARTS.map((part) => [part, part === 3 ? 2 : 1])));
     expect(open.count('alloy.multipart-create')).toBe(1);
+    // Only that part went again: the file was not failed, hashed again and resumed from the
+    // server's list of parts (which a 6 GiB file would pay for with a whole read).
+    expect(open.count('alloy.multipart-list')).toBe(0);
     const row = open.state.files.get('video.bin');
     expect(row?.state).toBe('synced');
     expect(await open.storedBytes(row?.remoteKey ?? '')).toEqual(content);

@@ -1,5 +1,5 @@
-// Just past 300 lines: one multipart upload's whole path (open or resume from the server's parts,
-// send the missing parts within the shared slots, check the file between parts, complete or abort).
+// Past 300 lines (~345): one multipart upload's whole path (open or resume from the server's parts,
+// send the missing parts within the shared slots, re-send a damaged one, check the file between parts, complete or abort).
 import { lstat } from 'node:fs/promises';
 import type { PairSettings } from '../../../shared/sync-types.js';
 import type { EngineContext } from '../engine-context.js';
@@ -150,6 +150,7 @@ export async function sendParts(
             candidate,
             session,
             { partNumber, size: sizeOf(partNumber), md5Hex: md5s[partNumber - 1] as string },
+            hashedStat,
             budget,
             {
               sent: (bytes) => {
@@ -230,6 +231,7 @@ async function sendOnePart(
   candidate: UploadCandidate,
   session: MultipartSession,
   part: { partNumber: number; size: number; md5Hex: string },
+  hashedStat: StatKey,
   budget: FileBudget,
   counter: { sent: (bytes: number) => void },
 ): Promise<string> {
@@ -237,6 +239,7 @@ async function sendOnePart(
   const signal = context.signal();
   const { partNumber, size, md5Hex } = part;
   const start = (partNumber - 1) * session.partSize;
+  let damagedResends = 0;
   return withRetry(async () => {
     let sentThisAttempt = 0;
     try {
@@ -263,9 +266,36 @@ async function sendOnePart(
       counter.sent(-sentThisAttempt);
       context.progress.unsent(sentThisAttempt);
       context.progress.fileSent(candidate.path, candidate.size, -sentThisAttempt);
-      throw error;
+      throw await damagedInTransit(error, candidate, hashedStat, damagedResends++);
     }
   }, budget.retryOptions());
+}
+
+/** How often one part refused for its MD5 is sent again while its file is unchanged. */
+const DAMAGED_PART_RESENDS = 2;
+
+/**
+ * A part refused for its MD5 while the file is still the version hashed was damaged on the way: that
+ * part alone is sent again (its MD5 came from the hasher's read, so nothing is hashed again), instead
+ * of failing the file, which would hash the whole file again before its next try. A changed file is
+ * `file-changed`, as between parts; a part refused again and again keeps its error.
+ */
+async function damagedInTransit(
+  error: unknown,
+  candidate: UploadCandidate,
+  hashedStat: StatKey,
+  resendsSoFar: number,
+): Promise<unknown> {
+  if (!(error instanceof SyncError) || error.reason !== 'digest-mismatch') return error;
+  await unchanged(candidate, hashedStat);
+  if (resendsSoFar >= DAMAGED_PART_RESENDS) return error;
+  return new SyncError(error.category, error.message, {
+    retryable: true,
+    reason: error.reason,
+    ...(error.detail !== undefined ? { detail: error.detail } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    cause: error,
+  });
 }
 
 /** Throws `file-changed` when the file is no longer the version hashed (or is gone). */
