@@ -54,7 +54,7 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
   const remoteUrl = remoteIdentityOf(choice.provider, choice.remote);
   if (isEmbedded(remoteUrl) && choice.embedded) {
     const lease = await choice.embedded();
-    const provider = createProvider({
+    const provider = await createProvider({
       kind: 'local',
       baseUrl: lease.url,
       token: lease.token,
@@ -75,7 +75,12 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
       { dataDir: embeddedRemoteDir(choice.stateRoot), token },
       choice.embeddedThread,
     );
-    const provider = createProvider({ kind: 'local', baseUrl: server.url, token, ...stallOption(choice) });
+    const provider = await createProvider({
+      kind: 'local',
+      baseUrl: server.url,
+      token,
+      ...stallOption(choice),
+    });
     return {
       provider,
       remoteUrl,
@@ -94,7 +99,7 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
       ...(found.keychainProblem === null ? {} : { detail: `no keychain: ${found.keychainProblem}` }),
     });
   }
-  const provider = createProvider({
+  const provider = await createProvider({
     kind: choice.provider,
     baseUrl: remoteUrl,
     token: found.token,

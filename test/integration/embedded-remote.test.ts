@@ -26,7 +26,7 @@ function listeningSocketsHere(): number {
 
 /** The remote's listing through the provider every host uses: proves it answers, with this token. */
 async function listedNames(url: string, token: string): Promise<string[]> {
-  const provider = createProvider({ kind: 'local', baseUrl: url, token });
+  const provider = await createProvider({ kind: 'local', baseUrl: url, token });
   try {
     return (await provider.list()).map((entry) => entry.name);
   } finally {
