@@ -117,6 +117,8 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     {
       purpose: values.once === true ? 'hoist sync --once' : 'hoist sync',
       engine: { confirmMassDeletion: values['confirm-deletions'] === true },
+      // A --once run has no window and ends soon: its embedded remote (if any) skips a worker's start-up.
+      embeddedThread: values.once === true ? 'this-thread' : 'own-thread',
     },
   );
   try {

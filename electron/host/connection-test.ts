@@ -37,7 +37,7 @@ export async function testConnection(
   }
   let remote;
   try {
-    remote = createProvider({ kind: provider, baseUrl: url, token });
+    remote = await createProvider({ kind: provider, baseUrl: url, token });
   } catch (error) {
     return { ok: false, message: toSyncError(error, 'config').message };
   }
@@ -77,7 +77,7 @@ export async function tokenRejection(
   if (url === null || isEmbedded(url)) return null;
   let remote;
   try {
-    remote = createProvider({ kind: provider, baseUrl: url, token });
+    remote = await createProvider({ kind: provider, baseUrl: url, token });
   } catch {
     return null;
   }

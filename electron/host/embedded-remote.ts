@@ -16,11 +16,51 @@ export interface EmbeddedRemote {
 }
 
 /**
- * Starts the reference server on its own thread: its half of every request (the catalog, the JSON
- * of a 100,000-file listing, receiving bodies) then runs on the second core instead of taking turns
- * with the sync engine on this one.
+ * Where the embedded remote runs. `own-thread`: a worker thread, for hosts that run long or have a
+ * window (the desktop app, `hoist ui`, `hoist sync` watching). `this-thread`: the caller's thread,
+ * for a process that does one job and exits (`hoist sync --once`). See startEmbeddedRemote.
  */
-export function startEmbeddedRemote(start: EmbeddedRemoteStart): Promise<EmbeddedRemote> {
+export type EmbeddedRemoteThread = 'own-thread' | 'this-thread';
+
+/**
+ * Starts the reference server. On its own thread (the default), its half of every request (the
+ * catalog, the JSON of a 100,000-file listing, receiving bodies) runs on the second core instead of
+ * taking turns with the sync engine on this one, and a window's thread never waits on it.
+ *
+ * On this thread, for `hoist sync --once`: a worker is a second V8 isolate that loads and compiles
+ * its own copy of every module the server shares with the client, which made it about 0.25 s of
+ * CPU of the 0.7 s an empty folder costs (docs/benchmarks.md, Start-up), against a few
+ * milliseconds per request it could move to the other core. There is no window to keep responsive
+ * there, and the requests of a run are mostly the engine waiting on their answers anyway.
+ */
+export function startEmbeddedRemote(
+  start: EmbeddedRemoteStart,
+  thread: EmbeddedRemoteThread = 'own-thread',
+): Promise<EmbeddedRemote> {
+  return thread === 'this-thread' ? startOnThisThread(start) : startOnOwnThread(start);
+}
+
+async function startOnThisThread(start: EmbeddedRemoteStart): Promise<EmbeddedRemote> {
+  // Imported here so that a host running it on a worker never loads the server on its own thread.
+  const { startReferenceServer } = await import('../server/reference-server.js');
+  let server: Awaited<ReturnType<typeof startReferenceServer>>;
+  try {
+    server = await startReferenceServer({
+      dataDir: start.dataDir,
+      users: [{ name: 'local', token: start.token }],
+      port: 0,
+    });
+  } catch (error) {
+    // Worded as the worker's failure is, so that hosts report both the same way.
+    throw new Error(`The embedded remote failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  let closing: Promise<void> | null = null;
+  return { url: server.url, close: () => (closing ??= server.close()) };
+}
+
+function startOnOwnThread(start: EmbeddedRemoteStart): Promise<EmbeddedRemote> {
   const { url: entry, execArgv } = workerEntry(import.meta.url, 'embedded-remote-worker');
   const worker = new Worker(entry, {
     workerData: start,

@@ -17,6 +17,7 @@ import { pairDirectory, pairId, pairStateFile } from './pair-location.js';
 import { connectRemote, type RemoteConnection } from './remote-connection.js';
 import { remoteIdentityOf, type RemoteIdentity } from './remote-identity.js';
 import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
+import type { EmbeddedRemoteThread } from './embedded-remote.js';
 import type { MachineResources } from './machine-resources.js';
 
 /** What names a pair and how to reach its remote: the same for the CLI, the web host and Electron. */
@@ -60,6 +61,12 @@ export interface OpenPairOptions {
    * pool, the embedded remote and the app-wide upload budget. Without it the pair has its own.
    */
   shared?: MachineResources;
+  /**
+   * Where the embedded remote of a pair without `shared` runs: `this-thread` for a run that syncs once
+   * and exits (no window to keep free, and a worker's start-up is most of an empty folder's cost;
+   * host/embedded-remote.ts). Default its own thread.
+   */
+  embeddedThread?: EmbeddedRemoteThread;
 }
 
 export interface OpenedPair {
@@ -117,7 +124,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
       stateRoot: config.stateRoot,
       token: config.token,
       stallTimeoutMs: config.stallTimeoutMs,
-      ...(shared ? { embedded: () => shared.embeddedRemote() } : {}),
+      ...(shared ? { embedded: () => shared.embeddedRemote() } : { embeddedThread: options.embeddedThread }),
     });
     opened.push(() => connection.close());
     // A shared pool belongs to the app and outlives this pair.

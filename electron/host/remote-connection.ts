@@ -5,7 +5,7 @@ import type { RemoteProvider } from '../engine/remote/remote-provider.js';
 import { SyncError } from '../engine/sync-error.js';
 import { credentialAccount, type CredentialStore } from './credentials/credential-store.js';
 import { lookUpToken } from './credentials/token-lookup.js';
-import { startEmbeddedRemote } from './embedded-remote.js';
+import { startEmbeddedRemote, type EmbeddedRemoteThread } from './embedded-remote.js';
 import { embeddedRemoteDir } from './pair-location.js';
 import { isEmbedded, remoteIdentityOf, type RemoteIdentity } from './remote-identity.js';
 
@@ -22,6 +22,8 @@ export interface RemoteChoice {
    * `local` with no URL starts its own for this connection.
    */
   embedded?: (() => Promise<{ url: string; token: string; release(): Promise<void> }>) | undefined;
+  /** Where `local` with no URL and no `embedded` runs its server (embedded-remote.ts). Default its own thread. */
+  embeddedThread?: EmbeddedRemoteThread | undefined;
 }
 
 export interface RemoteConnection {
@@ -52,7 +54,7 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
   const remoteUrl = remoteIdentityOf(choice.provider, choice.remote);
   if (isEmbedded(remoteUrl) && choice.embedded) {
     const lease = await choice.embedded();
-    const provider = createProvider({
+    const provider = await createProvider({
       kind: 'local',
       baseUrl: lease.url,
       token: lease.token,
@@ -69,8 +71,16 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
   }
   if (isEmbedded(remoteUrl)) {
     const token = randomBytes(24).toString('base64url');
-    const server = await startEmbeddedRemote({ dataDir: embeddedRemoteDir(choice.stateRoot), token });
-    const provider = createProvider({ kind: 'local', baseUrl: server.url, token, ...stallOption(choice) });
+    const server = await startEmbeddedRemote(
+      { dataDir: embeddedRemoteDir(choice.stateRoot), token },
+      choice.embeddedThread,
+    );
+    const provider = await createProvider({
+      kind: 'local',
+      baseUrl: server.url,
+      token,
+      ...stallOption(choice),
+    });
     return {
       provider,
       remoteUrl,
@@ -89,7 +99,7 @@ export async function connectRemote(choice: RemoteChoice): Promise<RemoteConnect
       ...(found.keychainProblem === null ? {} : { detail: `no keychain: ${found.keychainProblem}` }),
     });
   }
-  const provider = createProvider({
+  const provider = await createProvider({
     kind: choice.provider,
     baseUrl: remoteUrl,
     token: found.token,

@@ -3,7 +3,8 @@
 import { ensureDirectory } from '../base/ensure-directory.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from '../base/http-server.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from '../base/sleep.js';

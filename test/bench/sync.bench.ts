@@ -609,7 +609,7 @@ async function noChangeParts(
       port: 0,
     });
     const serverStartSeconds = (nowMs() - started) / 1000;
-    const provider = createProvider({ kind: 'local', baseUrl: server.url, token });
+    const provider = await createProvider({ kind: 'local', baseUrl: server.url, token });
     try {
       started = nowMs();
       const entries = await provider.list();

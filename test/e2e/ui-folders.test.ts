@@ -37,8 +37,8 @@ async function addFolder(page: Page, added: NewFolder): Promise<void> {
   await page.getByRole('button', { name: 'Add and sync' }).click();
 }
 
-async function names(remote: RemoteProvider): Promise<string[]> {
-  return (await remote.list()).map((entry) => entry.name).sort();
+async function names(remote: RemoteProvider | Promise<RemoteProvider>): Promise<string[]> {
+  return (await (await remote).list()).map((entry) => entry.name).sort();
 }
 
 /** The first folder (alice on the first server) and a second one on a second server, as bob on Alloy. */
@@ -54,7 +54,7 @@ async function twoFolders(ui: UiHarness): Promise<{ second: string; remote2: Rem
     remoteFolder: 'Second',
   });
   await expectPage(ui.main.getByText(`${second} → `)).toBeVisible(UI_TIMEOUT);
-  return { second, remote2: ui.remoteOn(server2, 'alloy', TEST_USERS.bob.token) };
+  return { second, remote2: await ui.remoteOn(server2, 'alloy', TEST_USERS.bob.token) };
 }
 
 describe('hoist ui: several folders', { timeout: 180_000 }, () => {
@@ -248,7 +248,7 @@ describe('hoist ui: several folders', { timeout: 180_000 }, () => {
     await page.getByLabel('API token').fill(TEST_USERS.bob.token);
     await page.getByRole('button', { name: /^Save (token|and sync)$/ }).click();
     await expectPage(ui.folderLink('folder-bad')).toHaveAccessibleName('folder-bad, Up to date', UI_TIMEOUT);
-    const remote2 = ui.remoteOn(server2, 'alloy', TEST_USERS.bob.token);
+    const remote2 = await ui.remoteOn(server2, 'alloy', TEST_USERS.bob.token);
     await until('folder-bad’s file is on the second server', async () =>
       (await names(remote2)).includes('b.txt'),
     );

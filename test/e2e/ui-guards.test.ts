@@ -92,7 +92,7 @@ describe('hoist ui: dangerous choices are refused or asked first', { timeout: 12
     await ui.write('two.txt', '2');
     await page.getByRole('link', { name: 'Sync', exact: true }).click();
     await expectPage(page.getByRole('main').getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
-    expect((await ui.remote('alloy').list()).map((entry) => entry.name).sort()).toEqual([
+    expect((await (await ui.remote('alloy')).list()).map((entry) => entry.name).sort()).toEqual([
       'one.txt',
       'two.txt',
     ]);

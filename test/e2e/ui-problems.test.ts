@@ -43,7 +43,10 @@ describe('hoist ui: problems a person can act on', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Sync', exact: true }).click();
     await expectPage(page.getByTestId('status-text')).toHaveText('Up to date', UI_TIMEOUT);
     await expectPage(page.getByRole('main').getByText(/2 of 2 files synced/)).toBeVisible(UI_TIMEOUT);
-    expect((await ui.remote('alloy').list()).map((entry) => entry.name).sort()).toEqual(['x.txt', 'y.txt']);
+    expect((await (await ui.remote('alloy')).list()).map((entry) => entry.name).sort()).toEqual([
+      'x.txt',
+      'y.txt',
+    ]);
   });
 
   it('lists a failed file with its reason; readable again, it is uploaded (by the watcher or “Retry now”)', async () => {

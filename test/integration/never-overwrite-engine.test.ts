@@ -22,7 +22,7 @@ async function uploadElsewhere(
   content: string,
 ): Promise<string> {
   const temp = await makeTempDir('hoist-elsewhere-');
-  const provider: RemoteProvider = createProvider({
+  const provider: RemoteProvider = await createProvider({
     kind,
     baseUrl: harness.server.url,
     token: TEST_USERS.alice.token,
@@ -233,7 +233,7 @@ describe('never overwrite what is not ours', () => {
 
   it('Composio: the list shows other toolkits’ files, marked and never touched by sync', async () => {
     harness = await EngineHarness.create({ kind: 'composio' });
-    const gmail = createProvider({
+    const gmail = await createProvider({
       kind: 'composio',
       baseUrl: harness.server.url,
       token: TEST_USERS.alice.token,

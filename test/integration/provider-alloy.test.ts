@@ -80,7 +80,7 @@ describe.each([
 
   beforeEach(async () => {
     remote = await startTestServer();
-    provider = createProvider({ kind, baseUrl: remote.url, token: TEST_USERS.alice.token });
+    provider = await createProvider({ kind, baseUrl: remote.url, token: TEST_USERS.alice.token });
   });
   afterEach(async () => {
     await provider?.close();
@@ -144,7 +144,7 @@ describe.each([
   });
 
   it('names itself and the way out when the token is wrong, and never shows the token', async () => {
-    const wrong = createProvider({ kind, baseUrl: remote.url, token: 'not-a-real-token-123' });
+    const wrong = await createProvider({ kind, baseUrl: remote.url, token: 'not-a-real-token-123' });
     try {
       const error = await syncError(wrong.list());
       expect(error).toMatchObject({ category: 'auth', retryable: false, status: 401 });
@@ -421,11 +421,11 @@ describe('providers facing a server that answers nonsense', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const provider = (path: string, kind: 'alloy' | 'composio' = 'alloy'): RemoteProvider =>
+  const provider = (path: string, kind: 'alloy' | 'composio' = 'alloy'): Promise<RemoteProvider> =>
     createProvider({ kind, baseUrl: `${url}${path}`, token: 'token-for-nonsense' });
 
   it('reports a malformed JSON body as a retryable network error, not a SyntaxError', async () => {
-    const alloy = provider('/garbage');
+    const alloy = await provider('/garbage');
     try {
       const error = await syncError(alloy.list());
       expect(error).toMatchObject({ category: 'network', retryable: true, reason: 'malformed-response' });
@@ -436,7 +436,7 @@ describe('providers facing a server that answers nonsense', () => {
   });
 
   it('reports a web page where the API should be as a wrong address', async () => {
-    const alloy = provider('/html');
+    const alloy = await provider('/html');
     try {
       expect(await syncError(alloy.list())).toMatchObject({ category: 'config', reason: 'not-the-api' });
     } finally {
@@ -445,8 +445,8 @@ describe('providers facing a server that answers nonsense', () => {
   });
 
   it('reports JSON of the wrong shape clearly, and stops a cursor that never ends', async () => {
-    const alloy = provider('/shape');
-    const composio = provider('/shape', 'composio');
+    const alloy = await provider('/shape');
+    const composio = await provider('/shape', 'composio');
     try {
       const listError = await syncError(alloy.list());
       expect(listError).toMatchObject({ category: 'remote-rejected', reason: 'unexpected-response' });
@@ -464,9 +464,11 @@ describe('providers facing a server that answers nonsense', () => {
 });
 
 describe('createProvider', () => {
-  it('builds the provider of each kind with its label', () => {
-    const made = (['local', 'alloy', 'composio', 'openwebui'] as const).map((kind) =>
-      createProvider({ kind, baseUrl: 'http://127.0.0.1:1', token: 't' }),
+  it('builds the provider of each kind with its label', async () => {
+    const made = await Promise.all(
+      (['local', 'alloy', 'composio', 'openwebui'] as const).map((kind) =>
+        createProvider({ kind, baseUrl: 'http://127.0.0.1:1', token: 't' }),
+      ),
     );
     expect(made.map((provider) => [provider.info.kind, provider.info.label])).toEqual([
       ['local', 'This computer'],
@@ -477,16 +479,16 @@ describe('createProvider', () => {
     return Promise.all(made.map((provider) => provider.close()));
   });
 
-  it('refuses a missing token or an address that is not http(s), before any request', () => {
-    const attempt = (config: Parameters<typeof createProvider>[0]): unknown => {
+  it('refuses a missing token or an address that is not http(s), before any request', async () => {
+    const attempt = async (config: Parameters<typeof createProvider>[0]): Promise<unknown> => {
       try {
-        createProvider(config);
+        await createProvider(config);
         return null;
       } catch (error) {
         return error;
       }
     };
-    expect(attempt({ kind: 'alloy', baseUrl: 'https://example.com', token: ' ' })).toMatchObject({
+    expect(await attempt({ kind: 'alloy', baseUrl: 'https://example.com', token: ' ' })).toMatchObject({
       category: 'config',
       reason: 'missing-token',
       message: 'No API token for Alloy. Add it in Settings.',
@@ -497,7 +499,7 @@ describe('createProvider', () => {
       'https://user:pw@example.com',
       'https://x.com/?token=1',
     ]) {
-      expect(attempt({ kind: 'openwebui', baseUrl, token: 't' })).toMatchObject({
+      expect(await attempt({ kind: 'openwebui', baseUrl, token: 't' })).toMatchObject({
         category: 'config',
         reason: 'bad-url',
       });

@@ -146,7 +146,7 @@ describe.each(SERVERS)('Composio provider against the reference server ($name)',
   });
 
   it('writes only its own toolkit and tool, and lists the whole project (others named by toolkit)', async () => {
-    const other = createProvider({
+    const other = await createProvider({
       kind: 'composio',
       baseUrl: remote.url,
       token: TEST_USERS.alice.token,

@@ -42,8 +42,8 @@ async function server(
   return started;
 }
 
-function provider(remote: TestServer): RemoteProvider {
-  const made = createProvider({ kind: 'local', baseUrl: remote.url, token: TEST_USERS.alice.token });
+async function provider(remote: TestServer): Promise<RemoteProvider> {
+  const made = await createProvider({ kind: 'local', baseUrl: remote.url, token: TEST_USERS.alice.token });
   cleanups.push(() => made.close());
   return made;
 }
@@ -107,7 +107,7 @@ async function startNew(
 describe.each(['fs', 's3'] as const)('the local provider’s multipart uploads, %s backend', (backend) => {
   it('uploads parts in parallel from disk, completes, and the file is listed; the same content is then existing', async () => {
     const remote = await server(backend);
-    const made = provider(remote);
+    const made = await provider(remote);
     const multipart = multipartOf(made);
     const content = bytes(3 * MIN_PART + 100, 21);
     const file = await localFile('clip.mov', content);
@@ -160,7 +160,7 @@ describe.each(['fs', 's3'] as const)('the local provider’s multipart uploads, 
     const first = await server('fs', options);
     const content = bytes(3 * MIN_PART, 22);
     const file = await localFile('resume.bin', content);
-    const before = multipartOf(provider(first));
+    const before = multipartOf(await provider(first));
     const session = await startNew(before, file);
     const [target] = await before.partUrls(session.uploadId, [
       { partNumber: 2, md5Hex: partMd5(content, session, 2) },
@@ -170,7 +170,7 @@ describe.each(['fs', 's3'] as const)('the local provider’s multipart uploads, 
     await first.close();
 
     const second = await server('fs', options);
-    const after = multipartOf(provider(second));
+    const after = multipartOf(await provider(second));
     const listing = await after.listParts(session.uploadId);
     expect(listing).toMatchObject({
       uploadId: session.uploadId,
@@ -200,7 +200,7 @@ describe.each(['fs', 's3'] as const)('the local provider’s multipart uploads, 
 
   it('a corrupted part is refused as digest-mismatch; a wrong part list as invalid-part; both leave the upload usable', async () => {
     const remote = await server(backend);
-    const multipart = multipartOf(provider(remote));
+    const multipart = multipartOf(await provider(remote));
     const content = bytes(2 * MIN_PART, 23);
     const file = await localFile('corrupt.bin', content);
     const session = await startNew(multipart, file);
@@ -238,7 +238,7 @@ describe.each(['fs', 's3'] as const)('the local provider’s multipart uploads, 
 
   it('abort leaves nothing; aborting again is fine; its part URLs then say no-such-upload', async () => {
     const remote = await server(backend);
-    const made = provider(remote);
+    const made = await provider(remote);
     const multipart = multipartOf(made);
     const content = bytes(2 * MIN_PART, 24);
     const file = await localFile('gone.bin', content);
@@ -265,7 +265,7 @@ describe('the local provider’s multipart uploads: links and remotes without mu
   it('an expired part URL says expired-url (retryable) and a fresh one works', async () => {
     let clock = Date.now();
     const remote = await server('fs', { urlTtlSeconds: 60, now: () => clock });
-    const multipart = multipartOf(provider(remote));
+    const multipart = multipartOf(await provider(remote));
     const content = bytes(MIN_PART, 25);
     const file = await localFile('late.bin', content);
     const session = await startNew(multipart, file);
@@ -288,7 +288,7 @@ describe('the local provider’s multipart uploads: links and remotes without mu
     });
     await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => stub.close(() => resolve())));
-    const made = createProvider({
+    const made = await createProvider({
       kind: 'alloy',
       baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
       token: TEST_USERS.alice.token,

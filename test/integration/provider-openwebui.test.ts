@@ -176,7 +176,7 @@ describe('Open WebUI provider against the reference server', () => {
   it('keeps users apart: bob neither sees nor dedupes against alice’s files', async () => {
     const file = await localFile('private.txt', 'alice only');
     const id = await upload(provider, file);
-    const bob = createProvider({ kind: 'openwebui', baseUrl: remote.url, token: TEST_USERS.bob.token });
+    const bob = await createProvider({ kind: 'openwebui', baseUrl: remote.url, token: TEST_USERS.bob.token });
     try {
       expect(await bob.list()).toEqual([]);
       expect(await bob.prepareUpload(file.candidate)).toMatchObject({ kind: 'send' });

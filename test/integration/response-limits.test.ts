@@ -48,7 +48,7 @@ async function stallingServer(): Promise<string> {
 describe('time limits per route', () => {
   it('a ticket that stalls after its headers fails on its own short body limit, named', async () => {
     const url = await stallingServer();
-    const provider = createProvider({ kind: 'alloy', baseUrl: url, token: 'token-123456789' });
+    const provider = await createProvider({ kind: 'alloy', baseUrl: url, token: 'token-123456789' });
     try {
       const failure = await provider
         .prepareUpload({
@@ -76,7 +76,7 @@ describe('time limits per route', () => {
 describe('response size limits per route', () => {
   it('an upload ticket of 50 MB is refused as too large, without reading it all', async () => {
     const remote = await bloatedServer(50 * 1024 * 1024);
-    const provider = createProvider({ kind: 'alloy', baseUrl: remote.url, token: 'token-123456789' });
+    const provider = await createProvider({ kind: 'alloy', baseUrl: remote.url, token: 'token-123456789' });
     try {
       await expect(
         provider.prepareUpload({

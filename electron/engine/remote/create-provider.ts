@@ -3,9 +3,6 @@ import { PROVIDERS, isProviderKind } from '../../../shared/providers.js';
 import type { ProviderKind } from '../../../shared/sync-types.js';
 import type { Clock } from '../../base/clock.js';
 import { SyncError } from '../sync-error.js';
-import { AlloyProvider } from './alloy-provider.js';
-import { ComposioProvider } from './composio-provider.js';
-import { OpenWebUiProvider } from './openwebui-provider.js';
 import { remoteUrl } from './remote-address.js';
 import type { RemoteProvider } from './remote-provider.js';
 
@@ -28,10 +25,14 @@ export interface ProviderConfig {
 }
 
 /**
- * The provider for a configuration. Throws SyncError('config') for a missing token or an address that
- * is not an http(s) URL, so the mistake is reported before any request.
+ * The provider for a configuration. Rejects with SyncError('config') for a missing token or an
+ * address that is not an http(s) URL, so the mistake is reported before any request.
+ *
+ * Each provider's module (and its schemas) is imported when a provider of that kind is made: a run
+ * loads only the one it uses, where loading all three cost every start about 0.03-0.04 s of CPU
+ * (docs/benchmarks.md, Start-up).
  */
-export function createProvider(config: ProviderConfig): RemoteProvider {
+export async function createProvider(config: ProviderConfig): Promise<RemoteProvider> {
   if (!isProviderKind(config.kind))
     throw new SyncError('config', `Hoist does not know the remote kind "${String(config.kind)}".`);
   const label = PROVIDERS[config.kind].label;
@@ -59,16 +60,22 @@ export function createProvider(config: ProviderConfig): RemoteProvider {
   };
   switch (config.kind) {
     case 'local':
-    case 'alloy':
+    case 'alloy': {
+      const { AlloyProvider } = await import('./alloy-provider.js');
       return new AlloyProvider({ ...common, kind: config.kind, label });
-    case 'composio':
+    }
+    case 'composio': {
+      const { ComposioProvider } = await import('./composio-provider.js');
       return new ComposioProvider({
         ...common,
         ...(config.composio
           ? { toolkitSlug: config.composio.toolkitSlug, toolSlug: config.composio.toolSlug }
           : {}),
       });
-    case 'openwebui':
+    }
+    case 'openwebui': {
+      const { OpenWebUiProvider } = await import('./openwebui-provider.js');
       return new OpenWebUiProvider(common);
+    }
   }
 }

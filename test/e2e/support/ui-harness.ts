@@ -113,8 +113,8 @@ export class UiHarness {
   }
 
   /** A server's view as one user (the checks are made on the server, not in the UI). */
-  remoteOn(server: TestServer, kind: ProviderKind, token: string): RemoteProvider {
-    const provider = createProvider({ kind, baseUrl: server.url, token });
+  async remoteOn(server: TestServer, kind: ProviderKind, token: string): Promise<RemoteProvider> {
+    const provider = await createProvider({ kind, baseUrl: server.url, token });
     this.extraProviders.push(provider);
     return provider;
   }
@@ -176,19 +176,19 @@ export class UiHarness {
   }
 
   /** The test server's view as this user (the checks are made on the server, not in the UI). */
-  remote(kind: ProviderKind = 'local'): RemoteProvider {
+  async remote(kind: ProviderKind = 'local'): Promise<RemoteProvider> {
     if (!this.server) throw new Error('No test server');
-    this.provider ??= createProvider({ kind, baseUrl: this.server.url, token: TEST_USERS.alice.token });
+    this.provider ??= await createProvider({ kind, baseUrl: this.server.url, token: TEST_USERS.alice.token });
     return this.provider;
   }
 
   async remoteEntries(): Promise<RemoteEntry[]> {
-    return this.remote().list();
+    return (await this.remote()).list();
   }
 
   /** Puts a file on the remote that this folder does not have, as another device would. */
-  uploadFromElsewhere(name: string, content: string): Promise<void> {
-    return uploadFromElsewhere(this.remote(), name, content);
+  async uploadFromElsewhere(name: string, content: string): Promise<void> {
+    return uploadFromElsewhere(await this.remote(), name, content);
   }
 
   /** Saves the current screen in the light and the dark theme (the app follows the OS by default). */
