@@ -56,7 +56,7 @@ async function folderWith(name: string, files: Record<string, string>): Promise<
 beforeEach(async () => {
   temp = await makeTempDir('hoist-scope-');
   server = await startTestServer();
-  remote = createProvider({ kind: 'local', baseUrl: server.url, token: TEST_USERS.alice.token });
+  remote = await createProvider({ kind: 'local', baseUrl: server.url, token: TEST_USERS.alice.token });
   const credentials = new SessionCredentialStore(undefined);
   app = new HoistApp({ dataRoot: join(temp.path, 'data'), credentials, openPair });
   await app.start();
