@@ -23,6 +23,7 @@ import { formatRequestLine } from './http/request-log.js';
 import { matchRoute, type RequestContext, type Route } from './http/route.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { FsBlobStore } from './storage/fs-blob-store.js';
+import type { GroupCommitHooks } from './storage/group-commit.js';
 import { FsMultipartParts } from './storage/fs-multipart.js';
 import {
   DEFAULT_MULTIPART_EXPIRY_SECONDS,
@@ -60,6 +61,8 @@ export interface ReferenceServerOptions {
   now?: () => number;
   /** See StorageCoreOptions.sweepDelayMs; tests set 0. */
   sweepDelayMs?: number;
+  /** Test seams of the fs backend's group commit (see GroupCommitHooks). */
+  groupCommitHooks?: GroupCommitHooks;
   /**
    * How long an Open WebUI file's processing (its text extraction) is reported `pending` before its
    * outcome (dialects/openwebui-processing.ts). A moment by default, as on a real server.
@@ -129,6 +132,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     fsync: options.fsync ?? true,
     now,
     ...(options.sweepDelayMs !== undefined ? { sweepDelayMs: options.sweepDelayMs } : {}),
+    ...(options.groupCommitHooks !== undefined ? { groupCommitHooks: options.groupCommitHooks } : {}),
   });
   const urlTtlSeconds = options.urlTtlSeconds ?? DEFAULT_URL_TTL_SECONDS;
   const multipartExpirySeconds = options.multipartExpirySeconds ?? DEFAULT_MULTIPART_EXPIRY_SECONDS;
