@@ -230,6 +230,16 @@ interface Dispatch {
   baseUrl: () => string;
 }
 
+// Request ids: a random prefix per process and a counter, 16 hex characters. Unique per server without
+// a call into OpenSSL per request (randomBytes was 3.5% of an S3 upload request's CPU).
+const REQUEST_ID_PREFIX = randomBytes(4).toString('hex');
+let requestCounter = 0;
+
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % 0x1_0000_0000;
+  return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(8, '0');
+}
+
 async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch: Dispatch): Promise<void> {
   const startedAt = dispatch.now();
   const context: RequestContext = {
@@ -237,7 +247,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
     res,
     url: new URL(req.url ?? '/', 'http://reference.invalid'),
     params: {},
-    requestId: randomBytes(8).toString('hex'),
+    requestId: nextRequestId(),
     user: null,
   };
   const { match, methodMismatch } = matchRoute(dispatch.routes, req.method ?? 'GET', context.url.pathname);

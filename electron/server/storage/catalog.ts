@@ -36,6 +36,11 @@ export interface PendingUpload {
   requestedAt: number;
 }
 
+export interface UpsertResult {
+  replacedBlob: string | null;
+  createdAt: number;
+}
+
 export interface ListQuery {
   ns: Namespace;
   /** Omit to list every owner's objects (the Open WebUI admin view). */
@@ -181,19 +186,23 @@ export class Catalog {
   /** Inserts or replaces an object; returns the blob of the version it replaced, if any. */
   upsert(object: StoredObject): string | null {
     const replacing = this.get(object.ns, object.key);
-    return this.durably(replacing !== null && replacing.blob !== object.blob, () => this.upsertRow(object));
+    return this.durably(
+      replacing !== null && replacing.blob !== object.blob,
+      () => this.upsertRow(object).replacedBlob,
+    );
   }
 
   /**
    * Inserts or replaces many objects in one transaction, on disk before it returns when durability
    * is on: the group commit of concurrent uploads (group-commit.ts), one WAL sync for all of them.
-   * Returns, per object, the blob of the version it replaced, if any.
+   * Returns, per object, the blob of the version it replaced, if any, and its creation time (kept
+   * from the version it replaced).
    */
-  upsertMany(objects: readonly StoredObject[]): Array<string | null> {
+  upsertMany(objects: readonly StoredObject[]): UpsertResult[] {
     return this.durably(true, () => objects.map((object) => this.upsertRow(object)));
   }
 
-  private upsertRow(object: StoredObject): string | null {
+  private upsertRow(object: StoredObject): UpsertResult {
     const previous = this.get(object.ns, object.key);
     this.sql
       .get(
@@ -211,7 +220,10 @@ export class Catalog {
       });
     this.bumpGeneration(object.ns, object.owner);
     if (previous && previous.owner !== object.owner) this.bumpGeneration(previous.ns, previous.owner);
-    return previous && previous.blob !== object.blob ? previous.blob : null;
+    return {
+      replacedBlob: previous && previous.blob !== object.blob ? previous.blob : null,
+      createdAt: previous?.createdAt ?? object.createdAt,
+    };
   }
 
   /** Removes an object; returns it (with its blob, so the caller can free the bytes) or null. */

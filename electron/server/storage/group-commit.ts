@@ -114,17 +114,18 @@ export class GroupCommit {
       updatedAt: now,
       blob: entry.placement.blob,
     }));
-    const replaced = this.catalog.upsertMany(objects);
-    for (const blob of replaced) {
+    const upserted = this.catalog.upsertMany(objects);
+    for (const { replacedBlob: blob } of upserted) {
       if (blob === null) continue;
       // The new rows are committed: a blob left here is an orphan the sweep removes later.
       await this.blobs.remove(blob).catch((error: unknown) => {
         console.error('reference server: removing a replaced blob failed:', error);
       });
     }
+    // Each as it was committed (a later upload of the same key in this batch may already replace it).
     for (const [index, entry] of placed.entries()) {
       const object = objects[index] as StoredObject;
-      entry.resolve(this.catalog.get(object.ns, object.key) ?? object);
+      entry.resolve({ ...object, createdAt: upserted[index]?.createdAt ?? object.createdAt });
     }
   }
 }
