@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsync as fsyncCallback,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 
 /**
@@ -16,52 +26,78 @@ export interface Placement {
 export type PlacementResult = { ok: true; synced: boolean } | { ok: false; message: string; code?: string };
 
 /**
- * Puts a batch of blobs in place with blocking calls, meant for a thread of its own (blob-writer.ts):
- * for each blob, the temp file is written and fsynced, then renamed into place; then each directory
- * that gained an entry is fsynced once for the whole batch. That last part is the group commit: N
- * concurrent uploads cost N file syncs but one directory sync per directory, and one hand-off between
- * threads instead of ~10 libuv round trips each. `synced` says the file and its directory entry were
- * both flushed (fsync on and no error): only then may the upload be answered.
- * `knownDirectories` remembers the `<2 hex>` directories that exist, so each is made once per process.
+ * Puts a batch of blobs in place, meant for a thread of its own (blob-writer.ts): each in-memory body
+ * is written to its temp file with blocking calls (microseconds each), then every file of the batch
+ * is fsynced at once (in parallel on the libuv pool: a disk takes several flushes at a time, and done
+ * one after the other they made a batch wait for the sum), then each is renamed into place, then each
+ * directory that gained an entry is fsynced once for the whole batch. That is the group commit: N
+ * concurrent uploads cost one directory sync per directory and one hand-off between threads instead
+ * of ~10 libuv round trips each. A file is synced before its rename, so a rename over an identical
+ * blob (the same content uploaded again) never exposes unflushed bytes under a committed name.
+ * `synced` says the file and its directory entry were both flushed (fsync on and no error): only then
+ * may the upload be answered. `knownDirectories` remembers the `<2 hex>` directories that exist, so
+ * each is made once per process.
  */
-export function placeBlobs(
+export async function placeBlobs(
   root: string,
   fsync: boolean,
   placements: readonly Placement[],
   knownDirectories: Set<string>,
-): PlacementResult[] {
-  const results: PlacementResult[] = [];
-  // Directory → indexes of the placements whose entries it holds, synced once each below.
-  const touched = new Map<string, number[]>();
+): Promise<PlacementResult[]> {
+  const results: PlacementResult[] = placements.map(() => ({ ok: true, synced: fsync }));
+  const fail = (index: number, error: unknown): void => {
+    results[index] = failure(error);
+  };
+  const written: Array<{ index: number; fd: number | null }> = [];
   for (const [index, placement] of placements.entries()) {
     try {
+      written.push({
+        index,
+        fd: placement.bytes !== undefined ? writeTemp(placement.tempPath, placement.bytes) : null,
+      });
+    } catch (error) {
+      fail(index, error);
+    }
+  }
+  if (fsync) {
+    await Promise.all(
+      written.map(({ index, fd }) =>
+        (fd !== null ? fsyncFd(fd) : syncPath((placements[index] as Placement).tempPath)).catch(
+          (error: unknown) => fail(index, error),
+        ),
+      ),
+    );
+  }
+  // Directory → indexes of the placements whose entries it holds (-1: a new directory's entry in root).
+  const touched = new Map<string, number[]>();
+  for (const { index, fd } of written) {
+    const placement = placements[index] as Placement;
+    try {
+      if (fd !== null) closeSync(fd);
+      if (results[index]?.ok !== true) throw new Error('not placed');
       const target = join(root, placement.blob);
       const directory = dirname(target);
       if (!knownDirectories.has(directory)) {
-        // A new directory's own entry lives in the root: sync that too.
         if (mkdirSync(directory, { recursive: true }) !== undefined && fsync) touch(touched, root, -1);
         knownDirectories.add(directory);
       }
-      if (placement.bytes !== undefined) writeSynced(placement.tempPath, placement.bytes, fsync);
       renameSync(placement.tempPath, target);
       touch(touched, directory, index);
-      results.push({ ok: true, synced: fsync });
     } catch (error) {
+      if (results[index]?.ok === true) fail(index, error);
       if (placement.bytes !== undefined) rmSync(placement.tempPath, { force: true });
-      results.push(failure(error));
     }
   }
   if (!fsync) return results;
-  for (const [directory, indexes] of touched) {
-    try {
-      syncPath(directory);
-    } catch (error) {
-      // The rename is in place but not durable: those uploads must not be answered as stored.
-      const failed = failure(error);
-      const all = indexes.includes(-1) ? results.keys() : indexes;
-      for (const index of all) if (results[index]?.ok === true) results[index] = failed;
-    }
-  }
+  await Promise.all(
+    [...touched].map(([directory, indexes]) =>
+      syncPath(directory).catch((error: unknown) => {
+        // The renames are in place but not durable: those uploads must not be answered as stored.
+        const all = indexes.includes(-1) ? [...results.keys()] : indexes;
+        for (const index of all) if (results[index]?.ok === true) fail(index, error);
+      }),
+    ),
+  );
   return results;
 }
 
@@ -71,7 +107,8 @@ function touch(touched: Map<string, number[]>, directory: string, index: number)
   else indexes.push(index);
 }
 
-function writeSynced(path: string, bytes: Uint8Array, fsync: boolean): void {
+/** Writes a new temp file and leaves it open for its fsync; closes it only on failure. */
+function writeTemp(path: string, bytes: Uint8Array): number {
   const fd = openSync(path, 'wx', 0o600);
   try {
     let done = 0;
@@ -80,18 +117,22 @@ function writeSynced(path: string, bytes: Uint8Array, fsync: boolean): void {
       if (written <= 0) throw new Error('The disk accepted no bytes');
       done += written;
     }
-    if (fsync) fsyncSync(fd);
-  } finally {
+    return fd;
+  } catch (error) {
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
   }
 }
 
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
+const fsyncFd = promisify(fsyncCallback);
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 

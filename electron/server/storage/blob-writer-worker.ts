@@ -12,11 +12,17 @@ if (port === null)
 
 const knownDirectories = new Set<string>();
 port.on('message', (message: ToBlobWriter) => {
-  const reply: FromBlobWriter = {
-    op: 'placed',
-    id: message.id,
-    results: placeBlobs(message.root, message.fsync, message.placements, knownDirectories),
-  };
-  port.postMessage(reply);
+  placeBlobs(message.root, message.fsync, message.placements, knownDirectories).then(
+    (results) => port.postMessage({ op: 'placed', id: message.id, results } satisfies FromBlobWriter),
+    // placeBlobs settles each placement itself; should anything still escape, none of them was placed.
+    (error: unknown) => {
+      const failed = { ok: false as const, message: error instanceof Error ? error.message : String(error) };
+      port.postMessage({
+        op: 'placed',
+        id: message.id,
+        results: message.placements.map(() => failed),
+      } satisfies FromBlobWriter);
+    },
+  );
 });
 port.postMessage({ op: 'ready' } satisfies FromBlobWriter);

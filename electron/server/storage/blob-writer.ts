@@ -3,8 +3,8 @@ import { workerEntry } from '../../base/worker-entry.js';
 import { placeBlobs, type Placement, type PlacementResult } from './blob-placement.js';
 import type { FromBlobWriter, ToBlobWriter } from './blob-writer-protocol.js';
 
-// Set when the writer thread could not even start (a host that forbids threads): place blobs on the
-// event loop instead, blocking it for the fsyncs but still correct.
+// Set when the writer thread could not even start (a host that forbids threads): place blobs from the
+// event loop instead (the writes block it briefly; the fsyncs go to the libuv pool).
 let threadsUnavailable = false;
 const inlineKnownDirectories = new Set<string>();
 
@@ -21,7 +21,7 @@ export function placeBlobBatch(
       threadsUnavailable = true;
     }
   }
-  return Promise.resolve(placeBlobs(root, fsync, placements, inlineKnownDirectories));
+  return placeBlobs(root, fsync, placements, inlineKnownDirectories);
 }
 
 interface Waiter {
