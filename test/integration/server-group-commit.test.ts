@@ -149,6 +149,58 @@ describe('group commit of presigned PUTs (fs backend, fsync on)', () => {
     expect(await readdir(join(server.dataDir, 'tmp'))).toEqual([]);
   });
 
+  it('keeps the blob of a version put back by a later upload of the same batch', async () => {
+    let releaseHeld: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (releaseHeld = resolve));
+    let batches = 0;
+    let holdNext = false;
+    const queued: string[] = [];
+    remote = await startTestServer({
+      fsync: true,
+      groupCommitHooks: {
+        queued: (objectKey) => queued.push(objectKey),
+        // Hold the first batch, so the next two uploads meet in the second, in the order sent.
+        beforePlacing: async () => {
+          batches++;
+          if (holdNext) {
+            holdNext = false;
+            await held;
+          }
+        },
+      },
+    });
+    const server = remote;
+    const v1 = bodyOf(1, 1000);
+    const v2 = bodyOf(2, 2000);
+    const first = await requestUpload(server, 'doc.bin', v1);
+    expect((await put(first, v1)).status).toBe(200);
+
+    const blocker = bodyOf(9);
+    const blockerTicket = await requestUpload(server, 'blocker.bin', blocker);
+    holdNext = true;
+    const blocked = put(blockerTicket, blocker);
+    await until('the batch of the blocker is held', () => batches === 2);
+    const second = await requestUpload(server, 'doc.bin', v2);
+    const again = await requestUpload(server, 'doc.bin', v1);
+    const v2Put = put(second, v2);
+    await until('v2 waits for the next batch', () => queued.length === 3);
+    const v1Put = put(again, v1);
+    await until('v1 again waits behind it', () => queued.length === 4);
+    releaseHeld();
+    for (const response of await Promise.all([blocked, v2Put, v1Put])) expect(response.status).toBe(200);
+
+    // v2 replaced v1, then v1 replaced v2 in the same transaction: v1 is listed, and its bytes are there.
+    const listed = await listing(server);
+    expect(listed.find((file) => file.s3Key === first.s3Key)?.size).toBe(v1.length);
+    const keyHash = createHash('sha256').update(`alloy/${first.s3Key}`).digest('hex');
+    const blob = join(server.dataDir, 'blobs', keyHash.slice(0, 2), `${keyHash}.${md5(v1).toString('hex')}`);
+    expect(await readFile(blob)).toEqual(v1);
+    const left = await readdir(join(server.dataDir, 'blobs', keyHash.slice(0, 2)));
+    expect(left.filter((name) => name.startsWith(keyHash))).toEqual([
+      `${keyHash}.${md5(v1).toString('hex')}`,
+    ]);
+  });
+
   it('fails only the upload whose blob cannot be placed; the rest of its batch is stored', async () => {
     remote = await startTestServer({ fsync: true });
     const server = remote;

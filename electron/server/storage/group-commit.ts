@@ -16,6 +16,8 @@ export interface GroupCommitTarget {
  * are written and synced; `placed` names the object keys whose blob and directory entry were synced.
  */
 export interface GroupCommitHooks {
+  /** An upload whose body is verified joined the queue for the next batch. */
+  queued?(objectKey: string): void;
   beforePlacing?(objectKeys: readonly string[]): Promise<void> | void;
   placed?(objectKeys: readonly string[]): void;
 }
@@ -70,6 +72,7 @@ export class GroupCommit {
     const size = body.kind === 'memory' ? body.size : body.file.size;
     return new Promise((resolve, reject) => {
       this.queue.push({ target, placement, size, md5Hex, resolve, reject });
+      this.hooks.queued?.(target.objectKey);
       if (this.running) return;
       this.running = true;
       // The next turn, so the uploads whose bodies ended in this one join the same batch.
@@ -115,8 +118,12 @@ export class GroupCommit {
       blob: entry.placement.blob,
     }));
     const upserted = this.catalog.upsertMany(objects);
+    // A version replaced within this batch may be the one a later upload of the batch put back (the
+    // same key and content again): that blob is current again and must stay.
+    const finalBlobs = new Map(objects.map((object) => [`${object.ns}/${object.key}`, object.blob]));
+    const current = new Set(finalBlobs.values());
     for (const { replacedBlob: blob } of upserted) {
-      if (blob === null) continue;
+      if (blob === null || current.has(blob)) continue;
       // The new rows are committed: a blob left here is an orphan the sweep removes later.
       await this.blobs.remove(blob).catch((error: unknown) => {
         console.error('reference server: removing a replaced blob failed:', error);
