@@ -42,6 +42,11 @@ const BENCHES = [
     command: [NPM, 'run', '--silent', 'bench:server', '--'],
   },
   {
+    name: 'server-cost',
+    what: "the reference server's CPU per small upload: fs with fsync (goal ≤ 1 ms), S3 ticket (goal ≤ 0.6 ms)",
+    command: [process.execPath, 'dist/test/bench/server-cost.bench.js'],
+  },
+  {
     name: 'tracking-rss',
     what: 'peak RSS tracking 100,000 files (goal < 300 MB)',
     command: [process.execPath, 'dist/test/bench/tracking-rss.bench.js'],

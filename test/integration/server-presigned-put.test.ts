@@ -479,7 +479,9 @@ describe('presigned PUT (fs backend): what S3 refuses, and nothing half-stored',
     it('a client that dies mid-PUT leaves no partial object and the previous version intact', async () => {
       const v1 = await upload(remote, 'doc.txt', 'version one');
       const before = await snapshot(remote);
-      const v2Body = Buffer.alloc(256 * 1024, 'w');
+      // Larger than a block: a body that fits in one is held in memory until it ends (group-commit.ts),
+      // so only a larger one is on disk mid-body, where a vanishing client could leave a part behind.
+      const v2Body = Buffer.alloc(3 * 1024 * 1024, 'w');
       const v2 = await requestUpload(remote, 'doc.txt', v2Body);
 
       const req = httpRequest(v2.presignedUrl, {

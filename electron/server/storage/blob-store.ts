@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Placement, PlacementResult } from './blob-placement.js';
 import type { MultipartBackend } from './multipart-backend.js';
 import type { ReceivedFile } from './received-file.js';
 
@@ -24,6 +25,8 @@ export interface BlobStore {
   /** Removes blobs no catalog row references (left by a crash between commit and catalog). */
   sweep(referenced: ReadonlySet<string>): Promise<number>;
   readonly direct?: DirectUploads;
+  /** Stores that put many uploads in place at once (fs): what group-commit.ts batches through. */
+  readonly batched?: BatchedBlobs;
   /** Stores that take multipart uploads straight from clients (S3); the fs store's are the server's. */
   readonly multipart?: MultipartBackend;
   close(): Promise<void>;
@@ -39,4 +42,11 @@ export interface DirectUploads {
   presignGet(objectKey: string, expiresInSeconds: number): Promise<string>;
   head(objectKey: string): Promise<LandedObject | null>;
   list(prefix: string): AsyncIterable<LandedObject>;
+}
+
+export interface BatchedBlobs {
+  /** The blob an object's version with this MD5 is stored as. */
+  blobName(objectKey: string, md5Hex: string): string;
+  /** Puts each blob in place (written if in memory, renamed, synced when the store syncs). */
+  place(placements: Placement[]): Promise<PlacementResult[]>;
 }

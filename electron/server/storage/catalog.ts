@@ -36,6 +36,11 @@ export interface PendingUpload {
   requestedAt: number;
 }
 
+export interface UpsertResult {
+  replacedBlob: string | null;
+  createdAt: number;
+}
+
 export interface ListQuery {
   ns: Namespace;
   /** Omit to list every owner's objects (the Open WebUI admin view). */
@@ -181,26 +186,44 @@ export class Catalog {
   /** Inserts or replaces an object; returns the blob of the version it replaced, if any. */
   upsert(object: StoredObject): string | null {
     const replacing = this.get(object.ns, object.key);
-    return this.durably(replacing !== null && replacing.blob !== object.blob, () => {
-      const previous = this.get(object.ns, object.key);
-      this.sql
-        .get(
-          `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
-           VALUES (@ns, @key, @owner, @filename, @size, @md5, @sha256, @contentType, @createdAt, @updatedAt, @blob, @meta)
-           ON CONFLICT (ns, key) DO UPDATE SET owner = excluded.owner, filename = excluded.filename,
-             size = excluded.size, md5 = excluded.md5, sha256 = excluded.sha256,
-             content_type = excluded.content_type, updated_at = excluded.updated_at,
-             blob = excluded.blob, meta = excluded.meta`,
-        )
-        .run({
-          ...object,
-          createdAt: previous?.createdAt ?? object.createdAt,
-          meta: JSON.stringify(object.meta),
-        });
-      this.bumpGeneration(object.ns, object.owner);
-      if (previous && previous.owner !== object.owner) this.bumpGeneration(previous.ns, previous.owner);
-      return previous && previous.blob !== object.blob ? previous.blob : null;
-    });
+    return this.durably(
+      replacing !== null && replacing.blob !== object.blob,
+      () => this.upsertRow(object).replacedBlob,
+    );
+  }
+
+  /**
+   * Inserts or replaces many objects in one transaction, on disk before it returns when durability
+   * is on: the group commit of concurrent uploads (group-commit.ts), one WAL sync for all of them.
+   * Returns, per object, the blob of the version it replaced, if any, and its creation time (kept
+   * from the version it replaced).
+   */
+  upsertMany(objects: readonly StoredObject[]): UpsertResult[] {
+    return this.durably(true, () => objects.map((object) => this.upsertRow(object)));
+  }
+
+  private upsertRow(object: StoredObject): UpsertResult {
+    const previous = this.get(object.ns, object.key);
+    this.sql
+      .get(
+        `INSERT INTO objects (ns, key, owner, filename, size, md5, sha256, content_type, created_at, updated_at, blob, meta)
+         VALUES (@ns, @key, @owner, @filename, @size, @md5, @sha256, @contentType, @createdAt, @updatedAt, @blob, @meta)
+         ON CONFLICT (ns, key) DO UPDATE SET owner = excluded.owner, filename = excluded.filename,
+           size = excluded.size, md5 = excluded.md5, sha256 = excluded.sha256,
+           content_type = excluded.content_type, updated_at = excluded.updated_at,
+           blob = excluded.blob, meta = excluded.meta`,
+      )
+      .run({
+        ...object,
+        createdAt: previous?.createdAt ?? object.createdAt,
+        meta: JSON.stringify(object.meta),
+      });
+    this.bumpGeneration(object.ns, object.owner);
+    if (previous && previous.owner !== object.owner) this.bumpGeneration(previous.ns, previous.owner);
+    return {
+      replacedBlob: previous && previous.blob !== object.blob ? previous.blob : null,
+      createdAt: previous?.createdAt ?? object.createdAt,
+    };
   }
 
   /** Removes an object; returns it (with its blob, so the caller can free the bytes) or null. */

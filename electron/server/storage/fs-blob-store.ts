@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { BlobStore } from './blob-store.js';
+import type { BatchedBlobs, BlobStore } from './blob-store.js';
+import type { Placement, PlacementResult } from './blob-placement.js';
+import { placeBlobBatch } from './blob-writer.js';
 import type { ReceivedFile } from './received-file.js';
 
 /**
@@ -19,13 +21,24 @@ const SWEEP_MIN_AGE_MS = 10 * 60_000;
 /** The name ending of a multipart blob: a directory of its parts (see adoptParts). */
 const PARTS_SUFFIX = '.parts';
 
-export class FsBlobStore implements BlobStore {
+export class FsBlobStore implements BlobStore, BatchedBlobs {
   readonly kind = 'fs' as const;
+  readonly batched: BatchedBlobs = this;
 
   constructor(
     private readonly root: string,
     private readonly fsync: boolean,
   ) {}
+
+  blobName(objectKey: string, md5Hex: string): string {
+    const keyHash = createHash('sha256').update(objectKey).digest('hex');
+    return `${keyHash.slice(0, 2)}/${keyHash}.${md5Hex}`;
+  }
+
+  /** Puts many blobs in place at once, one directory fsync each (blob-placement.ts). */
+  place(placements: Placement[]): Promise<PlacementResult[]> {
+    return placeBlobBatch(this.root, this.fsync, placements);
+  }
 
   async commit(objectKey: string, file: ReceivedFile): Promise<string> {
     const keyHash = createHash('sha256').update(objectKey).digest('hex');

@@ -8,7 +8,8 @@ import { UploadUrls } from '../upload-urls.js';
 import type { BlobStore, LandedObject } from './blob-store.js';
 import { Catalog, type ListQuery, type Namespace, type PendingUpload, type StoredObject } from './catalog.js';
 import { MultipartRecords } from './multipart-records.js';
-import { receiveToTempFile, type ReceivedFile } from './received-file.js';
+import { GroupCommit, type GroupCommitHooks } from './group-commit.js';
+import { receiveBody, receiveToTempFile, type ReceivedFile } from './received-file.js';
 
 export interface StorageCoreOptions {
   dataDir: string;
@@ -26,6 +27,8 @@ export interface StorageCoreOptions {
    * embedded remote would pay every time, and it only ever removes orphans minutes old anyway.
    */
   sweepDelayMs?: number;
+  /** Test seams of the fs backend's group commit (group-commit.ts). */
+  groupCommitHooks?: GroupCommitHooks;
 }
 
 const DEFAULT_SWEEP_DELAY_MS = 60_000;
@@ -81,6 +84,8 @@ export class StorageCore {
   private readonly urls: UploadUrls;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
+  /** The fs backend's presigned uploads are put in place and recorded in batches. */
+  private readonly groupCommit: GroupCommit | null;
 
   private constructor(
     private readonly options: StorageCoreOptions,
@@ -89,6 +94,22 @@ export class StorageCore {
   ) {
     this.now = options.now ?? Date.now;
     this.urls = new UploadUrls(options.signer, options.publicUrl, this.now, options.urlTtlSeconds);
+    const batched = options.blobs.batched;
+    this.groupCommit =
+      batched !== undefined
+        ? new GroupCommit(
+            {
+              blobName: (k, m) => batched.blobName(k, m),
+              place: (p) => batched.place(p),
+              remove: (b) => options.blobs.remove(b),
+            },
+            catalog,
+            tmpDir,
+            options.fsync,
+            this.now,
+            options.groupCommitHooks,
+          )
+        : null;
   }
 
   static async open(options: StorageCoreOptions): Promise<StorageCore> {
@@ -239,6 +260,25 @@ export class StorageCore {
    * streams, then committed with the metadata recorded when the upload was requested.
    */
   async receiveRequestedUpload(pending: PendingUpload, body: AsyncIterable<Buffer>): Promise<StoredObject> {
+    if (this.groupCommit !== null) {
+      const received = await receiveBody(body, {
+        tmpDir: this.tmpDir,
+        maxBytes: this.options.maxObjectBytes,
+        fsync: this.options.fsync,
+        expectedMd5Hex: pending.md5,
+      });
+      const { ns, key, owner, filename, contentType, meta } = pending;
+      try {
+        return await this.groupCommit.commit(
+          { objectKey: objectKeyOf(ns, key), object: { ns, key, owner, filename, contentType, meta } },
+          received,
+        );
+      } catch (error) {
+        // A streamed body's temp file may still be there (an in-memory one never is).
+        if (received.kind === 'file') await this.discardFile(received.file);
+        throw error;
+      }
+    }
     const file = await this.receiveFile(body, { expectedMd5Hex: pending.md5, sha256: false });
     // The pending row stays until its URL expires: a client may retry a PUT whose answer it lost.
     return this.commitFile({ ...pending }, file);

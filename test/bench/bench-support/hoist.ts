@@ -28,12 +28,23 @@ export interface RemoteOptions {
   backend: { kind: 'fs'; fsync?: boolean } | { kind: 's3'; endpoint: string; bucket: string };
   /** Keep the request log (one line per request) to count requests per route. Default true. */
   log?: boolean;
+  /** Another build of dist/electron/cli/main.js, to compare two versions of the server. */
+  cli?: string;
 }
 
 /** `hoist remote` on a free port with one user, its data in `dataDir`. */
 export async function startRemote(options: RemoteOptions): Promise<RemoteServer> {
   const token = `bench-${randomBytes(12).toString('hex')}`;
-  const args = [CLI, 'remote', '--port', '0', '--data', options.dataDir, '--user', `bench:${token}`];
+  const args = [
+    options.cli ?? CLI,
+    'remote',
+    '--port',
+    '0',
+    '--data',
+    options.dataDir,
+    '--user',
+    `bench:${token}`,
+  ];
   if (options.log === false) args.push('--quiet');
   const env = hoistEnv();
   if (options.backend.kind === 's3') {
