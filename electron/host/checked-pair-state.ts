@@ -27,6 +27,8 @@ export function openCheckedPairState(
   stateFile: string,
   pair: { folder: string; provider: ProviderKind; remote: string },
   now: Date = new Date(),
+  /** The state DB's page cache in KiB (engine/state/state-cache-budget.ts); SQLite's default without it. */
+  cacheKib?: number,
 ): CheckedPairState {
   const directory = dirname(stateFile);
   const record = readPairRecord(directory);
@@ -41,12 +43,18 @@ export function openCheckedPairState(
   let setAside: { file: string; problem: string } | null = null;
   let state: PairState;
   try {
-    state = openPairState(stateFile, { onSettingsWritten: () => keepRecord(state.settings) });
+    state = openPairState(stateFile, {
+      onSettingsWritten: () => keepRecord(state.settings),
+      ...(cacheKib !== undefined ? { cacheKib } : {}),
+    });
   } catch (error) {
     if (!(error instanceof DamagedStateError)) throw error;
     // quick_check's report runs over lines ("*** in database main ***\nTree 5 page 5: …").
     setAside = { file: setAsideDamaged(stateFile, now), problem: error.problem.replace(/\s+/g, ' ') };
-    state = openPairState(stateFile, { onSettingsWritten: () => keepRecord(state.settings) });
+    state = openPairState(stateFile, {
+      onSettingsWritten: () => keepRecord(state.settings),
+      ...(cacheKib !== undefined ? { cacheKib } : {}),
+    });
   }
   const fresh = setAside !== null || !existed;
   const restored = fresh && record !== null ? restoreSettings(state, record) : null;

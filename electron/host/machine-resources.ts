@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../base/clock.js';
 import { HasherPool, INLINE_HASH_BYTES } from '../engine/hash/hasher-pool.js';
+import { StateCacheBudget } from '../engine/state/state-cache-budget.js';
 import { BandwidthLimiter } from '../engine/upload/bandwidth-limiter.js';
 import { TransferSlots } from '../engine/upload/transfer-slots.js';
 import type { SharedUploadBudget } from '../engine/upload/upload-budget.js';
@@ -18,6 +19,8 @@ export interface EmbeddedRemoteLease {
 export interface MachineResources {
   hasher: HasherPool;
   budget: SharedUploadBudget;
+  /** One SQLite page-cache budget that the folders' state DBs divide among them. */
+  stateCache: StateCacheBudget;
   /** The embedded remote ("This computer"), started by the first folder that needs it, stopped after the last. */
   embeddedRemote(): Promise<EmbeddedRemoteLease>;
 }
@@ -29,13 +32,15 @@ export interface AppBudget {
 }
 
 /**
- * One hasher pool, one embedded remote and one upload budget for every folder the app syncs: five
- * folders hash on as many threads as one, share one reference server on one data directory, and
+ * One hasher pool, one embedded remote, one upload budget and one state page-cache budget for every
+ * folder the app syncs: five folders hash on as many threads as one, cache as many state DB pages as
+ * a few (engine/state/state-cache-budget.ts), share one reference server on one data directory, and
  * never have more bodies on the wire (or more bandwidth) than the app-wide "uploads at once" and
  * limit allow. Each folder's own settings can only lower them (engine/upload/upload-budget.ts).
  */
 export class SharedMachineResources implements MachineResources {
   readonly hasher = new HasherPool({ inlineUpTo: INLINE_HASH_BYTES });
+  readonly stateCache = new StateCacheBudget();
   private readonly slots: TransferSlots;
   private readonly limiter: BandwidthLimiter;
   readonly budget: SharedUploadBudget;

@@ -110,12 +110,17 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
     for (const close of opened.reverse()) await close();
   };
   try {
-    const { state, notice } = openCheckedPairState(stateFile, {
-      folder: config.folder,
-      provider: config.provider,
-      remote: remoteUrl,
-    });
+    // An app's folders divide one page-cache budget (engine/state/state-cache-budget.ts); closed after the state.
+    const cache = shared?.stateCache.join() ?? null;
+    if (cache !== null) opened.push(() => cache.leave());
+    const { state, notice } = openCheckedPairState(
+      stateFile,
+      { folder: config.folder, provider: config.provider, remote: remoteUrl },
+      new Date(),
+      cache?.kib,
+    );
     opened.push(() => state.close());
+    cache?.follow((kib) => state.setCacheKib(kib));
     if (notice !== null) state.activity.add('warning', null, notice, Date.now());
     recordFacts(state, config, remoteUrl, stored);
     const connection: RemoteConnection = await connectRemote({

@@ -10,7 +10,7 @@ import { RemoteMirror } from './remote-mirror.js';
 import { guardDb } from './guarded-db.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { listProcessingFailures, type ProcessingFailure } from './remote-processing.js';
-import { openStateDb } from './state-db.js';
+import { cacheKibOf, openStateDb, setCacheKib } from './state-db.js';
 import type { SyncError } from '../sync-error.js';
 import { stateFailure } from './state-failure.js';
 
@@ -39,6 +39,10 @@ export interface PairState {
   committed(): Promise<void>;
   /** Commits what waits now (a run ends, the engine stops). */
   commitNow(): void;
+  /** The connection's page cache in KiB from now on: the app divides one budget among its folders. */
+  setCacheKib(kib: number): void;
+  /** The connection's page cache in KiB now (SQLite's `cache_size`). */
+  cacheKib(): number;
   files: LocalFiles;
   mirror: RemoteMirror;
   /** Large files' uploads in parts under way (issue 19). */
@@ -64,6 +68,8 @@ export function openPairState(
      * (`hoist status`, the list of a pair another process syncs) skips it: it reads the whole file.
      */
     quickCheck?: boolean;
+    /** The page cache in KiB (state-cache-budget.ts); SQLite's default (2,000) without it. */
+    cacheKib?: number;
   } = {},
 ): PairState {
   let failure: SyncError | null = null;
@@ -74,7 +80,10 @@ export function openPairState(
     failure = stateFailure(file, error);
     for (const listener of listeners) listener(failure);
   };
-  const raw = openStateDb(file, { quickCheck: options.quickCheck ?? true });
+  const raw = openStateDb(file, {
+    quickCheck: options.quickCheck ?? true,
+    ...(options.cacheKib !== undefined ? { cacheKib: options.cacheKib } : {}),
+  });
   const group = new GroupCommit(raw, onSqliteError);
   const db = guardDb(raw, onSqliteError, {
     beforeWrite: () => group.beforeWrite(),
@@ -101,6 +110,11 @@ export function openPairState(
     groupCommits: (groupOptions) => group.start(groupOptions),
     committed: () => group.committed(),
     commitNow: () => group.commitNow(),
+    setCacheKib: (kib) => {
+      // Another folder's open or close re-divides the budget; this one may have closed meanwhile.
+      if (raw.open) setCacheKib(raw, kib);
+    },
+    cacheKib: () => cacheKibOf(raw),
     files: new LocalFiles(db),
     mirror: new RemoteMirror(db, settings),
     multipart: new MultipartRecords(db),

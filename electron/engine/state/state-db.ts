@@ -27,11 +27,13 @@ export class DamagedStateError extends Error {
  * transaction. Throws DamagedStateError for a file that is not a sound database, and the SyncError
  * of state-failure.ts for any other SQLite error (a full disk), so no caller sees SQLite's bare words.
  */
-export function openStateDb(file: string, options: { quickCheck?: boolean } = {}): Db {
+export function openStateDb(file: string, options: { quickCheck?: boolean; cacheKib?: number } = {}): Db {
   let db: Db | null = null;
   try {
     db = openSqlite(file);
     configure(db);
+    // Before quick_check, which reads the whole file through the page cache.
+    if (options.cacheKib !== undefined) setCacheKib(db, options.cacheKib);
     const problem = options.quickCheck === false ? null : quickCheckProblem(db);
     if (problem !== null) throw new DamagedStateError(file, problem);
     migrate(db);
@@ -55,6 +57,22 @@ function quickCheckProblem(db: Db): string | null {
   const rows = db.pragma('quick_check(1)', { simple: false }) as Array<{ quick_check: string }>;
   const first = rows[0]?.quick_check ?? 'no answer';
   return first === 'ok' ? null : first;
+}
+
+/**
+ * This connection's page cache from now on, in KiB (state-cache-budget.ts), for the state DB and its
+ * temp DB (where a listing is staged) alike; a smaller one drops pages at once.
+ */
+export function setCacheKib(db: Db, kib: number): void {
+  const size = -Math.max(1, Math.round(kib));
+  db.pragma(`main.cache_size = ${size}`);
+  db.pragma(`temp.cache_size = ${size}`);
+}
+
+/** The connection's page cache in KiB (`cache_size` is negative when it counts KiB, pages otherwise). */
+export function cacheKibOf(db: Db): number {
+  const size = db.pragma('cache_size', { simple: true }) as number;
+  return size < 0 ? -size : (size * (db.pragma('page_size', { simple: true }) as number)) / 1024;
 }
 
 function configure(db: Db): void {
