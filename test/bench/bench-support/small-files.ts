@@ -111,7 +111,7 @@ export async function benchSmall(options: {
         medianOf(config, (run) => run.client.cpuSeconds),
         's',
       ),
-      figure(bench, `3k.${config.name}.clientCpuPerFileUs`, `  client CPU per file`, perFileUs(config), 'ms'),
+      figure(bench, `3k.${config.name}.clientCpuPerFileUs`, `  client CPU per file`, perFileUs(config), 'µs'),
       figure(
         bench,
         `3k.${config.name}.serverCpuSeconds`,
