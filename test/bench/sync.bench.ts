@@ -23,7 +23,12 @@
  * empty: the fixed cost of a run, `hoist sync <empty folder> --once` with the embedded remote, CPU
  * (all threads) from start to exit, a repeat run (goal < 0.4 s; bench-support/empty-folder.ts).
  *
- * Options: --runs N (default 1; runs of every 10k configuration, interleaved), --configs LIST (default
+ * 3k: issue 18's comparison with rclone, 3,000 files of 1–64 KiB, exact client CPU per file and wall
+ * time, runs alternating (bench-support/small-files.ts; goals: CPU per file ≤ rclone's, wall ≤ 0.9×).
+ *
+ * Options: --only-small (the 3k comparison alone), --small-rounds N (default 3), --strace (one extra
+ * run of each tool under strace -f -c for syscalls per file), --skip-3k,
+ * --runs N (default 1; runs of every 10k configuration, interleaved), --configs LIST (default
  * rclone-t4,hoist-c4,hoist-c8,rclone-t8), --nochange-runs N (100k; default 3), --skip-10k, --skip-100k,
  * --skip-empty, --cpu-prof (one extra profiled run of each Hoist case; summaries in the details), --fresh-state (100k:
  * run the initial sync even if this build's is kept).
@@ -53,6 +58,7 @@ import { figure, MB, MiB, renderTable, writeResult, type Figure } from './bench-
 import { startS3rver } from './bench-support/s3.js';
 import { syncedState } from './bench-support/synced-state.js';
 import { emptyFolderCpu } from './bench-support/empty-folder.js';
+import { benchSmall } from './bench-support/small-files.js';
 import { makeTempDir } from './bench-support/temp.js';
 import { median, nowMs, round } from './bench-support/timing.js';
 import { TREE_100K, TREE_10K } from './bench-support/specs.js';
@@ -105,6 +111,10 @@ async function main(): Promise<void> {
       'skip-10k': { type: 'boolean', default: false },
       'skip-100k': { type: 'boolean', default: false },
       'skip-empty': { type: 'boolean', default: false },
+      'skip-3k': { type: 'boolean', default: false },
+      'only-small': { type: 'boolean', default: false },
+      'small-rounds': { type: 'string', default: '3' },
+      strace: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'fresh-state': { type: 'boolean', default: false },
     },
@@ -112,10 +122,12 @@ async function main(): Promise<void> {
   const runs = positiveInteger(values.runs, '--runs');
   const configs = (values.configs ?? '').split(',').map(parseConfig);
   const noChangeRuns = positiveInteger(values['nochange-runs'], '--nochange-runs');
+  const smallRounds = positiveInteger(values['small-rounds'], '--small-rounds');
+  const onlySmall = values['only-small'] === true;
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   try {
-    if (!values['skip-empty']) {
+    if (!values['skip-empty'] && !onlySmall) {
       const empty = await emptyFolderCpu(EMPTY_RUNS);
       log(`empty folder --once CPU: ${empty.runs.join(' ')} s (first run ${empty.firstRunSeconds} s)`);
       figures.push(
@@ -130,12 +142,24 @@ async function main(): Promise<void> {
       );
       details.emptyFolder = empty;
     }
-    if (!values['skip-10k']) {
+    if (!values['skip-3k']) {
+      const result = await benchSmall({
+        bench: BENCH,
+        configs,
+        rounds: smallRounds,
+        strace: values.strace === true,
+        log,
+        loadAverage: () => loadavg()[0] ?? 0,
+      });
+      figures.push(...result.figures);
+      details.tree3k = result.details;
+    }
+    if (!values['skip-10k'] && !onlySmall) {
       const result = await bench10k(configs, runs, values['cpu-prof'] === true);
       figures.push(...result.figures);
       details.tree10k = result.details;
     }
-    if (!values['skip-100k']) {
+    if (!values['skip-100k'] && !onlySmall) {
       const result = await bench100k(
         noChangeRuns,
         values['cpu-prof'] === true,

@@ -101,6 +101,8 @@ export interface SyncArgs {
   quiet?: boolean;
   /** Extra node options, e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
   nodeArgs?: string[];
+  /** A command the node process runs under, e.g. ['/usr/bin/time', '-f', …] (bench-support/rusage.ts). */
+  prefix?: readonly string[];
 }
 
 export function syncArgs(options: SyncArgs, once: boolean): { args: string[]; env: NodeJS.ProcessEnv } {
@@ -135,7 +137,11 @@ export interface OnceRun {
 /** `hoist sync <folder> --once`, timed from spawn to exit (the whole process, start-up included). */
 export async function runSyncOnce(options: SyncArgs, timeoutMs: number): Promise<OnceRun> {
   const { args, env } = syncArgs(options, true);
-  const child = spawnChild(process.execPath, args, { label: 'hoist sync --once', env, sampleMemoryMs: 50 });
+  const [command, ...commandArgs] = [...(options.prefix ?? []), process.execPath, ...args] as [
+    string,
+    ...string[],
+  ];
+  const child = spawnChild(command, commandArgs, { label: 'hoist sync --once', env, sampleMemoryMs: 50 });
   const exit = await child.wait(timeoutMs);
   const memory = child.memorySummary();
   const seconds = (exit.at - child.startedAt) / 1000;

@@ -41,8 +41,14 @@ export interface RcloneRun {
   output: string[];
 }
 
-export async function runRclone(args: readonly string[], timeoutMs: number): Promise<RcloneRun> {
-  const child = spawnChild('rclone', args, { label: 'rclone', env: rcloneEnv(), sampleMemoryMs: 50 });
+/** `prefix`: a command rclone runs under, e.g. ['/usr/bin/time', '-f', …] (bench-support/rusage.ts). */
+export async function runRclone(
+  args: readonly string[],
+  timeoutMs: number,
+  prefix: readonly string[] = [],
+): Promise<RcloneRun> {
+  const [command, ...commandArgs] = [...prefix, 'rclone', ...args] as [string, ...string[]];
+  const child = spawnChild(command, commandArgs, { label: 'rclone', env: rcloneEnv(), sampleMemoryMs: 50 });
   const exit = await child.wait(timeoutMs);
   const memory = child.memorySummary();
   const output = child.lines.map((line) => line.text);

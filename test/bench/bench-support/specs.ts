@@ -22,3 +22,14 @@ export const TREE_100K: TreeSpec = {
   largeFiles: 0,
   largeBytes: { min: 0, max: 0 },
 };
+
+/** Issue 18's comparison with rclone: 3,000 files of 1–64 KiB (~97 MiB) in 30 folders. */
+export const TREE_3K: TreeSpec = {
+  name: '3k',
+  seed: 3_000,
+  smallFiles: 3_000,
+  smallBytes: { min: 1024, max: 64 * 1024 },
+  dirs: [5, 6],
+  largeFiles: 0,
+  largeBytes: { min: 0, max: 0 },
+};
