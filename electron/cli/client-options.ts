@@ -1,7 +1,7 @@
+import { checkPairSettingsPatch } from '../../shared/pair-settings-check.js';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import { isProviderKind, PROVIDER_KINDS } from '../../shared/providers.js';
 import type { PairSettings } from '../../shared/sync-types.js';
 import { defaultDataRoot } from '../host/data-paths.js';
@@ -118,14 +118,14 @@ export function duration(
  * The pair settings a command's flags set, only those given, checked by the same schema as settings
  * from the UI; a mistake names the flag. `flags` maps each setting to its flag and parsed value.
  */
-export function settingsFromFlags(
+export async function settingsFromFlags(
   flags: Partial<Record<keyof PairSettings, { flag: string; value: unknown }>>,
-): Partial<PairSettings> {
+): Promise<Partial<PairSettings>> {
   const patch: Record<string, unknown> = {};
   for (const [name, given] of Object.entries(flags)) {
     if (given !== undefined && given.value !== undefined) patch[name] = given.value;
   }
-  const parsed = pairSettingsPatchSchema.safeParse(patch);
+  const parsed = await checkPairSettingsPatch(patch);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? '') as keyof PairSettings;

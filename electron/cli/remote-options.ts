@@ -243,7 +243,7 @@ async function readFaults(spec: string): Promise<FaultPlan> {
     }
   }
   try {
-    return faultPlanSchema.parse(JSON.parse(text));
+    return faultPlanSchema().parse(JSON.parse(text));
   } catch (error) {
     throw new UsageError(`--faults is not a valid fault plan: ${(error as Error).message}`);
   }

@@ -97,7 +97,7 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
     { confirmed: values.yes === true, askHow: '. To sync it, run the same command with --yes.' },
   );
   // Only the flags given override the folder's stored settings, checked like settings from the UI.
-  const overrides = settingsFromFlags({
+  const overrides = await settingsFromFlags({
     concurrency: {
       flag: '--concurrency',
       value: positiveInteger(values.concurrency, 'concurrency', undefined, 64),
@@ -109,7 +109,7 @@ export async function runSyncCommand(argv: string[], io: CommandIo): Promise<num
       value: byteSize(values['multipart-threshold'], 'multipart-threshold'),
     },
   });
-  const store = settingsFromFlags({
+  const store = await settingsFromFlags({
     remoteFolder: { flag: '--remote-folder', value: values['remote-folder'] },
   });
   const pair = await openPair(

@@ -1,3 +1,4 @@
+import { checkPairSettingsPatch } from '../../shared/pair-settings-check.js';
 import type {
   ActivityEntry,
   ConflictView,
@@ -6,7 +7,6 @@ import type {
   RemoteListQuery,
   SyncStatus,
 } from '../../shared/sync-types.js';
-import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type {
   ActivityPage,
   ActivityQuery,
@@ -141,8 +141,8 @@ export class SyncService {
   }
 
   /** Stores and applies a change; refuses (SyncError 'config') anything out of range or unknown. */
-  updateSettings(patch: unknown): PairSettings {
-    const parsed = pairSettingsPatchSchema.safeParse(patch);
+  async updateSettings(patch: unknown): Promise<PairSettings> {
+    const parsed = await checkPairSettingsPatch(patch);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || 'settings';

@@ -23,15 +23,15 @@ export interface CheckedPairState {
  * and the remote answers "already there" for every copy with the same name and MD5, so nothing is
  * uploaded twice; nothing is deleted on the remote, because a new state knows of no deleted files.
  */
-export function openCheckedPairState(
+export async function openCheckedPairState(
   stateFile: string,
   pair: { folder: string; provider: ProviderKind; remote: string },
   now: Date = new Date(),
   /** The state DB's page cache in KiB (engine/state/state-cache-budget.ts); SQLite's default without it. */
   cacheKib?: number,
-): CheckedPairState {
+): Promise<CheckedPairState> {
   const directory = dirname(stateFile);
-  const record = readPairRecord(directory);
+  const record = await readPairRecord(directory);
   const keepRecord = (settings: PairState['settings']): void => {
     try {
       writePairRecord(directory, { ...pair, settings: settings.stored() });
@@ -71,7 +71,7 @@ export function openCheckedPairState(
 /** Writes the record's settings into a new DB; the words for the notice (" (remote folder …)"). */
 function restoreSettings(
   state: PairState,
-  record: NonNullable<ReturnType<typeof readPairRecord>>,
+  record: NonNullable<Awaited<ReturnType<typeof readPairRecord>>>,
 ): string | null {
   if (Object.keys(record.settings).length === 0) return null;
   state.settings.write(record.settings);

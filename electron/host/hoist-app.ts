@@ -311,7 +311,7 @@ export class HoistApp {
     patch: Record<string, unknown>,
   ): Promise<ReturnType<SyncService['settings']>> {
     const service = await this.service(id);
-    const settings = service.updateSettings(patch);
+    const settings = await service.updateSettings(patch);
     const { remoteFolder, ...rest } = patch;
     const folders = this.config.folders.map((folder) => {
       if (folderIdOf(folder) !== id) return folder;

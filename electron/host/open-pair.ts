@@ -1,6 +1,6 @@
+import { checkPairSettingsPatch } from '../../shared/pair-settings-check.js';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 import { HasherPool, INLINE_HASH_BYTES } from '../engine/hash/hasher-pool.js';
 import type { RemoteProvider } from '../engine/remote/remote-provider.js';
@@ -98,9 +98,9 @@ export interface OpenedPair {
 export async function openPair(config: PairConfig, options: OpenPairOptions = {}): Promise<OpenedPair> {
   // Every host opens through here, so `/`, the home folder or Hoist's own data is refused everywhere.
   await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
-  const overrides = validSettings(config.overrides, 'setting');
+  const overrides = await validSettings(config.overrides, 'setting');
   const shared = options.shared;
-  const stored = validSettings(config.store, 'setting');
+  const stored = await validSettings(config.store, 'setting');
   const remoteUrl = remoteIdentityOf(config.provider, config.remote);
   const id = pairId(config.folder, config.provider, remoteUrl);
   const stateFile = await pairStateFile(config.stateRoot, config.folder, config.provider, remoteUrl);
@@ -113,7 +113,7 @@ export async function openPair(config: PairConfig, options: OpenPairOptions = {}
     // An app's folders divide one page-cache budget (engine/state/state-cache-budget.ts); closed after the state.
     const cache = shared?.stateCache.join() ?? null;
     if (cache !== null) opened.push(() => cache.leave());
-    const { state, notice } = openCheckedPairState(
+    const { state, notice } = await openCheckedPairState(
       stateFile,
       { folder: config.folder, provider: config.provider, remote: remoteUrl },
       new Date(),
@@ -193,9 +193,9 @@ export async function guardFolderToSync(
   return folder;
 }
 
-function validSettings(patch: unknown, what: string): Partial<PairSettings> {
+async function validSettings(patch: unknown, what: string): Promise<Partial<PairSettings>> {
   if (patch === undefined) return {};
-  const parsed = pairSettingsPatchSchema.safeParse(patch);
+  const parsed = await checkPairSettingsPatch(patch);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.join('.') || what;

@@ -1,6 +1,6 @@
+import { checkPairSettingsPatch } from '../../shared/pair-settings-check.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pairSettingsPatchSchema } from '../../shared/pair-settings-schema.js';
 import type { PairSettings, ProviderKind } from '../../shared/sync-types.js';
 
 /**
@@ -21,7 +21,7 @@ export interface PairRecord {
 const FILE = 'pair.json';
 
 /** The record, or null when there is none or it cannot be read as one (then nothing is guessed). */
-export function readPairRecord(pairDirectory: string): PairRecord | null {
+export async function readPairRecord(pairDirectory: string): Promise<PairRecord | null> {
   let text: string;
   try {
     text = readFileSync(join(pairDirectory, FILE), 'utf8');
@@ -30,7 +30,7 @@ export function readPairRecord(pairDirectory: string): PairRecord | null {
   }
   try {
     const parsed = JSON.parse(text) as Partial<PairRecord>;
-    const settings = pairSettingsPatchSchema.safeParse(parsed.settings ?? {});
+    const settings = await checkPairSettingsPatch(parsed.settings ?? {});
     if (typeof parsed.folder !== 'string' || typeof parsed.provider !== 'string' || !settings.success) {
       return null;
     }

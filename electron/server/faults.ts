@@ -1,49 +1,71 @@
-import { z } from 'zod';
-
-/** Faults for one route (or a `prefix.*` / `*` pattern). Rates are probabilities per request. */
-const routeFaultsSchema = z
-  .object({
-    latencyMs: z.union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])]).optional(),
-    errorRate: z.number().min(0).max(1).optional(),
-    errorStatus: z.number().int().min(500).max(599).optional(),
-    throttleRate: z.number().min(0).max(1).optional(),
-    retryAfterSeconds: z.number().int().min(0).optional(),
-    resetRate: z.number().min(0).max(1).optional(),
-    /** Presigned URLs only: answer "Request has expired" although the URL is still valid. */
-    expireRate: z.number().min(0).max(1).optional(),
-    /**
-     * Open WebUI uploads only: the file is stored, but its processing (the text extraction that lets
-     * the AI read it) fails, reported as `data.status: failed` with a reason.
-     */
-    processingFailRate: z.number().min(0).max(1).optional(),
-    /**
-     * Part PUTs only (`object.put-part`, fs backend): one byte of the part is flipped as it arrives,
-     * as a bad link would, so the part's Content-MD5 check refuses it (400 BadDigest).
-     */
-    corruptRate: z.number().min(0).max(1).optional(),
-    /** At most this many faulty answers (of any action) on this route while the plan is set. */
-    limit: z.number().int().min(0).optional(),
-  })
-  .strict();
+import { createRequire } from 'node:module';
+import type * as zod from 'zod';
+import type { z } from 'zod';
 
 export const COMPOSIO_STORAGE_BACKENDS = ['s3', 'azure_blob_storage'] as const;
 export type ComposioStorageBackend = (typeof COMPOSIO_STORAGE_BACKENDS)[number];
 
-export const faultPlanSchema = z
-  .object({
-    seed: z.number().int(),
-    routes: z.record(z.string(), routeFaultsSchema),
-    /**
-     * Not a fault but a choice the service makes per upload: the storage behind Composio's upload
-     * URLs. `azure_blob_storage` hands out Azure-style URLs that refuse a PUT without
-     * `x-ms-blob-type: BlockBlob`. Overrides the server's own option while the plan is set.
-     */
-    composioStorageBackend: z.enum(COMPOSIO_STORAGE_BACKENDS).optional(),
-  })
-  .strict();
+/**
+ * The schemas of a fault plan, built with the zod given. zod is 95 modules and ~0.08 s of start-up
+ * (docs/benchmarks.md, issue 18), and every run of the embedded remote loads this file while almost
+ * none sets a plan: zod is required only when one is (`faultPlanSchema()`).
+ */
+function buildSchemas(z: typeof zod.z) {
+  const routeFaults = z
+    .object({
+      latencyMs: z.union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])]).optional(),
+      errorRate: z.number().min(0).max(1).optional(),
+      errorStatus: z.number().int().min(500).max(599).optional(),
+      throttleRate: z.number().min(0).max(1).optional(),
+      retryAfterSeconds: z.number().int().min(0).optional(),
+      resetRate: z.number().min(0).max(1).optional(),
+      /** Presigned URLs only: answer "Request has expired" although the URL is still valid. */
+      expireRate: z.number().min(0).max(1).optional(),
+      /**
+       * Open WebUI uploads only: the file is stored, but its processing (the text extraction that lets
+       * the AI read it) fails, reported as `data.status: failed` with a reason.
+       */
+      processingFailRate: z.number().min(0).max(1).optional(),
+      /**
+       * Part PUTs only (`object.put-part`, fs backend): one byte of the part is flipped as it arrives,
+       * as a bad link would, so the part's Content-MD5 check refuses it (400 BadDigest).
+       */
+      corruptRate: z.number().min(0).max(1).optional(),
+      /** At most this many faulty answers (of any action) on this route while the plan is set. */
+      limit: z.number().int().min(0).optional(),
+    })
+    .strict();
 
-export type RouteFaults = z.infer<typeof routeFaultsSchema>;
-export type FaultPlan = z.infer<typeof faultPlanSchema>;
+  const faultPlan = z
+    .object({
+      seed: z.number().int(),
+      routes: z.record(z.string(), routeFaults),
+      /**
+       * Not a fault but a choice the service makes per upload: the storage behind Composio's upload
+       * URLs. `azure_blob_storage` hands out Azure-style URLs that refuse a PUT without
+       * `x-ms-blob-type: BlockBlob`. Overrides the server's own option while the plan is set.
+       */
+      composioStorageBackend: z.enum(COMPOSIO_STORAGE_BACKENDS).optional(),
+    })
+    .strict();
+  return { routeFaults, faultPlan };
+}
+
+type FaultSchemas = ReturnType<typeof buildSchemas>;
+export type RouteFaults = z.infer<FaultSchemas['routeFaults']>;
+export type FaultPlan = z.infer<FaultSchemas['faultPlan']>;
+
+let schemas: FaultSchemas | null = null;
+
+/**
+ * The fault plan's schema, zod loaded on first use. Synchronously, through require (zod ships
+ * CommonJS too): `FaultInjector.set` is synchronous for its callers (tests, the CLI), and the copy
+ * of zod it loads costs only the runs that inject faults.
+ */
+export function faultPlanSchema(): FaultSchemas['faultPlan'] {
+  schemas ??= buildSchemas((createRequire(import.meta.url)('zod') as typeof zod).z);
+  return schemas.faultPlan;
+}
 
 export type FaultAction =
   | { kind: 'none' }
@@ -77,7 +99,7 @@ export class FaultInjector {
   }
 
   set(plan: FaultPlan | null): void {
-    this.plan = plan === null ? null : faultPlanSchema.parse(plan);
+    this.plan = plan === null ? null : faultPlanSchema().parse(plan);
     this.streams.clear();
     this.faulted.clear();
   }

@@ -63,4 +63,24 @@ describe('hoist sync <empty folder> --once', () => {
     // node:http imported as an ES module would load it (and zlib) for its WebSocket getters.
     expect(recorded.builtins).not.toContain('NativeModule internal/deps/undici/undici');
   });
+
+  it('loads neither zod nor mime-types nor the streaming JSON parser', async () => {
+    const folder = join(home.path, 'empty');
+    await mkdir(folder);
+    const recorded = await syncOnceRecorded(folder, 2);
+    // Nothing to check: no setting flags, no stored settings, no fault plan, and the repeat run's
+    // listing is a 304 with no body. Nothing to upload, so no media type to look up.
+    const packages = recorded.loaded
+      .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
+      .filter((name) => name !== undefined);
+    expect(
+      packages.filter((name) => ['zod', 'mime-types', 'mime-db', '@streamparser/json'].includes(name)),
+    ).toEqual([]);
+    // A setting given is still checked by the schema (loaded then): no empty folder names on the remote.
+    const flagged = await processes.run(['sync', folder, '--once', '--remote-folder', 'a//b'], {
+      timeoutMs: 60_000,
+    });
+    expect(flagged.code).not.toBe(0);
+    expect(flagged.stderr).toMatch(/--remote-folder must be folder names separated by "\/"/);
+  });
 });

@@ -40,7 +40,7 @@ describe('openPair', () => {
     try {
       const summary = await first.service.runOnce();
       expect(summary.uploaded).toBe(1);
-      first.service.updateSettings({ concurrency: 2 });
+      await first.service.updateSettings({ concurrency: 2 });
     } finally {
       await first.close();
     }

@@ -126,8 +126,8 @@ describe('SyncService, the facade every host uses', () => {
 
     service.resume();
     await until('later.txt is synced', () => service.status().counts.synced === 2);
-    service.updateSettings({ concurrency: 2, bandwidthLimit: 2 * 1024 * 1024 });
-    service.updateSettings({ concurrency: 2 });
+    await service.updateSettings({ concurrency: 2, bandwidthLimit: 2 * 1024 * 1024 });
+    await service.updateSettings({ concurrency: 2 });
     const notes = service
       .activity()
       .filter((entry) => entry.path === null)
@@ -205,7 +205,7 @@ describe('SyncService, the facade every host uses', () => {
       remoteFolder: '',
       multipartThreshold: 100 * 1024 * 1024,
     });
-    expect(service.updateSettings({ concurrency: 2, bandwidthLimit: 1_048_576 })).toMatchObject({
+    expect(await service.updateSettings({ concurrency: 2, bandwidthLimit: 1_048_576 })).toMatchObject({
       concurrency: 2,
       bandwidthLimit: 1_048_576,
     });
@@ -218,7 +218,7 @@ describe('SyncService, the facade every host uses', () => {
       [{ apiToken: 'secret' }, /Setting not changed/],
       [null, /Setting not changed/],
     ] as const) {
-      expect(() => service.updateSettings(patch), JSON.stringify(patch)).toThrow(message);
+      await expect(service.updateSettings(patch), JSON.stringify(patch)).rejects.toThrow(message);
     }
     expect(service.settings().concurrency).toBe(2);
 

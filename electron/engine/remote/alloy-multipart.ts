@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-client.js';
 import { headerText } from './http-types.js';
@@ -11,55 +10,12 @@ import type {
   PartTarget,
   UploadCandidate,
 } from './remote-provider.js';
+import type * as MultipartSchemas from './alloy-multipart-schemas.js';
 import { expectShape } from './response-shape.js';
 import { classifyPresignedPutError } from './s3-error.js';
 
 /** S3's limits, which the reference remote keeps unless told otherwise (`--min-part-size`). */
 const S3_LIMITS = { minPartBytes: 5 * 1024 ** 2, maxPartBytes: 5 * 1024 ** 3, maxParts: 10_000 } as const;
-
-const createdSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('existing'), s3Key: z.string().min(1) }),
-  z.object({
-    type: z.literal('new'),
-    uploadId: z.string().min(1),
-    s3Key: z.string().min(1),
-    size: z.number().int().nonnegative(),
-    partSize: z.number().int().positive(),
-    partCount: z.number().int().positive(),
-    minPartSize: z.number().int().positive().optional(),
-    maxParts: z.number().int().positive().optional(),
-    replaces: z.boolean().optional(),
-  }),
-]);
-
-const partUrlsSchema = z.object({
-  parts: z.array(
-    z.object({
-      partNumber: z.number().int().positive(),
-      url: z.string().min(1),
-      md5: z.string().min(1),
-      expiresAt: z.string(),
-    }),
-  ),
-});
-
-const listingSchema = z.object({
-  uploadId: z.string().min(1),
-  s3Key: z.string().min(1),
-  md5: z.string().min(1),
-  size: z.number().int().nonnegative(),
-  partSize: z.number().int().positive(),
-  partCount: z.number().int().positive(),
-  parts: z.array(
-    z.object({
-      partNumber: z.number().int().positive(),
-      etag: z.string(),
-      size: z.number().int().nonnegative(),
-    }),
-  ),
-});
-
-const completedSchema = z.object({ s3Key: z.string().min(1) });
 
 /**
  * The multipart calls of the Alloy dialect the reference remote speaks (docs/reference-remote.md
@@ -99,7 +55,7 @@ export class AlloyMultipart implements MultipartUploads {
       },
       signal,
     );
-    const created = expectShape(this.http, createdSchema, answer, action);
+    const created = expectShape(this.http, (await multipartSchemas()).createdSchema, answer, action);
     if (created.type === 'existing') return { kind: 'existing', key: created.s3Key };
     if (created.minPartSize !== undefined || created.maxParts !== undefined) {
       this.learnedLimits = {
@@ -132,12 +88,14 @@ export class AlloyMultipart implements MultipartUploads {
       { parts: parts.map(({ partNumber, md5Hex }) => ({ partNumber, md5: md5Hex.toLowerCase() })) },
       signal,
     );
-    return expectShape(this.http, partUrlsSchema, answer, action).parts.map((part) => ({
-      partNumber: part.partNumber,
-      url: part.url,
-      md5Base64: part.md5,
-      expiresAt: Date.parse(part.expiresAt),
-    }));
+    return expectShape(this.http, (await multipartSchemas()).partUrlsSchema, answer, action).parts.map(
+      (part) => ({
+        partNumber: part.partNumber,
+        url: part.url,
+        md5Base64: part.md5,
+        expiresAt: Date.parse(part.expiresAt),
+      }),
+    );
   }
 
   async sendPart(target: PartTarget, size: number, body: BodySource, signal?: AbortSignal): Promise<string> {
@@ -177,7 +135,7 @@ export class AlloyMultipart implements MultipartUploads {
       goneIsNull: true,
     });
     if (answer === null) return null;
-    const listed = expectShape(this.http, listingSchema, answer, action);
+    const listed = expectShape(this.http, (await multipartSchemas()).listingSchema, answer, action);
     const md5Hex = Buffer.from(listed.md5, 'base64').toString('hex');
     return {
       uploadId: listed.uploadId,
@@ -207,7 +165,7 @@ export class AlloyMultipart implements MultipartUploads {
       { parts: parts.map(({ partNumber, md5Hex }) => ({ partNumber, etag: `"${md5Hex.toLowerCase()}"` })) },
       signal,
     );
-    return expectShape(this.http, completedSchema, answer, action).s3Key;
+    return expectShape(this.http, (await multipartSchemas()).completedSchema, answer, action).s3Key;
   }
 
   async abort(uploadId: string, signal?: AbortSignal): Promise<void> {
@@ -296,4 +254,9 @@ function errorCode(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The multipart answers' schemas, loaded with the first (zod off the start-up path, issue 18). */
+function multipartSchemas(): Promise<typeof MultipartSchemas> {
+  return import('./alloy-multipart-schemas.js');
 }

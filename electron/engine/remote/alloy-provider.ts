@@ -1,5 +1,4 @@
 import { PROVIDERS } from '../../../shared/providers.js';
-import { z } from 'zod';
 import { SyncError } from '../sync-error.js';
 import { AlloyMultipart } from './alloy-multipart.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
@@ -24,8 +23,8 @@ import {
   SMALL_ANSWER,
   UNPAGED_LISTING_BYTES,
 } from './provider-helpers.js';
+import type { ListedFile } from './alloy-schemas.js';
 import { expectShape } from './response-shape.js';
-import { checkedEntry, readUnpagedListing } from './unpaged-listing.js';
 
 /**
  * Alloy's file API (API.md §1). Every call carries `Authorization: Bearer` and `x-api-version`; an
@@ -44,26 +43,6 @@ export interface AlloyProviderOptions extends HttpConnectionOptions {
   /** Default "Alloy", or "This computer" for `local`. */
   label?: string;
 }
-
-const ticketSchema = z.object({
-  presignedUrl: z.object({
-    md5: z.string().optional(),
-    presignedUrl: z.string().optional(),
-    type: z.enum(['new', 'existing']),
-    s3Key: z.string().min(1),
-    // The reference remote's extension (docs/reference-remote.md §2); absent from real Alloy.
-    replaces: z.boolean().optional(),
-  }),
-});
-
-// The list has no pages: it is read as it arrives (unpaged-listing.ts), each file checked and
-// converted on its own, so a million of them never sit in memory at once.
-const listedFileSchema = z.object({
-  s3Key: z.string().min(1),
-  filename: z.string(),
-  size: z.unknown().optional(),
-  lastModified: z.unknown().optional(),
-});
 
 export class AlloyProvider implements RemoteProvider {
   readonly info: ProviderInfo;
@@ -111,6 +90,7 @@ export class AlloyProvider implements RemoteProvider {
       ...SMALL_ANSWER,
       ...(signal ? { signal } : {}),
     });
+    const { ticketSchema } = await import('./alloy-schemas.js');
     const { presignedUrl: ticket } = expectShape(this.http, ticketSchema, answer, action);
     if (ticket.type === 'existing') return { kind: 'existing', key: ticket.s3Key };
     if (!ticket.presignedUrl)
@@ -163,7 +143,21 @@ export class AlloyProvider implements RemoteProvider {
       throw this.http.unexpectedShape(request, 'a 304 Not Modified to a listing that was not conditional');
     }
     const etag = response.headers.etag;
-    await readUnpagedListing(this.http, request, response, 'files', toEntry, onBatch);
+    // Loaded here, not at start: a repeat run's listing is mostly a 304 with no body to read or check,
+    // and the JSON stream parser and zod are ~0.09 s of start-up (docs/benchmarks.md, issue 18).
+    let schemas;
+    let listing;
+    try {
+      [schemas, listing] = await Promise.all([import('./alloy-schemas.js'), import('./unpaged-listing.js')]);
+    } catch (error) {
+      response.cancel();
+      throw error;
+    }
+    const { listedFileSchema } = schemas;
+    const { checkedEntry } = listing;
+    const toEntry = (listed: unknown, index: number): RemoteEntry =>
+      entryOf(checkedEntry(listedFileSchema, listed, `files[${index}]`));
+    await listing.readUnpagedListing(this.http, request, response, 'files', toEntry, onBatch);
     return { unchanged: false, version: typeof etag === 'string' && etag !== '' ? etag : null };
   }
 
@@ -196,9 +190,8 @@ export class AlloyProvider implements RemoteProvider {
   }
 }
 
-/** One listed file, checked (a bad one is named: "files[12].s3Key is missing"). */
-function toEntry(listed: unknown, index: number): RemoteEntry {
-  const file = checkedEntry(listedFileSchema, listed, `files[${index}]`);
+/** One listed file, once checked (a bad one is named: "files[12].s3Key is missing"). */
+function entryOf(file: ListedFile): RemoteEntry {
   return {
     key: file.s3Key,
     name: file.filename,

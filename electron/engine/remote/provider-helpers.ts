@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import mime from 'mime-types';
+import { mimeTypeFromName } from '../../base/mime-type.js';
 import { SyncError } from '../sync-error.js';
 import type { HttpConnectionOptions } from './http-client.js';
 import type { BodySource, ListingSink, RemoteEntry, UploadCandidate } from './remote-provider.js';
@@ -7,7 +7,7 @@ import type { BodySource, ListingSink, RemoteEntry, UploadCandidate } from './re
 /** The candidate's MIME type when it looks like one, else from the extension, else octet-stream. */
 export function mimeTypeOf(file: UploadCandidate): string {
   if (/^[\w.+-]+\/[\w.+-]+$/.test(file.mimeType)) return file.mimeType;
-  return mime.lookup(file.path) || 'application/octet-stream';
+  return mimeTypeFromName(file.path);
 }
 
 /** An ISO date or epoch milliseconds as epoch milliseconds; null when unreadable. */

@@ -2,7 +2,7 @@
 // same-name conflicts, the file and held bodies, transfer slots) are already modules of their own.
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import mime from 'mime-types';
+import { mimeTypeFromName } from '../../base/mime-type.js';
 import { formatBytes } from '../../../shared/format-bytes.js';
 import type { PairSettings } from '../../../shared/sync-types.js';
 import { reasonOfError } from '../not-synced.js';
@@ -115,7 +115,7 @@ async function uploadChecked(
     // Stored already sanitized; the remote's sanitizer leaves it as it is.
     remoteName: file.remoteName,
     size: file.size,
-    mimeType: mime.lookup(file.path) || 'application/octet-stream',
+    mimeType: mimeTypeFromName(file.path),
     md5Hex: md5,
     sha256Hex: file.sha256,
   };

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import mime from 'mime-types';
+import { mimeTypeFromName } from '../../base/mime-type.js';
 import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { HttpError, badRequest, notFound, unauthorized } from '../http/http-error.js';
 import { sendJson, writeHeaders } from '../http/respond.js';
@@ -358,7 +358,7 @@ async function receiveMultipart(req: RequestContext['req'], core: StorageCore): 
       const filename = sanitizeRemoteFilename(info.filename ?? '');
       const declared =
         info.mimeType && info.mimeType !== 'application/octet-stream' ? info.mimeType : undefined;
-      const contentType = declared ?? (mime.lookup(filename) || 'application/octet-stream');
+      const contentType = declared ?? mimeTypeFromName(filename);
       received = core.receiveFile(stream, { sha256: true }).then((file) => ({ file, filename, contentType }));
       // A failed body (too large, client gone) ends the whole parse; the parser may never close on its own.
       received.catch(reject);
