@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/format-bytes.js';
 import type { ActivityEntry } from '../../shared/sync-types.js';
 import type { SyncService } from '../engine/sync-service.js';
 import { guardFolderToSync, openPair, type OpenedPair } from '../host/open-pair.js';
@@ -236,7 +237,13 @@ function attachOutput(
   // stalls, a slow answer being retried), say what Hoist is waiting on.
   let lastSaid = Date.now();
   let lastBytes = -1;
-  service.on('activity', () => (lastSaid = Date.now()));
+  // Bytes sent when a line last spoke: with no bar (not a terminal), a long upload moving along is
+  // said as such, never as "nothing new" (a 6 GiB file is one file for minutes).
+  let bytesWhenSaid = 0;
+  service.on('activity', () => {
+    lastSaid = Date.now();
+    bytesWhenSaid = service.status().progress.bytesDone;
+  });
   const ticker = setInterval(() => {
     const status = service.status();
     // Waiting on the remote counts as busy whatever the state says (the first listing of a run
@@ -251,8 +258,16 @@ function attachOutput(
     lastBytes = status.progress.bytesDone;
     if (!busy || Date.now() - lastSaid < QUIET_MS || (moved && bar)) return;
     lastSaid = Date.now();
-    const { filesDone, filesTotal } = status.progress;
+    const { filesDone, filesTotal, bytesDone, bytesTotal } = status.progress;
     const counted = filesTotal > 0 ? ` (${filesDone} of ${filesTotal} files done)` : '';
+    const sentSince = bytesDone - bytesWhenSaid;
+    bytesWhenSaid = bytesDone;
+    if (sentSince > 0) {
+      line(
+        `…          uploading: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)} sent${counted}; ${formatBytes(sentSince)} in the last ${QUIET_MS / 1000} s`,
+      );
+      return;
+    }
     const what =
       status.state === 'scanning'
         ? 'scanning the folder'
