@@ -4,6 +4,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { mimeTypeFromName } from '../../base/mime-type.js';
 import { formatBytes } from '../../../shared/format-bytes.js';
+import { decodeRemoteName } from '../remote/remote-names.js';
 import type { PairSettings } from '../../../shared/sync-types.js';
 import { reasonOfError } from '../not-synced.js';
 import type { EngineContext } from '../engine-context.js';
@@ -326,7 +327,9 @@ async function finish(
           ? { processing: { status: 'pending', error: null } as const }
           : {}),
       },
-      file.path,
+      // The path a listing would give this row (under the remote folder, as the remote names it):
+      // the local path left it outside its own folder's view until the next listing.
+      decodeRemoteName(candidate.remoteName),
       clock.now(),
     );
     files.markSynced(file.path, result.key, md5, owned, clock.now(), result.sentBytes !== null);
