@@ -239,10 +239,13 @@ function attachOutput(
   let lastBytes = -1;
   // Bytes sent when a line last spoke: with no bar (not a terminal), a long upload moving along is
   // said as such, never as "nothing new" (a 6 GiB file is one file for minutes).
+  // The ticker reads the status (a few queries) once a second; an activity line only marks the time,
+  // since reading it per line made a 20,000-file run quadratic.
   let bytesWhenSaid = 0;
+  let saidSinceTick = false;
   service.on('activity', () => {
     lastSaid = Date.now();
-    bytesWhenSaid = service.status().progress.bytesDone;
+    saidSinceTick = true;
   });
   const ticker = setInterval(() => {
     const status = service.status();
@@ -256,6 +259,10 @@ function attachOutput(
       status.state === 'offline';
     const moved = status.progress.bytesDone !== lastBytes;
     lastBytes = status.progress.bytesDone;
+    if (saidSinceTick) {
+      saidSinceTick = false;
+      bytesWhenSaid = status.progress.bytesDone;
+    }
     if (!busy || Date.now() - lastSaid < QUIET_MS || (moved && bar)) return;
     lastSaid = Date.now();
     const { filesDone, filesTotal, bytesDone, bytesTotal } = status.progress;
