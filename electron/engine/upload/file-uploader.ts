@@ -75,7 +75,7 @@ async function uploadChecked(
   const { clock } = context;
   const files = context.state.files;
   const absolutePath = join(context.root, ...file.path.split('/'));
-  const current = await statFile(absolutePath);
+  const current = statFile(absolutePath);
   if (current === null) {
     if (files.markDeleted(file.path, clock.now()))
       context.vanished(file.path, 'Deleted before it could be uploaded');
@@ -363,7 +363,7 @@ async function finish(
     context.report('already-on-remote', file.path, 'Already on the remote; nothing uploaded');
   else context.report('uploaded', file.path, `Uploaded (${formatBytes(candidate.size)})`);
   // The remote now has the version we hashed; if the file changed meanwhile, the new version follows.
-  const after = await statFile(candidate.absolutePath);
+  const after = statFile(candidate.absolutePath);
   if (after === null) {
     // Its content is on the remote: an ordinary deletion, found a little earlier than by a scan.
     if (files.markDeleted(file.path, clock.now()))
@@ -391,7 +391,7 @@ async function failed(
     return { kind: 'aborted' };
   }
   if (error.reason === 'file-changed' || error.reason === 'digest-mismatch') {
-    const current = await statFile(join(context.root, ...file.path.split('/')));
+    const current = statFile(join(context.root, ...file.path.split('/')));
     if (current === null) {
       if (files.markDeleted(file.path, now))
         context.vanished(file.path, 'Deleted before it could be uploaded');
@@ -450,17 +450,8 @@ async function failed(
 
 /** Whether the file at `absolutePath` is still the version `stat` describes (false when gone). */
 function stillTheSame(absolutePath: string, stat: StatKey): boolean {
-  try {
-    const now = lstatSync(absolutePath, { throwIfNoEntry: false });
-    return (
-      now !== undefined &&
-      now.isFile() &&
-      sameStat(stat, { size: now.size, mtimeMs: now.mtimeMs, inode: now.ino })
-    );
-  } catch {
-    // ENOTDIR and the like: not the file hashed; the read from disk says what happened.
-    return false;
-  }
+  const now = statFile(absolutePath);
+  return now !== null && sameStat(stat, now);
 }
 
 /**
@@ -469,7 +460,7 @@ function stillTheSame(absolutePath: string, stat: StatKey): boolean {
  * way and an event-loop turn), which perf showed as a larger share of a small file's upload than the
  * stat itself. The inline hash of small files reads them on this thread already.
  */
-async function statFile(absolutePath: string): Promise<StatKey | null> {
+function statFile(absolutePath: string): StatKey | null {
   try {
     const stat = lstatSync(absolutePath, { throwIfNoEntry: false });
     if (stat === undefined || !stat.isFile()) return null;
