@@ -37,12 +37,12 @@ export async function refreshMirror(
   retry: RetryOptions,
 ): Promise<RefreshOutcome> {
   const known = state.mirror.listingVersion();
-  // What the engine records after this moment (its uploads) is newer than anything the listing says.
-  // One millisecond back: an upload recorded within the very millisecond the listing was asked for may
-  // be missing from it (listed before the PUT ended), and a row stamped with the listing's own time
-  // counts as older, so it was dropped; a file deleted locally then lost its remote copy's record and
-  // that copy stayed on the remote for good (seen once in the churn test).
-  const listedSince = clock.now() - 1;
+  // What the engine records after this stamp (its uploads) is newer than anything the listing says,
+  // what it recorded before is in it (its PUT had ended). The stamp orders the two exactly, even
+  // within one millisecond (RemoteMirror.listingStartsNow): a margin of a millisecond either way
+  // either dropped an upload's row (its copy then stayed on the remote after the file was deleted)
+  // or kept one the listing held as it is, which dropped the listing's version for nothing.
+  const listedSince = state.mirror.listingStartsNow(clock.now());
   const { listing, staged } = await withRetry(async () => {
     const staged = state.mirror.beginListing(decodeRemoteName);
     try {

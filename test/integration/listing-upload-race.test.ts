@@ -43,15 +43,20 @@ afterEach(async () => {
 });
 
 /** Uploads `bytes` as a.txt the way the engine does, and records it: hash, mirror row, synced. */
-async function uploadAndRecord(bytes: Buffer, inode: number): Promise<string> {
+async function uploadAndRecord(
+  bytes: Buffer,
+  inode: number,
+  at: () => number = Date.now,
+  path = 'a.txt',
+): Promise<string> {
   const digest = md5(bytes);
   const stat = { size: bytes.length, mtimeMs: inode, inode };
-  state.files.markSeen('a.txt', 'a.txt', stat, Date.now());
-  state.files.recordHash('a.txt', stat, digest, null, Date.now());
+  state.files.markSeen(path, path, stat, at());
+  state.files.recordHash(path, stat, digest, null, at());
   const file = {
-    path: 'a.txt',
-    absolutePath: '/folder/a.txt',
-    remoteName: 'a.txt',
+    path,
+    absolutePath: `/folder/${path}`,
+    remoteName: path,
     size: bytes.length,
     mimeType: 'text/plain',
     md5Hex: digest,
@@ -62,13 +67,13 @@ async function uploadAndRecord(bytes: Buffer, inode: number): Promise<string> {
   const key = await provider.send(ticket, file, async function* () {
     yield bytes;
   });
-  const now = Date.now();
+  const now = at();
   state.mirror.upsertOne(
-    { key, name: 'a.txt', size: bytes.length, lastModified: now, md5: digest, sha256: null },
-    'a.txt',
+    { key, name: path, size: bytes.length, lastModified: now, md5: digest, sha256: null },
+    path,
     now,
   );
-  expect(state.files.markSynced('a.txt', key, digest, true, now)).toBe(true);
+  expect(state.files.markSynced(path, key, digest, true, now)).toBe(true);
   return key;
 }
 
@@ -144,5 +149,39 @@ describe('a listing that predates an upload recorded meanwhile', () => {
     const outcome = await refreshMirror(state, provider, systemClock, { attempts: 1 });
     expect(outcome.replaced).toEqual(['a.txt']);
     expect(state.mirror.copy(key)?.size).toBe(theirs.length);
+  });
+
+  // The engine's clock has a millisecond's resolution; an upload and a listing often share one. The
+  // clock here stands still, so every step below happens in the same millisecond.
+  const frozen = { ...systemClock, now: () => 1_800_000_000_000 };
+
+  it('an upload recorded before a listing in the same millisecond is in it: the version is kept', async () => {
+    const key = await uploadAndRecord(Buffer.from('same millisecond'), 1, frozen.now);
+    await refreshMirror(state, provider, frozen, { attempts: 1 });
+    // The listing holds the copy, so the mirror is exactly that listing: its version stays (the next
+    // refresh is a 304) and the copy's date is the remote's own, the baseline for a later replacement.
+    expect(state.mirror.listingVersion()).toMatch(/^"/);
+    expect(state.mirror.copy(key)?.lastModified).not.toBe(frozen.now());
+    expect(await refreshMirror(state, provider, frozen, { attempts: 1 })).toMatchObject({ unchanged: true });
+  });
+
+  it('an upload recorded after a listing began in the same millisecond is newer: kept, never lost', async () => {
+    await uploadAndRecord(Buffer.from('first'), 1, frozen.now);
+    await refreshMirror(state, provider, frozen, { attempts: 1 });
+    await putFromElsewhere('b.txt', Buffer.from('another device'));
+    let key = '';
+    const outcome = await refreshMirror(
+      state,
+      listingHeldUntil(async () => {
+        key = await uploadAndRecord(Buffer.from('recorded meanwhile'), 2, frozen.now, 'c.txt');
+      }),
+      frozen,
+      { attempts: 1 },
+    );
+    // The listing was asked for before c.txt's PUT, so it may lack it; the row stays and says so.
+    expect(outcome.lost).toEqual([]);
+    expect(state.mirror.copy(key)).not.toBeNull();
+    expect(state.files.get('c.txt')?.state).toBe('synced');
+    expect(state.mirror.listingVersion()).toBeNull();
   });
 });

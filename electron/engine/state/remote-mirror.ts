@@ -15,12 +15,30 @@ const LISTING_VERSION = 'remoteListingVersion';
  */
 export class RemoteMirror {
   private readonly sql: StatementCache;
+  /**
+   * The order of our uploads' rows and full listings, which `seen_at` must tell exactly (a row newer
+   * than a listing keeps its values and drops the listing's version; an older one absent from it is
+   * removed). The clock's millisecond cannot: an upload recorded in the millisecond a listing was
+   * asked for may be before or after it. So a listing's stamp is never below a row already recorded,
+   * and a row recorded after a listing started is stamped at least one past it.
+   */
+  private lastListingStart = Number.NEGATIVE_INFINITY;
+  private lastRecorded = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Db,
     private readonly facts: PairSettingsStore,
   ) {
     this.sql = new StatementCache(db);
+  }
+
+  /**
+   * The stamp of a full listing asked for now: every row recorded before this call is at or below it,
+   * every row recorded after it above it. Pass it to `replaceWith` as `listedSince`.
+   */
+  listingStartsNow(now: number): number {
+    this.lastListingStart = Math.max(now, this.lastRecorded, this.lastListingStart);
+    return this.lastListingStart;
   }
 
   /**
@@ -63,6 +81,8 @@ export class RemoteMirror {
   /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
   upsertOne(entry: RemoteEntry, displayPath: string, now: number): void {
     this.setListingVersion(null);
+    const seenAt = Math.max(now, this.lastListingStart + 1);
+    this.lastRecorded = Math.max(this.lastRecorded, seenAt);
     const display = storedDisplayPath(entry.name, displayPath);
     this.sql
       .get(
@@ -88,7 +108,7 @@ export class RemoteMirror {
         processing: entry.processing?.status ?? null,
         processingError: entry.processing?.error ?? null,
         displayPath: display,
-        now,
+        now: seenAt,
       });
   }
 

@@ -88,17 +88,10 @@ export class StagedListing {
     const staged = `temp.${this.table}`;
     this.db.exec(`CREATE INDEX temp.${this.table}_by_key ON ${this.table} (key)`);
     const before = (this.db.prepare('SELECT count(*) AS n FROM main.remote_files').get() as { n: number }).n;
-    // Rows written since the listing was asked for, unless the listing holds them as they are: an
-    // upload recorded in the millisecond the final listing started is in that listing, and counting
-    // it dropped the listing's version for nothing (the next run then listed in full).
     const newer = (
-      this.db
-        .prepare(
-          `SELECT count(*) AS n FROM main.remote_files r WHERE r.seen_at > ?
-             AND NOT EXISTS (SELECT 1 FROM ${staged} l WHERE l.key = r.key AND l.name IS r.name
-               AND l.size IS r.size AND l.md5 IS r.md5)`,
-        )
-        .get(listedSince) as { n: number }
+      this.db.prepare('SELECT count(*) AS n FROM main.remote_files WHERE seen_at > ?').get(listedSince) as {
+        n: number;
+      }
     ).n;
     const removed = this.db
       .prepare(
