@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { walkFolder, type WalkedFile } from '../../electron/engine/scan/folder-walker.js';
+import { walkFolder as walkFolderAnyWay, type WalkedFile } from '../../electron/engine/scan/folder-walker.js';
 import { IgnoreRules } from '../../electron/engine/scan/ignore-rules.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
 import { unprivilegedPrefix } from '../support/unprivileged.js';
@@ -47,7 +47,18 @@ function spyOn(rules: IgnoreRules): { rules: Pick<IgnoreRules, 'ignores'>; asked
   };
 }
 
-describe('walkFolder', () => {
+// The walk takes the kernel's cached answers synchronously and moves to libuv's pool when calls are
+// slow (folder-walker.ts); every behaviour below holds in each way, and across the switch.
+const WAYS = [
+  { way: 'synchronous calls', slowCallMicros: Number.POSITIVE_INFINITY },
+  { way: "libuv's pool", slowCallMicros: 0 },
+  { way: 'synchronous, then the pool from the first check', slowCallMicros: 1e-9 },
+] as const;
+
+describe.each(WAYS)('walkFolder, $way', ({ slowCallMicros }) => {
+  const walkFolder: typeof walkFolderAnyWay = (folder, rules, options = {}) =>
+    walkFolderAnyWay(folder, rules, { slowCallMicros, ...options });
+
   it('lists regular files with their relative path and stat key', async () => {
     await put('top.txt', 'hello');
     await put('a/b/c/deep.bin', 'deeper content');
@@ -146,7 +157,7 @@ describe('walkFolder', () => {
     await chmod(join(root, 'locked'), 0o000);
     await chmod(root, 0o755);
 
-    const outcome = await walkUnprivileged(root);
+    const outcome = await walkUnprivileged(root, slowCallMicros);
 
     expect(outcome.files).toEqual(['open/a.txt', 'z.txt']);
     expect(outcome.errors).toEqual([{ path: 'locked', code: 'EACCES' }]);
@@ -205,6 +216,25 @@ describe('walkFolder', () => {
 
     expect(paths(await walkFolder(root, rules, { concurrency: 1 }))).toEqual(expected);
   }, 120_000);
+
+  it('lets the event loop run while it walks', async () => {
+    for (let a = 0; a < 40; a++) {
+      mkdirSync(join(root, `d${a}`));
+      for (let i = 0; i < 250; i++) writeFileSync(join(root, `d${a}`, `f${i}`), '');
+    }
+    let turns = 0;
+    let walking = true;
+    const tick = (): void => {
+      turns++;
+      if (walking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const files = await walkFolder(root, { ignores: () => false });
+    walking = false;
+    expect(files).toHaveLength(10_000);
+    // 10,000 stats take tens of ms in any way; the loop turned in between.
+    expect(turns).toBeGreaterThan(1);
+  }, 60_000);
 });
 
 /**
@@ -213,21 +243,24 @@ describe('walkFolder', () => {
  */
 async function walkUnprivileged(
   folder: string,
+  slowCallMicros: number,
 ): Promise<{ files: string[]; errors: Array<{ path: string; code: string | undefined }> }> {
   const walker = fileURLToPath(new URL('../../electron/engine/scan/folder-walker.ts', import.meta.url));
   const script = `
     const { walkFolder } = await import(${JSON.stringify(walker)});
     const errors = [];
     const files = await walkFolder(${JSON.stringify(folder)}, { ignores: () => false }, {
+      slowCallMicros: ${slowCallMicros === Number.POSITIVE_INFINITY ? 'Infinity' : String(slowCallMicros)},
       onError: (path, error) => errors.push({ path, code: error.code }),
     });
     console.log(JSON.stringify({ files: files.map((file) => file.path).sort(), errors }));`;
   if (process.getuid?.() !== 0) {
     const errors: Array<{ path: string; code: string | undefined }> = [];
-    const files = await walkFolder(
+    const files = await walkFolderAnyWay(
       folder,
       { ignores: () => false },
       {
+        slowCallMicros,
         onError: (path, error) => errors.push({ path, code: error.code }),
       },
     );
