@@ -24,7 +24,7 @@ export async function runRemoteCommand(argv: string[], io: CommandIo): Promise<n
   }
   const server = await startReferenceServer({
     ...options.server,
-    log: options.quiet ? () => undefined : io.out,
+    ...(options.quiet ? {} : { log: io.out }),
   }).catch((error: unknown) => {
     // A taken port or an unusable data dir is the user's setup to fix: a configuration error (exit 2).
     const code = (error as NodeJS.ErrnoException).code;

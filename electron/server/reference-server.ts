@@ -182,7 +182,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   ];
   const requestCounts = new Map<string, number>();
   const inFlight = options.inFlight ?? new InFlightCounter();
-  const log = options.log ?? (() => undefined);
+  // No line is even formatted without a log (a date and a join per request, ~2% of a ticket's CPU).
+  const log = options.log ?? null;
 
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
     void handleRequest(req, res, {
@@ -226,7 +227,7 @@ interface Dispatch {
   faults: FaultInjector;
   requestCounts: Map<string, number>;
   inFlight: InFlightCounter;
-  log: (line: string) => void;
+  log: ((line: string) => void) | null;
   now: () => number;
   baseUrl: () => string;
 }
@@ -259,7 +260,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, dispatch
   res.once('close', () => {
     leave();
     dispatch.requestCounts.set(routeName, (dispatch.requestCounts.get(routeName) ?? 0) + 1);
-    dispatch.log(formatRequestLine(context, routeName, startedAt, dispatch.now()));
+    dispatch.log?.(formatRequestLine(context, routeName, startedAt, dispatch.now()));
   });
   // Clients that vanish mid-body surface as stream errors in the handler; never let one escape.
   req.on('error', () => undefined);
