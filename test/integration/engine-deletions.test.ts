@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHarness } from '../support/engine-harness.js';
 
@@ -75,5 +75,79 @@ describe('local deletions', () => {
     const summary = await harness.runOnce();
     expect(summary.deletions.kind).toBe('refused-mass-deletion');
     expect(await harness.remotePaths()).toHaveLength(4);
+  });
+});
+
+describe('a file that changes while its upload is on the wire', () => {
+  let harness: EngineHarness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  // Seen in the churn test (1 run in ~5): a file modified while its first version was being sent, then
+  // deleted. The first version's copy is ours, so deleting the file deletes it; it used to stay on the
+  // remote for good, because the synced record was refused (the hash it named was gone) and nothing
+  // else said the copy was this folder's.
+  it('still records the copy it sent as its own, so a later deletion removes it', async () => {
+    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await harness.write(name, `${name} v1`);
+    const provider = harness.provider;
+    const send = provider.send.bind(provider);
+    provider.send = async (ticket, file, body, signal) => {
+      const key = await send(ticket, file, body, signal);
+      if (file.path === 'a.txt') {
+        // What the watcher does for a write that lands while the PUT is under way.
+        await harness.write('a.txt', 'a.txt, version two, longer');
+        const info = await stat(harness.path('a.txt'));
+        harness.state.files.markSeen(
+          'a.txt',
+          'a.txt',
+          { size: info.size, mtimeMs: info.mtimeMs, inode: info.ino },
+          Date.now(),
+        );
+      }
+      return key;
+    };
+    await harness.runOnce();
+    provider.send = send;
+    // The second version went up too (the same key: the copy is ours to replace).
+    expect(await harness.storedBytes(harness.state.files.get('a.txt')?.remoteKey ?? '')).toEqual(
+      Buffer.from('a.txt, version two, longer'),
+    );
+
+    await rm(harness.path('a.txt'));
+    const summary = await harness.runOnce();
+    expect(summary.deletions).toEqual({ kind: 'applied', deleted: 1, failed: 0 });
+    expect(await harness.remotePaths()).toEqual(['b.txt', 'c.txt', 'd.txt']);
+  });
+
+  it('deleted before its second version was sent: the first version’s copy goes too', async () => {
+    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await harness.write(name, `${name} v1`);
+    const provider = harness.provider;
+    const send = provider.send.bind(provider);
+    provider.send = async (ticket, file, body, signal) => {
+      const key = await send(ticket, file, body, signal);
+      if (file.path === 'a.txt') {
+        await harness.write('a.txt', 'a.txt, version two, longer');
+        const info = await stat(harness.path('a.txt'));
+        harness.state.files.markSeen(
+          'a.txt',
+          'a.txt',
+          { size: info.size, mtimeMs: info.mtimeMs, inode: info.ino },
+          Date.now(),
+        );
+        // And gone before the engine looks again.
+        await rm(harness.path('a.txt'));
+      }
+      return key;
+    };
+    const first = await harness.runOnce();
+    provider.send = send;
+    // Applied by the run that saw it go (its end) or the next: either way, once.
+    const second = await harness.runOnce();
+    expect([first.deletions, second.deletions]).toContainEqual({ kind: 'applied', deleted: 1, failed: 0 });
+    expect(harness.count('alloy.delete')).toBe(1);
+    expect(await harness.remotePaths()).toEqual(['b.txt', 'c.txt', 'd.txt']);
   });
 });

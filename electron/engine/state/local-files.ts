@@ -188,6 +188,14 @@ export class LocalFiles {
          WHERE path = @path AND md5 = @md5 AND synced_md5 = @md5 AND remote_key IS NOT NULL
            AND EXISTS (SELECT 1 FROM remote_files r WHERE r.key = local_files.remote_key AND ${COPY_MATCHES_CORRELATED})`,
       ),
+      // Neither its state nor updated_at (the settle clock of a file being written, the deletion time
+      // the mass-deletion guard counts): only which copy on the remote is this file's.
+      recordSentCopy: db.prepare(
+        `UPDATE local_files SET remote_key = @remoteKey, remote_owned = @owned, synced_md5 = @md5,
+           synced_size = @size, synced_remote_modified = NULL, sent_key = NULL
+         WHERE path = @path AND (md5 IS NULL OR md5 <> @md5)
+           AND EXISTS (SELECT 1 FROM remote_files WHERE key = @remoteKey)`,
+      ),
       markSending: db.prepare('UPDATE local_files SET sent_key = @key WHERE path = @path'),
       markConflict: db.prepare(
         `UPDATE local_files SET state = 'conflict', conflict_kind = @kind, conflict_key = @key,
@@ -423,6 +431,19 @@ export class LocalFiles {
       listedCopy: listedCopy ? 1 : 0,
     };
     return this.statements.markSynced.run(params).changes === 1;
+  }
+
+  /**
+   * The copy at `remoteKey` holds a version of this file that is no longer its current one (it changed,
+   * or went, while that version was on its way, so `markSynced` refused it): the file is not synced,
+   * and its state stays as it is (the new version waits for its own upload), but that copy is recorded
+   * as this file's. Without it, a file deleted or renamed before its next upload left its copy on the
+   * remote for good, since nothing said it was this folder's. False when the row already names this
+   * content or the mirror does not list the key.
+   */
+  recordSentCopy(path: string, remoteKey: string, md5: string, size: number, owned: boolean): boolean {
+    const params = { path, remoteKey, md5, size, owned: owned ? 1 : 0 };
+    return this.statements.recordSentCopy.run(params).changes === 1;
   }
 
   /**

@@ -311,7 +311,8 @@ async function finish(
   // row first: markSynced only records a copy the mirror knows.
   files.transaction(() => {
     if (keepListedRow) {
-      files.markSynced(file.path, result.key, md5, owned, clock.now(), false, true);
+      if (!files.markSynced(file.path, result.key, md5, owned, clock.now(), false, true))
+        files.recordSentCopy(file.path, result.key, md5, candidate.size, owned);
       return;
     }
     context.state.mirror.upsertOne(
@@ -332,7 +333,10 @@ async function finish(
       decodeRemoteName(candidate.remoteName),
       clock.now(),
     );
-    files.markSynced(file.path, result.key, md5, owned, clock.now(), result.sentBytes !== null);
+    // Refused when the file changed (or went) while this version was on its way: the copy is still
+    // this version's, and this file's, which a later deletion or rename of the file must know.
+    if (!files.markSynced(file.path, result.key, md5, owned, clock.now(), result.sentBytes !== null))
+      files.recordSentCopy(file.path, result.key, md5, candidate.size, owned);
   });
   const previousKey = file.remoteKey;
   const previousStillUsed =
