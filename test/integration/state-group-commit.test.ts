@@ -57,6 +57,26 @@ describe('group commit of the state DB', () => {
     expect(committedPaths(file)).toEqual(paths);
   });
 
+  it('a send waits for the writes until its file was ready, not for those made while it waited', async () => {
+    const file = join(temp.path, 'state.db');
+    state = openPairState(file);
+    state.groupCommits({ maxDelayMs: 60_000, maxWrites: 1_000_000 });
+    seen(state, ['x.txt']);
+    state.readyToSend('x.txt');
+    seen(state, ['y.txt']);
+    state.readyToSend('y.txt');
+    // x's send: its mark is not committed yet, so the group is, with everything in it.
+    await state.committedForSend('x.txt');
+    expect(committedPaths(file)).toEqual(['x.txt', 'y.txt']);
+    // Written while y waited for its turn: y's send does not wait for it, nor commit it.
+    seen(state, ['w.txt']);
+    await state.committedForSend('y.txt');
+    expect(committedPaths(file)).toEqual(['x.txt', 'y.txt']);
+    // A send whose upload said nothing waits for everything written until then.
+    await state.committedForSend('z.txt');
+    expect(committedPaths(file)).toEqual(['w.txt', 'x.txt', 'y.txt']);
+  });
+
   it('commits a group by itself after its delay, and what is left when the state closes', async () => {
     const file = join(temp.path, 'state.db');
     state = openPairState(file);

@@ -38,6 +38,9 @@ export class GroupCommit {
   private options: GroupCommitOptions | null = null;
   private open = false;
   private writes = 0;
+  /** Write statements since the group commit started, and how many of them are committed. */
+  private written = 0;
+  private durable = 0;
   /** How deep inside `db.transaction` callbacks the code runs: no commit may happen there. */
   private depth = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -82,7 +85,13 @@ export class GroupCommit {
       this.open = true;
       this.timer = setTimeout(() => this.commitNow(), options.maxDelayMs);
     }
+    this.written++;
     if (++this.writes >= options.maxWrites) this.commitSoon();
+  }
+
+  /** Where the writes are now: give it to `committedThrough` to wait for what was written until here. */
+  mark(): number {
+    return this.written;
   }
 
   /** Runs `work` (a `db.transaction` function) as part of the open group, where no commit happens. */
@@ -106,6 +115,16 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Resolves once the writes made before `mark()` returned `mark` are committed: at once when an
+   * earlier commit took them, without committing what was written since. Rejects after a failure.
+   */
+  committedThrough(mark: number): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (!this.open || mark <= this.durable) return Promise.resolve();
+    return this.committed();
+  }
+
   /** Commits the open group now (closing, stopping); a no-op when none is open or after a failure. */
   commitNow(): void {
     this.clearTimers();
@@ -123,6 +142,7 @@ export class GroupCommit {
     }
     this.open = false;
     this.writes = 0;
+    this.durable = this.written;
     this.settleWaiters();
   }
 

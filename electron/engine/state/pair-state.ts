@@ -37,6 +37,16 @@ export interface PairState {
    * before anything is changed on the remote. Rejects after a SQLite error.
    */
   committed(): Promise<void>;
+  /**
+   * The uploader's word that what a send of `path` needs is written (its sending mark): that send
+   * then waits for the writes until here only (`committedForSend`), not for all written since.
+   */
+  readyToSend(path: string): void;
+  /**
+   * Resolves once what a send of `path` needs is committed: the writes until its `readyToSend`, or,
+   * without one, everything written until now. Rejects after a SQLite error.
+   */
+  committedForSend(path: string): Promise<void>;
   /** Commits what waits now (a run ends, the engine stops). */
   commitNow(): void;
   /** The connection's page cache in KiB from now on: the app divides one budget among its folders. */
@@ -91,6 +101,7 @@ export function openPairState(
   });
   // Settings are also written to pair.json (the record a rebuilt state restores them from): the DB
   // has them first, committed, so the record never runs ahead of it.
+  const sendMarks = new Map<string, number>();
   const onSettingsWritten = options.onSettingsWritten;
   const settings = new PairSettingsStore(
     db,
@@ -109,6 +120,13 @@ export function openPairState(
     transaction: <T>(work: () => T): T => db.transaction(work)(),
     groupCommits: (groupOptions) => group.start(groupOptions),
     committed: () => group.committed(),
+    readyToSend: (path) => sendMarks.set(path, group.mark()),
+    committedForSend: (path) => {
+      const mark = sendMarks.get(path);
+      if (mark === undefined) return group.committed();
+      sendMarks.delete(path);
+      return group.committedThrough(mark);
+    },
     commitNow: () => group.commitNow(),
     setCacheKib: (kib) => {
       // Another folder's open or close re-divides the budget; this one may have closed meanwhile.

@@ -175,6 +175,7 @@ async function uploadChecked(
     const refused = ownershipConflict(context.state.mirror, file, ticket);
     if (refused !== null) return markConflict(context, file, refused);
     if (ticket.key !== null) files.markSending(file.path, ticket.key);
+    context.state.readyToSend(file.path);
     // The bytes hashed, when they were kept and the file is still the version they were read from.
     // Its stat is taken again here, after the ticket (which may take long): bytes held in memory
     // would otherwise upload a file deleted meanwhile (a secret removed in a hurry), which a body
