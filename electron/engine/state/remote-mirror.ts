@@ -80,7 +80,9 @@ export class RemoteMirror {
 
   /** Records one file we just uploaded, so the UI shows it before the next full refresh. */
   upsertOne(entry: RemoteEntry, displayPath: string, now: number): void {
-    this.setListingVersion(null);
+    // Read first: a write per upload (nearly always of a version already dropped) dirtied the pair
+    // table's page in every group commit.
+    if (this.listingVersion() !== null) this.setListingVersion(null);
     const seenAt = Math.max(now, this.lastListingStart + 1);
     this.lastRecorded = Math.max(this.lastRecorded, seenAt);
     const display = storedDisplayPath(entry.name, displayPath);
