@@ -91,11 +91,15 @@ export class SyncPipeline {
         }
         for (const file of batch) {
           while (running.size >= limit) await Promise.race(running);
-          if (file.size <= SMALL_BODY_BYTES) await this.roomFor(file.size);
+          const small = file.size <= SMALL_BODY_BYTES;
+          if (small) await this.roomFor(file.size);
           if (this.stopped) break;
+          const bodies = this.bodies;
+          if (small) bodies.reserve(file.size);
           this.hashing.add(file.path);
           this.count(file);
           const task: Promise<void> = this.hashOne(file).finally(() => {
+            if (small) bodies.unreserve(file.size);
             this.hashing.delete(file.path);
             running.delete(task);
             this.wake.notify();

@@ -16,6 +16,24 @@ describe('HeldBodies', () => {
     expect(bodies.bytes).toBe(100);
   });
 
+  it('room reserved by hashes under way is not given to another, and each keeps its own', () => {
+    const bodies = new HeldBodies(100);
+    // Two hashes start while there is room for both: each reserves its size first.
+    expect(bodies.hasRoom(60)).toBe(true);
+    bodies.reserve(60);
+    expect(bodies.hasRoom(40)).toBe(true);
+    bodies.reserve(40);
+    // A third must wait: the room is promised.
+    expect(bodies.hasRoom(1)).toBe(false);
+    // The first to finish keeps its body; the other still finds its room when it does.
+    expect(bodies.keep('a', body(60))).toBe(true);
+    bodies.unreserve(60);
+    expect(bodies.keep('b', body(40))).toBe(true);
+    bodies.unreserve(40);
+    expect(bodies.bytes).toBe(100);
+    expect(bodies.hasRoom(1)).toBe(false);
+  });
+
   it('counts a body taken for its upload until it is released', () => {
     const bodies = new HeldBodies(100);
     bodies.keep('a', body(80));
