@@ -1,6 +1,6 @@
 import { PROVIDERS } from '../../shared/providers.js';
 import type { ProviderKind } from '../../shared/sync-types.js';
-import { remoteIdentityOrNull, type RemoteIdentity } from './remote-identity.js';
+import { isEmbedded, remoteIdentityOrNull, type RemoteIdentity } from './remote-identity.js';
 
 /** Whether the provider's remote needs an API token (the embedded and reference remotes do not). */
 export function needsToken(provider: ProviderKind): boolean {
@@ -24,4 +24,11 @@ export function identityOf(pair: {
 export function shownRemoteUrl(pair: { remoteUrl?: string | undefined }): string | null {
   const typed = pair.remoteUrl?.trim() ?? '';
   return typed === '' ? null : typed;
+}
+
+/** How people know a folder's remote before it opens (an open folder's label comes from open-pair.ts). */
+export function remoteLabelOf(config: { provider: ProviderKind; remoteUrl?: string | undefined }): string {
+  const identity = identityOf(config);
+  if (identity !== null && isEmbedded(identity)) return 'This computer';
+  return shownRemoteUrl(config) ?? identity ?? config.provider;
 }

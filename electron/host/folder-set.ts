@@ -9,8 +9,10 @@ import type { MachineResources } from './machine-resources.js';
 import type { OpenedPair, OpenPairOptions, PairConfig as OpenPairConfig } from './open-pair.js';
 import { pairId } from './pair-location.js';
 import { storedTokenFor } from './remote-connection.js';
-import { identityOf, needsToken, shownRemoteUrl } from './folder-remote.js';
-import { isEmbedded, type RemoteIdentity } from './remote-identity.js';
+import { identityOf, needsToken, remoteLabelOf } from './folder-remote.js';
+
+export { remoteLabelOf } from './folder-remote.js';
+import type { RemoteIdentity } from './remote-identity.js';
 import type { CredentialStore } from './web/session-credentials.js';
 
 /** What the folder set tells the app; every event names the folder it is about. */
@@ -240,12 +242,6 @@ export function placeOf(config: FolderConfig, id: string, opened: OpenedPair | n
   };
 }
 
-/** How people know a folder's remote before it opens (an open folder's label comes from open-pair.ts). */
-export function remoteLabelOf(config: Pick<FolderConfig, 'provider' | 'remoteUrl'>): string {
-  const identity = identityOf(config);
-  if (identity !== null && isEmbedded(identity)) return 'This computer';
-  return shownRemoteUrl(config) ?? identity ?? config.provider;
-}
 
 export function folderName(folder: string): string {
   return basename(folder) || folder;

@@ -5,6 +5,7 @@ import type { RemoteDeleteResult } from '../engine/remote-deletion.js';
 import { openPairState } from '../engine/state/pair-state.js';
 import { SyncError, toSyncError } from '../engine/sync-error.js';
 import { openPair, type OpenedPair } from './open-pair.js';
+import { remoteLabelOf } from './folder-remote.js';
 import { pairId } from './pair-location.js';
 import { connectRemote } from './remote-connection.js';
 import { remoteIdentityOf } from './remote-identity.js';
@@ -214,7 +215,14 @@ function choosePair(config: RemoteConfig, folder: string | undefined): SiblingPa
     const id = pairId(folder, config.provider, remoteIdentityOf(config.provider, config.remote));
     const pair = pairs.find((candidate) => candidate.id === id);
     if (!pair) {
-      throw new SyncError('config', `Hoist has not synced ${folder} with this remote yet`, {
+      // Named, and how to name another: `hoist ls <folder>` without --remote looks at the built-in
+      // remote, which is not where a folder synced with --remote is (seen using it by hand).
+      const where = remoteLabelOf({ provider: config.provider, remoteUrl: config.remote });
+      const hint =
+        config.remote === undefined
+          ? '; if it syncs with another remote, name it as hoist sync was told (--provider, --remote)'
+          : '';
+      throw new SyncError('config', `Hoist has not synced ${folder} with ${where} yet${hint}`, {
         reason: 'no-pair',
       });
     }

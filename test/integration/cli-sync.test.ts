@@ -42,6 +42,21 @@ const remoteArgs = (): string[] => [
 const aliceEnv = { HOIST_TOKEN: TEST_USERS.alice.token };
 
 describe('hoist sync --once, ls, rm, status', () => {
+  it('ls of a folder without the remote it syncs with names the remote it looked at, and how to name another', async () => {
+    const folder = await folderWith({ 'a.txt': 'alpha' });
+    const sync = await processes.run(['sync', folder, '--once', ...remoteArgs()], { env: aliceEnv });
+    expect(sync.code, sync.stderr).toBe(0);
+    // Without --remote, ls looks at the built-in remote, where this folder never synced.
+    const ls = await processes.run(['ls', folder, '--state', join(home.path, 'state')]);
+    expect(ls.code).toBe(2);
+    expect(ls.stderr).toContain(`Hoist has not synced ${folder} with This computer yet`);
+    expect(ls.stderr).toContain('name it as hoist sync was told (--provider, --remote)');
+    // Named as it was synced, it lists the folder's file.
+    const named = await processes.run(['ls', folder, '--json', ...remoteArgs()], { env: aliceEnv });
+    expect(named.code, named.stderr).toBe(0);
+    expect((JSON.parse(named.stdout) as Array<{ name: string }>).map((file) => file.name)).toEqual(['a.txt']);
+  });
+
   it('syncs, lists as JSON, deletes by key and reports status', async () => {
     const folder = await folderWith({
       'a.txt': 'alpha',
