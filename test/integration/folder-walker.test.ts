@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { walkFolder as walkFolderAnyWay, type WalkedFile } from '../../electron/engine/scan/folder-walker.js';
 import { IgnoreRules } from '../../electron/engine/scan/ignore-rules.js';
+import { onNetworkFileSystem } from '../../electron/engine/scan/walk-start.js';
 import { SyncError } from '../../electron/engine/sync-error.js';
 import { unprivilegedPrefix } from '../support/unprivileged.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -274,3 +275,12 @@ async function walkUnprivileged(
   );
   return JSON.parse(stdout) as { files: string[]; errors: Array<{ path: string; code: string | undefined }> };
 }
+
+describe('onNetworkFileSystem', () => {
+  // The other answer needs an NFS, SMB, 9P or FUSE mount, which this machine has none of.
+  it('says no for a folder on a local disk or in memory, so the walk may make synchronous calls there', async () => {
+    expect(await onNetworkFileSystem(root)).toBe(false);
+    expect(await onNetworkFileSystem('/dev/shm')).toBe(false);
+    expect(await onNetworkFileSystem(join(root, 'not-there'))).toBe(false);
+  });
+});

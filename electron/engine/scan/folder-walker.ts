@@ -7,7 +7,13 @@ import { decodeFileName, hasUndecodableBytes } from '../../../shared/file-name-b
 import { systemClock, type Clock } from '../../base/clock.js';
 import type { StatKey } from '../state/local-files.js';
 import type { IgnoreRules } from './ignore-rules.js';
-import { assertFolder, folderError, invalidNameError, resolveUnder } from './walk-start.js';
+import {
+  assertFolder,
+  folderError,
+  invalidNameError,
+  onNetworkFileSystem,
+  resolveUnder,
+} from './walk-start.js';
 
 export { invalidNameError } from './walk-start.js';
 
@@ -79,7 +85,8 @@ export async function walkFolder(
 ): Promise<WalkedFile[]> {
   const absoluteRoot = resolve(root);
   await assertFolder(absoluteRoot);
-  const walk = new Walk(absoluteRoot, rules, options);
+  const pooledOnly = options.slowCallMicros === undefined && (await onNetworkFileSystem(absoluteRoot));
+  const walk = new Walk(absoluteRoot, rules, pooledOnly ? { ...options, slowCallMicros: 0 } : options);
   if (options.under === undefined || options.under === '') return walk.run('');
   const start = await resolveUnder(absoluteRoot, options.under, rules);
   if (start === null) return [];
@@ -102,7 +109,8 @@ function statKey(stats: Stats): StatKey {
  *
  * Once the calls are slow (mean past `slowCallMicros`: a cold disk, a network file system), the rest
  * of the walk goes through the pool with `concurrency` calls in flight, where waiting on one does not
- * hold up the others, nor the event loop.
+ * hold up the others, nor the event loop. A folder on a network file system (walk-start.ts) is walked
+ * through the pool from its first call: one call there can hang for as long as its server is gone.
  */
 class Walk {
   private readonly prefix: string;

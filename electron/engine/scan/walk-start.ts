@@ -1,4 +1,4 @@
-import { lstat, stat, type Stats } from 'node:fs';
+import { lstat, stat, statfs, type Stats } from 'node:fs';
 import { sep } from 'node:path';
 import { escapeFileName } from '../../../shared/file-name-bytes.js';
 import { SyncError } from '../sync-error.js';
@@ -6,6 +6,27 @@ import type { IgnoreRules } from './ignore-rules.js';
 
 // Where a walk starts and how its failures are worded: the folder itself must be a directory, a
 // subtree's ancestors real directories, and a name that is not UTF-8 said so in words.
+
+// Linux's magic numbers (statfs(2) f_type) of file systems whose calls may wait on a network: NFS,
+// SMB/CIFS (three), 9P (WSL's /mnt/c), FUSE (sshfs, rclone mount), Ceph, AFS, Coda, GFS2, OCFS2.
+const NETWORK_FILE_SYSTEMS = new Set([
+  0x6969, 0x517b, 0xfe534d42, 0xff534d42, 0x01021997, 0x65735546, 0x00c36400, 0x5346414f, 0x73757245,
+  0x01161970, 0x7461636f,
+]);
+
+/**
+ * Whether the folder lives on a file system whose calls may wait on a network (Linux only; false
+ * elsewhere and when it cannot be told). The walk never makes synchronous calls there: one that
+ * hangs (a server gone) would hold the event loop, where through libuv's pool it holds a thread.
+ */
+export function onNetworkFileSystem(root: string): Promise<boolean> {
+  if (process.platform !== 'linux') return Promise.resolve(false);
+  return new Promise((resolvePromise) => {
+    statfs(root, (error, stats) =>
+      resolvePromise(error === null && NETWORK_FILE_SYSTEMS.has(Number(stats.type) >>> 0)),
+    );
+  });
+}
 
 /** The folder itself must be there and be a directory; anything else is the engine's business. */
 export function assertFolder(root: string): Promise<void> {
