@@ -242,7 +242,6 @@ export function placeOf(config: FolderConfig, id: string, opened: OpenedPair | n
   };
 }
 
-
 export function folderName(folder: string): string {
   return basename(folder) || folder;
 }
