@@ -1,6 +1,7 @@
 import type { FolderView } from '../../shared/bridge/contract.js';
 import { needsToken, shownRemoteUrl } from './folder-remote.js';
-import { folderName, remoteLabelOf, type FolderEntry } from './folder-set.js';
+import { remoteLabelOf } from './folder-remote.js';
+import { folderName, type FolderEntry } from './folder-set.js';
 
 /** A folder as the window sees it: its remote, its remote folder, whether it is open and why not. */
 export function folderView(entry: FolderEntry, token: string | null): FolderView {

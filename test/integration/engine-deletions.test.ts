@@ -2,8 +2,9 @@ import { rm, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHarness } from '../support/engine-harness.js';
 
+let harness: EngineHarness;
+
 describe('local deletions', () => {
-  let harness: EngineHarness;
   afterEach(async () => {
     await harness.close();
   });
@@ -78,8 +79,34 @@ describe('local deletions', () => {
   });
 });
 
+/**
+ * Four files, with mirrored deletions; a.txt is rewritten (and recorded as the watcher records a write)
+ * the moment its first version's PUT has landed, then `after` runs. Returns a function restoring send.
+ */
+async function rewriteWhileSending(after: () => Promise<void> = async () => {}): Promise<() => void> {
+  harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
+  for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await harness.write(name, `${name} v1`);
+  const provider = harness.provider;
+  const send = provider.send.bind(provider);
+  let rewritten = false;
+  provider.send = async (ticket, file, body, signal) => {
+    const key = await send(ticket, file, body, signal);
+    if (file.path === 'a.txt' && !rewritten) {
+      rewritten = true;
+      await harness.write('a.txt', 'a.txt, version two, longer');
+      const info = await stat(harness.path('a.txt'));
+      const seen = { size: info.size, mtimeMs: info.mtimeMs, inode: info.ino };
+      harness.state.files.markSeen('a.txt', 'a.txt', seen, Date.now());
+      await after();
+    }
+    return key;
+  };
+  return () => {
+    provider.send = send;
+  };
+}
+
 describe('a file that changes while its upload is on the wire', () => {
-  let harness: EngineHarness;
   afterEach(async () => {
     await harness.close();
   });
@@ -89,27 +116,9 @@ describe('a file that changes while its upload is on the wire', () => {
   // remote for good, because the synced record was refused (the hash it named was gone) and nothing
   // else said the copy was this folder's.
   it('still records the copy it sent as its own, so a later deletion removes it', async () => {
-    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
-    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await harness.write(name, `${name} v1`);
-    const provider = harness.provider;
-    const send = provider.send.bind(provider);
-    provider.send = async (ticket, file, body, signal) => {
-      const key = await send(ticket, file, body, signal);
-      if (file.path === 'a.txt') {
-        // What the watcher does for a write that lands while the PUT is under way.
-        await harness.write('a.txt', 'a.txt, version two, longer');
-        const info = await stat(harness.path('a.txt'));
-        harness.state.files.markSeen(
-          'a.txt',
-          'a.txt',
-          { size: info.size, mtimeMs: info.mtimeMs, inode: info.ino },
-          Date.now(),
-        );
-      }
-      return key;
-    };
+    const restore = await rewriteWhileSending();
     await harness.runOnce();
-    provider.send = send;
+    restore();
     // The second version went up too (the same key: the copy is ours to replace).
     expect(await harness.storedBytes(harness.state.files.get('a.txt')?.remoteKey ?? '')).toEqual(
       Buffer.from('a.txt, version two, longer'),
@@ -122,28 +131,10 @@ describe('a file that changes while its upload is on the wire', () => {
   });
 
   it('deleted before its second version was sent: the first version’s copy goes too', async () => {
-    harness = await EngineHarness.create({ settings: { mirrorDeletions: true } });
-    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt']) await harness.write(name, `${name} v1`);
-    const provider = harness.provider;
-    const send = provider.send.bind(provider);
-    provider.send = async (ticket, file, body, signal) => {
-      const key = await send(ticket, file, body, signal);
-      if (file.path === 'a.txt') {
-        await harness.write('a.txt', 'a.txt, version two, longer');
-        const info = await stat(harness.path('a.txt'));
-        harness.state.files.markSeen(
-          'a.txt',
-          'a.txt',
-          { size: info.size, mtimeMs: info.mtimeMs, inode: info.ino },
-          Date.now(),
-        );
-        // And gone before the engine looks again.
-        await rm(harness.path('a.txt'));
-      }
-      return key;
-    };
+    // And gone before the engine looks again.
+    const restore = await rewriteWhileSending(() => rm(harness.path('a.txt')));
     const first = await harness.runOnce();
-    provider.send = send;
+    restore();
     // Applied by the run that saw it go (its end) or the next: either way, once.
     const second = await harness.runOnce();
     expect([first.deletions, second.deletions]).toContainEqual({ kind: 'applied', deleted: 1, failed: 0 });

@@ -311,33 +311,32 @@ async function finish(
   // statement was a measurable share of the client's CPU on a sync of many small files. The mirror
   // row first: markSynced only records a copy the mirror knows.
   files.transaction(() => {
-    if (keepListedRow) {
-      if (!files.markSynced(file.path, result.key, md5, owned, clock.now(), false, true))
-        files.recordSentCopy(file.path, result.key, md5, candidate.size, owned);
-      return;
+    if (!keepListedRow) {
+      context.state.mirror.upsertOne(
+        {
+          key: result.key,
+          name: candidate.remoteName,
+          size: candidate.size,
+          lastModified: clock.now(),
+          md5,
+          sha256: candidate.sha256Hex,
+          // New bytes on a remote that processes them are not usable yet; the next listing says when.
+          ...(result.sentBytes !== null && provider.info.processesUploads
+            ? { processing: { status: 'pending', error: null } as const }
+            : {}),
+        },
+        // The path a listing would give this row (under the remote folder, as the remote names it):
+        // the local path left it outside its own folder's view until the next listing.
+        decodeRemoteName(candidate.remoteName),
+        clock.now(),
+      );
     }
-    context.state.mirror.upsertOne(
-      {
-        key: result.key,
-        name: candidate.remoteName,
-        size: candidate.size,
-        lastModified: clock.now(),
-        md5,
-        sha256: candidate.sha256Hex,
-        // New bytes on a remote that processes them are not usable yet; the next listing says when.
-        ...(result.sentBytes !== null && provider.info.processesUploads
-          ? { processing: { status: 'pending', error: null } as const }
-          : {}),
-      },
-      // The path a listing would give this row (under the remote folder, as the remote names it):
-      // the local path left it outside its own folder's view until the next listing.
-      decodeRemoteName(candidate.remoteName),
-      clock.now(),
-    );
+    const synced = keepListedRow
+      ? files.markSynced(file.path, result.key, md5, owned, clock.now(), false, true)
+      : files.markSynced(file.path, result.key, md5, owned, clock.now(), result.sentBytes !== null);
     // Refused when the file changed (or went) while this version was on its way: the copy is still
     // this version's, and this file's, which a later deletion or rename of the file must know.
-    if (!files.markSynced(file.path, result.key, md5, owned, clock.now(), result.sentBytes !== null))
-      files.recordSentCopy(file.path, result.key, md5, candidate.size, owned);
+    if (!synced) files.recordSentCopy(file.path, result.key, md5, candidate.size, owned);
   });
   const previousKey = file.remoteKey;
   const previousStillUsed =
