@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { SyncError } from '../sync-error.js';
 import type { BodySource } from '../remote/remote-provider.js';
 import type { ByteGate } from './upload-budget.js';
@@ -39,8 +39,7 @@ export function heldBody(bytes: Buffer, options: BodyOptions): UploadBody {
 /**
  * The bytes of one file for one upload attempt, streamed from disk: counts progress, obeys the
  * bandwidth limit, and fails (as a "file changed" error) if the file is shorter than the size that
- * was hashed. It reads exactly that size (`end` is inclusive) and no further, so reaching the end
- * costs no extra read: a grown file sends its first `expectedSize` bytes, which the remote refuses
+ * was hashed. It reads exactly that size and no further, so reaching the end costs no extra read: a grown file sends its first `expectedSize` bytes, which the remote refuses
  * unless they are the bytes hashed (Content-MD5, or Open WebUI's SHA-256), and the uploader's stat
  * after the upload sees the growth and queues the file again.
  */
@@ -61,24 +60,60 @@ export function fileRangeSource(
   return () => readFile(absolutePath, size, options, start);
 }
 
+/**
+ * Buffers one body reads into, in turn. A file sent from disk used to get a new 1 MiB buffer per read
+ * (createReadStream): garbage that V8 collects only once ~64 MiB of it has piled up outside its heap,
+ * so a 1 GiB upload's process peaked ~75 MB higher and spent ~1 s of CPU in full collections
+ * (docs/benchmarks.md, "Large files"). Reusing a few buffers is safe because of when the next read is
+ * asked for: the request writes the body through a Node stream, which asks for chunk n+1 only once the
+ * socket has taken chunk n or is still writing it, never later ones (a Writable holds a chunk until its
+ * write callback, and undici waits for 'drain' when a write is not done at once; the counted body's
+ * Readable holds at most one chunk ahead). So when chunk n is read, chunks n-1 may still be in flight
+ * and n-2 is done: with four buffers, a buffer is refilled two chunks after the last one that could
+ * still be writing it. The remote checks every body anyway (Content-MD5, or the SHA-256 Open WebUI's
+ * metadata carries), and test/integration/upload-body-reuse.test.ts sends through a socket held full.
+ */
+const RING_BUFFERS = 4;
+
+class ChunkRing {
+  private readonly buffers: Buffer[] = [];
+  private turn = 0;
+
+  constructor(private readonly chunkBytes: number) {}
+
+  next(): Buffer {
+    const index = this.turn++ % RING_BUFFERS;
+    // Allocated as needed: a body of one chunk never allocates a second buffer.
+    let buffer = this.buffers[index];
+    if (buffer === undefined) {
+      buffer = Buffer.allocUnsafeSlow(this.chunkBytes);
+      this.buffers[index] = buffer;
+    }
+    return buffer;
+  }
+}
+
 async function* readFile(
   absolutePath: string,
   expectedSize: number,
   options: BodyOptions,
   start = 0,
 ): AsyncIterable<Uint8Array> {
-  let sent = 0;
-  const stream = createReadStream(absolutePath, {
-    highWaterMark: READ_CHUNK_BYTES,
-    ...(expectedSize > 0 ? { start, end: start + expectedSize - 1 } : {}),
-  });
+  let handle: FileHandle | null = null;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      sent += chunk.length;
-      if (sent > expectedSize) throw fileChanged(absolutePath);
-      await options.limiter.take(chunk.length, options.signal);
-      options.onBytes(chunk.length);
-      yield chunk;
+    handle = await open(absolutePath, 'r');
+    const ring = new ChunkRing(Math.min(READ_CHUNK_BYTES, Math.max(1, expectedSize)));
+    let sent = 0;
+    while (sent < expectedSize) {
+      const buffer = ring.next();
+      const wanted = Math.min(buffer.length, expectedSize - sent);
+      const got = await readFully(handle, buffer, wanted, start + sent);
+      // Shorter than the size that was hashed: the file changed.
+      if (got < wanted) throw fileChanged(absolutePath);
+      await options.limiter.take(got, options.signal);
+      options.onBytes(got);
+      sent += got;
+      yield got === buffer.length ? buffer : buffer.subarray(0, got);
     }
   } catch (error) {
     if (error instanceof SyncError) throw error;
@@ -93,9 +128,27 @@ async function* readFile(
       detail: code ?? String(error),
     });
   } finally {
-    stream.destroy();
+    await handle?.close().catch(() => undefined);
   }
-  if (sent !== expectedSize) throw fileChanged(absolutePath);
+}
+
+/**
+ * Reads `length` bytes at `position` into the start of `buffer`, or fewer only at the end of the file:
+ * every chunk but the last is whole, which the reuse above counts on.
+ */
+async function readFully(
+  handle: FileHandle,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<number> {
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
 
 function fileChanged(absolutePath: string): SyncError {
