@@ -5,12 +5,15 @@ import type { HashRequest, HashResult } from './hash-protocol.js';
 import { PartHasher } from './part-hasher.js';
 
 /**
- * Bytes per read, into one buffer per worker. Measured in a worker on a warm 256 MiB file (best of
- * 15, 2-core AMD EPYC, Node 20): 256 KiB to 2 MiB all hash at ~105% of `md5sum`, equal within
- * noise, 4 MiB a little slower; 1 MiB is the middle of that flat range. test/bench/hash.bench.ts
- * checks the result against `md5sum` on 1 GiB.
+ * Bytes per read, into one buffer per worker. Throughput is flat from 256 KiB to 2 MiB (~105% of
+ * `md5sum` in a worker on a warm 256 MiB file, Node 20), but the CPU is not: the kernel's copy from
+ * the page cache into a buffer larger than the CPU's cache costs several times more. MD5 of a warm
+ * 1 GiB file on this 2-core VM (Node 24, `readSync` + `update`, CPU of the process): 1 MiB reads
+ * 1.55-1.65 s user + 0.64 s system; 32, 128 and 256 KiB reads 1.60-1.68 s + 0.10-0.14 s, like
+ * `md5sum`'s 1.70 + 0.12 s. 256 KiB: the fewest calls among the cheap sizes. test/bench/hash.bench.ts
+ * checks the throughput against `md5sum` on 1 GiB.
  */
-export const READ_SIZE = 1024 * 1024;
+export const READ_SIZE = 256 * 1024;
 
 /**
  * O_NONBLOCK so that opening a FIFO returns at once instead of blocking the worker until a writer
