@@ -26,7 +26,7 @@ import { startListingServer } from '../support/listing-server.js';
 import { spawnChild } from './bench-support/child.js';
 import { benchLog, onCleanup, runBench, runCleanups } from './bench-support/cleanup.js';
 import { hoistEnv } from './bench-support/hoist.js';
-import { CLI } from './bench-support/paths.js';
+import { HOIST } from './bench-support/paths.js';
 import { figure, MB, renderTable, writeResult, type Figure } from './bench-support/report.js';
 import { makeTempDir } from './bench-support/temp.js';
 
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   try {
     const run = async (name: string): Promise<RunResult> => {
       const before = { gets: server.requests.get(LIST_PATH) ?? 0, notModified: server.notModified };
-      const args = [CLI, 'sync', folder.path, '--once', '--quiet', '--provider', 'alloy'];
+      const args = [...HOIST, 'sync', folder.path, '--once', '--quiet', '--provider', 'alloy'];
       args.push('--remote', server.url, '--state', stateDir.path);
       const child = spawnChild(process.execPath, args, {
         label: `hoist sync --once (${name})`,

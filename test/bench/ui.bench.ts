@@ -17,7 +17,7 @@ import { seedMirror } from '../support/seed-mirror.js';
 import { UI_LINK } from '../support/ui-session.js';
 import { spawnChild, type Child } from './bench-support/child.js';
 import { benchLog, onCleanup, runBench } from './bench-support/cleanup.js';
-import { ROOT } from './bench-support/paths.js';
+import { HOIST } from './bench-support/paths.js';
 import { readCpuSeconds } from './bench-support/proc-stats.js';
 import { figure, MB, renderTable, writeResult } from './bench-support/report.js';
 import { makeTempDir } from './bench-support/temp.js';
@@ -25,12 +25,11 @@ import { nowMs, percentile, sleep } from './bench-support/timing.js';
 
 const BENCH = 'ui';
 const log = benchLog(BENCH);
-const CLI = join(ROOT, 'dist', 'electron', 'cli', 'main.js');
 const ROWS = 100_000;
 const SYNC_FILES = 10_000;
 
 async function startUi(args: string[], dataRoot: string): Promise<{ child: Child; url: string }> {
-  const child = spawnChild(process.execPath, [CLI, 'ui', '--no-open', '--state', dataRoot, ...args], {
+  const child = spawnChild(process.execPath, [...HOIST, 'ui', '--no-open', '--state', dataRoot, ...args], {
     label: 'hoist ui',
     env: { ...process.env, HOIST_TOKEN: 'bench-token' },
   });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NODE_START_FLAGS } from '../../electron/base/node-memory-flags.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PINNED = readFileSync(join(ROOT, '.node-version'), 'utf8').trim();
@@ -34,5 +35,13 @@ describe('the Node Hoist runs on', () => {
       encoding: 'utf8',
     });
     expect(stdout).toContain(`on Node ${process.versions.node} `);
+  });
+
+  it('starts Node with the memory flags the benchmarks measure', () => {
+    // bin/hoist is a shell script; the flags' reasons live in node-memory-flags.ts, which the benches use.
+    const launcher = readFileSync(join(ROOT, 'bin', 'hoist'), 'utf8');
+    const exec = launcher.split('\n').find((line) => line.startsWith('exec '));
+    expect(exec).toBe(`exec "$node" ${NODE_START_FLAGS.join(' ')} "$root/dist/electron/cli/main.js" "$@"`);
+    // The test above runs bin/hoist: a flag this Node refused would have stopped it there.
   });
 });

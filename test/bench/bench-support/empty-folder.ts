@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hoistEnv } from './hoist.js';
-import { CLI } from './paths.js';
+import { HOIST } from './paths.js';
 import { makeTempDir } from './temp.js';
 import { median, round } from './timing.js';
 
@@ -38,7 +38,7 @@ export async function emptyFolderCpu(runs: number): Promise<EmptyFolderCpu> {
           '"$@" >/dev/null 2>&1 || exit; times',
           'bash',
           process.execPath,
-          CLI,
+          ...HOIST,
           'sync',
           folder,
           '--once',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawnChild, type Child, type Exit } from './child.js';
-import { CLI } from './paths.js';
+import { NODE_START_FLAGS } from '../../../electron/base/node-memory-flags.js';
+import { CLI, HOIST } from './paths.js';
 import type { MemorySummary } from './proc-stats.js';
 import { S3RVER_KEY } from './s3.js';
 
@@ -36,6 +37,7 @@ export interface RemoteOptions {
 export async function startRemote(options: RemoteOptions): Promise<RemoteServer> {
   const token = `bench-${randomBytes(12).toString('hex')}`;
   const args = [
+    ...NODE_START_FLAGS,
     options.cli ?? CLI,
     'remote',
     '--port',
@@ -106,7 +108,7 @@ export interface SyncArgs {
 }
 
 export function syncArgs(options: SyncArgs, once: boolean): { args: string[]; env: NodeJS.ProcessEnv } {
-  const args = [...(options.nodeArgs ?? []), CLI, 'sync', options.folder, '--state', options.stateDir];
+  const args = [...(options.nodeArgs ?? []), ...HOIST, 'sync', options.folder, '--state', options.stateDir];
   if (once) args.push('--once');
   if (options.quiet !== false) args.push('--quiet');
   if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));

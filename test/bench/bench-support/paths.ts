@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_START_FLAGS } from '../../../electron/base/node-memory-flags.js';
 
 /** The repository root: the nearest folder above this module with a package.json (dist/ or sources). */
 function findRoot(): string {
@@ -21,3 +22,5 @@ export const RESULTS_DIR = join(ROOT, 'bench-results');
 export const WORK_DIR = join(tmpdir(), 'hoist-bench');
 /** The built `hoist` command. */
 export const CLI = join(ROOT, 'dist', 'electron', 'cli', 'main.js');
+/** Node's arguments that run it as `bin/hoist` does: V8's memory flags first (node-memory-flags.ts). */
+export const HOIST: readonly string[] = [...NODE_START_FLAGS, CLI];
