@@ -30,7 +30,8 @@
  * run of each tool under strace -f -c for syscalls per file), --skip-3k,
  * --runs N (default 1; runs of every 10k configuration, interleaved), --configs LIST (default
  * rclone-t4,hoist-c4,hoist-c8,rclone-t8), --nochange-runs N (100k; default 3), --skip-10k, --skip-100k,
- * --skip-empty, --cpu-prof (one extra profiled run of each Hoist case; summaries in the details), --fresh-state (100k:
+ * --skip-100k-client (skips the 100k initial sync again to a `hoist remote` in its own process, for
+ * the client's own peak RSS), --skip-empty, --cpu-prof (one extra profiled run of each Hoist case; summaries in the details), --fresh-state (100k:
  * run the initial sync even if this build's is kept).
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -57,6 +58,7 @@ import { rcloneVersion, runRclone, writeRcloneConfig } from './bench-support/rcl
 import { figure, MB, MiB, renderTable, writeResult, type Figure } from './bench-support/report.js';
 import { startS3rver } from './bench-support/s3.js';
 import { syncedState } from './bench-support/synced-state.js';
+import { clientAloneInitialSync } from './bench-support/client-alone.js';
 import { emptyFolderCpu } from './bench-support/empty-folder.js';
 import { benchSmall } from './bench-support/small-files.js';
 import { makeTempDir } from './bench-support/temp.js';
@@ -68,6 +70,8 @@ const log = benchLog('sync');
 
 const BENCH = 'sync';
 const GOAL_NOCHANGE_100K_SECONDS = 3;
+/** Issue 18: the initial sync of 100,000 small files, peak RSS of the client. */
+const GOAL_INITIAL_100K_RSS_MB = 300;
 const GOAL_EMPTY_ONCE_CPU_SECONDS = 0.4;
 const EMPTY_RUNS = 5;
 const RUN_TIMEOUT_MS = 30 * 60_000;
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
       'nochange-runs': { type: 'string', default: '3' },
       'skip-10k': { type: 'boolean', default: false },
       'skip-100k': { type: 'boolean', default: false },
+      'skip-100k-client': { type: 'boolean', default: false },
       'skip-empty': { type: 'boolean', default: false },
       'skip-3k': { type: 'boolean', default: false },
       'only-small': { type: 'boolean', default: false },
@@ -164,6 +169,7 @@ async function main(): Promise<void> {
         noChangeRuns,
         values['cpu-prof'] === true,
         values['fresh-state'] === true,
+        values['skip-100k-client'] !== true,
       );
       figures.push(...result.figures);
       details.tree100k = result.details;
@@ -461,6 +467,7 @@ async function bench100k(
   noChangeRuns: number,
   cpuProf: boolean,
   freshState: boolean,
+  clientAlone: boolean,
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const tree = await ensureTree(TREE_100K, log);
   log(`tree 100k: ${tree.files} files, ${(tree.bytes / MiB).toFixed(0)} MiB, in ${tree.root}`);
@@ -497,6 +504,8 @@ async function bench100k(
       profile = await summarizeProfileDir(profileDir);
       if (profile) console.log(renderProfileSet(profile));
     }
+    const alone = clientAlone ? await clientAloneInitialSync(tree, RUN_TIMEOUT_MS) : null;
+    if (alone !== null) log(`100k initial, the client alone: ${JSON.stringify(alone)}`);
     const wall = median(noChange);
     const figures = [
       figure(
@@ -513,6 +522,19 @@ async function bench100k(
         (initial.peakRssBytes ?? Number.NaN) / MB,
         'MB',
       ),
+      ...(alone === null
+        ? []
+        : [
+            figure(
+              BENCH,
+              '100k.client.peakRss',
+              'the same to a hoist remote in its own process: the client’s peak RSS',
+              (alone.peakRssBytes ?? Number.NaN) / MB,
+              'MB',
+              { op: '<', value: GOAL_INITIAL_100K_RSS_MB },
+              `${round(alone.seconds, 1)} s; client CPU ${alone.cpuSeconds ?? '-'} s, hoist remote ${alone.serverCpuSeconds ?? '-'} s`,
+            ),
+          ]),
       figure(
         BENCH,
         '100k.nochange.seconds',
