@@ -10,7 +10,6 @@ import type { OpenedPair, OpenPairOptions, PairConfig as OpenPairConfig } from '
 import { pairId } from './pair-location.js';
 import { storedTokenFor } from './remote-connection.js';
 import { identityOf, needsToken, remoteLabelOf } from './folder-remote.js';
-
 import type { RemoteIdentity } from './remote-identity.js';
 import type { CredentialStore } from './web/session-credentials.js';
 

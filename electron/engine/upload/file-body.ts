@@ -1,13 +1,14 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { READ_SIZE } from '../hash/hash-file.js';
 import { SyncError } from '../sync-error.js';
 import type { BodySource } from '../remote/remote-provider.js';
 import type { ByteGate } from './upload-budget.js';
 
-// As the hasher's reads (hash-file.ts, READ_SIZE): large enough to keep calls and per-chunk work
-// low, small enough that the kernel copies into a buffer the CPU's cache holds. One 1 GiB file in one
-// PUT, client CPU (3 runs each, alternating): 3.35-4.14 s with 1 MiB chunks, 3.17-3.33 s with 256 KiB
-// (and the hasher's 256 KiB), 3.45-3.54 s with 512 KiB, 3.65 s with 128 KiB.
-const READ_CHUNK_BYTES = 256 * 1024;
+// The hasher's read size (hash-file.ts, READ_SIZE, which says why 256 KiB): the body of a large file
+// is read from the page cache that hash just filled. One 1 GiB file in one PUT, client CPU (alternating
+// runs): 3.35-4.14 s with 1 MiB chunks, 3.05-3.33 s with 256 KiB, 3.45-3.54 s with 512 KiB, 3.65 s
+// with 128 KiB.
+const READ_CHUNK_BYTES = READ_SIZE;
 
 interface BodyOptions {
   limiter: ByteGate;
@@ -42,8 +43,8 @@ export function heldBody(bytes: Buffer, options: BodyOptions): UploadBody {
 /**
  * The bytes of one file for one upload attempt, streamed from disk: counts progress, obeys the
  * bandwidth limit, and fails (as a "file changed" error) if the file is shorter than the size that
- * was hashed. It reads exactly that size and no further, so reaching the end costs no extra read: a grown file sends its first `expectedSize` bytes, which the remote refuses
- * unless they are the bytes hashed (Content-MD5, or Open WebUI's SHA-256), and the uploader's stat
+ * was hashed. It reads exactly that size and no further, so reaching the end costs no extra read:
+ * a grown file sends its first `expectedSize` bytes, which the remote refuses unless they are the bytes hashed (Content-MD5, or Open WebUI's SHA-256), and the uploader's stat
  * after the upload sees the growth and queues the file again.
  */
 export function fileBody(absolutePath: string, expectedSize: number, options: BodyOptions): UploadBody {
@@ -65,9 +66,9 @@ export function fileRangeSource(
 
 /**
  * Buffers one body reads into, in turn. A file sent from disk used to get a new buffer per read
- * (createReadStream, 1 MiB each): garbage that V8 collects only once ~64 MiB of it has piled up outside its heap,
- * so a 1 GiB upload's process peaked ~75 MB higher and spent ~1 s of CPU in full collections
- * (docs/benchmarks.md, "Large files"). Reusing a few buffers is safe because of when the next read is
+ * (createReadStream, 1 MiB each): garbage that V8 collects only once ~64 MiB of it has piled up
+ * outside its heap, so a 1 GiB upload's process peaked ~60 MB higher and spent ~1 s of CPU in full
+ * collections (docs/benchmarks.md, "Bodies from disk through four reused buffers"). Reusing a few buffers is safe because of when the next read is
  * asked for: the request writes the body through a Node stream, which asks for chunk n+1 only once the
  * socket has taken chunk n or is still writing it, never later ones (a Writable holds a chunk until its
  * write callback, and undici waits for 'drain' when a write is not done at once; the counted body's
