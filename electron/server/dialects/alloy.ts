@@ -1,11 +1,13 @@
-import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
+import { MAX_TICKET_BATCH, TICKET_BATCH_HEADER } from '../../base/ticket-batch.js';
 import { badRequest, forbidden, notFound, unauthorized, type HttpError } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
 import { answeredNotModified, sendJson, sendJsonArray } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
-import { bearerToken, isMimeType, parseMd5, requireStrings } from '../request-fields.js';
+import { bearerToken } from '../request-fields.js';
 import type { StorageCore } from '../storage/storage-core.js';
 import type { User, UserDirectory } from '../users.js';
+import { alloyTicket } from './alloy-ticket.js';
+import { alloyTicketBatchRoute } from './alloy-ticket-batch.js';
 
 /** The only version the reference speaks; the guide sends it as a header and as a path prefix. */
 export const ALLOY_API_VERSION = '2025-09';
@@ -17,7 +19,7 @@ interface AlloyDeps {
 
 const PREFIX = String.raw`^/(?:(?<version>\d{4}-\d{2})/)?connectors/files`;
 
-/** Alloy's file API (API.md §1): upload request, list, delete. */
+/** Alloy's file API (API.md §1): upload request, list, delete; and ours, a batch of upload requests. */
 export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
   const authenticate = alloyAuthenticator(users);
   const renderError = renderAlloyError;
@@ -31,42 +33,12 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
       async handle(context) {
         const user = authenticate(context);
         const body = await readJsonObject(context.req);
-        const fields = requireStrings(body, ['filename', 'mimeType', 'md5'] as const);
-        const md5Hex = parseMd5(fields.md5, 'hex-or-base64');
-        if (md5Hex === null) {
-          throw badRequest(
-            'INVALID_MD5',
-            'md5 must be an MD5 digest: 32 hex characters or 24 base64 characters',
-          );
-        }
-        if (!isMimeType(fields.mimeType)) {
-          throw badRequest('INVALID_MIME_TYPE', 'mimeType must look like type/subtype, e.g. application/pdf');
-        }
-        const filename = sanitizeRemoteFilename(fields.filename);
-        if (filename === '') throw badRequest('INVALID_FILENAME', 'filename has no usable characters');
-        const key = `${user.id}_${filename}`;
-        const { current, putUrl } = await core.prepareUpload({
-          ns: 'alloy',
-          key,
-          owner: user.name,
-          filename,
-          md5Hex,
-          contentType: fields.mimeType,
-          meta: {},
-        });
-        sendJson(context.res, 200, {
-          presignedUrl: {
-            md5: Buffer.from(md5Hex, 'hex').toString('base64'),
-            presignedUrl: putUrl,
-            type: current?.md5 === md5Hex ? 'existing' : 'new',
-            s3Key: key,
-            // Ours (docs/reference-remote.md §2): whether an object already sits under s3Key, so a
-            // client can refuse to replace what it did not put there. Real Alloy does not send it.
-            replaces: current !== null && current !== undefined,
-          },
-        });
+        const ticket = await alloyTicket(core, user, body);
+        advertiseTicketBatch(context);
+        sendJson(context.res, 200, { presignedUrl: ticket });
       },
     },
+    alloyTicketBatchRoute(PREFIX, core, authenticate, renderError),
     {
       name: 'alloy.list',
       method: 'GET',
@@ -75,6 +47,7 @@ export function alloyRoutes({ core, users }: AlloyDeps): Route[] {
       async handle(context) {
         const user = authenticate(context);
         const prefix = `${user.id}_`;
+        advertiseTicketBatch(context);
         // Ours (docs/reference-remote.md §2): an ETag, so a client holding the current listing
         // gets a 304 instead of every file again.
         const etag = `"${await core.listingVersion('alloy', user.name, prefix)}"`;
@@ -124,6 +97,11 @@ export function alloyAuthenticator(users: UserDirectory): (context: RequestConte
     checkVersion(context);
     return user;
   };
+}
+
+/** Ours: tells a client on the answers it reads before uploading that tickets come in batches too. */
+function advertiseTicketBatch(context: RequestContext): void {
+  context.res.setHeader(TICKET_BATCH_HEADER, String(MAX_TICKET_BATCH));
 }
 
 /** Alloy's error body (ours: the docs name no shape). */
