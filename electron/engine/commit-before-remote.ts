@@ -21,7 +21,7 @@ export function commitBeforeRemoteChanges(
   provider: RemoteProvider,
   state: Pick<PairState, 'committed' | 'committedForSend'>,
 ): RemoteProvider {
-  const { listSince, replaced, multipart } = provider;
+  const { listSince, replaced, multipart, ticketBatches } = provider;
   return {
     get info() {
       return provider.info;
@@ -49,6 +49,8 @@ export function commitBeforeRemoteChanges(
           },
         }),
     ...(multipart === undefined ? {} : { multipart: multipartAfterCommits(multipart, state) }),
+    // Tickets, like a single one, change nothing on the remote.
+    ...(ticketBatches === undefined ? {} : { ticketBatches }),
     close: () => provider.close(),
   };
 }

@@ -5,6 +5,7 @@ import type { LocalFile } from './state/local-files.js';
 import { toSyncError } from './sync-error.js';
 import { uploadFile, type UploadOutcome } from './upload/file-uploader.js';
 import { HeldBodies, SMALL_BODY_BYTES } from './upload/held-bodies.js';
+import { TicketPrefetch } from './upload/ticket-prefetch.js';
 import type { ProgressTracker } from './upload/progress-tracker.js';
 import { TransferSlots } from './upload/transfer-slots.js';
 import { bothGates, type ByteGate, type TransferGate } from './upload/upload-budget.js';
@@ -41,6 +42,8 @@ export class SyncPipeline {
   private hashActive = false;
   /** The bytes of small hashed files, waiting for their upload (one run's; see held-bodies.ts). */
   private bodies = new HeldBodies(0);
+  /** Tickets asked for in batches, one run's (see ticket-prefetch.ts). */
+  private tickets: TicketPrefetch | undefined;
 
   constructor(private readonly deps: PipelineDeps) {
     this.unsettled = new UnsettledFiles(deps, deps.settleMs);
@@ -57,10 +60,13 @@ export class SyncPipeline {
     for (const file of this.deps.state.files.queuedSizes()) this.count(file);
     // Memory for held bodies: one small file's worth per transfer.
     this.bodies = new HeldBodies(Math.max(1, this.deps.settings().concurrency) * SMALL_BODY_BYTES);
+    const { provider, root, clock } = this.deps;
+    this.tickets = new TicketPrefetch({ provider, files: this.deps.state.files, root, clock });
     try {
       await Promise.all([this.hashLoop(), this.uploadLoop()]);
     } finally {
       this.bodies.clear();
+      this.tickets = undefined;
     }
   }
 
@@ -186,7 +192,11 @@ export class SyncPipeline {
       if (file.md5 !== null) this.uploadingContent.add(file.md5);
       this.count(file);
       try {
-        const outcome = await uploadFile({ ...this.deps, transferSlots, bodies: this.bodies }, file);
+        const { bodies, tickets } = this;
+        const outcome = await uploadFile(
+          { ...this.deps, transferSlots, bodies, ...(tickets ? { tickets } : {}) },
+          file,
+        );
         if (outcome.kind === 'requeued') this.unsettled.changedWhileRead(file);
         else if (outcome.kind === 'uploaded' || outcome.kind === 'existing')
           this.unsettled.settled(file.path);

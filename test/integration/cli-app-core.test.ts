@@ -201,9 +201,13 @@ describe('stopping and failing fast', () => {
       ['SIGINT', 130],
     ] as const) {
       const run = processes.spawn(['sync', folder, '--once', ...remoteArgs()], env);
-      // Both tickets answered: the bodies are on their way to a server that holds them for a minute.
-      const tickets = server.server.requestCounts.get('alloy.upload-request') ?? 0;
-      await waitFor(() => (server.server.requestCounts.get('alloy.upload-request') ?? 0) >= tickets + 2);
+      // Tickets answered (each file's, or both in one batch): bodies are on their way to a server that
+      // holds them for a minute.
+      const ticketRequests = (): number =>
+        (server.server.requestCounts.get('alloy.upload-request') ?? 0) +
+        2 * (server.server.requestCounts.get('alloy.upload-request-batch') ?? 0);
+      const tickets = ticketRequests();
+      await waitFor(() => ticketRequests() >= tickets + 2);
       run.child.kill(signal);
       const exit = await run.exited;
       expect(exit.code, run.stderr()).toBe(code);

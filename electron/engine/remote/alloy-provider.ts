@@ -2,7 +2,8 @@ import { PROVIDERS } from '../../../shared/providers.js';
 import { SyncError } from '../sync-error.js';
 import { AlloyMultipart } from './alloy-multipart.js';
 import { HttpClient, type HttpConnectionOptions } from './http-client.js';
-import { hexToBase64, sendToPresignedUrl } from './presigned-upload.js';
+import { AlloyTicketBatches, ticketRequestFields, uploadTicketOf } from './alloy-tickets.js';
+import { sendToPresignedUrl } from './presigned-upload.js';
 import type {
   BodySource,
   ListingResult,
@@ -18,7 +19,6 @@ import {
   collectListing,
   connectionOptions,
   keySegment,
-  mimeTypeOf,
   parseTime,
   SMALL_ANSWER,
   UNPAGED_LISTING_BYTES,
@@ -54,6 +54,8 @@ export class AlloyProvider implements RemoteProvider {
    * public API does not, and `start` then says so (`no-multipart`).
    */
   readonly multipart: MultipartUploads;
+  /** The reference remote's batches of tickets, once one of its answers offered them. */
+  readonly ticketBatches: AlloyTicketBatches;
 
   constructor(options: AlloyProviderOptions) {
     const kind = options.kind ?? 'alloy';
@@ -76,31 +78,26 @@ export class AlloyProvider implements RemoteProvider {
       ...connectionOptions(options),
     });
     this.multipart = new AlloyMultipart(this.http, this.base, this.headers);
+    this.ticketBatches = new AlloyTicketBatches(this.http, this.base, this.headers);
   }
 
   async prepareUpload(file: UploadCandidate, signal?: AbortSignal): Promise<UploadTicket> {
     const action = `prepare the upload of ${file.path}`;
-    const mimeType = mimeTypeOf(file);
-    const answer = await this.http.requestJson({
-      method: 'POST',
+    const request = {
+      method: 'POST' as const,
       url: `${this.base}/connectors/files/upload/request`,
       headers: { ...this.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ filename: file.remoteName, mimeType, md5: file.md5Hex.toLowerCase() }),
+      body: JSON.stringify(ticketRequestFields(file)),
       action,
       ...SMALL_ANSWER,
       ...(signal ? { signal } : {}),
-    });
+    };
+    const response = await this.http.request(request);
+    this.ticketBatches.learnFrom(response);
+    const answer = this.http.parseJson(response, request);
     const { ticketSchema } = await import('./alloy-schemas.js');
     const { presignedUrl: ticket } = expectShape(this.http, ticketSchema, answer, action);
-    if (ticket.type === 'existing') return { kind: 'existing', key: ticket.s3Key };
-    if (!ticket.presignedUrl)
-      throw this.http.unexpectedShape({ action }, 'presignedUrl.presignedUrl is missing');
-    return {
-      kind: 'send',
-      key: ticket.s3Key,
-      ...(ticket.replaces !== undefined ? { replaces: ticket.replaces } : {}),
-      target: { url: ticket.presignedUrl, md5Base64: ticket.md5 || hexToBase64(file.md5Hex), mimeType },
-    };
+    return uploadTicketOf(this.http, ticket, file, action);
   }
 
   async send(
@@ -137,6 +134,7 @@ export class AlloyProvider implements RemoteProvider {
       ...(signal ? { signal } : {}),
     };
     const response = await this.http.requestStream(request);
+    this.ticketBatches.learnFrom(response);
     if (response.status === 304) {
       response.cancel();
       if (version !== null) return { unchanged: true };

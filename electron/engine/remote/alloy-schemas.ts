@@ -4,15 +4,25 @@ import { z } from 'zod';
 // ~0.08 s of start-up, docs/benchmarks.md, issue 18) loads with the first answer that has a body
 // to check, not with the provider: an empty folder's repeat run gets only a 304 to its listing.
 
-export const ticketSchema = z.object({
-  presignedUrl: z.object({
-    md5: z.string().optional(),
-    presignedUrl: z.string().optional(),
-    type: z.enum(['new', 'existing']),
-    s3Key: z.string().min(1),
-    // The reference remote's extension (docs/reference-remote.md §2); absent from real Alloy.
-    replaces: z.boolean().optional(),
-  }),
+const ticketAnswerSchema = z.object({
+  md5: z.string().optional(),
+  presignedUrl: z.string().optional(),
+  type: z.enum(['new', 'existing']),
+  s3Key: z.string().min(1),
+  // The reference remote's extension (docs/reference-remote.md §2); absent from real Alloy.
+  replaces: z.boolean().optional(),
+});
+
+export const ticketSchema = z.object({ presignedUrl: ticketAnswerSchema });
+
+// The reference remote's batch of tickets (docs/reference-remote.md §2b): a ticket or a refusal per file.
+export const ticketBatchSchema = z.object({
+  tickets: z.array(
+    z.union([
+      z.object({ presignedUrl: ticketAnswerSchema }),
+      z.object({ error: z.object({ message: z.string().optional(), code: z.unknown().optional() }) }),
+    ]),
+  ),
 });
 
 // The list has no pages: it is read as it arrives (unpaged-listing.ts), each file checked and

@@ -128,7 +128,24 @@ export interface RemoteProvider {
    * SyncError('unsupported', reason `no-multipart`) and the file goes up in one PUT, or not at all.
    */
   readonly multipart?: MultipartUploads;
+  /**
+   * Tickets for many files in one request, where the remote offers them (the reference remote's
+   * batch, docs/reference-remote.md §2b); absent from dialects that never have them.
+   */
+  readonly ticketBatches?: TicketBatches;
   close(): Promise<void>;
+}
+
+/** `prepareUpload` for many files in one round trip; see upload/ticket-prefetch.ts for its use. */
+export interface TicketBatches {
+  /** The most files one batch may name; 0 until the remote has said it takes batches. */
+  readonly maxFiles: number;
+  /**
+   * One entry per file, in order: its ticket, or null where the remote refused that file (it is
+   * then asked alone, which reports the refusal as a single ticket would). Throws as `prepareUpload`
+   * does when the request as a whole fails.
+   */
+  prepare(files: readonly UploadCandidate[], signal?: AbortSignal): Promise<Array<UploadTicket | null>>;
 }
 
 /** A multipart upload the remote opened for a file (or handed back, still open with its parts). */

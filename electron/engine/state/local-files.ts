@@ -12,6 +12,15 @@ export interface StatKey {
   inode: number;
 }
 
+/** A file at the head of the upload queue, with what a ticket request names. */
+export interface QueuedForTicket {
+  path: string;
+  remoteName: string;
+  size: number;
+  md5: string;
+  sha256: string | null;
+}
+
 export interface LocalFile extends StatKey {
   path: string;
   remoteName: string;
@@ -276,6 +285,11 @@ export class LocalFiles {
       remove: db.prepare('DELETE FROM local_files WHERE path = ?'),
       hashedQueue: db.prepare(
         "SELECT path, md5 FROM local_files WHERE state = 'hashed' ORDER BY path LIMIT ?",
+      ),
+      ticketQueue: db.prepare(
+        `SELECT path, remote_name AS remoteName, size, md5, sha256 FROM local_files
+           WHERE state = 'hashed' AND md5 IS NOT NULL AND (remote_key IS NULL OR synced_md5 IS NOT md5)
+           ORDER BY path LIMIT ?`,
       ),
       queuedSizes: db.prepare("SELECT path, size FROM local_files WHERE state IN ('pending', 'hashed')"),
       byState: db.prepare('SELECT * FROM local_files WHERE state = ? ORDER BY path LIMIT ?'),
@@ -556,6 +570,14 @@ export class LocalFiles {
   /** The head of the upload queue, light: path and content hash only. */
   hashedQueue(limit: number): Array<{ path: string; md5: string | null }> {
     return this.statements.hashedQueue.all(limit) as Array<{ path: string; md5: string | null }>;
+  }
+
+  /**
+   * The head of the upload queue as the remote is asked about it (upload/ticket-prefetch.ts): the
+   * files that will need a ticket, leaving out touched files whose synced copy answers for them.
+   */
+  ticketQueue(limit: number): QueuedForTicket[] {
+    return this.statements.ticketQueue.all(limit) as QueuedForTicket[];
   }
 
   /** Sizes of every file waiting to be hashed or uploaded (progress totals). */

@@ -20,6 +20,7 @@ import { abandon, openParts, sendParts, usesParts } from './multipart-uploader.j
 import { conflictWith, ownershipConflict, type OwnershipConflict } from './ownership-guard.js';
 import type { ByteGate, TransferGate } from './upload-budget.js';
 import type { ProgressTracker } from './progress-tracker.js';
+import type { TicketPrefetch } from './ticket-prefetch.js';
 
 /** The uploader's world: the engine's, plus transfer pacing, progress and the shared transfer slots. */
 export interface UploadContext extends EngineContext {
@@ -33,6 +34,8 @@ export interface UploadContext extends EngineContext {
   settings: () => PairSettings;
   /** Small files' bytes kept from their hash (see held-bodies.ts); without it, every body is read. */
   bodies?: HeldBodies;
+  /** Tickets asked for in batches (see ticket-prefetch.ts); without it, each file asks alone. */
+  tickets?: TicketPrefetch;
 }
 
 export type UploadOutcome =
@@ -159,10 +162,12 @@ async function uploadChecked(
         new SyncError('remote-rejected', message, { reason: 'too-large', retryable: false }),
       );
     }
-    const ticket = await withRetry(
-      () => context.provider.prepareUpload(candidate, context.signal()),
-      budget.retryOptions(),
-    );
+    const ticket =
+      (await context.tickets?.ticketFor(candidate, context.signal())) ??
+      (await withRetry(
+        () => context.provider.prepareUpload(candidate, context.signal()),
+        budget.retryOptions(),
+      ));
     if (ticket.kind === 'existing') {
       return finish(context, file, candidate, current, { key: ticket.key, sentBytes: null });
     }
