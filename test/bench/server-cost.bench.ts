@@ -11,6 +11,8 @@
  * - fs backend, fsync on (the default, and the durability promise of docs/reference-remote.md §7):
  *   CPU per ticket, per PUT, and per upload (both), at each concurrency.
  * - S3 backend in front of s3rver: CPU per ticket (the PUT goes to s3rver, not to the server).
+ * - Both: CPU per ticket asked in batches of 64 (the reference remote's batch route, which Hoist uses
+ *   where the remote offers it), and for fs the upload's cost with tickets asked that way.
  *
  * Options: --uploads N (per concurrency, default 2000), --concurrency 4,8, --only fs,s3 (add
  * no-fsync for the fs backend with --no-fsync as well, for context: what the syncs cost), --cli PATH
@@ -34,6 +36,8 @@ const log = benchLog(BENCH);
 /** Issue 18's goals, in µs of server CPU (the table's unit: `ms` would print no decimals). */
 const GOAL_FS_UPLOAD_US = 1000;
 const GOAL_S3_TICKET_US = 600;
+/** What Hoist asks the reference remote for at once (upload/ticket-prefetch.ts). */
+const TICKET_BATCH = 64;
 
 /** Data dirs of finished phases, removed at the end (see measureFs). */
 const finished: TempDir[] = [];
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
       const fs = await measureFs(cli, uploads, concurrency, fsync);
       details[`${mode}-c${concurrency}`] = fs;
       const perUpload = fs.tickets.perItemMs + fs.puts.perItemMs;
+      const perUploadBatched = fs.batchedTickets.perItemMs + fs.puts.perItemMs;
       const label = `${fsync ? 'fs' : 'fs --no-fsync'}, ${concurrency} at once`;
       figures.push(
         figure(
@@ -112,12 +117,21 @@ async function main(): Promise<void> {
           'µs',
           fsync ? { op: '<=', value: GOAL_FS_UPLOAD_US } : null,
         ),
+        figure(
+          BENCH,
+          `${mode}.c${concurrency}.upload-batched.us`,
+          `${label}: CPU per upload, tickets in batches of ${TICKET_BATCH} (as Hoist asks this remote)`,
+          us(perUploadBatched),
+          'µs',
+          fsync ? { op: '<=', value: GOAL_FS_UPLOAD_US } : null,
+        ),
       );
       log(
         `${mode} c${concurrency}: ticket ${us(fs.tickets.perItemMs).toFixed(0)} µs, PUT ${us(fs.puts.perItemMs).toFixed(0)} µs, ` +
           `upload ${us(perUpload).toFixed(0)} µs of server CPU, of it in the kernel: ticket ` +
           `${us(fs.tickets.systemPerItemMs).toFixed(0)} µs, PUT ${us(fs.puts.systemPerItemMs).toFixed(0)} µs ` +
-          `(PUT wall ${fs.puts.wallSeconds.toFixed(1)} s)`,
+          `(PUT wall ${fs.puts.wallSeconds.toFixed(1)} s); tickets in batches of ${TICKET_BATCH} ` +
+          `${us(fs.batchedTickets.perItemMs).toFixed(0)} µs, upload ${us(perUploadBatched).toFixed(0)} µs`,
       );
     }
     if (only.has('s3')) {
@@ -128,14 +142,23 @@ async function main(): Promise<void> {
           BENCH,
           `s3.c${concurrency}.ticket.us`,
           `s3, ${concurrency} at once: CPU per ticket`,
-          us(s3.perItemMs),
+          us(s3.tickets.perItemMs),
+          'µs',
+          { op: '<=', value: GOAL_S3_TICKET_US },
+        ),
+        figure(
+          BENCH,
+          `s3.c${concurrency}.ticket-batched.us`,
+          `s3: CPU per ticket asked in batches of ${TICKET_BATCH}`,
+          us(s3.batchedTickets.perItemMs),
           'µs',
           { op: '<=', value: GOAL_S3_TICKET_US },
         ),
       );
       log(
-        `s3 c${concurrency}: ticket ${us(s3.perItemMs).toFixed(0)} µs of server CPU ` +
-          `(${us(s3.systemPerItemMs).toFixed(0)} µs in the kernel)`,
+        `s3 c${concurrency}: ticket ${us(s3.tickets.perItemMs).toFixed(0)} µs of server CPU ` +
+          `(${us(s3.tickets.systemPerItemMs).toFixed(0)} µs in the kernel), in batches of ${TICKET_BATCH} ` +
+          `${us(s3.batchedTickets.perItemMs).toFixed(0)} µs`,
       );
     }
   }
@@ -149,7 +172,7 @@ async function measureFs(
   uploads: number,
   concurrency: number,
   fsync: boolean,
-): Promise<{ tickets: PhaseCost; puts: PhaseCost }> {
+): Promise<{ tickets: PhaseCost; puts: PhaseCost; batchedTickets: PhaseCost }> {
   const dataDir = await makeTempDir('server-cost-fs-');
   const server = await startRemote({
     dataDir: dataDir.path,
@@ -170,11 +193,12 @@ async function measureFs(
     const putCost = await measure(server, uploads, async () => {
       await inParallel(bodies, concurrency, (body, index) => put(agent, tickets[index] as Ticket, body));
     });
+    const batchedCost = await measureBatchedTickets(server, agent, uploads, 'fsb');
     const listed = await server.list();
     if (listed.filter((file) => file.filename.startsWith('fs-')).length !== uploads) {
       throw new Error(`the server lists ${listed.length} files after ${uploads} uploads`);
     }
-    return { tickets: ticketCost, puts: putCost };
+    return { tickets: ticketCost, puts: putCost, batchedTickets: batchedCost };
   } finally {
     agent.destroy();
     await server.stop();
@@ -185,7 +209,11 @@ async function measureFs(
   }
 }
 
-async function measureS3(cli: string, uploads: number, concurrency: number): Promise<PhaseCost> {
+async function measureS3(
+  cli: string,
+  uploads: number,
+  concurrency: number,
+): Promise<{ tickets: PhaseCost; batchedTickets: PhaseCost }> {
   const s3 = await startS3rver('server-cost');
   const dataDir = await makeTempDir('server-cost-s3-');
   const server = await startRemote({
@@ -198,7 +226,7 @@ async function measureS3(cli: string, uploads: number, concurrency: number): Pro
   try {
     await warmUp(server, agent, concurrency, false);
     const bodies = makeBodies(uploads, 's3');
-    return await measure(server, uploads, async () => {
+    const tickets = await measure(server, uploads, async () => {
       await inParallel(bodies, concurrency, async (body) => {
         const ticket = await requestTicket(server, agent, body);
         if (!ticket.presignedUrl.startsWith(s3.endpoint)) {
@@ -206,6 +234,8 @@ async function measureS3(cli: string, uploads: number, concurrency: number): Pro
         }
       });
     });
+    const batchedTickets = await measureBatchedTickets(server, agent, uploads, 's3b');
+    return { tickets, batchedTickets };
   } finally {
     agent.destroy();
     await server.stop();
@@ -303,6 +333,55 @@ async function requestTicket(server: RemoteServer, agent: Agent, body: Body): Pr
   );
   if (status !== 200) throw new Error(`upload request answered ${status}: ${text}`);
   return (JSON.parse(text) as { presignedUrl: Ticket }).presignedUrl;
+}
+
+/**
+ * The server's CPU per ticket when they are asked for in batches (docs/reference-remote.md §2, the
+ * batch route), one batch at a time, for `count` files it has not seen.
+ */
+async function measureBatchedTickets(
+  server: RemoteServer,
+  agent: Agent,
+  count: number,
+  prefix: string,
+): Promise<PhaseCost> {
+  const bodies = makeBodies(count, prefix);
+  return measure(server, count, async () => {
+    for (let start = 0; start < bodies.length; start += TICKET_BATCH) {
+      const batch = bodies.slice(start, start + TICKET_BATCH);
+      const tickets = await requestTicketBatch(server, agent, batch);
+      if (tickets.length !== batch.length || tickets.some((ticket) => !ticket.presignedUrl)) {
+        throw new Error(
+          `a batch of ${batch.length} tickets came back as ${JSON.stringify(tickets).slice(0, 200)}`,
+        );
+      }
+    }
+  });
+}
+
+async function requestTicketBatch(server: RemoteServer, agent: Agent, bodies: Body[]): Promise<Ticket[]> {
+  const payload = JSON.stringify({
+    files: bodies.map((body) => ({
+      filename: body.name,
+      mimeType: 'application/octet-stream',
+      md5: body.md5Hex,
+    })),
+  });
+  const { status, text } = await send(
+    `${server.url}/connectors/files/upload/requests`,
+    agent,
+    'POST',
+    {
+      authorization: `Bearer ${server.token}`,
+      'x-api-version': '2025-09',
+      'content-type': 'application/json',
+    },
+    Buffer.from(payload),
+  );
+  if (status !== 200) throw new Error(`the batch of upload requests answered ${status}: ${text}`);
+  return (JSON.parse(text) as { tickets: Array<{ presignedUrl: Ticket }> }).tickets.map(
+    (item) => item.presignedUrl,
+  );
 }
 
 async function put(agent: Agent, ticket: Ticket, body: Body): Promise<void> {
