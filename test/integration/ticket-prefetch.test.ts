@@ -19,11 +19,11 @@ describe('TicketPrefetch', () => {
   });
 
   /** `count` files in the upload queue (hashed, not yet uploaded), as the engine leaves them. */
-  function queue(count: number): UploadCandidate[] {
+  function queue(count: number, sizeOf = (index: number): number => 10 + index): UploadCandidate[] {
     const files = harness.state.files;
     return Array.from({ length: count }, (_, index) => {
       const path = `queued-${index}.txt`;
-      const stat = { size: 10 + index, mtimeMs: 1_700_000_000_000, inode: 1000 + index };
+      const stat = { size: sizeOf(index), mtimeMs: 1_700_000_000_000, inode: 1000 + index };
       files.markSeen(path, path, stat, 1);
       const hash = md5(path);
       files.recordHash(path, stat, hash, null, 1);
@@ -103,5 +103,26 @@ describe('TicketPrefetch', () => {
     const [only] = queue(1) as [UploadCandidate];
     expect(await prefetch.ticketFor(only, new AbortController().signal)).toBeNull();
     expect(batches()).toBe(0);
+  });
+
+  it('asks ahead only for small files, and for no more than 8 MiB of them', async () => {
+    harness = await EngineHarness.create();
+    await harness.provider.list();
+    const prefetch = new TicketPrefetch({
+      provider: harness.provider,
+      files: harness.state.files,
+      root: harness.root,
+      clock: new FakeClock(),
+    });
+    const MiB = 1024 * 1024;
+    // queued-0: 10 bytes; queued-1: 2 MiB (larger than a held body); then ten files of 1 MiB each.
+    const [first] = queue(12, (index) => (index === 0 ? 10 : index === 1 ? 2 * MiB : MiB)) as [
+      UploadCandidate,
+    ];
+    harness.state.files.setState(first.path, 'uploading', 1);
+    expect(await prefetch.ticketFor(first, new AbortController().signal)).not.toBeNull();
+    expect(batches()).toBe(1);
+    // Eight of the 1 MiB files fit in 8 MiB; the 2 MiB file and the last two ask alone.
+    expect(prefetch.waiting).toBe(8);
   });
 });

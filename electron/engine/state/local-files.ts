@@ -289,7 +289,8 @@ export class LocalFiles {
       ticketQueue: db.prepare(
         `SELECT path, remote_name AS remoteName, size, md5, sha256 FROM local_files
            WHERE state = 'hashed' AND md5 IS NOT NULL AND (remote_key IS NULL OR synced_md5 IS NOT md5)
-           ORDER BY path LIMIT ?`,
+             AND size <= @maxSize
+           ORDER BY path LIMIT @limit`,
       ),
       queuedSizes: db.prepare("SELECT path, size FROM local_files WHERE state IN ('pending', 'hashed')"),
       byState: db.prepare('SELECT * FROM local_files WHERE state = ? ORDER BY path LIMIT ?'),
@@ -574,10 +575,11 @@ export class LocalFiles {
 
   /**
    * The head of the upload queue as the remote is asked about it (upload/ticket-prefetch.ts): the
-   * files that will need a ticket, leaving out touched files whose synced copy answers for them.
+   * files of at most `maxSize` bytes that will need a ticket, leaving out touched files whose synced
+   * copy answers for them.
    */
-  ticketQueue(limit: number): QueuedForTicket[] {
-    return this.statements.ticketQueue.all(limit) as QueuedForTicket[];
+  ticketQueue(limit: number, maxSize: number): QueuedForTicket[] {
+    return this.statements.ticketQueue.all({ limit, maxSize }) as QueuedForTicket[];
   }
 
   /** Sizes of every file waiting to be hashed or uploaded (progress totals). */

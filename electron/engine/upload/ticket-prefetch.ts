@@ -4,10 +4,18 @@ import { mimeTypeFromName } from '../../base/mime-type.js';
 import type { TicketBatches, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
 import type { RemoteProvider } from '../remote/remote-provider.js';
 import type { LocalFiles, QueuedForTicket } from '../state/local-files.js';
+import { SMALL_BODY_BYTES } from './held-bodies.js';
 
 // One batch names this many files at most: a folder of small files asks once per 64 instead of
 // once per file (docs/benchmarks.md, "Tickets in batches").
 const BATCH_FILES = 64;
+/**
+ * Only small files go with another's ticket, and no more of their bytes than an upload link sends in
+ * seconds: a ticket is worth asking ahead only when its request costs about what the body does, and
+ * one asked ahead of a long wait would expire unused, leaving the remote a pending upload to keep.
+ */
+const COMPANION_MAX_BYTES = SMALL_BODY_BYTES;
+const BATCH_MAX_BYTES = 8 * 1024 * 1024;
 /**
  * A ticket from a batch is used within this long of its answer, or not at all (the file is asked
  * about again, alone). A ticket states what the remote held when it answered (`replaces`): used at
@@ -82,11 +90,13 @@ export class TicketPrefetch {
   private companionsOf(candidate: UploadCandidate, count: number): UploadCandidate[] {
     this.dropStale();
     const companions: UploadCandidate[] = [];
-    for (const queued of this.deps.files.ticketQueue(count * 2)) {
-      if (companions.length >= count) break;
+    let bytes = 0;
+    for (const queued of this.deps.files.ticketQueue(count * 2, COMPANION_MAX_BYTES)) {
+      if (companions.length >= count || bytes + queued.size > BATCH_MAX_BYTES) break;
       if (queued.path === candidate.path || this.ready.has(queued.path) || this.asking.has(queued.path))
         continue;
       companions.push(this.candidateOf(queued));
+      bytes += queued.size;
     }
     return companions;
   }
