@@ -56,3 +56,17 @@ ensure_node_runtime() {
   mv "$work/package" "$dir"
   NODE_RUNTIME_DIR="$PWD/$dir"
 }
+
+# The install prefix of the `node` on PATH when its own headers sit beside it (an official release, nvm,
+# another checkout's .runtime/node) and are of its very version; fails otherwise. With them as node-gyp's
+# --nodedir, native modules are built for that Node: without, npm's node-gyp takes the headers it finds
+# for another Node (Debian's patched node-gyp uses the system's), and they would not load in this one.
+node_headers_prefix() {
+  local prefix header version
+  prefix="$(node -p 'require("node:path").resolve(process.execPath, "..", "..")' 2>/dev/null)" || return 1
+  header="$prefix/include/node/node_version.h"
+  [ -f "$header" ] || return 1
+  version="$(awk '/^#define NODE_(MAJOR|MINOR|PATCH)_VERSION / { v = v (v == "" ? "" : ".") $3 } END { print v }' "$header")"
+  [ "$version" = "$(node -p process.versions.node)" ] || return 1
+  echo "$prefix"
+}

@@ -46,6 +46,10 @@ if [ -n "$NODE_RUNTIME_DIR" ]; then
   export PATH="$NODE_RUNTIME_DIR/bin:$PATH"
   # Only for npm ci/rebuild: the Electron build of better-sqlite3 below needs Electron's headers instead.
   NODEDIR_ENV=("npm_config_nodedir=$NODE_RUNTIME_DIR")
+elif NODE_HEADERS="$(node_headers_prefix)"; then
+  # A new-enough Node first on PATH that npm's node-gyp may not build for by itself (see
+  # node_headers_prefix): a shell with another checkout's .runtime/node/bin first built them for Node 20.
+  NODEDIR_ENV=("npm_config_nodedir=$NODE_HEADERS")
 fi
 
 # npm ci itself never downloads Electron or Playwright's browsers: it would wait on them with no deadline.
