@@ -283,9 +283,7 @@ export class LocalFiles {
         `UPDATE local_files SET state = 'deleted', updated_at = @now WHERE path = @path AND state <> 'deleted'`,
       ),
       remove: db.prepare('DELETE FROM local_files WHERE path = ?'),
-      hashedQueue: db.prepare(
-        "SELECT path, md5 FROM local_files WHERE state = 'hashed' ORDER BY path LIMIT ?",
-      ),
+      hashedQueue: db.prepare("SELECT * FROM local_files WHERE state = 'hashed' ORDER BY path LIMIT ?"),
       ticketQueue: db.prepare(
         `SELECT path, remote_name AS remoteName, size, md5, sha256 FROM local_files
            WHERE state = 'hashed' AND md5 IS NOT NULL AND (remote_key IS NULL OR synced_md5 IS NOT md5)
@@ -568,9 +566,9 @@ export class LocalFiles {
     this.statements.remove.run(path);
   }
 
-  /** The head of the upload queue, light: path and content hash only. */
-  hashedQueue(limit: number): Array<{ path: string; md5: string | null }> {
-    return this.statements.hashedQueue.all(limit) as Array<{ path: string; md5: string | null }>;
+  /** The head of the upload queue, whole rows: the upload that takes one needs no second read. */
+  hashedQueue(limit: number): LocalFile[] {
+    return (this.statements.hashedQueue.all(limit) as Row[]).map(fromRow);
   }
 
   /**
