@@ -22,8 +22,8 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const STATUS_USAGE = `Usage: hoist status [<folder>] [--json] [options]
 
-Shows what Hoist knows about each synced folder (or just <folder>) from its state, without contacting
-the remote: file counts, last sync, files that are not synced and why. Every folder the app (hoist ui,
+Shows what Hoist knows about each synced folder (or just <folder>, with every remote it syncs with
+unless --provider or --remote names one) from its state, without contacting the remote: file counts, last sync, files that are not synced and why. Every folder the app (hoist ui,
 the desktop app) is configured to sync is listed first, also one that has not synced yet.
 ${REMOTE_OPTIONS_HELP}`;
 
@@ -56,17 +56,32 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
   let configured: FolderConfig[] = [];
   if (positionals[0] !== undefined) {
     const folder = await resolveFolder(positionals[0]);
-    const file = await pairStateFile(
-      remote.stateRoot,
-      folder,
-      remote.provider,
-      remoteIdentityOf(remote.provider, remote.remote),
-    );
-    if (!(await exists(file))) {
-      io.err(`Hoist has not synced ${folder} with this remote yet; run hoist sync ${positionals[0]}`);
-      return EXIT_FAILED;
+    if (values.provider === undefined && values.remote === undefined) {
+      // No remote named: every remote this folder syncs with. Status asks none of them, so nothing
+      // needs the one `hoist sync` was told (seen: `hoist status <folder>` after a sync with --remote).
+      files = [];
+      for (const file of await allPairFiles(remote.stateRoot)) {
+        if (folderOf(file) === folder) files.push(file);
+      }
+      if (files.length === 0) {
+        io.err(`Hoist has not synced ${folder} yet; run hoist sync ${positionals[0]}`);
+        return EXIT_FAILED;
+      }
+    } else {
+      const file = await pairStateFile(
+        remote.stateRoot,
+        folder,
+        remote.provider,
+        remoteIdentityOf(remote.provider, remote.remote),
+      );
+      if (!(await exists(file))) {
+        io.err(
+          `Hoist has not synced ${folder} with ${remoteLabelOf({ provider: remote.provider, remoteUrl: remote.remote })} yet; run hoist sync ${positionals[0]} with the same --provider and --remote`,
+        );
+        return EXIT_FAILED;
+      }
+      files = [file];
     }
-    files = [file];
   } else {
     files = await allPairFiles(remote.stateRoot);
     configured = await configuredFolders(remote.stateRoot, io);
@@ -123,6 +138,16 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
     if (attention.length > 20) io.out(`  … and ${attention.length - 20} more (--json lists them)`);
   }
   return EXIT_OK;
+}
+
+/** The folder a pair's state is for. */
+function folderOf(file: string): string | null {
+  const state = openPairState(file, { quickCheck: false });
+  try {
+    return state.settings.fact('folder');
+  } finally {
+    state.close();
+  }
 }
 
 function readReport(file: string, inApp: ReadonlySet<string>): PairStatusReport {

@@ -49,6 +49,28 @@ interface StatusJson {
 }
 
 describe('hoist status', () => {
+  it('of a folder with no remote named: every remote it syncs with; a remote named that it does not, said so', async () => {
+    const folder = await folderWith({ 'a.txt': 'alpha', 'b.txt': 'bravo' });
+    expect((await processes.run(['sync', folder, '--once', ...remoteArgs()], { env })).code).toBe(0);
+    const state = ['--state', join(home.path, 'state')];
+
+    // As a person types it after syncing with --remote: the folder alone.
+    const status = await processes.run(['status', folder, ...state], { env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`${folder} → This computer (${server.url})`);
+    expect(status.stdout).toMatch(/^ {2}2 files: 2 synced, 0 pending/m);
+
+    const other = await processes.run(['status', folder, '--remote', 'http://127.0.0.1:9', ...state], {
+      env,
+    });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/has not synced .* with http:\/\/127\.0\.0\.1:9 yet/);
+
+    const never = await processes.run(['status', home.path, ...state], { env });
+    expect(never.code).toBe(1);
+    expect(never.stderr).toContain(`Hoist has not synced ${home.path} yet`);
+  });
+
   it('says "1 file", and nothing is not synced when everything is', async () => {
     const folder = await folderWith({ 'only.txt': 'one' });
     expect((await processes.run(['sync', folder, '--once', ...remoteArgs()], { env })).code).toBe(0);
