@@ -36,6 +36,8 @@ describe('failures and faults', () => {
           seed: 11,
           routes: {
             'alloy.upload-request': { errorRate: 0.2, throttleRate: 0.1, retryAfterSeconds: 0 },
+            // A batch that fails leaves its files to ask alone (upload/ticket-prefetch.ts).
+            'alloy.upload-request-batch': { errorRate: 0.2, throttleRate: 0.1, retryAfterSeconds: 0 },
             'alloy.list': { errorRate: 0.2, resetRate: 0.1 },
             // 30% of PUTs fail one way or another: each file gets 8 attempts (FAST_RETRY), so giving up
             // on one (0.3^8 per file) would take a very unlucky run; the test is about converging.

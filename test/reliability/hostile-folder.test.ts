@@ -400,9 +400,13 @@ describe('a file deleted between its hash and its upload', () => {
   });
 
   it('is not uploaded, is said once and listed as vanished; the rest syncs', async () => {
-    // Every upload ticket takes 400 ms: the file is hashed and on its way when it is deleted.
+    // Every upload ticket takes 400 ms, asked alone or in a batch: the file is hashed and on its way
+    // when it is deleted.
+    const slow = { latencyMs: 400 };
     harness = await EngineHarness.create({
-      server: { faults: { seed: 1, routes: { 'alloy.upload-request': { latencyMs: 400 } } } },
+      server: {
+        faults: { seed: 1, routes: { 'alloy.upload-request': slow, 'alloy.upload-request-batch': slow } },
+      },
     });
     const h = harness;
     await h.write('stays.txt', 'stays');
