@@ -315,13 +315,18 @@ async function inParallel<T>(
 }
 
 async function requestTicket(server: RemoteServer, agent: Agent, body: Body): Promise<Ticket> {
-  const payload = JSON.stringify({
-    filename: body.name,
-    mimeType: 'application/octet-stream',
-    md5: body.md5Hex,
-  });
+  const text = await postAlloy(server, agent, '/upload/request', requestFields(body));
+  return (JSON.parse(text) as { presignedUrl: Ticket }).presignedUrl;
+}
+
+function requestFields(body: Body): Record<string, string> {
+  return { filename: body.name, mimeType: 'application/octet-stream', md5: body.md5Hex };
+}
+
+/** A POST of JSON to an Alloy files route of the server; its answer's text, or a throw. */
+async function postAlloy(server: RemoteServer, agent: Agent, route: string, json: unknown): Promise<string> {
   const { status, text } = await send(
-    `${server.url}/connectors/files/upload/request`,
+    `${server.url}/connectors/files${route}`,
     agent,
     'POST',
     {
@@ -329,10 +334,10 @@ async function requestTicket(server: RemoteServer, agent: Agent, body: Body): Pr
       'x-api-version': '2025-09',
       'content-type': 'application/json',
     },
-    Buffer.from(payload),
+    Buffer.from(JSON.stringify(json)),
   );
-  if (status !== 200) throw new Error(`upload request answered ${status}: ${text}`);
-  return (JSON.parse(text) as { presignedUrl: Ticket }).presignedUrl;
+  if (status !== 200) throw new Error(`${route} answered ${status}: ${text}`);
+  return text;
 }
 
 /**
@@ -360,25 +365,7 @@ async function measureBatchedTickets(
 }
 
 async function requestTicketBatch(server: RemoteServer, agent: Agent, bodies: Body[]): Promise<Ticket[]> {
-  const payload = JSON.stringify({
-    files: bodies.map((body) => ({
-      filename: body.name,
-      mimeType: 'application/octet-stream',
-      md5: body.md5Hex,
-    })),
-  });
-  const { status, text } = await send(
-    `${server.url}/connectors/files/upload/requests`,
-    agent,
-    'POST',
-    {
-      authorization: `Bearer ${server.token}`,
-      'x-api-version': '2025-09',
-      'content-type': 'application/json',
-    },
-    Buffer.from(payload),
-  );
-  if (status !== 200) throw new Error(`the batch of upload requests answered ${status}: ${text}`);
+  const text = await postAlloy(server, agent, '/upload/requests', { files: bodies.map(requestFields) });
   return (JSON.parse(text) as { tickets: Array<{ presignedUrl: Ticket }> }).tickets.map(
     (item) => item.presignedUrl,
   );

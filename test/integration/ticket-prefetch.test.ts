@@ -39,18 +39,15 @@ describe('TicketPrefetch', () => {
     });
   }
 
+  const prefetchWith = (clock: FakeClock): TicketPrefetch =>
+    new TicketPrefetch({ provider: harness.provider, files: harness.state.files, root: harness.root, clock });
   const singles = (): number => harness.count('alloy.upload-request');
   const batches = (): number => harness.count('alloy.upload-request-batch');
 
   it('asks once for the head of the queue, hands each file its own ticket, and asks again for a stale or changed one', async () => {
     harness = await EngineHarness.create();
     const clock = new FakeClock();
-    const prefetch = new TicketPrefetch({
-      provider: harness.provider,
-      files: harness.state.files,
-      root: harness.root,
-      clock,
-    });
+    const prefetch = prefetchWith(clock);
     const signal = new AbortController().signal;
     const [first, second, third, fourth] = queue(4) as [
       UploadCandidate,
@@ -94,12 +91,7 @@ describe('TicketPrefetch', () => {
   it('a file alone in the queue asks alone: a batch of one is only a longer way to ask', async () => {
     harness = await EngineHarness.create();
     await harness.provider.list();
-    const prefetch = new TicketPrefetch({
-      provider: harness.provider,
-      files: harness.state.files,
-      root: harness.root,
-      clock: new FakeClock(),
-    });
+    const prefetch = prefetchWith(new FakeClock());
     const [only] = queue(1) as [UploadCandidate];
     expect(await prefetch.ticketFor(only, new AbortController().signal)).toBeNull();
     expect(batches()).toBe(0);
@@ -108,12 +100,7 @@ describe('TicketPrefetch', () => {
   it('asks ahead only for small files, and for no more than 8 MiB of them', async () => {
     harness = await EngineHarness.create();
     await harness.provider.list();
-    const prefetch = new TicketPrefetch({
-      provider: harness.provider,
-      files: harness.state.files,
-      root: harness.root,
-      clock: new FakeClock(),
-    });
+    const prefetch = prefetchWith(new FakeClock());
     const MiB = 1024 * 1024;
     // queued-0: 10 bytes; queued-1: 2 MiB (larger than a held body); then ten files of 1 MiB each.
     const [first] = queue(12, (index) => (index === 0 ? 10 : index === 1 ? 2 * MiB : MiB)) as [

@@ -1,9 +1,8 @@
-import { sanitizeRemoteFilename } from '../../../shared/remote-filename.js';
 import { badRequest } from '../http/http-error.js';
 import { readJsonObject } from '../http/request-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RequestContext, Route } from '../http/route.js';
-import { isMimeType, parseMd5, requireStrings } from '../request-fields.js';
+import { parseMd5, requireStrings } from '../request-fields.js';
 import type { MultipartUpload } from '../storage/multipart-records.js';
 import {
   MAX_PART_URLS_PER_REQUEST,
@@ -13,6 +12,7 @@ import {
 } from '../storage/multipart-uploads.js';
 import type { UserDirectory } from '../users.js';
 import { ALLOY_FILES_PREFIX, alloyAuthenticator, renderAlloyError } from './alloy.js';
+import { alloyUploadIntent } from './alloy-ticket.js';
 
 interface AlloyMultipartDeps {
   multipart: MultipartUploads;
@@ -50,30 +50,15 @@ export function alloyMultipartRoutes({ multipart, users, expirySeconds }: AlloyM
       async handle(context) {
         const user = authenticate(context);
         const body = await readJsonObject(context.req);
-        const fields = requireStrings(body, ['filename', 'mimeType', 'md5'] as const);
+        // Missing fields are refused before a bad size, as the route always has.
+        requireStrings(body, ['filename', 'mimeType', 'md5'] as const);
         const size = requireInteger(body, 'size');
         const partSize = body.partSize === undefined ? undefined : requireInteger(body, 'partSize');
-        const md5Hex = parseMd5(fields.md5, 'hex-or-base64');
-        if (md5Hex === null) {
-          throw badRequest(
-            'INVALID_MD5',
-            'md5 must be an MD5 digest: 32 hex characters or 24 base64 characters',
-          );
-        }
-        if (!isMimeType(fields.mimeType)) {
-          throw badRequest('INVALID_MIME_TYPE', 'mimeType must look like type/subtype, e.g. application/pdf');
-        }
-        const filename = sanitizeRemoteFilename(fields.filename);
-        if (filename === '') throw badRequest('INVALID_FILENAME', 'filename has no usable characters');
-        const key = `${user.id}_${filename}`;
+        // The fields' values are checked as an upload request's, after size and part size.
+        const intent = alloyUploadIntent(user, body);
+        const { md5Hex, key } = intent;
         const answer = await multipart.create({
-          ns: 'alloy',
-          key,
-          owner: user.name,
-          filename,
-          md5Hex,
-          contentType: fields.mimeType,
-          meta: {},
+          ...intent,
           size,
           ...(partSize !== undefined ? { partSize } : {}),
         });
