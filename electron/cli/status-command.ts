@@ -15,6 +15,7 @@ import { AppConfigFile, type FolderConfig } from '../host/app-config.js';
 import { remoteLabelOf } from '../host/folder-remote.js';
 import { folderIdOf } from '../host/folder-set.js';
 import { pairStateFile } from '../host/pair-location.js';
+import { pairsOfFolder } from '../host/sibling-pairs.js';
 import { remoteIdentityOf } from '../host/remote-identity.js';
 import type { CommandIo } from './remote-command.js';
 import { forTerminal, printable } from './terminal-wording.js';
@@ -59,10 +60,7 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
     if (values.provider === undefined && values.remote === undefined) {
       // No remote named: every remote this folder syncs with. Status asks none of them, so nothing
       // needs the one `hoist sync` was told (seen: `hoist status <folder>` after a sync with --remote).
-      files = [];
-      for (const file of await allPairFiles(remote.stateRoot)) {
-        if (folderOf(file) === folder) files.push(file);
-      }
+      files = pairsOfFolder(remote.stateRoot, folder).map((pair) => pair.stateFile);
       if (files.length === 0) {
         io.err(`Hoist has not synced ${folder} yet; run hoist sync ${positionals[0]}`);
         return EXIT_FAILED;
@@ -138,16 +136,6 @@ export async function runStatusCommand(argv: string[], io: CommandIo): Promise<n
     if (attention.length > 20) io.out(`  … and ${attention.length - 20} more (--json lists them)`);
   }
   return EXIT_OK;
-}
-
-/** The folder a pair's state is for. */
-function folderOf(file: string): string | null {
-  const state = openPairState(file, { quickCheck: false });
-  try {
-    return state.settings.fact('folder');
-  } finally {
-    state.close();
-  }
 }
 
 function readReport(file: string, inApp: ReadonlySet<string>): PairStatusReport {

@@ -3,7 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ProviderKind } from '../../shared/sync-types.js';
-import type { RemoteIdentity } from './remote-identity.js';
+import { isProviderKind } from '../../shared/providers.js';
+import { EMBEDDED_REMOTE_ID, type RemoteIdentity } from './remote-identity.js';
 
 /** Another folder this data root syncs to the same remote account, as its state DB records it. */
 export interface SiblingPair {
@@ -48,6 +49,44 @@ export function siblingPairs(
     if (read) siblings.push(read);
   }
   return siblings;
+}
+
+/** A remote one folder syncs with, as its pair's state records it. */
+export interface PairOfFolder {
+  stateFile: string;
+  provider: ProviderKind;
+  /** As `--remote` takes it: the remote's URL, or undefined for the built-in remote. */
+  remote: string | undefined;
+}
+
+/**
+ * Every remote this data root syncs `folder` with (read-only, as siblingPairs): what `hoist status`
+ * and `hoist ls` use when no remote is named, so a folder synced with `--remote` is found by its path.
+ */
+export function pairsOfFolder(stateRoot: string, folder: string): PairOfFolder[] {
+  const pairsDir = join(stateRoot, 'pairs');
+  let ids: string[];
+  try {
+    ids = readdirSync(pairsDir);
+  } catch {
+    return [];
+  }
+  const pairs: PairOfFolder[] = [];
+  for (const id of ids.sort()) {
+    const stateFile = join(pairsDir, id, 'state.db');
+    const read = readOnly(stateFile, (db): PairOfFolder | null => {
+      const fact = (name: string): string | null =>
+        (db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as { value: string } | undefined)
+          ?.value ?? null;
+      const provider = fact('provider');
+      const remote = fact('remote');
+      if (fact('folder') !== folder || provider === null || remote === null || !isProviderKind(provider))
+        return null;
+      return { stateFile, provider, remote: remote === EMBEDDED_REMOTE_ID ? undefined : remote };
+    });
+    if (read) pairs.push(read);
+  }
+  return pairs;
 }
 
 /** Where a remote copy came from, when a sibling pair uploaded it: "/home/ann/Notes (README.md)". */

@@ -42,19 +42,33 @@ const remoteArgs = (): string[] => [
 const aliceEnv = { HOIST_TOKEN: TEST_USERS.alice.token };
 
 describe('hoist sync --once, ls, rm, status', () => {
-  it('ls of a folder without the remote it syncs with names the remote it looked at, and how to name another', async () => {
+  it('ls of a folder with no remote named lists the remote it syncs with; one it does not sync with is named, with how to name another', async () => {
     const folder = await folderWith({ 'a.txt': 'alpha' });
+    const state = ['--state', join(home.path, 'state')];
     const sync = await processes.run(['sync', folder, '--once', ...remoteArgs()], { env: aliceEnv });
     expect(sync.code, sync.stderr).toBe(0);
-    // Without --remote, ls looks at the built-in remote, where this folder never synced.
-    const ls = await processes.run(['ls', folder, '--state', join(home.path, 'state')]);
-    expect(ls.code).toBe(2);
-    expect(ls.stderr).toContain(`Hoist has not synced ${folder} with This computer yet`);
-    expect(ls.stderr).toContain('name it as hoist sync was told (--provider, --remote)');
+    const names = (stdout: string): string[] =>
+      (JSON.parse(stdout) as Array<{ name: string }>).map((file) => file.name);
+    // As a person types it after that sync: the folder alone finds the remote it syncs with.
+    const found = await processes.run(['ls', folder, '--json', ...state], { env: aliceEnv });
+    expect(found.code, found.stderr).toBe(0);
+    expect(names(found.stdout)).toEqual(['a.txt']);
+    // --provider local alone names the built-in remote, where this folder never synced.
+    const builtIn = await processes.run(['ls', folder, '--provider', 'local', ...state]);
+    expect(builtIn.code).toBe(2);
+    expect(builtIn.stderr).toContain(`Hoist has not synced ${folder} with This computer yet`);
+    expect(builtIn.stderr).toContain('name it as hoist sync was told (--provider, --remote)');
     // Named as it was synced, it lists the folder's file.
     const named = await processes.run(['ls', folder, '--json', ...remoteArgs()], { env: aliceEnv });
     expect(named.code, named.stderr).toBe(0);
-    expect((JSON.parse(named.stdout) as Array<{ name: string }>).map((file) => file.name)).toEqual(['a.txt']);
+    expect(names(named.stdout)).toEqual(['a.txt']);
+    // Synced with the built-in remote too: with two remotes, ls asks which.
+    const embedded = await processes.run(['sync', folder, '--once', ...state]);
+    expect(embedded.code, embedded.stderr).toBe(0);
+    const which = await processes.run(['ls', folder, ...state], { env: aliceEnv });
+    expect(which.code).toBe(2);
+    expect(which.stderr).toContain(`${folder} syncs with 2 remotes`);
+    expect(which.stderr).toContain('name one with --provider and --remote');
   });
 
   it('syncs, lists as JSON, deletes by key and reports status', async () => {
