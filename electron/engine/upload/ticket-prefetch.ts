@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import type { Clock } from '../../base/clock.js';
 import { mimeTypeFromName } from '../../base/mime-type.js';
-import type { TicketBatches, UploadCandidate, UploadTicket } from '../remote/remote-provider.js';
-import type { RemoteProvider } from '../remote/remote-provider.js';
+import type {
+  RemoteProvider,
+  TicketBatches,
+  UploadCandidate,
+  UploadTicket,
+} from '../remote/remote-provider.js';
 import type { LocalFiles, QueuedForTicket } from '../state/local-files.js';
 import { SMALL_BODY_BYTES } from './held-bodies.js';
 
@@ -44,8 +48,9 @@ export interface TicketPrefetchDeps {
  * ticket asks for its own and for those of the next files waiting, which then find theirs here.
  * Nothing here is ever needed: every way a batch can fail (no batches, a refused file, a failed
  * request, a file changed since) leaves the upload to ask alone, as it does without batches, and
- * that request reports any problem as it always has. A ticket changes nothing on the remote, so
- * one asked for and never used costs nothing but its request.
+ * that request reports any problem as it always has. A ticket changes no file on the remote (it
+ * records a pending upload, which the remote prunes once its URL has expired), so one asked for and
+ * never used costs its share of the request and that record.
  */
 export class TicketPrefetch {
   private readonly ready = new Map<string, Prefetched>();
