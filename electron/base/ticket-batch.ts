@@ -1,5 +1,5 @@
 /**
- * The reference remote's batch of upload tickets (ours, docs/reference-remote.md §2b): one request
+ * The reference remote's batch of upload tickets (ours, docs/reference-remote.md §2): one request
  * asks for the tickets of many files, so a folder of small files costs one round trip of JSON per
  * batch instead of one per file. Real Alloy has no such route; the remote says it has one with a
  * header on its ticket and listing answers, and a client without that header never calls it.

@@ -12,8 +12,7 @@ export const LS_USAGE = `Usage: hoist ls [<folder>] [--json] [options]
 
 Lists the files on the remote. When Hoist syncs a folder to this remote (or <folder> names one), the
 list is that folder's cached copy, refreshed first (<folder> with no remote named: the remote it
-syncs with); while another hoist process syncs that folder,
-the remote is asked directly. A rejected token is an error (exit 1); a remote that cannot be reached
+syncs with); while another hoist process syncs that folder, the remote is asked directly. A rejected token is an error (exit 1); a remote that cannot be reached
 while the app syncs gives the cached list, with its date on stderr.
 --json prints an array of {key, name, size, lastModified}: name is the path the file stands for
 (folders decoded), size in bytes or null, lastModified an ISO date or null.

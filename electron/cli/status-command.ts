@@ -24,8 +24,9 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 export const STATUS_USAGE = `Usage: hoist status [<folder>] [--json] [options]
 
 Shows what Hoist knows about each synced folder (or just <folder>, with every remote it syncs with
-unless --provider or --remote names one) from its state, without contacting the remote: file counts, last sync, files that are not synced and why. Every folder the app (hoist ui,
-the desktop app) is configured to sync is listed first, also one that has not synced yet.
+unless --provider or --remote names one) from its state, without contacting the remote: file counts,
+last sync, files that are not synced and why. Every folder the app (hoist ui, the desktop app) is
+configured to sync is listed first, also one that has not synced yet.
 ${REMOTE_OPTIONS_HELP}`;
 
 export interface PairStatusReport {

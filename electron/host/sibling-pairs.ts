@@ -25,30 +25,13 @@ export function siblingPairs(
   remoteId: RemoteIdentity,
   excludeId: string,
 ): SiblingPair[] {
-  const pairsDir = join(stateRoot, 'pairs');
-  let ids: string[];
-  try {
-    ids = readdirSync(pairsDir);
-  } catch {
-    return [];
-  }
-  const siblings: SiblingPair[] = [];
-  for (const id of ids.sort()) {
-    if (id === excludeId) continue;
-    const stateFile = join(pairsDir, id, 'state.db');
-    const read = readOnly(stateFile, (db) => {
-      const fact = (name: string): string | null =>
-        (db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as { value: string } | undefined)
-          ?.value ?? null;
-      if (fact('provider') !== provider || fact('remote') !== remoteId) return null;
-      const stored = db.prepare("SELECT value FROM settings WHERE name = 'remoteFolder'").get() as
-        { value: string } | undefined;
-      const remoteFolder = stored ? (JSON.parse(stored.value) as string) : '';
-      return { id, folder: fact('folder') ?? '?', remoteFolder, stateFile };
-    });
-    if (read) siblings.push(read);
-  }
-  return siblings;
+  return eachPair(stateRoot, (id, stateFile, fact, db) => {
+    if (id === excludeId || fact('provider') !== provider || fact('remote') !== remoteId) return null;
+    const stored = db.prepare("SELECT value FROM settings WHERE name = 'remoteFolder'").get() as
+      { value: string } | undefined;
+    const remoteFolder = stored ? (JSON.parse(stored.value) as string) : '';
+    return { id, folder: fact('folder') ?? '?', remoteFolder, stateFile };
+  });
 }
 
 /** A remote one folder syncs with, as its pair's state records it. */
@@ -64,6 +47,28 @@ export interface PairOfFolder {
  * and `hoist ls` use when no remote is named, so a folder synced with `--remote` is found by its path.
  */
 export function pairsOfFolder(stateRoot: string, folder: string): PairOfFolder[] {
+  return eachPair(stateRoot, (_id, stateFile, fact): PairOfFolder | null => {
+    const provider = fact('provider');
+    const remote = fact('remote');
+    if (fact('folder') !== folder || provider === null || remote === null || !isProviderKind(provider))
+      return null;
+    return { stateFile, provider, remote: remote === EMBEDDED_REMOTE_ID ? undefined : remote };
+  });
+}
+
+/**
+ * What `read` makes of each pair of this data root, in the order of their ids, each state DB opened
+ * read-only and briefly; a pair it returns null for, or whose DB cannot be read, is left out.
+ */
+function eachPair<T>(
+  stateRoot: string,
+  read: (
+    id: string,
+    stateFile: string,
+    fact: (name: string) => string | null,
+    db: Database.Database,
+  ) => T | null,
+): T[] {
   const pairsDir = join(stateRoot, 'pairs');
   let ids: string[];
   try {
@@ -71,22 +76,18 @@ export function pairsOfFolder(stateRoot: string, folder: string): PairOfFolder[]
   } catch {
     return [];
   }
-  const pairs: PairOfFolder[] = [];
+  const found: T[] = [];
   for (const id of ids.sort()) {
     const stateFile = join(pairsDir, id, 'state.db');
-    const read = readOnly(stateFile, (db): PairOfFolder | null => {
+    const result = readOnly(stateFile, (db) => {
       const fact = (name: string): string | null =>
         (db.prepare('SELECT value FROM pair WHERE name = ?').get(name) as { value: string } | undefined)
           ?.value ?? null;
-      const provider = fact('provider');
-      const remote = fact('remote');
-      if (fact('folder') !== folder || provider === null || remote === null || !isProviderKind(provider))
-        return null;
-      return { stateFile, provider, remote: remote === EMBEDDED_REMOTE_ID ? undefined : remote };
+      return read(id, stateFile, fact, db);
     });
-    if (read) pairs.push(read);
+    if (result !== null) found.push(result);
   }
-  return pairs;
+  return found;
 }
 
 /** Where a remote copy came from, when a sibling pair uploaded it: "/home/ann/Notes (README.md)". */

@@ -6,14 +6,9 @@ import { CliProcesses, type Cli, type Exit } from '../support/cli-process.js';
 import { http } from '../support/http.js';
 import { startS3Emulator, type S3Emulator } from '../support/s3-emulator.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { alloyHeaders } from '../support/alloy-requests.js';
 
 const ALICE = { name: 'alice', token: 'alice-cli-token-01' };
-
-const alloyHeaders = (token: string): Record<string, string> => ({
-  authorization: `Bearer ${token}`,
-  'x-api-version': '2025-09',
-  'content-type': 'application/json',
-});
 
 let home: { path: string; remove: () => Promise<void> };
 const processes = new CliProcesses(() => home.path);

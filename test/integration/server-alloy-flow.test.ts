@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { http } from '../support/http.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
-
-const alloyHeaders = (token: string): Record<string, string> => ({
-  authorization: `Bearer ${token}`,
-  'x-api-version': '2025-09',
-  'content-type': 'application/json',
-});
-
-const md5Hex = (body: string): string => createHash('md5').update(body).digest('hex');
+import { alloyHeaders, md5Hex } from '../support/alloy-requests.js';
 
 describe('Alloy dialect: request, PUT, list, delete', () => {
   let remote: TestServer;

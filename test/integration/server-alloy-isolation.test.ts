@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { http, type ReadResponse } from '../support/http.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
-
-const md5Hex = (body: string): string => createHash('md5').update(body).digest('hex');
+import { md5Hex } from '../support/alloy-requests.js';
 
 interface Ticket {
   md5: string;

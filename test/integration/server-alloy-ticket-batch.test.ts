@@ -1,16 +1,8 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_TICKET_BATCH } from '../../electron/base/ticket-batch.js';
 import { http } from '../support/http.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
-
-const alloyHeaders = (token: string): Record<string, string> => ({
-  authorization: `Bearer ${token}`,
-  'x-api-version': '2025-09',
-  'content-type': 'application/json',
-});
-
-const md5Hex = (body: string): string => createHash('md5').update(body).digest('hex');
+import { alloyHeaders, md5Hex } from '../support/alloy-requests.js';
 
 interface Ticket {
   md5: string;
@@ -22,7 +14,7 @@ interface Ticket {
 type BatchItem = { presignedUrl: Ticket } | { error: { message: string; code: string } };
 
 /**
- * The reference remote's batch of upload tickets (ours, docs/reference-remote.md §2b): one request,
+ * The reference remote's batch of upload tickets (ours, docs/reference-remote.md §2): one request,
  * a ticket or a refusal per file in order, each exactly what `upload/request` answers for that file.
  */
 describe('Alloy dialect: a batch of upload requests', () => {

@@ -7,14 +7,9 @@ import type { FaultPlan } from '../../electron/server/faults.js';
 import { http, s3ErrorCode, type ReadResponse } from '../support/http.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 import { sleep } from '../../electron/base/sleep.js';
+import { alloyHeaders } from '../support/alloy-requests.js';
 
 const md5Hex = (body: string | Uint8Array): string => createHash('md5').update(body).digest('hex');
-
-const alloyHeaders = (token = TEST_USERS.alice.token): Record<string, string> => ({
-  authorization: `Bearer ${token}`,
-  'x-api-version': '2025-09',
-  'content-type': 'application/json',
-});
 
 /** A request outcome: the response read to the end, or the network error that broke it. */
 type Outcome = { ok: true; response: ReadResponse } | { ok: false; error: Error };

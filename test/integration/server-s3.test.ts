@@ -6,16 +6,12 @@ import { http } from '../support/http.js';
 import { startS3Emulator, type S3Emulator } from '../support/s3-emulator.js';
 import { TEST_USERS, startTestServer, type TestServer } from '../support/test-server.js';
 import { sleep } from '../../electron/base/sleep.js';
+import { alloyHeaders } from '../support/alloy-requests.js';
 
 const md5Hex = (body: string | Uint8Array): string => createHash('md5').update(body).digest('hex');
 const md5Base64 = (body: string | Uint8Array): string => createHash('md5').update(body).digest('base64');
 const sha256Hex = (body: string | Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
-const alloyHeaders = (token: string): Record<string, string> => ({
-  authorization: `Bearer ${token}`,
-  'x-api-version': '2025-09',
-  'content-type': 'application/json',
-});
 const composioHeaders = (token: string): Record<string, string> => ({
   'x-api-key': token,
   'content-type': 'application/json',

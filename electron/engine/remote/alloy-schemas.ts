@@ -15,7 +15,10 @@ const ticketAnswerSchema = z.object({
 
 export const ticketSchema = z.object({ presignedUrl: ticketAnswerSchema });
 
-// The reference remote's batch of tickets (docs/reference-remote.md §2b): a ticket or a refusal per file.
+/** The `presignedUrl` object of a ticket answer, as checked. */
+export type TicketAnswer = z.infer<typeof ticketAnswerSchema>;
+
+// The reference remote's batch of tickets (docs/reference-remote.md §2): a ticket or a refusal per file.
 export const ticketBatchSchema = z.object({
   tickets: z.array(
     z.union([

@@ -1,19 +1,12 @@
 import { MAX_TICKET_BATCH, TICKET_BATCH_HEADER, TICKET_BATCH_PATH } from '../../base/ticket-batch.js';
+// Types only: zod and the schemas load with the first answer to check (alloy-schemas.ts says why).
+import type { TicketAnswer } from './alloy-schemas.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
 import { headerText } from './http-types.js';
 import { hexToBase64 } from './presigned-upload.js';
 import { mimeTypeOf, SMALL_ANSWER } from './provider-helpers.js';
 import type { TicketBatches, UploadCandidate, UploadTicket } from './remote-provider.js';
 import { expectShape } from './response-shape.js';
-
-/** The `presignedUrl` object of a ticket answer, as alloy-schemas.ts checks it. */
-interface TicketAnswer {
-  md5?: string | undefined;
-  presignedUrl?: string | undefined;
-  type: 'new' | 'existing';
-  s3Key: string;
-  replaces?: boolean | undefined;
-}
 
 /** A checked ticket answer as the engine takes it; a `new` one without a URL is a broken answer. */
 export function uploadTicketOf(
@@ -42,7 +35,7 @@ export function ticketRequestFields(file: UploadCandidate): Record<string, strin
 }
 
 /**
- * The reference remote's batch of tickets (docs/reference-remote.md §2b) for the Alloy dialect. It
+ * The reference remote's batch of tickets (docs/reference-remote.md §2) for the Alloy dialect. It
  * is used only once an answer of this remote carried the batch header (`learnFrom`): real Alloy
  * never sends it, so a client pointed there never calls a route Alloy does not have.
  */

@@ -130,7 +130,7 @@ export interface RemoteProvider {
   readonly multipart?: MultipartUploads;
   /**
    * Tickets for many files in one request, where the remote offers them (the reference remote's
-   * batch, docs/reference-remote.md §2b); absent from dialects that never have them.
+   * batch, docs/reference-remote.md §2); absent from dialects that never have them.
    */
   readonly ticketBatches?: TicketBatches;
   close(): Promise<void>;

@@ -12,15 +12,6 @@ export interface StatKey {
   inode: number;
 }
 
-/** A file at the head of the upload queue, with what a ticket request names. */
-export interface QueuedForTicket {
-  path: string;
-  remoteName: string;
-  size: number;
-  md5: string;
-  sha256: string | null;
-}
-
 export interface LocalFile extends StatKey {
   path: string;
   remoteName: string;
@@ -285,7 +276,7 @@ export class LocalFiles {
       remove: db.prepare('DELETE FROM local_files WHERE path = ?'),
       hashedQueue: db.prepare("SELECT * FROM local_files WHERE state = 'hashed' ORDER BY path LIMIT ?"),
       ticketQueue: db.prepare(
-        `SELECT path, remote_name AS remoteName, size, md5, sha256 FROM local_files
+        `SELECT * FROM local_files
            WHERE state = 'hashed' AND md5 IS NOT NULL AND (remote_key IS NULL OR synced_md5 IS NOT md5)
              AND size <= @maxSize
            ORDER BY path LIMIT @limit`,
@@ -576,8 +567,8 @@ export class LocalFiles {
    * files of at most `maxSize` bytes that will need a ticket, leaving out touched files whose synced
    * copy answers for them.
    */
-  ticketQueue(limit: number, maxSize: number): QueuedForTicket[] {
-    return this.statements.ticketQueue.all({ limit, maxSize }) as QueuedForTicket[];
+  ticketQueue(limit: number, maxSize: number): LocalFile[] {
+    return (this.statements.ticketQueue.all({ limit, maxSize }) as Row[]).map(fromRow);
   }
 
   /** Sizes of every file waiting to be hashed or uploaded (progress totals). */

@@ -2,7 +2,6 @@
 // same-name conflicts, the file and held bodies, transfer slots) are already modules of their own.
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { mimeTypeFromName } from '../../base/mime-type.js';
 import { formatBytes } from '../../../shared/format-bytes.js';
 import { decodeRemoteName } from '../remote/remote-names.js';
 import type { PairSettings } from '../../../shared/sync-types.js';
@@ -21,6 +20,7 @@ import { conflictWith, ownershipConflict, type OwnershipConflict } from './owner
 import type { ByteGate, TransferGate } from './upload-budget.js';
 import type { ProgressTracker } from './progress-tracker.js';
 import type { TicketPrefetch } from './ticket-prefetch.js';
+import { uploadCandidateOf } from './upload-candidate.js';
 
 /** The uploader's world: the engine's, plus transfer pacing, progress and the shared transfer slots. */
 export interface UploadContext extends EngineContext {
@@ -113,16 +113,7 @@ async function uploadChecked(
   }
 
   files.setState(file.path, 'uploading', clock.now());
-  const candidate: UploadCandidate = {
-    path: file.path,
-    absolutePath,
-    // Stored already sanitized; the remote's sanitizer leaves it as it is.
-    remoteName: file.remoteName,
-    size: file.size,
-    mimeType: mimeTypeFromName(file.path),
-    md5Hex: md5,
-    sha256Hex: file.sha256,
-  };
+  const candidate = uploadCandidateOf(context.root, file, md5);
   const budget = new FileBudget(context, file.path);
   try {
     // A remote without the multipart routes (real Alloy today) takes the file in one PUT, if it can.

@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import type { Clock } from '../../base/clock.js';
-import { mimeTypeFromName } from '../../base/mime-type.js';
 import type {
   RemoteProvider,
   TicketBatches,
   UploadCandidate,
   UploadTicket,
 } from '../remote/remote-provider.js';
-import type { LocalFiles, QueuedForTicket } from '../state/local-files.js';
+import type { LocalFiles } from '../state/local-files.js';
 import { SMALL_BODY_BYTES } from './held-bodies.js';
+import { uploadCandidateOf } from './upload-candidate.js';
 
 // One batch names this many files at most: a folder of small files asks once per 64 instead of
 // once per file (docs/benchmarks.md, "Tickets in batches").
@@ -98,9 +97,10 @@ export class TicketPrefetch {
     let bytes = 0;
     for (const queued of this.deps.files.ticketQueue(count * 2, COMPANION_MAX_BYTES)) {
       if (companions.length >= count || bytes + queued.size > BATCH_MAX_BYTES) break;
-      if (queued.path === candidate.path || this.ready.has(queued.path) || this.asking.has(queued.path))
-        continue;
-      companions.push(this.candidateOf(queued));
+      const { path, md5 } = queued;
+      // md5 is never null here (ticketQueue asks for hashed files); said for the type.
+      if (md5 === null || path === candidate.path || this.ready.has(path) || this.asking.has(path)) continue;
+      companions.push(uploadCandidateOf(this.deps.root, queued, md5));
       bytes += queued.size;
     }
     return companions;
@@ -131,18 +131,5 @@ export class TicketPrefetch {
   private dropStale(): void {
     const oldest = this.deps.clock.now() - MAX_TICKET_AGE_MS;
     for (const [path, held] of this.ready) if (held.answeredAt < oldest) this.ready.delete(path);
-  }
-
-  /** What the upload of a queued file will ask about, as uploadFile builds it. */
-  private candidateOf(queued: QueuedForTicket): UploadCandidate {
-    return {
-      path: queued.path,
-      absolutePath: join(this.deps.root, ...queued.path.split('/')),
-      remoteName: queued.remoteName,
-      size: queued.size,
-      mimeType: mimeTypeFromName(queued.path),
-      md5Hex: queued.md5,
-      sha256Hex: queued.sha256,
-    };
   }
 }

@@ -11,7 +11,7 @@ import { alloyTicket, type AlloyTicket } from './alloy-ticket.js';
 type BatchItem = { presignedUrl: AlloyTicket } | { error: { message: string; code: string } };
 
 /**
- * `POST /connectors/files/upload/requests` (ours, docs/reference-remote.md §2b): `{"files": [...]}`,
+ * `POST /connectors/files/upload/requests` (ours, docs/reference-remote.md §2): `{"files": [...]}`,
  * each as `upload/request` takes it, answered `{"tickets": [...]}` in the same order. A file the
  * single route would refuse with a 400 gets `{"error": {message, code}}` in its place and the others
  * their tickets; a request that is wrong as a whole (no token, no array, too many files) is refused
