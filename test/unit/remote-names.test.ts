@@ -33,6 +33,18 @@ describe('encodeRemoteName / decodeRemoteName', () => {
     expect(sanitizeRemoteFilename(encoded)).toBe(encoded);
   });
 
+  it('leaves every printable ASCII character but % \\ : * ? " < > | as it is, alone or among others', () => {
+    for (let code = 0; code < 0x80; code += 1) {
+      const character = String.fromCharCode(code);
+      if (character === '/') continue;
+      const escaped = code <= 0x1f || code === 0x7f || '%\\:*?"<>|'.includes(character);
+      const encoded = escaped ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : character;
+      expect(encodeRemoteName(`a${character}b`)).toBe(`a${encoded}b`);
+      expect(encodeRemoteName(`dir/x${character}/é${character}`)).toBe(`dir∕x${encoded}∕é${encoded}`);
+      expect(decodeRemoteName(`dir∕x${encoded}∕é${encoded}`)).toBe(`dir/x${character}/é${character}`);
+    }
+  });
+
   it('percent-encodes % ∕ \\ : * ? " < > | and control characters as UTF-8', () => {
     expect(encodeRemoteName('%')).toBe('%25');
     expect(encodeRemoteName('a∕b')).toBe('a%E2%88%95b');
