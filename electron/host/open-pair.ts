@@ -19,6 +19,7 @@ import { remoteIdentityOf, type RemoteIdentity } from './remote-identity.js';
 import { siblingPairs, type SiblingPair } from './sibling-pairs.js';
 import type { EmbeddedRemoteThread } from './embedded-remote.js';
 import type { MachineResources } from './machine-resources.js';
+import { growHeapSlowly } from '../base/node-memory-flags.js';
 
 /** What names a pair and how to reach its remote: the same for the CLI, the web host and Electron. */
 export interface PairConfig {
@@ -98,6 +99,8 @@ export interface OpenedPair {
 export async function openPair(config: PairConfig, options: OpenPairOptions = {}): Promise<OpenedPair> {
   // Every host opens through here, so `/`, the home folder or Hoist's own data is refused everywhere.
   await checkFolderToSync(config.folder, { dataRoot: config.stateRoot });
+  // Start-up is over and a sync may be about to stream many files through this process.
+  growHeapSlowly();
   const overrides = await validSettings(config.overrides, 'setting');
   const shared = options.shared;
   const stored = await validSettings(config.store, 'setting');
