@@ -34,8 +34,13 @@ let growingSlowly = false;
  * start, the same setting cost every run ~0.05 s of collections while the modules load. Measured
  * (2-core VM, Node 24.22, 2026-12-07, docs/benchmarks.md "Memory flags"): the initial sync of
  * 100,000 small files to a `hoist remote` in its own process peaked at 222 MB of client RSS with it
- * (two runs) against 268–291 MB without, at the same CPU within the noise (86–92 s); an empty
- * folder's run 0.32–0.43 s against 0.27–0.40 s, the same within the noise (8 alternating runs).
+ * (three runs) against 268–291 MB without, at the same CPU within the noise (86–92 s), and with the
+ * embedded remote in the process 279–283 MB against 370–415 MB; an empty folder's run 0.32–0.43 s
+ * against 0.27–0.40 s, the same within the noise (8 alternating runs). What it costs: a no-change
+ * run over those 100,000 files collects more often while its scan fills the heap, +0.15 s of CPU
+ * and +0.07–0.11 s of wall time on average (1.32–1.40 s against 1.25–1.29 s, two sets of 6
+ * alternating runs). Set later instead (when the first files are hashed) it saved nothing: the
+ * heap had grown during the scan already.
  *
  * Node warns that flags changed after start-up may act unpredictably. This one is a number V8 reads
  * each time it sets the heap's next limit, and nothing but memory depends on it; if a later V8

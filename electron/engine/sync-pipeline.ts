@@ -65,6 +65,7 @@ export class SyncPipeline {
     this.deps.state.files.promoteDueRetries(this.deps.clock.now());
     this.deps.state.partHashes.prune();
     this.nominees = [];
+    this.nominated = 0;
     for (const file of this.deps.state.files.queuedSizes()) this.count(file);
     // Memory for held bodies: one small file's worth per transfer.
     this.bodies = new HeldBodies(Math.max(1, this.deps.settings().concurrency) * SMALL_BODY_BYTES);
