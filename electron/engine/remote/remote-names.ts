@@ -68,10 +68,16 @@ export function remoteNamer(remoteFolder: string): (relativePath: string) => str
 /**
  * Printable ASCII without a character `needsEscape` takes: such a segment is its own encoding (ASCII is
  * unchanged by NFC). Most names are this, and the general path costs ~10 µs a file (a sync of small
- * files names each one).
+ * files names each one). The escaped ASCII characters are ESCAPED_CHARACTERS' own, as \xNN.
  */
 const PLAIN_SEGMENT = /^[\x20-\x7e]*$/;
-const ESCAPED_ASCII = /[%\\:*?"<>|]/;
+const ESCAPED_ASCII = new RegExp(
+  `[${[...ESCAPED_CHARACTERS]
+    .map((character) => character.charCodeAt(0))
+    .filter((code) => code < 0x80)
+    .map((code) => `\\x${code.toString(16).padStart(2, '0')}`)
+    .join('')}]`,
+);
 
 function encodeSegment(segment: string): string {
   if (PLAIN_SEGMENT.test(segment) && !ESCAPED_ASCII.test(segment)) return segment;
